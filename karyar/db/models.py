@@ -1,0 +1,185 @@
+"""Typed SQLAlchemy models of the case database.
+
+Tables change only through Alembic migrations (`migrations/`); a test checks that the models and the
+migrations agree.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, BigInteger, Boolean, Float, ForeignKey, Index, MetaData, String, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from karyar.clock import now
+from karyar.db.types import BigIntPK, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class CaseStage(enum.StrEnum):
+    """The path of a case, as the employment services system tracks it."""
+
+    INTAKE = "intake"
+    ASSESSMENT = "assessment"
+    COUNSELLING = "counselling"
+    TRAINING = "training"
+    PLACEMENT = "placement"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+
+
+class Direction(enum.StrEnum):
+    INBOUND = "in"
+    OUTBOUND = "out"
+
+
+class InboundStatus(enum.StrEnum):
+    """Where an inbound message stands; PENDING ones are answered when Rasa is reachable again."""
+
+    PENDING = "pending"
+    ANSWERED = "answered"
+    NOT_FOR_RASA = "not_for_rasa"
+
+
+class ProfileFactName(enum.StrEnum):
+    AGE = "age"
+    GENDER = "gender"
+    PROVINCE = "province"
+    CITY = "city"
+    EDUCATION = "education"
+    ORGANISATION = "organisation"
+    TARGET_GROUP = "target_group"
+    FIELD = "field"
+    EMPLOYMENT_STATUS = "employment_status"
+    PHONE = "phone"
+    LOCATION = "location"
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    first_name: Mapped[str | None] = mapped_column(String(128))
+    last_name: Mapped[str | None] = mapped_column(String(128))
+    username: Mapped[str | None] = mapped_column(String(64))
+    language_code: Mapped[str | None] = mapped_column(String(16))
+    consent_given_at: Mapped[datetime | None]
+    consent_version: Mapped[str | None] = mapped_column(String(32))
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    blocked_bot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    first_seen_at: Mapped[datetime] = mapped_column(default=now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=now)
+
+    cases: Mapped[list[Case]] = relationship(back_populates="client", order_by="Case.id")
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        # At most one open case per client.
+        Index(
+            "uq_cases_one_open_per_client",
+            "client_id",
+            unique=True,
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(32), default=CaseStage.INTAKE)
+    opened_at: Mapped[datetime] = mapped_column(default=now)
+    closed_at: Mapped[datetime | None]
+
+    client: Mapped[Client] = relationship(back_populates="cases")
+    stage_changes: Mapped[list[CaseStageChange]] = relationship(
+        back_populates="case", order_by="CaseStageChange.id"
+    )
+
+
+class CaseStageChange(Base):
+    """The timeline of a case: one row per stage change, never updated."""
+
+    __tablename__ = "case_stage_changes"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(32))
+    to_stage: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(default=now)
+    changed_by: Mapped[str] = mapped_column(String(64), default="system")
+    note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="stage_changes")
+
+
+class Message(Base):
+    """Every message in and out, with what Rasa understood of inbound ones."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        Index("ix_messages_client_id_id", "client_id", "id"),
+        Index("ix_messages_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    direction: Mapped[str] = mapped_column(String(3))
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    telegram_update_id: Mapped[int | None] = mapped_column(BigInteger)
+    intent: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str | None] = mapped_column(String(16))
+    # Outbound: the buttons shown (payloads), so a later press can be resolved or refused as stale.
+    extra: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    answered_at: Mapped[datetime | None]
+
+
+class ProfileFact(Base):
+    """One fact a client told us; a correction adds a row and supersedes the old one, keeping history."""
+
+    __tablename__ = "profile_facts"
+    __table_args__ = (Index("ix_profile_facts_client_id_name", "client_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str] = mapped_column(String(256))
+    source: Mapped[str] = mapped_column(String(32))
+    source_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=now)
+    superseded_at: Mapped[datetime | None]
+
+
+class AuditEntry(Base):
+    """What staff did, by whom and when; written once, never changed."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    actor_telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    actor_role: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str | None] = mapped_column(String(128))
+    allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    details: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)

@@ -1,0 +1,120 @@
+"""The message log: every message in and out, and the queue of inbound ones Rasa has not answered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from karyar.clock import now
+from karyar.db.models import Client, Direction, InboundStatus, Message
+
+
+def log_inbound(
+    session: Session,
+    *,
+    client_id: int,
+    kind: str,
+    text: str | None,
+    telegram_message_id: int | None = None,
+    telegram_update_id: int | None = None,
+    for_rasa: bool = True,
+) -> Message:
+    """Store an inbound message; one meant for Rasa waits as PENDING until it is answered."""
+    message = Message(
+        client_id=client_id,
+        direction=Direction.INBOUND,
+        kind=kind,
+        text=text,
+        telegram_message_id=telegram_message_id,
+        telegram_update_id=telegram_update_id,
+        status=InboundStatus.PENDING if for_rasa else InboundStatus.NOT_FOR_RASA,
+        created_at=now(),
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def log_outbound(
+    session: Session,
+    *,
+    client_id: int,
+    kind: str,
+    text: str | None,
+    telegram_message_id: int | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Message:
+    message = Message(
+        client_id=client_id,
+        direction=Direction.OUTBOUND,
+        kind=kind,
+        text=text,
+        telegram_message_id=telegram_message_id,
+        extra=extra,
+        created_at=now(),
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def mark_answered(
+    session: Session, *, message_id: int, intent: str | None = None, confidence: float | None = None
+) -> None:
+    message = session.get_one(Message, message_id)
+    message.status = InboundStatus.ANSWERED
+    message.intent = intent
+    message.confidence = confidence
+    message.answered_at = now()
+
+
+def pending_for_client(session: Session, *, client_id: int, limit: int = 50) -> list[Message]:
+    """Unanswered inbound messages of one client, oldest first (answered in the order sent)."""
+    return list(
+        session.scalars(
+            select(Message)
+            .where(Message.client_id == client_id, Message.status == InboundStatus.PENDING)
+            .order_by(Message.id)
+            .limit(limit)
+        )
+    )
+
+
+def clients_with_pending(session: Session, *, limit: int = 500) -> list[tuple[int, int]]:
+    """(client id, Telegram user id) of clients waiting for an answer, longest-waiting first."""
+    rows = session.execute(
+        select(Client.id, Client.telegram_user_id)
+        .join(Message, Message.client_id == Client.id)
+        .where(Message.status == InboundStatus.PENDING)
+        .group_by(Client.id, Client.telegram_user_id)
+        .order_by(func.min(Message.id))
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def latest_with_buttons(session: Session, *, client_id: int) -> Message | None:
+    """The newest outbound message that carried inline buttons; older ones are stale."""
+    return session.scalar(
+        select(Message)
+        .where(
+            Message.client_id == client_id,
+            Message.direction == Direction.OUTBOUND,
+            Message.kind == "buttons",
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+
+
+def find_outbound(session: Session, *, message_id: int) -> Message | None:
+    message = session.get(Message, message_id)
+    if message is None or message.direction != Direction.OUTBOUND:
+        return None
+    return message
+
+
+def conversation(session: Session, *, client_id: int) -> list[Message]:
+    return list(session.scalars(select(Message).where(Message.client_id == client_id).order_by(Message.id)))

@@ -1,0 +1,78 @@
+"""Profile facts: what a client told us about themselves, with history kept on correction."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from karyar.clock import now
+from karyar.db.models import ProfileFact, ProfileFactName
+
+# Facts that hold one value at a time; a new value supersedes the old one. Fields of work accumulate.
+_MULTI_VALUED = {ProfileFactName.FIELD}
+
+
+def record_fact(
+    session: Session,
+    *,
+    client_id: int,
+    name: ProfileFactName,
+    value: str,
+    source: str,
+    source_message_id: int | None = None,
+) -> ProfileFact:
+    """Record a fact; the same value again changes nothing, a different one supersedes the old."""
+    current = _current_facts(session, client_id=client_id, name=name)
+    for fact in current:
+        if fact.value == value:
+            return fact
+    if name not in _MULTI_VALUED:
+        for fact in current:
+            fact.superseded_at = now()
+    fact = ProfileFact(
+        client_id=client_id,
+        name=name,
+        value=value,
+        source=source,
+        source_message_id=source_message_id,
+        recorded_at=now(),
+    )
+    session.add(fact)
+    session.flush()
+    return fact
+
+
+def _current_facts(session: Session, *, client_id: int, name: ProfileFactName) -> list[ProfileFact]:
+    return list(
+        session.scalars(
+            select(ProfileFact)
+            .where(
+                ProfileFact.client_id == client_id,
+                ProfileFact.name == name,
+                ProfileFact.superseded_at.is_(None),
+            )
+            .order_by(ProfileFact.id)
+        )
+    )
+
+
+def current_profile(session: Session, *, client_id: int) -> dict[str, list[str]]:
+    """The facts in force, by name; single-valued facts have one element."""
+    profile: dict[str, list[str]] = {}
+    for fact in session.scalars(
+        select(ProfileFact)
+        .where(ProfileFact.client_id == client_id, ProfileFact.superseded_at.is_(None))
+        .order_by(ProfileFact.id)
+    ):
+        profile.setdefault(fact.name, []).append(fact.value)
+    return profile
+
+
+def fact_history(session: Session, *, client_id: int, name: ProfileFactName) -> list[ProfileFact]:
+    return list(
+        session.scalars(
+            select(ProfileFact)
+            .where(ProfileFact.client_id == client_id, ProfileFact.name == name)
+            .order_by(ProfileFact.id)
+        )
+    )

@@ -1,0 +1,165 @@
+"""Settings, read only from the environment (or a `.env` file beside the project).
+
+A missing or malformed value stops start-up with one line that names the variable, so an operator
+never has to read a traceback to find a typo in the configuration.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'karyar.sqlite3'}"
+
+# Telegram tokens look like 123456789:AA…; Bale and other Bot-API-compatible servers use the same shape.
+_TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+_WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class ConfigurationError(SystemExit):
+    """Raised for a bad setting; its message is the one line the operator sees."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=PROJECT_ROOT / ".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=True,
+    )
+
+    TELEGRAM_BOT_TOKEN: str | None = None
+    TELEGRAM_API_BASE_URL: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")
+    TELEGRAM_PROXY_URL: str | None = None
+    TELEGRAM_WEBHOOK_URL: AnyHttpUrl | None = None
+    TELEGRAM_WEBHOOK_SECRET: str | None = None
+    TELEGRAM_WEBHOOK_LISTEN: str = "127.0.0.1"
+    TELEGRAM_WEBHOOK_PORT: Annotated[int, Field(ge=1, le=65535)] = 8443
+
+    DATABASE_URL: str = DEFAULT_SQLITE_URL
+
+    RASA_URL: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:5005")
+    RASA_AUTH_TOKEN: str | None = None
+    RASA_TIMEOUT_SECONDS: Annotated[float, Field(gt=0, le=300)] = 30.0
+    RASA_PATIENCE_SECONDS: Annotated[float, Field(gt=0, le=60)] = 4.0
+    ACTION_SERVER_URL: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:5055")
+
+    PENDING_RETRY_SECONDS: Annotated[float, Field(gt=0, le=3600)] = 10.0
+    LOG_LEVEL: str = "INFO"
+
+    @field_validator(
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_PROXY_URL",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "RASA_AUTH_TOKEN",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("TELEGRAM_WEBHOOK_URL", mode="before")
+    @classmethod
+    def _blank_url_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("TELEGRAM_BOT_TOKEN")
+    @classmethod
+    def _token_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _TOKEN_PATTERN.match(value):
+            raise ValueError(
+                "does not look like a bot token (expected digits, a colon, then the secret part)"
+            )
+        return value
+
+    @field_validator("TELEGRAM_WEBHOOK_SECRET")
+    @classmethod
+    def _secret_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _WEBHOOK_SECRET_PATTERN.match(value):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("TELEGRAM_PROXY_URL")
+    @classmethod
+    def _proxy_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^(https?|socks5h?)://[^\s/]+", value):
+            raise ValueError("must be an http://, https:// or socks5:// URL")
+        return value
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @field_validator("LOG_LEVEL")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @property
+    def webhook_mode(self) -> bool:
+        return self.TELEGRAM_WEBHOOK_URL is not None
+
+    @property
+    def telegram_base_url(self) -> str:
+        return f"{str(self.TELEGRAM_API_BASE_URL).rstrip('/')}/bot"
+
+    @property
+    def telegram_base_file_url(self) -> str:
+        return f"{str(self.TELEGRAM_API_BASE_URL).rstrip('/')}/file/bot"
+
+    @property
+    def rasa_url(self) -> str:
+        return str(self.RASA_URL).rstrip("/")
+
+    @property
+    def action_server_url(self) -> str:
+        return str(self.ACTION_SERVER_URL).rstrip("/")
+
+    def require_bot_token(self) -> str:
+        if self.TELEGRAM_BOT_TOKEN is None:
+            raise ConfigurationError(
+                "Configuration error: TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather "
+                "and put it in the environment or in .env"
+            )
+        if self.webhook_mode and self.TELEGRAM_WEBHOOK_SECRET is None:
+            raise ConfigurationError(
+                "Configuration error: TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_WEBHOOK_URL is set"
+            )
+        return self.TELEGRAM_BOT_TOKEN
+
+
+def normalise_database_url(value: str) -> str:
+    """Accept the usual `postgresql://` form and pick the installed driver (psycopg 3)."""
+    value = value.strip()
+    if value.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    if value.startswith(("postgresql+psycopg://", "sqlite://")):
+        return value
+    raise ValueError("must start with sqlite:/// or postgresql://")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings, turning validation errors into one clear line per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            name = ".".join(str(part) for part in item["loc"]) or "settings"
+            problems.append(f"{name}: {item['msg']}")
+        raise ConfigurationError("Configuration error: " + "; ".join(problems)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
