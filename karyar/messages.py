@@ -20,6 +20,7 @@ def log_inbound(
     telegram_message_id: int | None = None,
     telegram_update_id: int | None = None,
     for_rasa: bool = True,
+    extra: dict[str, Any] | None = None,
 ) -> Message:
     """Store an inbound message; one meant for Rasa waits as PENDING until it is answered."""
     message = Message(
@@ -30,6 +31,7 @@ def log_inbound(
         telegram_message_id=telegram_message_id,
         telegram_update_id=telegram_update_id,
         status=InboundStatus.PENDING if for_rasa else InboundStatus.NOT_FOR_RASA,
+        extra=extra,
         created_at=now(),
     )
     session.add(message)
@@ -58,6 +60,10 @@ def log_outbound(
     session.add(message)
     session.flush()
     return message
+
+
+def set_telegram_message_id(session: Session, *, message_id: int, telegram_message_id: int) -> None:
+    session.get_one(Message, message_id).telegram_message_id = telegram_message_id
 
 
 def mark_answered(

@@ -1,0 +1,45 @@
+"""Session start: register the client and their case, and bring back what they told us before."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from actions._runtime import database, telegram_user_id
+from karyar import clients, profile
+from karyar.clients import TelegramIdentity
+from karyar.db.models import ProfileFactName
+
+# Slots that mirror single-valued profile facts of the same name.
+PROFILE_SLOTS = [
+    name.value for name in ProfileFactName if name not in (ProfileFactName.PHONE, ProfileFactName.LOCATION)
+]
+
+
+def _register(session: Session, *, user_id: int) -> tuple[bool, dict[str, list[str]]]:
+    client = clients.ensure_client(session, identity=TelegramIdentity(user_id=user_id))
+    return client.consent_given_at is not None, profile.current_profile(session, client_id=client.id)
+
+
+class ActionSessionStart(Action):
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
+        user_id = telegram_user_id(tracker)
+        if user_id is not None:
+            consent, facts = await database().run_async(_register, user_id=user_id)
+            events.append(SlotSet("consent_given", consent))
+            known_slots = set((domain or {}).get("slots", {}))
+            for name in PROFILE_SLOTS:
+                if name in facts and name in known_slots:
+                    events.append(SlotSet(name, facts[name][-1]))
+        events.append(ActionExecuted("action_listen"))
+        return events

@@ -1,0 +1,95 @@
+"""The application factory: one place that wires python-telegram-bot, Rasa and the case database."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+
+from bot.handlers import client
+from bot.handlers.errors import on_error
+from bot.outbox import Outbox
+from bot.rasa_client import RasaClient
+from bot.relay import Relay
+from bot.services import Services, attach, from_bot_data, services
+from bot.texts import _
+from karyar.db.engine import Database
+from karyar.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Updates of different clients are handled side by side; one client's are kept in order by the relay.
+CONCURRENT_UPDATES = 64
+
+
+def bot_commands() -> list[BotCommand]:
+    return [
+        BotCommand("start", _("Command: start")),
+        BotCommand("menu", _("Command: menu")),
+        BotCommand("help", _("Command: help")),
+        BotCommand("cancel", _("Command: cancel")),
+        BotCommand("restart", _("Command: restart")),
+    ]
+
+
+async def _post_init(application: Application) -> None:
+    try:
+        await application.bot.set_my_commands(bot_commands())
+    except TelegramError as error:
+        # A Bot-API-compatible server may not implement it; the bot works without the command list.
+        logger.warning(
+            "setMyCommands is not available on this Bot API server (%s); continuing without it", error
+        )
+    s = from_bot_data(application.bot_data)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(
+            _answer_waiting, interval=s.settings.PENDING_RETRY_SECONDS, first=1.0, name="answer-waiting"
+        )
+
+
+async def _post_shutdown(application: Application) -> None:
+    s = from_bot_data(application.bot_data)
+    await s.rasa.close()
+    s.database.dispose()
+
+
+async def _answer_waiting(context: ContextTypes.DEFAULT_TYPE) -> None:
+    served = await services(context).relay.answer_waiting(context.bot)
+    if served:
+        logger.info("answered the waiting messages of %d client(s)", served)
+
+
+def build_application(settings: Settings, database: Database) -> Application:
+    token = settings.require_bot_token()
+    builder: ApplicationBuilder = (
+        Application.builder()
+        .token(token)
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.TELEGRAM_PROXY_URL:
+        builder = builder.proxy(settings.TELEGRAM_PROXY_URL).get_updates_proxy(settings.TELEGRAM_PROXY_URL)
+    application = builder.build()
+
+    rasa = RasaClient(
+        settings.rasa_url,
+        auth_token=settings.RASA_AUTH_TOKEN,
+        timeout=settings.RASA_TIMEOUT_SECONDS,
+        action_server_url=settings.action_server_url,
+    )
+    outbox = Outbox(database)
+    relay = Relay(
+        database=database, rasa=rasa, outbox=outbox, patience_seconds=settings.RASA_PATIENCE_SECONDS
+    )
+    attach(
+        application.bot_data,
+        Services(settings=settings, database=database, rasa=rasa, outbox=outbox, relay=relay),
+    )
+    client.register(application)
+    application.add_error_handler(on_error)
+    return application

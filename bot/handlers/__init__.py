@@ -1,0 +1,1 @@
+"""Update handlers, grouped by who is talking."""

@@ -1,0 +1,309 @@
+"""Handlers for clients (job seekers) in private chats."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+from telegram import Message, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import keyboards
+from bot.relay import Inbound
+from bot.services import services
+from bot.texts import _
+from karyar import clients, messages
+from karyar.clients import TelegramIdentity
+from karyar.db.models import ProfileFactName
+from karyar.profile import record_fact
+
+PRIVATE = filters.ChatType.PRIVATE
+# Commands whose meaning Rasa owns: they reach it as intents, like a menu press.
+RASA_COMMANDS = {"help": "/help", "cancel": "/stop", "restart": "/restart"}
+
+
+def identity_of(update: Update) -> TelegramIdentity:
+    user = update.effective_user
+    assert user is not None  # private-chat updates always have a sender
+    return TelegramIdentity(
+        user_id=user.id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+
+
+def _inbound(update: Update, *, kind: str, text: str | None, rasa_text: str | None) -> Inbound:
+    message = update.effective_message
+    return Inbound(
+        identity=identity_of(update),
+        kind=kind,
+        text=text,
+        rasa_text=rasa_text,
+        telegram_message_id=message.message_id if message else None,
+        telegram_update_id=update.update_id,
+    )
+
+
+async def _reply(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int, text: str, **kwargs: object
+) -> None:
+    user = identity_of(update)
+    await services(context).outbox.send_text(
+        context.bot,
+        client_id=client_id,
+        chat_id=user.user_id,
+        text=text,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    s = services(context)
+    client_id, _message_id = await s.relay.store(
+        _inbound(update, kind="command", text="/start", rasa_text=None)
+    )
+    user = identity_of(update)
+    name = user.first_name or ""
+    if await s.database.run_async(clients.has_consent, telegram_user_id=user.user_id):
+        await _reply(
+            update,
+            context,
+            client_id,
+            _("Welcome back").format(name=name),
+            reply_markup=keyboards.main_menu(),
+        )
+        return
+    await _reply(update, context, client_id, _("Welcome, new client").format(name=name))
+    await _reply(update, context, client_id, _("Privacy notice"), reply_markup=keyboards.consent_keyboard())
+
+
+async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    client_id, _message_id = await services(context).relay.store(
+        _inbound(update, kind="command", text="/menu", rasa_text=None)
+    )
+    await _reply(update, context, client_id, _("Menu prompt"), reply_markup=keyboards.main_menu())
+
+
+async def on_rasa_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and message.text
+    command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+    await services(context).relay.receive(
+        context.bot, _inbound(update, kind="command", text=message.text, rasa_text=RASA_COMMANDS[command])
+    )
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    client_id, _message_id = await services(context).relay.store(
+        _inbound(update, kind="command", text=message.text if message else None, rasa_text=None)
+    )
+    await _reply(update, context, client_id, _("Unknown command"))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None
+    text = message.text or ""
+    s = services(context)
+    if not text.strip():
+        client_id, _message_id = await s.relay.store(_inbound(update, kind="text", text=text, rasa_text=None))
+        await _reply(update, context, client_id, _("Empty message"))
+        return
+    payload = keyboards.menu_payload(text)
+    kind = "menu" if payload else "text"
+    await s.relay.receive(context.bot, _inbound(update, kind=kind, text=text, rasa_text=payload or text))
+
+
+async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    s = services(context)
+    accepted = query.data == keyboards.CONSENT_ACCEPT
+    choice = _("Consent button: accept") if accepted else _("Consent button: decline")
+    client_id, _message_id = await s.relay.store(_inbound(update, kind="button", text=choice, rasa_text=None))
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_reply_markup(reply_markup=None)
+    if not accepted:
+        await _reply(update, context, client_id, _("Consent declined"), reply_markup=keyboards.main_menu())
+        return
+    already = await s.database.run_async(clients.has_consent, telegram_user_id=identity_of(update).user_id)
+    if not already:
+        await s.database.run_async(clients.record_consent, client_id=client_id)
+    text = _("Consent already given") if already else _("Consent accepted")
+    await _reply(update, context, client_id, text, reply_markup=keyboards.main_menu())
+
+
+def _resolve_button(session: Session, *, user_id: int, message_id: int, index: int) -> tuple[str, str] | str:
+    """(title, payload) of a current button, or why it cannot be used: "stale" or "unknown"."""
+    client = clients.find_client(session, telegram_user_id=user_id)
+    shown = messages.find_outbound(session, message_id=message_id)
+    if client is None or shown is None or shown.client_id != client.id:
+        return "unknown"  # forged, or another client's message
+    buttons = (shown.extra or {}).get("buttons") or []
+    if not 0 <= index < len(buttons):
+        return "unknown"
+    latest = messages.latest_with_buttons(session, client_id=client.id)
+    if latest is None or latest.id != shown.id:
+        return "stale"
+    return str(buttons[index].get("title", "")), str(buttons[index]["payload"])
+
+
+async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    s = services(context)
+    ref = keyboards.parse_rasa_button(query.data)
+    user_id = identity_of(update).user_id
+    resolved = (
+        await s.database.run_async(
+            _resolve_button, user_id=user_id, message_id=ref.message_id, index=ref.index
+        )
+        if ref
+        else "unknown"
+    )
+    if isinstance(resolved, str):
+        reason = _("Stale button") if resolved == "stale" else _("Unknown button")
+        client_id, _message_id = await s.relay.store(
+            _inbound(update, kind="button", text=query.data, rasa_text=None)
+        )
+        await query.answer(reason)
+        await _reply(update, context, client_id, reason, reply_markup=keyboards.main_menu())
+        return
+    title, payload = resolved
+    await query.answer()
+    if isinstance(query.message, Message):
+        # The choice is made: show it in place of the buttons, so nothing can be pressed twice.
+        await query.message.edit_text(f"{query.message.text}\n\n{_('Your choice').format(title=title)}")
+    await s.relay.receive(context.bot, _inbound(update, kind="button", text=title, rasa_text=payload))
+
+
+async def on_unknown_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer(_("Unknown button"))
+
+
+def _record_shared_fact(
+    session: Session, *, user_id: int, name: ProfileFactName, value: str, message_id: int
+) -> bool:
+    """Store a phone number or location the client shared; only with consent. Returns whether stored."""
+    client = clients.find_client(session, telegram_user_id=user_id)
+    if client is None or client.consent_given_at is None:
+        return False
+    record_fact(
+        session, client_id=client.id, name=name, value=value, source="telegram", source_message_id=message_id
+    )
+    return True
+
+
+async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and message.contact is not None
+    s = services(context)
+    user_id = identity_of(update).user_id
+    own = message.contact.user_id == user_id
+    # Someone else's number is not stored at all: it is not the client's data to give.
+    client_id, message_id = await s.relay.store(
+        _inbound(update, kind="contact", text=None if not own else "[contact]", rasa_text=None)
+    )
+    if not own:
+        await _reply(update, context, client_id, _("Only your own phone"))
+        return
+    stored = await s.database.run_async(
+        _record_shared_fact,
+        user_id=user_id,
+        name=ProfileFactName.PHONE,
+        value=message.contact.phone_number,
+        message_id=message_id,
+    )
+    await _after_shared_fact(update, context, client_id, stored, _("Phone recorded"))
+
+
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    assert message is not None and message.location is not None
+    s = services(context)
+    client_id, message_id = await s.relay.store(
+        _inbound(update, kind="location", text="[location]", rasa_text=None)
+    )
+    value = f"{message.location.latitude:.5f},{message.location.longitude:.5f}"
+    stored = await s.database.run_async(
+        _record_shared_fact,
+        user_id=identity_of(update).user_id,
+        name=ProfileFactName.LOCATION,
+        value=value,
+        message_id=message_id,
+    )
+    await _after_shared_fact(update, context, client_id, stored, _("Location recorded"))
+
+
+async def _after_shared_fact(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int, stored: bool, confirmation: str
+) -> None:
+    if stored:
+        await _reply(update, context, client_id, confirmation)
+        return
+    await _reply(update, context, client_id, _("Consent needed for personal data"))
+    await _reply(update, context, client_id, _("Privacy notice"), reply_markup=keyboards.consent_keyboard())
+
+
+def _media_kind(message: Message) -> str:
+    for kind in ("sticker", "voice", "audio", "video_note", "photo", "video", "animation", "document"):
+        if getattr(message, kind):
+            return kind
+    return "other"
+
+
+def _media_reply(kind: str) -> str:
+    if kind == "sticker":
+        return _("Sticker received")
+    if kind in {"voice", "audio", "video_note"}:
+        return _("Voice received")
+    if kind in {"photo", "video", "animation", "document"}:
+        return _("Media received")
+    return _("Unsupported message")
+
+
+async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, media and anything else that is not text: stored, and answered with a helpful word."""
+    message = update.effective_message
+    assert message is not None
+    kind = _media_kind(message)
+    client_id, _message_id = await services(context).relay.store(
+        _inbound(update, kind=kind, text=message.caption, rasa_text=None)
+    )
+    await _reply(update, context, client_id, _media_reply(kind))
+
+
+async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.edited_message
+    assert message is not None
+    client_id, _message_id = await services(context).relay.store(
+        _inbound(update, kind="edit", text=message.text, rasa_text=None)
+    )
+    await _reply(update, context, client_id, _("Edited message"))
+
+
+def register(application: Application) -> None:
+    new_message = filters.UpdateType.MESSAGE & PRIVATE
+    application.add_handler(CommandHandler("start", on_start, filters=PRIVATE))
+    application.add_handler(CommandHandler("menu", on_menu, filters=PRIVATE))
+    application.add_handler(CommandHandler(list(RASA_COMMANDS), on_rasa_command, filters=PRIVATE))
+    application.add_handler(MessageHandler(new_message & filters.COMMAND, on_unknown_command))
+    application.add_handler(MessageHandler(new_message & filters.TEXT, on_text))
+    application.add_handler(MessageHandler(new_message & filters.CONTACT, on_contact))
+    application.add_handler(MessageHandler(new_message & filters.LOCATION, on_location))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, on_edited_message))
+    application.add_handler(MessageHandler(new_message, on_other_message))
+    application.add_handler(CallbackQueryHandler(on_consent, pattern=r"^consent:(yes|no)$"))
+    application.add_handler(CallbackQueryHandler(on_rasa_button, pattern=r"^rb:"))
+    application.add_handler(CallbackQueryHandler(on_unknown_callback))

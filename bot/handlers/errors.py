@@ -1,0 +1,29 @@
+"""The one error handler: log what an operator can act on, tell the client something kind."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.texts import _
+
+logger = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    # No message text or names here: logs must not hold personal data.
+    update_id = update.update_id if isinstance(update, Update) else None
+    logger.error("update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error)
+    if (
+        not isinstance(update, Update)
+        or update.effective_chat is None
+        or update.effective_chat.type != "private"
+    ):
+        return
+    try:
+        await context.bot.send_message(update.effective_chat.id, _("Something went wrong"))
+    except TelegramError as error:
+        logger.warning("could not tell chat about the failure of update %s: %s", update_id, error)

@@ -1,0 +1,213 @@
+"""The conversation relay: client messages to Rasa and Rasa's replies back, without losing any.
+
+Every inbound message is stored before anything else happens and stays PENDING until Rasa has answered
+it. Messages of one client are answered one at a time, in the order they were sent; when Rasa is down the
+client is told once, and a repeating job answers everything that waited as soon as Rasa is back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+from telegram import Bot
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+
+from bot.keyboards import main_menu
+from bot.outbox import Outbox
+from bot.rasa_client import RasaClient, RasaReply, RasaUnavailableError
+from bot.texts import _
+from karyar import clients, messages
+from karyar.clients import TelegramIdentity
+from karyar.db.engine import Database
+from karyar.db.models import Message
+
+logger = logging.getLogger(__name__)
+
+# NLU needs no more than this; the whole text is still stored.
+RASA_TEXT_LIMIT = 1000
+_TYPING_REFRESH_SECONDS = 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    identity: TelegramIdentity
+    kind: str
+    text: str | None
+    rasa_text: str | None  # what Rasa should receive; None when the message is not for Rasa
+    telegram_message_id: int | None = None
+    telegram_update_id: int | None = None
+    extra: dict[str, Any] | None = None
+
+
+def _store_inbound(session: Session, *, inbound: Inbound) -> tuple[int, int]:
+    client = clients.ensure_client(session, identity=inbound.identity)
+    extra = dict(inbound.extra or {})
+    if inbound.rasa_text is not None and inbound.rasa_text != inbound.text:
+        extra["rasa_text"] = inbound.rasa_text
+    stored = messages.log_inbound(
+        session,
+        client_id=client.id,
+        kind=inbound.kind,
+        text=inbound.text,
+        telegram_message_id=inbound.telegram_message_id,
+        telegram_update_id=inbound.telegram_update_id,
+        for_rasa=inbound.rasa_text is not None,
+        extra=extra or None,
+    )
+    return client.id, stored.id
+
+
+class Relay:
+    def __init__(
+        self, *, database: Database, rasa: RasaClient, outbox: Outbox, patience_seconds: float
+    ) -> None:
+        self._db = database
+        self._rasa = rasa
+        self._outbox = outbox
+        self._patience = patience_seconds
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._told_unavailable: set[int] = set()
+
+    async def store(self, inbound: Inbound) -> tuple[int, int]:
+        """Register the client and store the message; returns (client id, message id)."""
+        return await self._db.run_async(_store_inbound, inbound=inbound)
+
+    async def receive(self, bot: Bot, inbound: Inbound) -> int:
+        """Store a client's message and, if it is for Rasa, answer it (and any earlier unanswered ones)."""
+        user_id = inbound.identity.user_id
+        async with self._locks[user_id]:
+            client_id, message_id = await self.store(inbound)
+            if inbound.rasa_text is not None:
+                await self._drain(bot, client_id=client_id, user_id=user_id, fresh_id=message_id)
+        return client_id
+
+    async def answer_waiting(self, bot: Bot) -> int:
+        """Answer the messages that waited while Rasa was unavailable; returns how many clients were served."""
+        waiting = await self._db.run_async(messages.clients_with_pending)
+        if not waiting or not await self._rasa.healthy():
+            return 0
+        served = 0
+        for client_id, user_id in waiting:
+            lock = self._locks[user_id]
+            if lock.locked():
+                continue  # a live message of this client is being handled and drains the rest itself
+            async with lock:
+                if not await self._drain(bot, client_id=client_id, user_id=user_id, fresh_id=None):
+                    break
+            served += 1
+        return served
+
+    async def _drain(self, bot: Bot, *, client_id: int, user_id: int, fresh_id: int | None) -> bool:
+        """Answer the client's pending messages oldest first; False if Rasa became unavailable."""
+        pending = await self._db.run_async(messages.pending_for_client, client_id=client_id)
+        for message in pending:
+            delayed = message.id != fresh_id
+            try:
+                replies = await self._ask_rasa(bot, message, user_id=user_id, delayed=delayed)
+            except RasaUnavailableError as error:
+                logger.warning("message %s of client %s waits for Rasa: %s", message.id, client_id, error)
+                if user_id not in self._told_unavailable:
+                    self._told_unavailable.add(user_id)
+                    await self._outbox.send_text(
+                        bot, client_id=client_id, chat_id=user_id, text=_("Rasa unavailable")
+                    )
+                return False
+            understanding = await self._rasa.understanding(sender_id=str(user_id))
+            await self._db.run_async(
+                messages.mark_answered,
+                message_id=message.id,
+                intent=understanding.intent,
+                confidence=understanding.confidence,
+            )
+            self._told_unavailable.discard(user_id)
+            reply_to = message.telegram_message_id if delayed else None
+            await self.render(bot, client_id=client_id, chat_id=user_id, replies=replies, reply_to=reply_to)
+        return True
+
+    async def _ask_rasa(self, bot: Bot, message: Message, *, user_id: int, delayed: bool) -> list[RasaReply]:
+        sender_id = str(user_id)
+        if delayed:
+            # A call that timed out may still have reached Rasa; never let it see a message twice.
+            already = await self._rasa.replies_already_given(sender_id=sender_id, message_id=message.id)
+            if already is not None:
+                return already
+        text = str((message.extra or {}).get("rasa_text") or message.text or "")[:RASA_TEXT_LIMIT]
+        metadata = {"karyar_message_id": message.id, "kind": message.kind}
+        async with self._typing(bot, user_id):
+            call = asyncio.ensure_future(self._rasa.send(sender_id=sender_id, text=text, metadata=metadata))
+            done, _pending = await asyncio.wait({call}, timeout=self._patience)
+            if not done:
+                await self._outbox.send_text(
+                    bot, client_id=message.client_id, chat_id=user_id, text=_("Rasa slow")
+                )
+            return await call
+
+    async def render(
+        self, bot: Bot, *, client_id: int, chat_id: int, replies: list[RasaReply], reply_to: int | None = None
+    ) -> None:
+        """Show Rasa's replies: text, inline buttons, images, and the custom payloads the bot knows."""
+        if not replies:
+            await self._outbox.send_text(
+                bot, client_id=client_id, chat_id=chat_id, text=_("Nothing to say"), reply_markup=main_menu()
+            )
+            return
+        for reply in replies:
+            text = str(reply.get("text") or "").strip()
+            buttons = [b for b in reply.get("buttons") or [] if isinstance(b, dict) and b.get("payload")]
+            if buttons:
+                await self._outbox.send_with_buttons(
+                    bot,
+                    client_id=client_id,
+                    chat_id=chat_id,
+                    text=text or "👇",
+                    buttons=buttons,
+                    reply_to=reply_to,
+                )
+            elif text:
+                await self._outbox.send_text(
+                    bot, client_id=client_id, chat_id=chat_id, text=text, reply_to=reply_to
+                )
+            if reply.get("image"):
+                await self._send_image(bot, chat_id=chat_id, url=str(reply["image"]))
+            if reply.get("custom") is not None:
+                await self._render_custom(bot, client_id=client_id, chat_id=chat_id, custom=reply["custom"])
+            reply_to = None  # only the first reply quotes the delayed question
+
+    async def _send_image(self, bot: Bot, *, chat_id: int, url: str) -> None:
+        try:
+            await bot.send_photo(chat_id, url)
+        except TelegramError as error:
+            logger.error("could not send image %s to a client: %s", url, error)
+
+    async def _render_custom(self, bot: Bot, *, client_id: int, chat_id: int, custom: Any) -> None:
+        if isinstance(custom, dict) and custom.get("menu"):
+            await self._outbox.send_text(
+                bot, client_id=client_id, chat_id=chat_id, text=_("Menu prompt"), reply_markup=main_menu()
+            )
+            return
+        keys = sorted(custom) if isinstance(custom, dict) else type(custom).__name__
+        logger.warning("custom payload with keys %s has no renderer; skipped", keys)
+
+    @contextlib.asynccontextmanager
+    async def _typing(self, bot: Bot, chat_id: int) -> AsyncIterator[None]:
+        """Show "typing…" while Rasa thinks; Telegram clears it after about five seconds, so repeat it."""
+
+        async def keep_typing() -> None:
+            while True:
+                with contextlib.suppress(TelegramError):
+                    await bot.send_chat_action(chat_id, ChatAction.TYPING)
+                await asyncio.sleep(_TYPING_REFRESH_SECONDS)
+
+        task = asyncio.create_task(keep_typing())
+        try:
+            yield
+        finally:
+            task.cancel()

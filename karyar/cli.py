@@ -1,0 +1,114 @@
+"""`python -m karyar.cli …`: the operator's commands (migrate, train, start the Rasa and action servers)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from karyar import migrate, rasa_model
+from karyar.settings import PROJECT_ROOT, ConfigurationError, get_settings
+
+RUNTIME_DIR = PROJECT_ROOT / "var" / "rasa"
+
+
+def _port(url: str) -> int:
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def cmd_check(_: argparse.Namespace) -> None:
+    settings = get_settings()
+    mode = "webhook" if settings.webhook_mode else "polling"
+    token = "set" if settings.TELEGRAM_BOT_TOKEN else "not set"
+    print(
+        f"configuration ok: TELEGRAM_BOT_TOKEN {token}, {mode}, database {settings.DATABASE_URL.split(':')[0]}"
+    )
+
+
+def cmd_migrate(_: argparse.Namespace) -> None:
+    migrate.upgrade(get_settings().DATABASE_URL)
+
+
+def cmd_train(args: argparse.Namespace) -> None:
+    path = rasa_model.ensure_trained(force=args.force)
+    print(f"model: {path.relative_to(PROJECT_ROOT)}")
+
+
+def write_rasa_runtime_files() -> tuple[Path, Path]:
+    """Endpoints and credentials for `rasa run`, generated from the settings (one source of truth)."""
+    settings = get_settings()
+    RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
+    endpoints = RUNTIME_DIR / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "{settings.action_server_url}/webhook"\n', encoding="utf-8"
+    )
+    credentials = RUNTIME_DIR / "credentials.yml"
+    credentials.write_text("rest:\n", encoding="utf-8")
+    return endpoints, credentials
+
+
+def cmd_serve_rasa(_: argparse.Namespace) -> None:
+    settings = get_settings()
+    model = rasa_model.ensure_trained()
+    endpoints, credentials = write_rasa_runtime_files()
+    parts = urlsplit(settings.rasa_url)
+    command = [
+        str(rasa_model.RASA_BIN), "run",
+        "--enable-api",
+        "--interface", parts.hostname or "127.0.0.1",
+        "--port", str(_port(settings.rasa_url)),
+        "--model", str(model),
+        "--endpoints", str(endpoints),
+        "--credentials", str(credentials),
+    ]  # fmt: skip
+    if settings.RASA_AUTH_TOKEN:
+        command += ["--auth-token", settings.RASA_AUTH_TOKEN]
+    os.execve(command[0], command, rasa_model.rasa_environment())
+
+
+def cmd_serve_actions(_: argparse.Namespace) -> None:
+    settings = get_settings()
+    env = dict(os.environ)
+    # The action server listens on the host of ACTION_SERVER_URL only (localhost by default).
+    env["SANIC_HOST"] = urlsplit(settings.action_server_url).hostname or "127.0.0.1"
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port",
+               str(_port(settings.action_server_url))]  # fmt: skip
+    os.execve(command[0], command, env)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="karyar", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="validate the configuration").set_defaults(handler=cmd_check)
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=cmd_migrate)
+    train = commands.add_parser("train", help="train the Rasa model if its inputs changed")
+    train.add_argument("--force", action="store_true", help="train even if an up-to-date model exists")
+    train.set_defaults(handler=cmd_train)
+    commands.add_parser("serve-rasa", help="start the Rasa server").set_defaults(handler=cmd_serve_rasa)
+    commands.add_parser("serve-actions", help="start the action server").set_defaults(
+        handler=cmd_serve_actions
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except ConfigurationError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except rasa_model.TrainingError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

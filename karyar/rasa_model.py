@@ -1,0 +1,102 @@
+"""The Rasa model: which inputs make it, whether it is stale, and training it in Rasa's environment.
+
+A model is named after a hash of everything that goes into it, so "is it stale?" is a file lookup and
+`make train` does nothing when no input changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+from karyar.settings import PROJECT_ROOT
+
+RASA_VENV = PROJECT_ROOT / ".venv-rasa"
+RASA_BIN = RASA_VENV / "bin" / "rasa"
+MODELS_DIR = PROJECT_ROOT / "models"
+CONFIG_FILE = PROJECT_ROOT / "nlu" / "config.yml"
+DOMAIN_DIR = PROJECT_ROOT / "domain"
+DATA_DIR = PROJECT_ROOT / "data"
+_INPUTS = (
+    CONFIG_FILE,
+    DOMAIN_DIR,
+    DATA_DIR,
+    PROJECT_ROOT / "nlu",
+    PROJECT_ROOT / "requirements" / "rasa.lock",
+)
+_KEEP_MODELS = 3
+
+
+class TrainingError(RuntimeError):
+    pass
+
+
+def _input_files() -> list[Path]:
+    files: set[Path] = set()
+    for path in _INPUTS:
+        if path.is_dir():
+            files.update(
+                p for p in path.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml", ".py", ".txt"}
+            )
+        elif path.is_file():
+            files.add(path)
+    return sorted(files)
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in _input_files():
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(print_: str | None = None) -> Path:
+    return MODELS_DIR / f"karyar-{print_ or fingerprint()}.tar.gz"
+
+
+def rasa_environment() -> dict[str, str]:
+    """Environment for Rasa processes: our custom components importable, no telemetry, quiet TensorFlow."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    env["RASA_TELEMETRY_ENABLED"] = "false"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
+def ensure_trained(*, force: bool = False) -> Path:
+    """The current model, trained first if the inputs changed since the last training."""
+    target = model_path()
+    if target.exists() and not force:
+        return target
+    if not RASA_BIN.exists():
+        raise TrainingError(f"{RASA_BIN} is missing; run `make setup` to build Rasa's environment")
+    MODELS_DIR.mkdir(exist_ok=True)
+    command = [
+        str(RASA_BIN), "train",
+        "--config", str(CONFIG_FILE),
+        "--domain", str(DOMAIN_DIR),
+        "--data", str(DATA_DIR),
+        "--out", str(MODELS_DIR),
+        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(), check=False)
+    if result.returncode != 0 or not target.exists():
+        raise TrainingError(f"rasa train failed with exit code {result.returncode}; see its output above")
+    _prune_old_models(keep=target)
+    return target
+
+
+def _prune_old_models(*, keep: Path) -> None:
+    old = sorted(
+        (p for p in MODELS_DIR.glob("karyar-*.tar.gz") if p != keep),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for path in old[_KEEP_MODELS - 1 :]:
+        path.unlink(missing_ok=True)
