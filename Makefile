@@ -1,0 +1,57 @@
+# Karyar. The two commands a newcomer needs: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export RASA_TELEMETRY_ENABLED := false
+
+PY := .venv/bin/python
+LOCALE_PO := bot/locales/fa/LC_MESSAGES/messages.po
+LOCALE_MO := bot/locales/fa/LC_MESSAGES/messages.mo
+
+.PHONY: help setup run test train migrate lint format i18n bench lock clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+setup: ## build both Python environments (idempotent, fast when nothing changed)
+	@scripts/setup_env.sh app
+	@scripts/setup_env.sh rasa
+	@$(MAKE) --no-print-directory $(LOCALE_MO)
+
+$(LOCALE_MO): $(LOCALE_PO)
+	@.venv/bin/pybabel compile -q -d bot/locales -D messages -l fa
+
+migrate: setup ## apply database migrations to DATABASE_URL
+	@$(PY) -m karyar.cli migrate
+
+train: setup ## train the Rasa model if its inputs changed (models/karyar-<hash>.tar.gz)
+	@$(PY) -m karyar.cli train
+
+run: setup migrate train ## start Rasa, the action server and the bot together; Ctrl-C stops all three
+	@$(PY) -m karyar.cli check
+	@.venv/bin/honcho start -f Procfile
+
+test: setup ## run every test (unit, both databases, actions, Rasa, end to end)
+	@$(PY) -m pytest
+
+lint: setup ## ruff and mypy
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+	@.venv/bin/mypy bot actions karyar localapi
+
+format: setup ## apply ruff's formatting and safe fixes
+	@.venv/bin/ruff check --fix .
+	@.venv/bin/ruff format .
+
+i18n: setup ## extract the bot's texts, merge them into the Persian catalogue, compile it
+	@.venv/bin/pybabel extract -q -F babel.cfg -o var/messages.pot .
+	@.venv/bin/pybabel update -q -i var/messages.pot -d bot/locales -D messages -l fa --no-fuzzy-matching
+	@.venv/bin/pybabel compile -q -d bot/locales -D messages -l fa
+
+bench: setup train ## run the benchmarks; results go to bench/results/
+	@$(PY) -m bench
+
+lock: ## re-resolve both environments from requirements/*.in and rewrite the lock files
+	@scripts/lock.sh
+
+clean: ## remove environments, models and local data
+	rm -rf .venv .venv-rasa models var .rasa
