@@ -38,7 +38,9 @@ def migrated_database(backend: str, workdir: Path) -> Iterator[str]:
     try:
         admin = psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=5)
     except psycopg.OperationalError as error:
-        raise BackendUnavailableError(f"PostgreSQL at {POSTGRES_ADMIN_URL} is not reachable: {error}") from error
+        raise BackendUnavailableError(
+            f"PostgreSQL at {POSTGRES_ADMIN_URL} is not reachable: {error}"
+        ) from error
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]

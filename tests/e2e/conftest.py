@@ -1,0 +1,54 @@
+"""One running product for all end-to-end tests: trained once, started once per run."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from karyar.db.engine import Database
+from tests.support.databases import migrated_database
+from tests.support.stack import Stack, running_stack
+
+_user_ids = itertools.count(8_100_000_001)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    workdir = tmp_path_factory.mktemp("e2e")
+    # SQLite is the default deployment, and the harder case: the bot and the action server share one file.
+    with (
+        migrated_database("sqlite", workdir) as url,
+        running_stack(database_url=url, log_dir=workdir) as running,
+    ):
+        yield running
+
+
+@pytest.fixture(scope="session")
+def stack_db(stack: Stack) -> Iterator[Database]:
+    database = Database(stack.database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def user_id(stack: Stack) -> int:
+    """A new Telegram user for each test, so tests never see each other's conversations."""
+    return next(_user_ids)
+
+
+@pytest.fixture(autouse=True)
+def _show_logs_on_failure(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    report: Any = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed and "stack" in request.fixturenames:
+        print(request.getfixturevalue("stack").logs())
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -1,0 +1,73 @@
+"""When Rasa is down or slow the client hears from us at once, and nothing they said is lost."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+
+from karyar.db.engine import Database
+from karyar.db.models import Client, Message
+from tests.support.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def gate(stack: Stack) -> Iterator[Stack]:
+    yield stack
+    stack.gate.mode = "open"
+
+
+def _inbound(db: Database, user_id: int) -> list[Message]:
+    with db.unit_of_work() as session:
+        client = session.scalar(select(Client).where(Client.telegram_user_id == user_id))
+        if client is None:
+            return []
+        return list(
+            session.scalars(
+                select(Message)
+                .where(Message.client_id == client.id, Message.direction == "in")
+                .order_by(Message.id)
+            )
+        )
+
+
+def test_rasa_down_gets_a_polite_word_and_the_message_is_answered_when_rasa_is_back(
+    gate: Stack, stack_db: Database, user_id: int
+) -> None:
+    gate.gate.mode = "closed"
+    started = time.monotonic()
+    sent = gate.api.send_text(user_id, "سلام")
+    [sorry] = gate.api.wait_for_bot_messages(user_id, 1, since=sent, timeout=15)
+    assert time.monotonic() - started < 5
+    assert "ثبت شد" in sorry["text"]
+    second = gate.api.send_text(user_id, "درباره وام بگو")
+    time.sleep(2)
+    [pending_first, pending_second] = _inbound(stack_db, user_id)
+    assert pending_first.status == pending_second.status == "pending"
+    assert len(gate.api.bot_messages(user_id, since=sent)) == 1  # told once, not once per message
+
+    mark = gate.api.mark(user_id)
+    gate.gate.mode = "open"
+    answers = gate.api.wait_for_bot_messages(user_id, 2, since=mark, timeout=30)
+    # Answers come back in order, each quoting the message it answers.
+    assert answers[0]["reply_to_message"]["message_id"] == sent["message_id"]
+    assert any(m.get("reply_to_message", {}).get("message_id") == second["message_id"] for m in answers[1:])
+    assert gate.api.wait_until(
+        lambda: all(m.status == "answered" for m in _inbound(stack_db, user_id)), timeout=10
+    )
+
+
+def test_slow_rasa_gets_a_please_wait_then_the_answer(gate: Stack, user_id: int) -> None:
+    gate.gate.mode = "slow"
+    gate.gate.slow_seconds = 5.0
+    started = time.monotonic()
+    sent = gate.api.send_text(user_id, "سلام")
+    [wait] = gate.api.wait_for_bot_messages(user_id, 1, since=sent, timeout=10)
+    assert time.monotonic() - started < 4.5
+    assert "صبر" in wait["text"]
+    replies = gate.api.wait_for_bot_messages(user_id, 2, since=sent, timeout=30)
+    assert "صبر" not in replies[1]["text"]

@@ -1,0 +1,93 @@
+"""The whole product, for real: Rasa with the trained model, the action server, the bot, the stand-in.
+
+Started once per test run (Rasa takes the better part of a minute to load) and shared by the
+end-to-end tests. The bot reaches Rasa through a gate the tests can close or slow down.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from karyar import rasa_model
+from localapi.server import ThreadedLocalBotApi
+from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
+from tests.support.rasa_gate import RasaGate
+
+BOT_TOKEN = "7000000001:AAlocal-test-token-for-karyar-e2e"
+RASA_TOKEN = "e2e-rasa-secret"
+RASA_LOAD_SECONDS = 240.0
+
+
+@dataclass
+class Stack:
+    api: ThreadedLocalBotApi
+    gate: RasaGate
+    database_url: str
+    rasa_url: str
+    action_server_url: str
+    processes: dict[str, ManagedProcess]
+    log_dir: Path
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {name} ---\n{p.tail()}" for name, p in self.processes.items())
+
+
+def base_environment(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RASA_", "ACTION_SERVER"))}
+    env.update(RASA_TELEMETRY_ENABLED="false", PYTHONUNBUFFERED="1", LOG_LEVEL="INFO")
+    env.update(overrides)
+    return env
+
+
+@contextmanager
+def running_stack(*, database_url: str, log_dir: Path) -> Iterator[Stack]:
+    model = rasa_model.ensure_trained()
+    rasa_port, actions_port = free_port(), free_port()
+    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    action_server_url = f"http://127.0.0.1:{actions_port}"
+    env = base_environment(
+        DATABASE_URL=database_url,
+        RASA_URL=rasa_url,
+        RASA_AUTH_TOKEN=RASA_TOKEN,
+        ACTION_SERVER_URL=action_server_url,
+    )
+    with ExitStack() as cleanup:
+        processes: dict[str, ManagedProcess] = {}
+
+        def start(name: str, command: list[str], process_env: dict[str, str]) -> ManagedProcess:
+            process = ManagedProcess(name, command, env=process_env, log_dir=log_dir)
+            cleanup.callback(process.stop)
+            processes[name] = process
+            return process
+
+        actions = start("actions", [APP_PYTHON, "-m", "karyar.cli", "serve-actions"], env)
+        rasa = start("rasa", [APP_PYTHON, "-m", "karyar.cli", "serve-rasa"], env)
+        api = ThreadedLocalBotApi(BOT_TOKEN)
+        api.start()
+        cleanup.callback(api.stop)
+        gate = RasaGate(rasa_url)
+        gate.start()
+        cleanup.callback(gate.stop)
+
+        actions.wait_http(f"{action_server_url}/health", timeout=60)
+        rasa.wait_http(f"{rasa_url}/status?token={RASA_TOKEN}", timeout=RASA_LOAD_SECONDS)
+        bot_env = {
+            **env,
+            "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
+            "TELEGRAM_API_BASE_URL": api.url,
+            "RASA_URL": gate.url,
+            "RASA_PATIENCE_SECONDS": "2",
+            "RASA_TIMEOUT_SECONDS": "30",
+            "PENDING_RETRY_SECONDS": "1",
+        }
+        bot = start("bot", [APP_PYTHON, "-m", "bot"], bot_env)
+        stack = Stack(api, gate, database_url, rasa_url, action_server_url, processes, log_dir)
+        # The bot is up once it has registered its commands and is polling.
+        if not api.wait_until(lambda: bool(api.api_calls("getUpdates")), timeout=60):
+            raise RuntimeError(f"the bot never polled for updates:\n{bot.tail()}")
+        assert model.exists()
+        yield stack
