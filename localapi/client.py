@@ -1,0 +1,163 @@
+"""A small synchronous client for the ``/_local/`` control API, for code in another process
+(e.g. an e2e test driving a server started with ``python -m localapi``).
+
+Method names and results mirror :class:`~localapi.driver.UserDriver`.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import httpx
+
+from localapi.errors import DriverError, UnknownChatError
+
+Since = int | dict[str, Any] | None
+
+
+def _since(since: Since) -> int:
+    if since is None:
+        return 0
+    return int(since["message_id"]) if isinstance(since, dict) else int(since)
+
+
+class LocalApiClient:
+    def __init__(self, url: str, *, timeout: float = 30.0) -> None:
+        self.url = url.rstrip("/")
+        self._http = httpx.Client(base_url=f"{self.url}/_local", timeout=timeout)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> LocalApiClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(
+        self,
+        verb: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        http_timeout: float | None = None,
+        **query: Any,
+    ) -> Any:
+        params = {k: v for k, v in query.items() if v is not None}
+        timeout = httpx.USE_CLIENT_DEFAULT if http_timeout is None else http_timeout
+        response = self._http.request(verb, path, json=body, params=params, timeout=timeout)
+        data = response.json()
+        if data.get("ok"):
+            return data["result"]
+        if response.status_code == 408:
+            raise TimeoutError(data["description"])
+        if response.status_code == 404:
+            raise UnknownChatError(data["description"])
+        raise DriverError(data.get("description", response.text))
+
+    # --- acting as users -------------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        return self._call("GET", "/")
+
+    def add_user(self, user_id: int, first_name: str | None = None, **profile: Any) -> dict[str, Any]:
+        return self._call("POST", "/users", {"user_id": user_id, "first_name": first_name, **profile})
+
+    def send(self, user_id: int, type_: str = "text", **fields: Any) -> dict[str, Any]:
+        if isinstance(fields.get("content"), bytes):
+            fields["content_base64"] = base64.b64encode(fields.pop("content")).decode()
+        return self._call("POST", "/send", {"user_id": user_id, "type": type_, **fields})
+
+    def send_text(self, user_id: int, text: str, **fields: Any) -> dict[str, Any]:
+        return self.send(user_id, "text", text=text, **fields)
+
+    def send_sticker(self, user_id: int, emoji: str = "😀", **fields: Any) -> dict[str, Any]:
+        return self.send(user_id, "sticker", emoji=emoji, **fields)
+
+    def send_photo(self, user_id: int, **fields: Any) -> dict[str, Any]:
+        return self.send(user_id, "photo", **fields)
+
+    def send_voice(self, user_id: int, **fields: Any) -> dict[str, Any]:
+        return self.send(user_id, "voice", **fields)
+
+    def send_video(self, user_id: int, **fields: Any) -> dict[str, Any]:
+        return self.send(user_id, "video", **fields)
+
+    def send_document(self, user_id: int, **fields: Any) -> dict[str, Any]:
+        return self.send(user_id, "document", **fields)
+
+    def send_contact(self, user_id: int, phone_number: str, **fields: Any) -> dict[str, Any]:
+        return self.send(user_id, "contact", phone_number=phone_number, **fields)
+
+    def send_location(self, user_id: int, latitude: float, longitude: float, **fields: Any) -> dict[str, Any]:
+        return self.send(user_id, "location", latitude=latitude, longitude=longitude, **fields)
+
+    def press_button(
+        self, user_id: int, message_id: int, callback_data: str | None = None, *, text: str | None = None
+    ) -> str:
+        body = {"user_id": user_id, "message_id": message_id, "callback_data": callback_data, "text": text}
+        return self._call("POST", "/press", body)
+
+    def tap_keyboard(self, user_id: int, text: str, **fields: Any) -> dict[str, Any]:
+        return self._call("POST", "/tap", {"user_id": user_id, "text": text, **fields})
+
+    def edit_text(self, user_id: int, message_id: int, text: str) -> dict[str, Any]:
+        return self._call("POST", "/edit", {"user_id": user_id, "message_id": message_id, "text": text})
+
+    def block_bot(self, user_id: int) -> None:
+        self._call("POST", "/block", {"user_id": user_id, "blocked": True})
+
+    def unblock_bot(self, user_id: int) -> None:
+        self._call("POST", "/block", {"user_id": user_id, "blocked": False})
+
+    # --- looking and waiting ---------------------------------------------------------------
+
+    def transcript(self, chat_id: int, *, include_deleted: bool = False) -> list[dict[str, Any]]:
+        return self._call("GET", f"/chats/{chat_id}/transcript", include_deleted=int(include_deleted))
+
+    def bot_messages(self, chat_id: int, *, since: Since = None) -> list[dict[str, Any]]:
+        return self._call("GET", f"/chats/{chat_id}/bot_messages", since=_since(since))
+
+    def wait_for_bot_messages(
+        self, chat_id: int, count: int = 1, *, since: Since = None, timeout: float = 5.0
+    ) -> list[dict[str, Any]]:
+        return self._call(
+            "GET",
+            f"/chats/{chat_id}/wait",
+            http_timeout=timeout + 10,
+            count=count,
+            since=_since(since),
+            timeout=timeout,
+        )
+
+    def chat_actions(self, chat_id: int) -> list[str]:
+        return self._call("GET", f"/chats/{chat_id}/actions")
+
+    def reply_keyboard(self, chat_id: int) -> dict[str, Any] | None:
+        return self._call("GET", f"/chats/{chat_id}/keyboard")
+
+    def callback_answers(self, callback_query_id: str | None = None) -> list[dict[str, Any]]:
+        return self._call("GET", "/callback_answers", callback_query_id=callback_query_id)
+
+    def pending_updates(self) -> list[dict[str, Any]]:
+        return self._call("GET", "/updates")
+
+    def api_calls(self, method: str | None = None) -> list[dict[str, Any]]:
+        return self._call("GET", "/calls", method=method)
+
+    def configure(
+        self,
+        *,
+        disabled_methods: list[str] | None = None,
+        per_chat_rate: tuple[int, float] | None = None,
+        global_rate: tuple[int, float] | None = None,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"per_chat_rate": per_chat_rate, "global_rate": global_rate}
+        if disabled_methods is not None:
+            body["disabled_methods"] = disabled_methods
+        return self._call("POST", "/settings", body)
+
+    def reset(self) -> None:
+        self._call("POST", "/reset")

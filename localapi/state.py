@@ -1,0 +1,328 @@
+"""The in-memory Telegram world of one bot: users, private chats, messages, updates, files.
+
+One re-entrant lock guards everything, because the world is touched from the server's event loop
+(Bot API calls) and from test threads (the user-side driver) at the same time. Every mutation goes
+through :meth:`World.mutate`, which wakes both kinds of waiters: threads blocked in
+:meth:`World.wait_until` and, via listeners, coroutines on the server loop (long polling).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from localapi.errors import bad_request, forbidden
+from localapi.objects import BotIdentity, FileIds, FileRecord, UserRecord
+
+T = TypeVar("T")
+
+UPDATE_TYPES = (
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "message_reaction",
+    "message_reaction_count",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "purchased_paid_media",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+    "chat_boost",
+    "removed_chat_boost",
+)
+# What Telegram delivers when allowed_updates is not set (or set to []).
+DEFAULT_ALLOWED_UPDATES = frozenset(UPDATE_TYPES) - {
+    "chat_member",
+    "message_reaction",
+    "message_reaction_count",
+}
+
+
+MAX_CALL_LOG = 10_000
+
+
+def now() -> int:
+    return int(time.time())
+
+
+@dataclass
+class StoredMessage:
+    chat_id: int
+    message_id: int
+    outgoing: bool  # True when the bot sent it
+    data: dict[str, Any]  # the Message object exactly as the Bot API shows it
+    reply_markup: dict[str, Any] | None = None  # whatever markup the bot attached, of any kind
+    deleted: bool = False
+
+
+@dataclass
+class ChatRecord:
+    id: int
+    user_id: int
+    messages: dict[int, StoredMessage] = field(default_factory=dict)  # insertion order = chat order
+    next_message_id: int = 1
+    actions: list[str] = field(default_factory=list)
+    reply_keyboard: dict[str, Any] | None = None  # the reply keyboard the user currently sees
+
+
+@dataclass
+class CallbackRecord:
+    id: str
+    user_id: int
+    chat_id: int
+    message_id: int
+    data: str
+    answer: dict[str, Any] | None = None
+
+
+@dataclass
+class WebhookRecord:
+    url: str = ""
+    secret_token: str | None = None
+    max_connections: int = 40
+    allowed_updates: list[str] | None = None
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+class World:
+    def __init__(self, bot: BotIdentity) -> None:
+        self.bot = bot
+        self._lock = threading.RLock()
+        self._cond = threading.Condition(self._lock)
+        self._listeners: list[Callable[[], None]] = []
+        self._file_ids = FileIds()
+        self._callback_counter = 0
+        self.version = 0
+        self._reset_data()
+
+    def _reset_data(self) -> None:
+        self.users: dict[int, UserRecord] = {}
+        self.chats: dict[int, ChatRecord] = {}
+        self.updates: list[dict[str, Any]] = []
+        self.next_update_id = 1
+        self.allowed_updates: list[str] | None = None
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.webhook = WebhookRecord()
+        self.files: dict[str, FileRecord] = {}
+        self.callbacks: dict[str, CallbackRecord] = {}
+        self.edits: list[dict[str, Any]] = []
+        self.profile: dict[tuple[str, str], str] = {}  # setMyName/Description/..., menu buttons
+        # Every Bot API request, for assertions; bounded because a polling bot never stops asking.
+        self.calls: deque[dict[str, Any]] = deque(maxlen=MAX_CALL_LOG)
+
+    # --- synchronisation -------------------------------------------------------------------
+
+    def add_listener(self, callback: Callable[[], None]) -> None:
+        """``callback`` runs (under the lock, so keep it tiny) after every mutation."""
+        with self._lock:
+            self._listeners.append(callback)
+
+    def remove_listener(self, callback: Callable[[], None]) -> None:
+        with self._lock:
+            if callback in self._listeners:
+                self._listeners.remove(callback)
+
+    @contextmanager
+    def mutate(self) -> Iterator[World]:
+        with self._lock:
+            yield self
+            self.notify()
+
+    def notify(self) -> None:
+        with self._lock:
+            self.version += 1
+            self._cond.notify_all()
+            for listener in list(self._listeners):
+                listener()
+
+    def read(self, reader: Callable[[World], T]) -> T:
+        """Run ``reader`` under the lock and return a deep copy of its result."""
+        with self._lock:
+            return copy.deepcopy(reader(self))
+
+    def wait_until(self, predicate: Callable[[World], bool], timeout: float | None) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: predicate(self), timeout)
+
+    def reset(self) -> None:
+        with self.mutate():
+            self._reset_data()
+
+    # --- users and chats -------------------------------------------------------------------
+
+    def ensure_user(
+        self,
+        user_id: int,
+        first_name: str | None = None,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> UserRecord:
+        with self._lock:
+            user = self.users.get(user_id)
+            if user is None:
+                user = UserRecord(id=user_id, first_name=first_name or f"User {user_id}")
+                self.users[user_id] = user
+            elif first_name:
+                user.first_name = first_name
+            if last_name is not None:
+                user.last_name = last_name or None
+            if username is not None:
+                user.username = username or None
+            if language_code is not None:
+                user.language_code = language_code or None
+            if user_id not in self.chats:
+                self.chats[user_id] = ChatRecord(id=user_id, user_id=user_id)
+            return user
+
+    def require_chat(self, chat_id: int | str) -> ChatRecord:
+        """The chat a bot method addresses: 400 if unknown, 403 if the user blocked the bot."""
+        with self._lock:
+            chat = self.find_chat(chat_id)
+            if chat is None:
+                raise bad_request("chat not found")
+            if self.users[chat.user_id].blocked_bot:
+                raise forbidden("bot was blocked by the user")
+            return chat
+
+    def find_chat(self, chat_id: int | str) -> ChatRecord | None:
+        with self._lock:
+            if isinstance(chat_id, str):
+                name = chat_id.removeprefix("@").lower()
+                for user in self.users.values():
+                    if user.username and user.username.lower() == name:
+                        return self.chats[user.id]
+                return None
+            return self.chats.get(chat_id)
+
+    def chat_json(self, chat: ChatRecord) -> dict[str, Any]:
+        return self.users[chat.user_id].private_chat_json()
+
+    # --- messages --------------------------------------------------------------------------
+
+    def add_message(
+        self,
+        chat: ChatRecord,
+        *,
+        outgoing: bool,
+        body: dict[str, Any],
+        reply_markup: dict[str, Any] | None = None,
+    ) -> StoredMessage:
+        """Store a new message; the caller holds the lock (inside :meth:`mutate`)."""
+        sender = self.bot.user_json() if outgoing else self.users[chat.user_id].user_json()
+        data: dict[str, Any] = {
+            "message_id": chat.next_message_id,
+            "from": sender,
+            "chat": self.chat_json(chat),
+            "date": now(),
+            **body,
+        }
+        # Only inline keyboards are part of a Message; reply keyboards live in the client.
+        if reply_markup and "inline_keyboard" in reply_markup:
+            data["reply_markup"] = reply_markup
+        if outgoing and reply_markup:
+            if "keyboard" in reply_markup:
+                chat.reply_keyboard = reply_markup
+            elif reply_markup.get("remove_keyboard"):
+                chat.reply_keyboard = None
+        message = StoredMessage(chat.id, chat.next_message_id, outgoing, data, reply_markup)
+        chat.messages[message.message_id] = message
+        chat.next_message_id += 1
+        return message
+
+    def find_message(self, chat: ChatRecord, message_id: int) -> StoredMessage | None:
+        message = chat.messages.get(message_id)
+        return None if message is None or message.deleted else message
+
+    def reply_snapshot(self, message: StoredMessage) -> dict[str, Any]:
+        """A message as embedded in ``reply_to_message`` (Telegram does not nest further)."""
+        data = copy.deepcopy(message.data)
+        data.pop("reply_to_message", None)
+        return data
+
+    # --- updates ---------------------------------------------------------------------------
+
+    def queue_update(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Append an update; the caller holds the lock (inside :meth:`mutate`)."""
+        update = {"update_id": self.next_update_id, kind: copy.deepcopy(payload)}
+        self.next_update_id += 1
+        self.updates.append(update)
+        return update
+
+    def confirm_updates(self, offset: int | None) -> None:
+        """Forget updates as getUpdates' ``offset`` asks (negative: keep only the last -offset)."""
+        with self._lock:
+            if offset is None:
+                return
+            if offset < 0:
+                self.updates = self.updates[offset:]
+            else:
+                self.updates = [u for u in self.updates if u["update_id"] >= offset]
+
+    def deliverable_updates(self, limit: int) -> list[dict[str, Any]]:
+        with self._lock:
+            allowed = set(self.allowed_updates or DEFAULT_ALLOWED_UPDATES)
+            # Telegram never creates updates of a type the bot opted out of.
+            self.updates = [u for u in self.updates if update_type(u) in allowed]
+            return copy.deepcopy(self.updates[:limit])
+
+    # --- files -----------------------------------------------------------------------------
+
+    def new_file(
+        self,
+        kind: str,
+        content: bytes,
+        *,
+        mime_type: str | None = None,
+        file_name: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> FileRecord:
+        with self._lock:
+            record = self._file_ids.new(kind, content, mime_type=mime_type, file_name=file_name)
+            record.extra.update(extra or {})
+            self.files[record.file_id] = record
+            return record
+
+    def new_photo(self, content: bytes, width: int, height: int) -> list[dict[str, Any]]:
+        """A photo as Telegram stores it: the original plus smaller thumbnails (PhotoSize array)."""
+        sizes = []
+        for side in (90, 320, 800):
+            if side < max(width, height):
+                scale = side / max(width, height)
+                sizes.append((max(1, round(width * scale)), max(1, round(height * scale))))
+        sizes.append((width, height))
+        return [
+            self.new_file("photo", content, extra={"width": w, "height": h}).media_json() for w, h in sizes
+        ]
+
+    def file_by_path(self, file_path: str) -> FileRecord | None:
+        with self._lock:
+            return next((f for f in self.files.values() if f.file_path == file_path), None)
+
+    def new_callback_id(self) -> str:
+        with self._lock:
+            self._callback_counter += 1
+            return str(4_300_000_000_000_000_000 + self._callback_counter * 7919)
+
+
+def update_type(update: dict[str, Any]) -> str:
+    return next(key for key in update if key != "update_id")
