@@ -26,12 +26,18 @@ class Understanding:
 
 class RasaClient:
     def __init__(
-        self, base_url: str, *, auth_token: str | None, timeout: float, action_server_url: str | None = None
+        self,
+        base_url: str,
+        *,
+        auth_token: str | None,
+        timeout: float,
+        action_server_url: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._action_server_url = action_server_url.rstrip("/") if action_server_url else None
         self._params = {"token": auth_token} if auth_token else {}
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=3.0))
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=3.0), transport=transport)
 
     async def close(self) -> None:
         await self._http.aclose()

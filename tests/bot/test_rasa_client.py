@@ -1,0 +1,112 @@
+"""The Rasa client's contract, against canned Rasa HTTP answers (the real server is in tests/e2e)."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from bot.rasa_client import RasaClient, RasaUnavailableError
+
+
+def _client(handler) -> RasaClient:  # type: ignore[no-untyped-def]
+    return RasaClient(
+        "http://rasa.test", auth_token="tok", timeout=5, action_server_url="http://actions.test",
+        transport=httpx.MockTransport(handler),
+    )  # fmt: skip
+
+
+async def test_send_posts_to_the_rest_channel_with_metadata() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=[{"recipient_id": "7", "text": "سلام"}])
+
+    replies = await _client(handler).send(sender_id="7", text="سلام", metadata={"karyar_message_id": 3})
+    assert replies == [{"recipient_id": "7", "text": "سلام"}]
+    assert seen[0].url.path == "/webhooks/rest/webhook"
+    assert json.loads(seen[0].content) == {
+        "sender": "7",
+        "message": "سلام",
+        "metadata": {"karyar_message_id": 3},
+    }
+
+
+@pytest.mark.parametrize(
+    "response",
+    [
+        httpx.Response(500, text="boom"),
+        httpx.Response(200, json={"not": "a list"}),
+        httpx.ConnectError("refused"),
+    ],
+    ids=["server-error", "bad-shape", "unreachable"],
+)
+async def test_failures_become_rasa_unavailable(response: httpx.Response | Exception) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if isinstance(response, Exception):
+            raise response
+        return response
+
+    with pytest.raises(RasaUnavailableError):
+        await _client(handler).send(sender_id="7", text="x", metadata={})
+
+
+async def test_understanding_reads_the_latest_intent_with_the_token() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["token"] == "tok" and request.url.params["include_events"] == "NONE"
+        return httpx.Response(200, json={"latest_message": {"intent": {"name": "greet", "confidence": 0.93}}})
+
+    understood = await _client(handler).understanding(sender_id="7")
+    assert (understood.intent, understood.confidence) == ("greet", 0.93)
+
+
+async def test_understanding_failure_is_not_fatal() -> None:
+    understood = await _client(lambda request: httpx.Response(401)).understanding(sender_id="7")
+    assert (understood.intent, understood.confidence) == (None, None)
+
+
+TRACKER_EVENTS = [
+    {"event": "user", "text": "سلام", "metadata": {"karyar_message_id": 10}},
+    {"event": "bot", "text": "درود", "data": {"buttons": [{"title": "آموزش", "payload": "/ask_training"}]}},
+    {"event": "user", "text": "وام", "metadata": {"karyar_message_id": 11}},
+    {"event": "action", "name": "utter_ask_loan"},
+    {"event": "bot", "text": "درباره وام…", "data": {}},
+    {"event": "bot", "text": "چیز دیگری؟", "data": {}},
+    {"event": "user", "text": "ممنون", "metadata": {"karyar_message_id": 12}},
+]
+
+
+@pytest.mark.parametrize(
+    ("message_id", "expected"),
+    [
+        (
+            10,
+            [
+                {
+                    "recipient_id": "7",
+                    "text": "درود",
+                    "buttons": [{"title": "آموزش", "payload": "/ask_training"}],
+                }
+            ],
+        ),
+        (11, [{"recipient_id": "7", "text": "درباره وام…"}, {"recipient_id": "7", "text": "چیز دیگری؟"}]),
+        (12, []),
+        (13, None),
+    ],
+    ids=["answered-with-buttons", "answered-twice", "seen-not-yet-answered", "never-seen"],
+)
+async def test_replies_already_given_tell_whether_rasa_saw_a_message(
+    message_id: int, expected: list[dict[str, object]] | None
+) -> None:
+    client = _client(lambda request: httpx.Response(200, json={"events": TRACKER_EVENTS}))
+    assert await client.replies_already_given(sender_id="7", message_id=message_id) == expected
+
+
+async def test_healthy_needs_both_rasa_and_the_action_server() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200 if request.url.host == "rasa.test" else 503)
+
+    assert not await _client(handler).healthy()
+    assert await _client(lambda request: httpx.Response(200)).healthy()
