@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from urllib.parse import urlsplit
 
 from telegram import Update
 
@@ -17,6 +18,8 @@ def configure_logging(level: str) -> None:
     # httpx logs every request URL, and Bot API URLs contain the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # The retry job runs every few seconds; its start and end lines would drown everything else.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def main() -> int:
@@ -33,9 +36,8 @@ def main() -> int:
         application.run_webhook(
             listen=settings.TELEGRAM_WEBHOOK_LISTEN,
             port=settings.TELEGRAM_WEBHOOK_PORT,
-            url_path=webhook_url.rstrip("/").rsplit("/", 1)[-1]
-            if "/" in webhook_url.split("://", 1)[1]
-            else "",
+            # The reverse proxy forwards the public path unchanged, so the bot serves that same path.
+            url_path=urlsplit(webhook_url).path.lstrip("/"),
             webhook_url=webhook_url,
             secret_token=settings.TELEGRAM_WEBHOOK_SECRET,
             allowed_updates=Update.ALL_TYPES,

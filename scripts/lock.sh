@@ -8,7 +8,7 @@ trap 'rm -rf "$scratch"' EXIT
 lock() { # $1 = python, $2 = .in file, $3 = lock file, $4 = header
   "$1" -m venv "$scratch/venv"
   "$scratch/venv/bin/pip" install -q --disable-pip-version-check -r "$2"
-  { echo "$4"; "$scratch/venv/bin/pip" freeze --exclude hazm; } > "$3"
+  { echo "$4"; "$scratch/venv/bin/pip" freeze --all --exclude hazm --exclude pip; } > "$3"
   rm -rf "$scratch/venv"
 }
 

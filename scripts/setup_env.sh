@@ -68,7 +68,9 @@ echo "setup: building $venv with $("$py" --version) from $lock"
 rm -rf "$venv"
 "$py" -m venv "$venv"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check --no-input -q)
-"${pip[@]}" install --upgrade pip setuptools wheel 2>&1 | grep -v "^WARNING: Location" || true
+# Build tools first, at the versions the lock names (Rasa 3.6 still imports pkg_resources).
+mapfile -t tools < <(grep -E '^(pip|setuptools|wheel)==' "$lock" || true)
+"${pip[@]}" install "${tools[@]:-wheel}" 2>&1 | grep -v "^WARNING: Location" || true
 # --no-deps: the lock is the complete, resolved set, so nothing is resolved again.
 "${pip[@]}" install --no-deps -r "$lock" 2>&1 | grep -v "^WARNING: Location\|DEPRECATION" || true
 if [[ $kind == rasa ]]; then

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlalchemy.orm import Session
 from telegram import Message, Update
 from telegram.ext import (
@@ -25,6 +27,11 @@ from karyar.profile import record_fact
 PRIVATE = filters.ChatType.PRIVATE
 # Commands whose meaning Rasa owns: they reach it as intents, like a menu press.
 RASA_COMMANDS = {"help": "/help", "cancel": "/stop", "restart": "/restart"}
+
+
+def is_blank(text: str) -> bool:
+    """Nothing visible: whitespace, or only format characters such as ZWNJ and direction marks."""
+    return all(ch.isspace() or unicodedata.category(ch) == "Cf" for ch in text)
 
 
 def identity_of(update: Update) -> TelegramIdentity:
@@ -113,7 +120,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert message is not None
     text = message.text or ""
     s = services(context)
-    if not text.strip():
+    if is_blank(text):
         client_id, _message_id = await s.relay.store(_inbound(update, kind="text", text=text, rasa_text=None))
         await _reply(update, context, client_id, _("Empty message"))
         return
