@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AnyHttpUrl, Field, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -53,21 +53,13 @@ class Settings(BaseSettings):
     PENDING_RETRY_SECONDS: Annotated[float, Field(gt=0, le=3600)] = 10.0
     LOG_LEVEL: str = "INFO"
 
-    @field_validator(
-        "TELEGRAM_BOT_TOKEN",
-        "TELEGRAM_PROXY_URL",
-        "TELEGRAM_WEBHOOK_SECRET",
-        "RASA_AUTH_TOKEN",
-        mode="before",
-    )
+    @model_validator(mode="before")
     @classmethod
-    def _blank_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("TELEGRAM_WEBHOOK_URL", mode="before")
-    @classmethod
-    def _blank_url_is_unset(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    def _blank_is_unset(cls, values: object) -> object:
+        # `NAME=` in .env means "not set": the default applies, as if the line were absent.
+        if isinstance(values, dict):
+            return {k: v for k, v in values.items() if not (isinstance(v, str) and not v.strip())}
+        return values
 
     @field_validator("TELEGRAM_BOT_TOKEN")
     @classmethod

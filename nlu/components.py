@@ -1,0 +1,476 @@
+"""Persian language components for the Rasa 3.6 pipeline (see ``nlu/config.yml``).
+
+This module runs only inside Rasa's own environment (``.venv-rasa``, Python 3.10, with hazm 0.10): keep its
+syntax Python-3.10-compatible. The text rules themselves live in ``nlu/text.py`` (standard library only), which
+the app imports too, so the bot's searches and Rasa see the same normalised text.
+
+Components, in pipeline order:
+
+- ``PersianNormalizer``: rewrites the message text with ``nlu.text.normalize`` (Arabic letters, three digit
+  scripts, presentation forms, diacritics, kashida, zero-width marks) plus hazm's one-to-one table for rare
+  regional letters. It never changes the text's length, so entity offsets stay valid on the original text and
+  the training annotations stay aligned. It also normalises entity values, lookup tables and synonyms of the
+  training data, so that they match the normalised text.
+- ``HazmTokenizer``: hazm's word tokenizer with verb parts kept apart (``join_verb_parts=False``), emoji split
+  into their own tokens, punctuation dropped; token offsets point into the message text; token texts have
+  ZWNJ removed and letters repeated three or more times squeezed («میییخوام» -> «میخوام»). Never returns an
+  empty token list.
+- ``PersianEntityNormalizer`` (after the extractors and ``EntitySynonymMapper``): maps entity values to their
+  canonical form with a forgiving key (no ZWNJ, no spaces, repeats squeezed), turns ``age`` into ASCII digits
+  (also from number words: «بیست و هفت» -> "27") and drops ages it cannot read, and resolves overlapping
+  entities (the longest span wins; on equal spans the lookup/regex extractor wins over the statistical one).
+"""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+import rasa.shared.utils.io
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.nlu.utils.pattern_utils import read_lookup_table_file
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.text import ZWNJ, normalize, parse_persian_number, search_key, squeeze_repeats, to_ascii_digits
+
+logger = logging.getLogger(__name__)
+
+# Extractors whose output comes from lookup tables or regexes; they win ties against statistical ones.
+_RULE_BASED_EXTRACTORS = ("RegexEntityExtractor",)
+
+# Endings tried (longest first) when a value is a known form plus an enclitic or the adjective «ی»
+# (keys have no ZWNJ, so «تهران‌ام» arrives as «تهرانام»).
+_SUFFIXES = ("ییم", "یام", "ایم", "یم", "ام", "ای", "یه", "ست", "م", "ی", "ه")
+
+
+def _hazm_letter_table() -> Dict[int, str]:
+    """hazm's one-to-one letter table, restricted to Arabic-script letters that ``normalize`` leaves alone.
+
+    ``nlu.text.normalize`` already decides the common cases (and decides some differently from hazm: «آ» keeps
+    its madda and «ئ» stays). hazm adds the rare regional letters (Urdu, Pashto, Sindhi forms such as «ٹ», «ڈ»,
+    «ڻ»). Each entry maps one character to one character, so offsets stay valid.
+    """
+    try:
+        from hazm import Normalizer as HazmNormalizer
+    except ImportError:  # pragma: no cover - hazm is part of the Rasa environment
+        logger.warning("hazm is not installed; PersianNormalizer uses nlu.text.normalize only")
+        return {}
+    hazm_normalizer = HazmNormalizer(correct_spacing=False, decrease_repeated_chars=False)
+    table: Dict[int, str] = {}
+    for src, dst in zip(hazm_normalizer.translation_src, hazm_normalizer.translation_dst, strict=False):
+        code = ord(src)
+        is_arabic_script = 0x0600 <= code <= 0x08FF or 0xFB50 <= code <= 0xFEFE
+        if is_arabic_script and len(dst) == 1 and normalize(src) == src and src != dst:
+            table[code] = dst
+    return table
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class PersianNormalizer(GraphComponent):
+    """Normalises Persian message text in place without changing its length."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Returns the component's default config."""
+        return {
+            # also apply hazm's one-to-one table for rare regional Arabic-script letters
+            "use_hazm_letters": True,
+        }
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        """Creates the normaliser."""
+        self._config = {**self.get_default_config(), **config}
+        self._extra_table: Dict[int, str] = _hazm_letter_table() if self._config["use_hazm_letters"] else {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "PersianNormalizer":
+        """Creates a new component (see parent class for full docstring)."""
+        return cls(config)
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        """hazm provides the extra letter table (optional at run time)."""
+        return []
+
+    def normalize_text(self, text: Text) -> Text:
+        """``nlu.text.normalize`` plus the hazm letter table; same length as ``text``."""
+        normalised = normalize(text)
+        if self._extra_table:
+            normalised = normalised.translate(self._extra_table)
+        return normalised
+
+    def _normalize_message(self, message: Message) -> None:
+        text = message.get(TEXT)
+        if not isinstance(text, str) or not text:
+            return
+        normalised = self.normalize_text(text)
+        if len(normalised) != len(text):  # cannot happen; guards the offset contract
+            raise ValueError("PersianNormalizer changed the length of a message")
+        message.set(TEXT, normalised)
+        for entity in message.get(ENTITIES, []) or []:
+            value = entity.get(ENTITY_ATTRIBUTE_VALUE)
+            if isinstance(value, str):
+                entity[ENTITY_ATTRIBUTE_VALUE] = self.normalize_text(value)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Normalises the examples, their entity values, the lookup tables and the synonyms."""
+        for example in training_data.training_examples:
+            self._normalize_message(example)
+        for table in training_data.lookup_tables:
+            elements = table.get("elements")
+            if isinstance(elements, list):
+                table["elements"] = [self.normalize_text(str(element)) for element in elements]
+            elif isinstance(elements, str):  # a file path: read it now so the elements can be normalised
+                table["elements"] = [self.normalize_text(e) for e in read_lookup_table_file(elements)]
+        training_data.entity_synonyms = {
+            self.normalize_text(str(key)): value for key, value in training_data.entity_synonyms.items()
+        }
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Normalises the text of incoming messages."""
+        for message in messages:
+            self._normalize_message(message)
+        return messages
+
+
+def _is_symbol(ch: Text) -> bool:
+    """Emoji and other pictographs get a token of their own («ممنون🙏» -> «ممنون», «🙏»)."""
+    return unicodedata.category(ch) in ("So", "Sk")
+
+
+def _is_latin_word(text: Text) -> bool:
+    """ASCII letters and digits with at least one letter: «mer30», «2ta»."""
+    return text.isascii() and text.isalnum() and any(ch.isalpha() for ch in text)
+
+
+def _is_droppable(ch: Text) -> bool:
+    """Characters trimmed from token edges: ZWNJ, punctuation, and the ZWNJ that stands for marks."""
+    return ch == ZWNJ or ch.isspace() or unicodedata.category(ch).startswith("P")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class HazmTokenizer(Tokenizer):
+    """Persian tokenizer built on hazm's ``WordTokenizer`` with offsets into the message text."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Returns the component's default config."""
+        return {
+            # Flag to check whether to split intents
+            "intent_tokenization_flag": False,
+            # Symbol on which intent should be split
+            "intent_split_symbol": "_",
+            # Regular expression to detect tokens
+            "token_pattern": None,
+            # Symbol on which prefix should be split
+            "prefix_separator_symbol": None,
+            # remove ZWNJ from token texts so «می‌خوام» and «میخوام» are the same token
+            "remove_zwnj": True,
+            # squeeze letters repeated three or more times in token texts
+            "squeeze_repeats": True,
+        }
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        """Creates the tokenizer (loads hazm's word list once)."""
+        super().__init__({**self.get_default_config(), **config})
+        from hazm import WordTokenizer
+
+        self._hazm = WordTokenizer(join_verb_parts=False)
+        self._remove_zwnj = bool(self._config.get("remove_zwnj", True))
+        self._squeeze = bool(self._config.get("squeeze_repeats", True))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "HazmTokenizer":
+        """Creates a new component (see parent class for full docstring)."""
+        return cls(config)
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        """Any extra python dependencies required for this component to run."""
+        return ["hazm"]
+
+    @staticmethod
+    def supported_languages() -> Optional[List[Text]]:
+        """Persian only."""
+        return ["fa"]
+
+    def words_with_offsets(self, text: Text) -> List[Tuple[Text, int, int]]:
+        """(token text, start, end) for each word of ``text``; offsets index into ``text``."""
+        prepared = "".join(f" {ch} " if _is_symbol(ch) else ch for ch in text)
+        words = self._hazm.tokenize(prepared)
+        spans: List[Tuple[int, int]] = []
+        position = 0
+        for word in words:
+            start = text.find(word, position)
+            if start < 0:  # hazm changed the word; skip it rather than guess an offset
+                logger.debug("HazmTokenizer could not place %r in %r", word, text)
+                continue
+            end = start + len(word)
+            position = end
+            previous = spans[-1] if spans else None
+            if previous and previous[1] == start and _is_latin_word(text[previous[0] : end]):
+                # hazm splits digits from letters («23سالمه» -> «23», «سالمه»); in Latin-script Persian
+                # the digits are part of the word («mer30», «2ta»), so glue those back together
+                spans[-1] = (previous[0], end)
+            else:
+                spans.append((start, end))
+
+        result: List[Tuple[Text, int, int]] = []
+        for start, end in spans:
+            while start < end and _is_droppable(text[start]):
+                start += 1
+            while end > start and _is_droppable(text[end - 1]):
+                end -= 1
+            if start == end:
+                continue
+            token_text = text[start:end]
+            if self._remove_zwnj:
+                token_text = token_text.replace(ZWNJ, "")
+            if self._squeeze:
+                token_text = squeeze_repeats(token_text)
+            if token_text:
+                result.append((token_text, start, end))
+        return result
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        """Tokenizes the text of the given attribute of the message."""
+        text = message.get(attribute)
+        words = self.words_with_offsets(text)
+        if not words:
+            # e.g. only punctuation («؟؟») or marks: the whole text is one token, as Rasa's tokenizers do
+            tokens = [Token(text, 0, len(text))]
+        else:
+            tokens = [Token(word, start, end) for word, start, end in words]
+        return self._apply_token_pattern(tokens)
+
+
+def entity_key(value: Text) -> Text:
+    """A forgiving comparison key for entity values: normalised, no ZWNJ or spaces, repeats squeezed."""
+    return search_key(value).replace(" ", "")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
+class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
+    """Canonical entity values, ASCII-digit ages, and one entity per span.
+
+    Put it after the extractors and ``EntitySynonymMapper``. From the training data it learns, per entity type,
+    which canonical value each surface form stands for (annotated examples, synonyms and lookup tables), keyed
+    by ``entity_key`` so that ZWNJ, spaces and repeated letters do not matter.
+    """
+
+    FILENAME = "persian_entity_values.json"
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Returns the component's default config."""
+        return {
+            # entity types whose values are numbers written in digits or words
+            "number_entities": ["age"],
+            # drop a number entity whose value cannot be read as a number
+            "drop_unreadable_numbers": True,
+            # smallest and largest number accepted for each number entity
+            "number_ranges": {"age": [10, 100]},
+            # resolve overlapping entities (longest span wins)
+            "resolve_overlaps": True,
+        }
+
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        values: Optional[Dict[Text, Dict[Text, Text]]] = None,
+    ) -> None:
+        """Creates the component with an optional learned value table."""
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        # entity type -> entity_key(surface form) -> canonical value; "" holds type-less synonyms
+        self.values: Dict[Text, Dict[Text, Text]] = values or {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "PersianEntityNormalizer":
+        """Creates a new untrained component (see parent class for full docstring)."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "PersianEntityNormalizer":
+        """Loads the learned value table (see parent class for full docstring)."""
+        values = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                path = directory / cls.FILENAME
+                if path.is_file():
+                    values = rasa.shared.utils.io.read_json_file(path)
+        except ValueError:
+            logger.debug("PersianEntityNormalizer: no stored value table for %s", resource.name)
+        return cls(config, model_storage, resource, values)
+
+    # --- training -----------------------------------------------------------------------------------------
+
+    def _add(self, entity_type: Text, surface: Text, canonical: Text) -> None:
+        key = entity_key(surface)
+        if key:
+            self.values.setdefault(entity_type, {})[key] = canonical
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learns surface form -> canonical value for each entity type."""
+        synonyms = {entity_key(str(k)): str(v) for k, v in training_data.entity_synonyms.items()}
+        self.values = {}
+        for surface_key, canonical in synonyms.items():
+            self.values.setdefault("", {})[surface_key] = canonical
+        for example in training_data.entity_examples:
+            text = example.get(TEXT) or ""
+            for entity in example.get(ENTITIES, []) or []:
+                entity_type = entity.get(ENTITY_ATTRIBUTE_TYPE)
+                value = entity.get(ENTITY_ATTRIBUTE_VALUE)
+                if not entity_type or value is None:
+                    continue
+                surface = text[entity[ENTITY_ATTRIBUTE_START] : entity[ENTITY_ATTRIBUTE_END]]
+                canonical = synonyms.get(entity_key(str(value)), str(value))
+                self._add(entity_type, surface, canonical)
+                self._add(entity_type, str(value), canonical)
+        for table in training_data.lookup_tables:
+            elements = table.get("elements")
+            if isinstance(elements, str):
+                elements = read_lookup_table_file(elements)
+            for element in elements or []:
+                element = str(element)
+                canonical = synonyms.get(entity_key(element), element)
+                self._add(table["name"], element, canonical)
+        with self._model_storage.write_to(self._resource) as directory:
+            rasa.shared.utils.io.dump_obj_as_json_to_file(directory / self.FILENAME, self.values)
+        return self._resource
+
+    # --- inference ----------------------------------------------------------------------------------------
+
+    def canonical_value(self, entity_type: Text, value: Any) -> Optional[Any]:
+        """The canonical value for an extracted value; None means "drop this entity"."""
+        if entity_type in self._config["number_entities"]:
+            return self._number_value(entity_type, value)
+        if not isinstance(value, str):
+            return value
+        key = entity_key(value)
+        for table in (self.values.get(entity_type, {}), self.values.get("", {})):
+            if key in table:
+                return table[key]
+        # a known form with an enclitic or adjective ending: «تهرانم», «مشهدی», «اصفهانیم», «خیاطیم»
+        typed = self.values.get(entity_type, {})
+        for suffix in _SUFFIXES:
+            stem = key[: -len(suffix)]
+            if key.endswith(suffix) and len(stem) >= 2 and stem in typed:
+                return typed[stem]
+        return value.strip(" " + ZWNJ)
+
+    def _number_value(self, entity_type: Text, value: Any) -> Optional[Text]:
+        number = parse_persian_number(str(value))
+        if number is None:
+            digits = "".join(ch for ch in to_ascii_digits(normalize(str(value))) if ch.isdigit())
+            number = int(digits) if digits and len(digits) <= 3 else None
+        if number is None:
+            return None if self._config["drop_unreadable_numbers"] else str(value)
+        low, high = self._config["number_ranges"].get(entity_type, [None, None])
+        if (low is not None and number < low) or (high is not None and number > high):
+            return None if self._config["drop_unreadable_numbers"] else str(number)
+        return str(number)
+
+    @staticmethod
+    def _rank(entity: Dict[Text, Any]) -> Tuple[int, int]:
+        span = entity[ENTITY_ATTRIBUTE_END] - entity[ENTITY_ATTRIBUTE_START]
+        rule_based = 1 if entity.get(EXTRACTOR) in _RULE_BASED_EXTRACTORS else 0
+        return span, rule_based
+
+    def resolve_overlaps(self, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+        """Keeps one entity for each stretch of text.
+
+        Longer spans win («زن سرپرست خانوار» as target_group over «زن» as gender); on equal spans a lookup or
+        regex match wins over a statistical guess; two rule-based entities with the same span but different
+        types are both kept (the data should avoid that). The same type and value twice is kept once.
+        """
+        ranked = sorted(entities, key=self._rank, reverse=True)
+        kept: List[Dict[Text, Any]] = []
+        for entity in ranked:
+            start, end = entity[ENTITY_ATTRIBUTE_START], entity[ENTITY_ATTRIBUTE_END]
+            conflict = False
+            for other in kept:
+                overlaps = start < other[ENTITY_ATTRIBUTE_END] and other[ENTITY_ATTRIBUTE_START] < end
+                if not overlaps:
+                    continue
+                same_span = (start, end) == (other[ENTITY_ATTRIBUTE_START], other[ENTITY_ATTRIBUTE_END])
+                both_rule_based = (
+                    entity.get(EXTRACTOR) in _RULE_BASED_EXTRACTORS
+                    and other.get(EXTRACTOR) in _RULE_BASED_EXTRACTORS
+                )
+                different_type = entity.get(ENTITY_ATTRIBUTE_TYPE) != other.get(ENTITY_ATTRIBUTE_TYPE)
+                if same_span and both_rule_based and different_type:
+                    continue
+                conflict = True
+                break
+            if not conflict:
+                kept.append(entity)
+        return sorted(kept, key=lambda e: (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END]))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Canonicalises values and resolves overlaps in each message's entities."""
+        for message in messages:
+            entities = message.get(ENTITIES, [])
+            if not entities:
+                continue
+            cleaned: List[Dict[Text, Any]] = []
+            for entity in entities:
+                entity = dict(entity)
+                value = self.canonical_value(
+                    entity.get(ENTITY_ATTRIBUTE_TYPE, ""), entity.get(ENTITY_ATTRIBUTE_VALUE)
+                )
+                if value is None:
+                    continue
+                if value != entity.get(ENTITY_ATTRIBUTE_VALUE):
+                    entity[ENTITY_ATTRIBUTE_VALUE] = value
+                    self.add_processor_name(entity)
+                cleaned.append(entity)
+            if self._config["resolve_overlaps"]:
+                cleaned = self.resolve_overlaps(cleaned)
+            message.set(ENTITIES, cleaned, add_to_output=True)
+        return messages

@@ -1,0 +1,490 @@
+"""Contract checks on the Rasa domain and training data, without Rasa (YAML is read with ruamel.yaml).
+
+These guard the names other code relies on (intents, entities, slots, actions, responses), the
+canonical entity values, the lookup tables' shape, and the rules for the text people see.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from nlu.text import normalize, search_key
+
+ROOT = Path(__file__).resolve().parents[2]
+
+INTENTS = {
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "help",
+    "out_of_scope",
+    "stop",
+    "ask_eligibility",
+    "ask_training",
+    "ask_jobs",
+    "ask_loan",
+    "ask_insurance",
+    "request_counsellor",
+    "inform",
+    "ask_documents",
+    "ask_status",
+    "ask_contact",
+    "subscribe_news",
+    "unsubscribe_news",
+    "complain",
+    "ask_my_data",
+    "delete_my_data",
+    "ask_why",
+}
+ENTITIES = {
+    "age",
+    "gender",
+    "province",
+    "city",
+    "organisation",
+    "education",
+    "target_group",
+    "employment_status",
+    "field",
+}
+CODE_VALUES = {
+    "gender": {"female", "male"},
+    "organisation": {"emdad", "behzisti"},
+    "education": {"none", "primary", "middle", "diploma", "associate", "bachelor", "master", "doctorate"},
+    "target_group": {
+        "female_head_of_household",
+        "self_supporting_girl",
+        "person_with_disability",
+        "recovered_addict",
+        "care_leaver",
+    },
+    "employment_status": {"unemployed", "employed", "self_employed", "student"},
+}
+PROVINCES = {
+    "آذربایجان شرقی",
+    "آذربایجان غربی",
+    "اردبیل",
+    "اصفهان",
+    "البرز",
+    "ایلام",
+    "بوشهر",
+    "تهران",
+    "چهارمحال و بختیاری",
+    "خراسان جنوبی",
+    "خراسان رضوی",
+    "خراسان شمالی",
+    "خوزستان",
+    "زنجان",
+    "سمنان",
+    "سیستان و بلوچستان",
+    "فارس",
+    "قزوین",
+    "قم",
+    "کردستان",
+    "کرمان",
+    "کرمانشاه",
+    "کهگیلویه و بویراحمد",
+    "گلستان",
+    "گیلان",
+    "لرستان",
+    "مازندران",
+    "مرکزی",
+    "هرمزگان",
+    "همدان",
+    "یزد",
+}
+FIELDS = {
+    "خیاطی",
+    "قالی‌بافی",
+    "آرایشگری",
+    "آشپزی",
+    "شیرینی‌پزی",
+    "کامپیوتر",
+    "حسابداری",
+    "برق‌کاری",
+    "لوله‌کشی",
+    "جوشکاری",
+    "مکانیک خودرو",
+    "کشاورزی",
+    "دامپروری",
+    "زنبورداری",
+    "پرورش قارچ",
+    "گیاهان دارویی",
+    "صنایع دستی",
+    "کمک‌پرستاری",
+    "رانندگی",
+    "فروشندگی",
+    "نجاری",
+    "بنایی",
+    "نقاشی ساختمان",
+    "عکاسی",
+}
+MENU_PAYLOADS = ["/ask_training", "/ask_jobs", "/ask_loan", "/ask_eligibility", "/request_counsellor"]
+REQUIRED_RESPONSES = {
+    "utter_greet",
+    "utter_goodbye",
+    "utter_you_are_welcome",
+    "utter_iamabot",
+    "utter_help",
+    "utter_default",
+    "utter_out_of_scope",
+    "utter_stop_ok",
+    "utter_profile_recorded",
+    "utter_profile_needs_consent",
+    "utter_profile_nothing_understood",
+    "utter_ask_eligibility",
+    "utter_ask_training",
+    "utter_ask_jobs",
+    "utter_ask_loan",
+    "utter_ask_insurance",
+    "utter_ask_documents",
+    "utter_ask_status",
+    "utter_ask_contact",
+    "utter_request_counsellor",
+    "utter_subscribe_news",
+    "utter_unsubscribe_news",
+    "utter_complain",
+    "utter_ask_my_data",
+    "utter_delete_my_data",
+    "utter_ask_why",
+}
+# the answer each intent must get from a rule (first action after the intent)
+RULE_ANSWERS = {
+    "greet": "utter_greet",
+    "goodbye": "utter_goodbye",
+    "thank": "utter_you_are_welcome",
+    "bot_challenge": "utter_iamabot",
+    "help": "utter_help",
+    "out_of_scope": "utter_out_of_scope",
+    "stop": "utter_stop_ok",
+    "nlu_fallback": "utter_default",
+    "inform": "action_record_profile_facts",
+    "ask_eligibility": "utter_ask_eligibility",
+    "ask_training": "utter_ask_training",
+    "ask_jobs": "utter_ask_jobs",
+    "ask_loan": "utter_ask_loan",
+    "ask_insurance": "utter_ask_insurance",
+    "ask_documents": "utter_ask_documents",
+    "ask_status": "utter_ask_status",
+    "ask_contact": "utter_ask_contact",
+    "request_counsellor": "utter_request_counsellor",
+    "subscribe_news": "utter_subscribe_news",
+    "unsubscribe_news": "utter_unsubscribe_news",
+    "complain": "utter_complain",
+    "ask_my_data": "utter_ask_my_data",
+    "delete_my_data": "utter_delete_my_data",
+    "ask_why": "utter_ask_why",
+}
+
+
+def _load(path: Path) -> Any:
+    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+
+
+@cache
+def domain() -> dict[str, Any]:
+    merged: dict[str, Any] = {"intents": [], "entities": [], "slots": {}, "responses": {}, "actions": []}
+    for path in sorted((ROOT / "domain").glob("*.yml")):
+        part = _load(path) or {}
+        for key in ("intents", "entities", "actions"):
+            merged[key] += part.get(key, [])
+        for key in ("slots", "responses"):
+            duplicated = set(merged[key]) & set(part.get(key, {}))
+            assert not duplicated, f"{path.name} defines {key} twice: {duplicated}"
+            merged[key].update(part.get(key, {}))
+        if "session_config" in part:
+            merged["session_config"] = part["session_config"]
+    return merged
+
+
+def _items(block: str) -> list[str]:
+    return [line.strip()[2:].strip() for line in block.splitlines() if line.strip().startswith("- ")]
+
+
+@cache
+def nlu_data() -> dict[str, list[dict[str, Any]]]:
+    data: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for path in sorted((ROOT / "data" / "nlu").rglob("*.yml")):
+        for item in (_load(path) or {}).get("nlu", []):
+            for kind in ("intent", "lookup", "synonym", "regex"):
+                if kind in item:
+                    data[kind].append({"name": item[kind], "examples": _items(item["examples"])})
+    return data
+
+
+_ANNOTATION = re.compile(r"\[(?P<text>[^\]]+)\](?:\((?P<entity>[^)]+)\)|(?P<json>\{[^}]+\}))")
+
+
+def parse_example(example: str) -> tuple[str, list[dict[str, Any]]]:
+    """Plain text and entities (entity, value, start, end) of an annotated Rasa example."""
+    entities = []
+    plain = ""
+    last = 0
+    for match in _ANNOTATION.finditer(example):
+        plain += example[last : match.start()]
+        start = len(plain)
+        plain += match["text"]
+        if match["json"]:
+            spec = json.loads(match["json"])
+            entity, value = spec["entity"], spec.get("value", match["text"])
+        else:
+            entity, value = match["entity"], match["text"]
+        entities.append({"entity": entity, "value": value, "start": start, "end": len(plain)})
+        last = match.end()
+    plain += example[last:]
+    return plain, entities
+
+
+def intent_examples() -> dict[str, list[str]]:
+    result: dict[str, list[str]] = defaultdict(list)
+    for item in nlu_data()["intent"]:
+        result[item["name"]] += item["examples"]
+    return result
+
+
+def synonyms() -> dict[str, str]:
+    """surface form -> canonical value"""
+    return {form: item["name"] for item in nlu_data()["synonym"] for form in item["examples"]}
+
+
+def lookups() -> dict[str, list[str]]:
+    return {item["name"]: item["examples"] for item in nlu_data()["lookup"]}
+
+
+# --- domain -----------------------------------------------------------------------------------------------
+
+
+def test_domain_intents_are_exactly_the_contract() -> None:
+    assert set(domain()["intents"]) == INTENTS
+    assert len(domain()["intents"]) == len(INTENTS), "an intent is listed twice"
+
+
+def test_domain_entities_are_exactly_the_contract() -> None:
+    assert set(domain()["entities"]) == ENTITIES
+
+
+def test_one_text_slot_per_entity_filled_from_that_entity() -> None:
+    slots = domain()["slots"]
+    for entity in ENTITIES:
+        slot = slots[entity]
+        assert slot["type"] == "text"
+        assert slot["influence_conversation"] is False
+        assert slot["mappings"] == [{"type": "from_entity", "entity": entity}]
+
+
+def test_consent_slot_is_a_custom_boolean() -> None:
+    slot = domain()["slots"]["consent_given"]
+    assert slot["type"] == "bool"
+    assert slot["influence_conversation"] is False
+    assert slot["mappings"] == [{"type": "custom"}]
+
+
+def test_custom_actions_are_listed() -> None:
+    assert {"action_session_start", "action_record_profile_facts"} <= set(domain()["actions"])
+
+
+def test_session_config() -> None:
+    assert domain()["session_config"] == {
+        "session_expiration_time": 60,
+        "carry_over_slots_to_new_session": True,
+    }
+
+
+def test_required_responses_exist() -> None:
+    assert set(domain()["responses"]) >= REQUIRED_RESPONSES
+
+
+def _all_response_variants() -> list[tuple[str, dict[str, Any]]]:
+    return [(name, variant) for name, variants in domain()["responses"].items() for variant in variants]
+
+
+def test_responses_are_persian_without_latin_letters() -> None:
+    for name, variant in _all_response_variants():
+        text = re.sub(r"\{[a-z_]+\}", "", variant["text"])  # template variables such as {facts}
+        assert not re.search(r"[A-Za-z]", text), f"{name} has Latin letters: {text!r}"
+        assert re.search(r"[\u0600-\u06FF]", text), f"{name} is not Persian"
+        for button in variant.get("buttons", []):
+            assert not re.search(r"[A-Za-z]", button["title"]), f"{name}: {button['title']!r}"
+
+
+def test_responses_use_persian_letters_and_digits_only() -> None:
+    for name, variant in _all_response_variants():
+        texts = [variant["text"]] + [b["title"] for b in variant.get("buttons", [])]
+        for text in texts:
+            assert not re.search(r"[يكة٠-٩]", text), f"{name} uses Arabic letters or digits"
+            assert not re.search(r"[0-9]", text), f"{name} uses ASCII digits; use Persian digits"
+
+
+def test_button_payloads_are_short_known_intents() -> None:
+    for name, variant in _all_response_variants():
+        for button in variant.get("buttons", []):
+            payload = button["payload"]
+            assert len(payload.encode("utf-8")) <= 60, f"{name}: payload too long"
+            assert payload.startswith("/") and payload[1:] in INTENTS, f"{name}: {payload}"
+
+
+@pytest.mark.parametrize("response", ["utter_greet", "utter_help", "utter_default"])
+def test_menu_buttons(response: str) -> None:
+    payloads = [b["payload"] for b in domain()["responses"][response][0]["buttons"]]
+    assert payloads == MENU_PAYLOADS
+
+
+def test_profile_recorded_uses_the_facts_variable() -> None:
+    assert "{facts}" in domain()["responses"]["utter_profile_recorded"][0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("response", "phrase"),
+    [
+        ("utter_ask_loan", "نمی‌توانم قول وام بدهم"),
+        ("utter_ask_jobs", "نمی‌توانم قول کار بدهم"),
+        ("utter_ask_training", "۱۵ سال تمام"),
+        ("utter_ask_training", "رضایت‌نامه سرپرست"),
+        ("utter_ask_jobs", "سال اول ۱۰۰ درصد"),
+        ("utter_ask_jobs", "سال دوم ۵۰ درصد"),
+    ],
+)
+def test_seed_facts_and_no_promises(response: str, phrase: str) -> None:
+    assert phrase in domain()["responses"][response][0]["text"]
+
+
+def test_loan_answer_names_the_four_plan_types() -> None:
+    text = domain()["responses"]["utter_ask_loan"][0]["text"]
+    for plan in ("کارانگیزی", "توان‌افزایی", "خودکفایی", "کارآفرینی"):
+        assert plan in text
+
+
+def test_training_answer_names_the_four_levels() -> None:
+    text = domain()["responses"]["utter_ask_training"][0]["text"]
+    for level in ("مهارت‌آموزی", "پایدارسازی", "کارآفرینی", "حرفه‌آموزی دانش‌آموزان"):
+        assert level in text
+
+
+# --- rules --------------------------------------------------------------------------------------------------
+
+
+def _rules() -> list[dict[str, Any]]:
+    rules = []
+    for path in sorted((ROOT / "data" / "rules").glob("*.yml")):
+        rules += (_load(path) or {}).get("rules", [])
+    return rules
+
+
+@pytest.mark.parametrize(("intent", "answer"), sorted(RULE_ANSWERS.items()))
+def test_each_intent_has_its_rule(intent: str, answer: str) -> None:
+    for rule in _rules():
+        steps = rule["steps"]
+        if steps[0].get("intent") == intent and steps[1].get("action") == answer:
+            return
+    pytest.fail(f"no rule answers {intent} with {answer}")
+
+
+# --- training examples ------------------------------------------------------------------------------------
+
+
+def test_every_intent_has_at_least_twenty_examples() -> None:
+    examples = intent_examples()
+    assert set(examples) == INTENTS
+    for intent in INTENTS:
+        assert len(examples[intent]) >= 20, f"{intent} has {len(examples[intent])} examples"
+    assert len(examples["inform"]) >= 100
+
+
+def test_no_example_belongs_to_two_intents_even_after_normalising() -> None:
+    owner: dict[str, str] = {}
+    for intent, examples in intent_examples().items():
+        for example in examples:
+            key = search_key(parse_example(example)[0])
+            assert owner.setdefault(key, intent) == intent, f"{example!r}: {owner[key]} and {intent}"
+
+
+def test_examples_use_all_three_digit_scripts_and_arabic_letters() -> None:
+    text = "\n".join(e for examples in intent_examples().values() for e in examples)
+    for pattern in (r"[0-9]", r"[۰-۹]", r"[٠-٩]", r"[يك]", r"[a-z]"):
+        assert re.search(pattern, text), pattern
+
+
+def test_annotated_values_are_canonical() -> None:
+    seen = set()
+    for examples in intent_examples().values():
+        for example in examples:
+            _, entities = parse_example(example)
+            for entity in entities:
+                name, value = entity["entity"], entity["value"]
+                seen.add(name)
+                assert name in ENTITIES, example
+                if name == "age":
+                    assert value.isascii() and value.isdigit(), example
+                elif name in CODE_VALUES:
+                    assert value in CODE_VALUES[name], example
+                else:
+                    assert normalize(value) == value, f"{example}: value not normalised"
+    assert seen == ENTITIES, "every entity needs annotated examples (RegexEntityExtractor needs them)"
+
+
+# --- lookups and synonyms ---------------------------------------------------------------------------------
+
+
+def test_lookup_tables_exist_for_the_rule_based_entities() -> None:
+    assert set(lookups()) == ENTITIES - {"age"}
+
+
+@pytest.mark.parametrize("name", sorted(ENTITIES - {"age"}))
+def test_lookup_is_longest_first_normalised_and_unique(name: str) -> None:
+    elements = lookups()[name]
+    assert len(elements) == len(set(elements)), "duplicate lookup elements"
+    lengths = [len(e) for e in elements]
+    assert lengths == sorted(lengths, reverse=True), "lookup must list longer forms first"
+    for element in elements:
+        assert normalize(element) == element, f"{element!r} is not normalised"
+
+
+def test_no_form_is_in_two_lookups() -> None:
+    owner: dict[str, str] = {}
+    for name, elements in lookups().items():
+        for element in elements:
+            assert owner.setdefault(element, name) == name, f"{element!r} in {owner[element]} and {name}"
+
+
+@pytest.mark.parametrize("name", sorted(CODE_VALUES))
+def test_every_lookup_form_of_a_coded_entity_has_a_canonical_synonym(name: str) -> None:
+    mapping = synonyms()
+    for element in lookups()[name]:
+        assert mapping.get(element, element) in CODE_VALUES[name], f"{element!r} has no {name} code"
+
+
+def test_all_provinces_are_covered() -> None:
+    mapping = synonyms()
+    canonical = {mapping.get(e, e) for e in lookups()["province"]}
+    assert canonical == PROVINCES
+
+
+def test_contract_fields_are_covered() -> None:
+    mapping = synonyms()
+    canonical = {mapping.get(e, e) for e in lookups()["field"]}
+    assert canonical >= FIELDS
+
+
+def test_synonyms_point_to_one_canonical_value() -> None:
+    forms: dict[str, str] = {}
+    for item in nlu_data()["synonym"]:
+        for form in item["examples"]:
+            assert forms.setdefault(form, item["name"]) == item["name"], form
+
+
+def test_regexes_compile() -> None:
+    for item in nlu_data()["regex"]:
+        assert item["name"] not in ENTITIES, "regex features must not compete with the entity extractors"
+        for pattern in item["examples"]:
+            re.compile(pattern)
