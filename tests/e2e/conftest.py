@@ -9,18 +9,20 @@ from typing import Any
 import pytest
 
 from karyar.db.engine import Database
-from tests.support.databases import migrated_database
+from tests.support.databases import BACKENDS, migrated_database_or_skip
 from tests.support.stack import Stack, running_stack
 
 _user_ids = itertools.count(8_100_000_001)
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    workdir = tmp_path_factory.mktemp("e2e")
-    # SQLite is the default deployment, and the harder case: the bot and the action server share one file.
+@pytest.fixture(scope="session", params=BACKENDS)
+def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The product on each database: SQLite (the default; the bot and the action server share one file)
+    and PostgreSQL (production). Rasa loads in seconds, so the whole suite runs on both."""
+    backend: str = request.param
+    workdir = tmp_path_factory.mktemp(f"e2e-{backend}")
     with (
-        migrated_database("sqlite", workdir) as url,
+        migrated_database_or_skip(backend, workdir) as url,
         running_stack(database_url=url, log_dir=workdir) as running,
     ):
         yield running

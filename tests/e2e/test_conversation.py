@@ -44,7 +44,7 @@ def test_salam_gets_a_persian_reply_and_both_messages_are_in_the_case_database(
     assert PERSIAN.search(reply["text"]), reply["text"]
 
     def logged() -> bool:
-        return any(m.direction == "out" for m in _conversation(stack_db, user_id))
+        return any(m.direction == "out" and m.telegram_message_id for m in _conversation(stack_db, user_id))
 
     assert stack.api.wait_until(logged, timeout=5)
     inbound, outbound = _conversation(stack_db, user_id)[:2]

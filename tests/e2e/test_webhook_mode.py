@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from localapi.server import ThreadedLocalBotApi
-from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
-from tests.support.stack import Stack, base_environment
+from localapi.server import ThreadedLocalBotApi, run_in_thread
+from tests.support.processes import free_port
+from tests.support.stack import Stack, extra_bot
 
 pytestmark = pytest.mark.e2e
 TOKEN = "7000000002:AAwebhook-test-token-for-karyar-e2e"
@@ -19,36 +19,28 @@ SECRET = "webhook-secret_42"
 
 @pytest.fixture(scope="module")
 def webhook_bot(stack: Stack) -> Iterator[tuple[ThreadedLocalBotApi, str]]:
-    api = ThreadedLocalBotApi(TOKEN)
-    api.start()
     port = free_port()
     webhook_url = f"http://127.0.0.1:{port}/telegram/hook-7f3a"
-    env = base_environment(
-        DATABASE_URL=stack.database_url,
-        TELEGRAM_BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE_URL=api.url,
-        TELEGRAM_WEBHOOK_URL=webhook_url,
-        TELEGRAM_WEBHOOK_SECRET=SECRET,
-        TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
-        TELEGRAM_WEBHOOK_PORT=str(port),
-        RASA_URL=stack.gate.url,
-        RASA_AUTH_TOKEN="e2e-rasa-secret",
-        ACTION_SERVER_URL=stack.action_server_url,
-    )
-    bot = ManagedProcess("webhook-bot", [APP_PYTHON, "-m", "bot"], env=env, log_dir=stack.log_dir)
-    try:
+    with (
+        run_in_thread(TOKEN) as api,
+        extra_bot(
+            stack,
+            api,
+            "webhook-bot",
+            TELEGRAM_WEBHOOK_URL=webhook_url,
+            TELEGRAM_WEBHOOK_SECRET=SECRET,
+            TELEGRAM_WEBHOOK_LISTEN="127.0.0.1",
+            TELEGRAM_WEBHOOK_PORT=str(port),
+        ) as bot,
+    ):
         if not api.wait_until(lambda: bool(api.api_calls("setWebhook")), timeout=60):
             raise RuntimeError(f"the bot never set its webhook:\n{bot.tail()}")
         yield api, webhook_url
-    finally:
-        bot.stop()
-        api.stop()
 
 
 def test_the_bot_registers_its_webhook_with_the_secret(webhook_bot: tuple[ThreadedLocalBotApi, str]) -> None:
     api, url = webhook_bot
-    [call] = api.api_calls("setWebhook")[-1:]
-    params = call.get("params", call)
+    params = api.api_calls("setWebhook")[-1]["params"]
     assert params["url"] == url and params["secret_token"] == SECRET
     assert not api.api_calls("getUpdates")
 

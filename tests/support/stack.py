@@ -91,3 +91,26 @@ def running_stack(*, database_url: str, log_dir: Path) -> Iterator[Stack]:
             raise RuntimeError(f"the bot never polled for updates:\n{bot.tail()}")
         assert model.exists()
         yield stack
+
+
+@contextmanager
+def extra_bot(stack: Stack, api: ThreadedLocalBotApi, name: str, **env: str) -> Iterator[ManagedProcess]:
+    """Another bot process on the same Rasa, action server and database, talking to its own stand-in."""
+    process = ManagedProcess(
+        name,
+        [APP_PYTHON, "-m", "bot"],
+        env=base_environment(
+            DATABASE_URL=stack.database_url,
+            TELEGRAM_BOT_TOKEN=api.token,
+            TELEGRAM_API_BASE_URL=api.url,
+            RASA_URL=stack.gate.url,
+            RASA_AUTH_TOKEN=RASA_TOKEN,
+            ACTION_SERVER_URL=stack.action_server_url,
+            **env,
+        ),
+        log_dir=stack.log_dir,
+    )
+    try:
+        yield process
+    finally:
+        process.stop()
