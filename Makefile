@@ -18,7 +18,7 @@ setup: ## build both Python environments (idempotent, fast when nothing changed)
 	@$(MAKE) --no-print-directory $(LOCALE_MO)
 
 $(LOCALE_MO): $(LOCALE_PO)
-	@.venv/bin/pybabel compile -q -d bot/locales -D messages -l fa
+	@.venv/bin/pybabel compile -d bot/locales -D messages -l fa
 
 migrate: setup ## apply database migrations to DATABASE_URL
 	@$(PY) -m karyar.cli migrate
@@ -43,9 +43,9 @@ format: setup ## apply ruff's formatting and safe fixes
 	@.venv/bin/ruff format .
 
 i18n: setup ## extract the bot's texts, merge them into the Persian catalogue, compile it
-	@.venv/bin/pybabel extract -q -F babel.cfg -o var/messages.pot .
-	@.venv/bin/pybabel update -q -i var/messages.pot -d bot/locales -D messages -l fa --no-fuzzy-matching
-	@.venv/bin/pybabel compile -q -d bot/locales -D messages -l fa
+	@.venv/bin/pybabel extract -F babel.cfg -o var/messages.pot .
+	@.venv/bin/pybabel update -i var/messages.pot -d bot/locales -D messages -l fa --no-fuzzy-matching --ignore-obsolete
+	@.venv/bin/pybabel compile -d bot/locales -D messages -l fa
 
 bench: setup train ## run the benchmarks; results go to bench/results/
 	@$(PY) -m bench
