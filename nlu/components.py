@@ -81,8 +81,23 @@ def _hazm_letter_table() -> Dict[int, str]:
     return table
 
 
+class _CreatedFromConfig:
+    """For components that need nothing but their configuration to be created."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> Any:
+        """Creates a new component (see GraphComponent.create)."""
+        return cls(config)  # type: ignore[call-arg]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class PersianNormalizer(GraphComponent):
+class PersianNormalizer(_CreatedFromConfig, GraphComponent):
     """Normalises Persian message text in place without changing its length."""
 
     @staticmethod
@@ -97,17 +112,6 @@ class PersianNormalizer(GraphComponent):
         """Creates the normaliser."""
         self._config = {**self.get_default_config(), **config}
         self._extra_table: Dict[int, str] = _hazm_letter_table() if self._config["use_hazm_letters"] else {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "PersianNormalizer":
-        """Creates a new component (see parent class for full docstring)."""
-        return cls(config)
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -172,7 +176,7 @@ def _is_droppable(ch: Text) -> bool:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
-class HazmTokenizer(Tokenizer):
+class HazmTokenizer(_CreatedFromConfig, Tokenizer):
     """Persian tokenizer built on hazm's ``WordTokenizer`` with offsets into the message text."""
 
     @staticmethod
@@ -201,17 +205,6 @@ class HazmTokenizer(Tokenizer):
         self._hazm = WordTokenizer(join_verb_parts=False)
         self._remove_zwnj = bool(self._config.get("remove_zwnj", True))
         self._squeeze = bool(self._config.get("squeeze_repeats", True))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "HazmTokenizer":
-        """Creates a new component (see parent class for full docstring)."""
-        return cls(config)
 
     @staticmethod
     def required_packages() -> List[Text]:
