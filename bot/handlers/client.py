@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot import keyboards
+from bot.outbox import ReplyMarkup
 from bot.relay import Inbound
 from bot.services import services
 from bot.texts import _
@@ -58,24 +59,33 @@ def _inbound(update: Update, *, kind: str, text: str | None, rasa_text: str | No
     )
 
 
+async def _keep(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, *, kind: str, text: str | None
+) -> tuple[int, int]:
+    """Store a message that is not for Rasa; returns (client id, message id)."""
+    return await services(context).relay.store(_inbound(update, kind=kind, text=text, rasa_text=None))
+
+
 async def _reply(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int, text: str, **kwargs: object
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    client_id: int,
+    text: str,
+    *,
+    reply_markup: ReplyMarkup | None = None,
 ) -> None:
-    user = identity_of(update)
     await services(context).outbox.send_text(
         context.bot,
         client_id=client_id,
-        chat_id=user.user_id,
+        chat_id=identity_of(update).user_id,
         text=text,
-        **kwargs,  # type: ignore[arg-type]
+        reply_markup=reply_markup,
     )
 
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     s = services(context)
-    client_id, _message_id = await s.relay.store(
-        _inbound(update, kind="command", text="/start", rasa_text=None)
-    )
+    client_id, _message_id = await _keep(update, context, kind="command", text="/start")
     user = identity_of(update)
     name = user.first_name or ""
     if await s.database.run_async(clients.has_consent, telegram_user_id=user.user_id):
@@ -92,9 +102,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    client_id, _message_id = await services(context).relay.store(
-        _inbound(update, kind="command", text="/menu", rasa_text=None)
-    )
+    client_id, _message_id = await _keep(update, context, kind="command", text="/menu")
     await _reply(update, context, client_id, _("Menu prompt"), reply_markup=keyboards.main_menu())
 
 
@@ -109,8 +117,8 @@ async def on_rasa_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    client_id, _message_id = await services(context).relay.store(
-        _inbound(update, kind="command", text=message.text if message else None, rasa_text=None)
+    client_id, _message_id = await _keep(
+        update, context, kind="command", text=message.text if message else None
     )
     await _reply(update, context, client_id, _("Unknown command"))
 
@@ -121,7 +129,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = message.text or ""
     s = services(context)
     if is_blank(text):
-        client_id, _message_id = await s.relay.store(_inbound(update, kind="text", text=text, rasa_text=None))
+        client_id, _message_id = await _keep(update, context, kind="text", text=text)
         await _reply(update, context, client_id, _("Empty message"))
         return
     payload = keyboards.menu_payload(text)
@@ -135,7 +143,7 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     s = services(context)
     accepted = query.data == keyboards.CONSENT_ACCEPT
     choice = _("Consent button: accept") if accepted else _("Consent button: decline")
-    client_id, _message_id = await s.relay.store(_inbound(update, kind="button", text=choice, rasa_text=None))
+    client_id, _message_id = await _keep(update, context, kind="button", text=choice)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
@@ -179,9 +187,7 @@ async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
     if isinstance(resolved, str):
         reason = _("Stale button") if resolved == "stale" else _("Unknown button")
-        client_id, _message_id = await s.relay.store(
-            _inbound(update, kind="button", text=query.data, rasa_text=None)
-        )
+        client_id, _message_id = await _keep(update, context, kind="button", text=query.data)
         await query.answer(reason)
         await _reply(update, context, client_id, reason, reply_markup=keyboards.main_menu())
         return
@@ -219,8 +225,8 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user_id = identity_of(update).user_id
     own = message.contact.user_id == user_id
     # Someone else's number is not stored at all: it is not the client's data to give.
-    client_id, message_id = await s.relay.store(
-        _inbound(update, kind="contact", text=None if not own else "[contact]", rasa_text=None)
+    client_id, message_id = await _keep(
+        update, context, kind="contact", text=None if not own else "[contact]"
     )
     if not own:
         await _reply(update, context, client_id, _("Only your own phone"))
@@ -239,9 +245,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.effective_message
     assert message is not None and message.location is not None
     s = services(context)
-    client_id, message_id = await s.relay.store(
-        _inbound(update, kind="location", text="[location]", rasa_text=None)
-    )
+    client_id, message_id = await _keep(update, context, kind="location", text="[location]")
     value = f"{message.location.latitude:.5f},{message.location.longitude:.5f}"
     stored = await s.database.run_async(
         _record_shared_fact,
@@ -285,18 +289,14 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = update.effective_message
     assert message is not None
     kind = _media_kind(message)
-    client_id, _message_id = await services(context).relay.store(
-        _inbound(update, kind=kind, text=message.caption, rasa_text=None)
-    )
+    client_id, _message_id = await _keep(update, context, kind=kind, text=message.caption)
     await _reply(update, context, client_id, _media_reply(kind))
 
 
 async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.edited_message
     assert message is not None
-    client_id, _message_id = await services(context).relay.store(
-        _inbound(update, kind="edit", text=message.text, rasa_text=None)
-    )
+    client_id, _message_id = await _keep(update, context, kind="edit", text=message.text)
     await _reply(update, context, client_id, _("Edited message"))
 
 
