@@ -15,7 +15,7 @@ help: ## list the commands
 setup: ## build both Python environments (idempotent, fast when nothing changed)
 	@scripts/setup_env.sh app
 	@scripts/setup_env.sh rasa
-	@$(MAKE) --no-print-directory $(LOCALE_MO)
+	@$(MAKE) -s --no-print-directory $(LOCALE_MO)
 
 $(LOCALE_MO): $(LOCALE_PO)
 	@.venv/bin/pybabel compile -d bot/locales -D messages -l fa
@@ -26,8 +26,9 @@ migrate: setup ## apply database migrations to DATABASE_URL
 train: setup ## train the Rasa model if its inputs changed (models/karyar-<hash>.tar.gz)
 	@$(PY) -m karyar.cli train
 
-run: setup migrate train ## start Rasa, the action server and the bot together; Ctrl-C stops all three
-	@$(PY) -m karyar.cli check
+run: setup ## start Rasa, the action server and the bot together; Ctrl-C stops all three
+	@$(PY) -m karyar.cli check --bot
+	@$(MAKE) -s --no-print-directory migrate train
 	@.venv/bin/honcho start -f Procfile
 
 test: setup ## run every test (unit, both databases, actions, Rasa, end to end)

@@ -20,8 +20,10 @@ def _port(url: str) -> int:
     return parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def cmd_check(_: argparse.Namespace) -> None:
+def cmd_check(args: argparse.Namespace) -> None:
     settings = get_settings()
+    if args.bot:
+        settings.require_bot_token()
     mode = "webhook" if settings.webhook_mode else "polling"
     token = "set" if settings.TELEGRAM_BOT_TOKEN else "not set"
     print(
@@ -84,7 +86,9 @@ def cmd_serve_actions(_: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="karyar", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="validate the configuration").set_defaults(handler=cmd_check)
+    check = commands.add_parser("check", help="validate the configuration")
+    check.add_argument("--bot", action="store_true", help="also require what the bot needs to start")
+    check.set_defaults(handler=cmd_check)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=cmd_migrate)
     train = commands.add_parser("train", help="train the Rasa model if its inputs changed")
     train.add_argument("--force", action="store_true", help="train even if an up-to-date model exists")

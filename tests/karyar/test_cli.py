@@ -1,0 +1,47 @@
+"""The operator's command line: clear refusals, and migrations applied to the configured database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sqlalchemy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "RASA_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "karyar.cli", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_check_for_the_bot_refuses_without_a_token_in_one_line(tmp_path: Path) -> None:
+    result = _cli("check", "--bot", DATABASE_URL=f"sqlite:///{tmp_path / 'k.sqlite3'}")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather "
+        "and put it in the environment or in .env"
+    ]
+
+
+def test_a_malformed_setting_names_itself(tmp_path: Path) -> None:
+    result = _cli("check", RASA_URL="not a url")
+    assert result.returncode == 2 and result.stderr.startswith("Configuration error: RASA_URL:")
+
+
+def test_migrate_creates_the_case_database(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    result = _cli("migrate", DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    tables = set(sqlalchemy.inspect(sqlalchemy.create_engine(url)).get_table_names())
+    assert {"clients", "cases", "messages", "profile_facts", "audit_log", "alembic_version"} <= tables
