@@ -47,7 +47,15 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.text import ZWNJ, normalize, parse_persian_number, search_key, squeeze_repeats, to_ascii_digits
+from nlu.text import (
+    ZWNJ,
+    normalize,
+    parse_persian_number,
+    search_key,
+    squeeze_repeats,
+    standard_form,
+    to_ascii_digits,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +203,8 @@ class HazmTokenizer(_CreatedFromConfig, Tokenizer):
             "remove_zwnj": True,
             # squeeze letters repeated three or more times in token texts
             "squeeze_repeats": True,
+            # give informal words their standard form («میخوام» -> «میخواهم») in token texts
+            "standard_forms": True,
         }
 
     def __init__(self, config: Dict[Text, Any]) -> None:
@@ -205,6 +215,7 @@ class HazmTokenizer(_CreatedFromConfig, Tokenizer):
         self._hazm = WordTokenizer(join_verb_parts=False)
         self._remove_zwnj = bool(self._config.get("remove_zwnj", True))
         self._squeeze = bool(self._config.get("squeeze_repeats", True))
+        self._standard_forms = bool(self._config.get("standard_forms", True))
 
     @staticmethod
     def required_packages() -> List[Text]:
@@ -250,6 +261,8 @@ class HazmTokenizer(_CreatedFromConfig, Tokenizer):
                 token_text = token_text.replace(ZWNJ, "")
             if self._squeeze:
                 token_text = squeeze_repeats(token_text)
+            if self._standard_forms:
+                token_text = standard_form(token_text)
             if token_text:
                 result.append((token_text, start, end))
         return result

@@ -366,3 +366,62 @@ def parse_persian_number(text: str) -> int | None:
         last_class = cls
         group_has_value = True
     return total + group
+
+
+# Informal (spoken) forms clients type, and the standard form the NLU should see for them. Keys and
+# values are written without ZWNJ, as token texts are. One word maps to one word, so a token keeps
+# its offsets in the message; multi-word expansions («اینو» → «این را») are left to the features.
+_INFORMAL_FORMS = {
+    "میخوام": "میخواهم",
+    "میخام": "میخواهم",
+    "میخوان": "میخواهند",
+    "میخوای": "میخواهی",
+    "میخواین": "میخواهید",
+    "میخوایم": "میخواهیم",
+    "نمیخوام": "نمیخواهم",
+    "بخوام": "بخواهم",
+    "میشه": "میشود",
+    "نمیشه": "نمیشود",
+    "بشه": "بشود",
+    "میتونم": "میتوانم",
+    "نمیتونم": "نمیتوانم",
+    "میتونه": "میتواند",
+    "میتونین": "میتوانید",
+    "بتونم": "بتوانم",
+    "میدونم": "میدانم",
+    "نمیدونم": "نمیدانم",
+    "میگن": "میگویند",
+    "میگین": "میگویید",
+    "بگین": "بگویید",
+    "بگید": "بگویید",
+    "بدین": "بدهید",
+    "بدید": "بدهید",
+    "میدین": "میدهید",
+    "میدن": "میدهند",
+    "کنین": "کنید",
+    "میکنین": "میکنید",
+    "میکنن": "میکنند",
+    "هستین": "هستید",
+    "دارین": "دارید",
+    "دارن": "دارند",
+    "میرم": "میروم",
+    "برم": "بروم",
+    "بیام": "بیایم",
+    "میام": "میآیم",
+    "چیه": "چیست",
+    "کیه": "کیست",
+    "کجاس": "کجاست",
+    "اینجوری": "اینطور",
+    "اونجا": "آنجا",
+    "اون": "آن",
+    "اونا": "آنها",
+    "اینا": "اینها",
+    "خونه": "خانه",
+    "نون": "نان",
+    "تومن": "تومان",
+}
+
+
+def standard_form(token: str) -> str:
+    """The standard written form of an informal word («میخوام» → «میخواهم»); other words unchanged."""
+    return _INFORMAL_FORMS.get(token, token)

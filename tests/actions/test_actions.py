@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
+from actions.fallback import ActionFallback, previous_turn_was_fallback
 from actions.profile_facts import ActionRecordProfileFacts, describe, facts_in
 from actions.session import ActionSessionStart
 from karyar import clients, messages, profile
@@ -150,3 +151,59 @@ def test_only_profile_entities_become_facts_once_each() -> None:
     ]
     assert facts_in(entities) == [("age", "23"), ("gender", "female"), ("field", "خیاطی")]
     assert describe([("gender", "female"), ("education", "diploma")]) == "جنسیت: زن، تحصیلات: دیپلم"
+
+
+def _events(*steps: tuple[str, str]) -> list[dict[str, Any]]:
+    return [
+        {"event": kind, "name": name} if kind == "action" else {"event": kind, "text": name}
+        for kind, name in steps
+    ]
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        (_events(("user", "asdf")), False),
+        (
+            _events(
+                ("user", "سلام"), ("action", "utter_greet"), ("action", "action_listen"), ("user", "asdf")
+            ),
+            False,
+        ),
+        (
+            _events(
+                ("user", "qwe"), ("action", "action_fallback"), ("action", "action_listen"), ("user", "asdf")
+            ),
+            True,
+        ),
+        (
+            _events(
+                ("user", "qwe"),
+                ("action", "action_fallback"),
+                ("user", "سلام"),
+                ("action", "utter_greet"),
+                ("user", "asdf"),
+            ),
+            False,
+        ),
+    ],
+    ids=["first-message", "after-an-answer", "second-in-a-row", "fallback-two-turns-ago"],
+)
+def test_fallback_knows_whether_the_previous_turn_was_one(
+    events: list[dict[str, Any]], expected: bool
+) -> None:
+    assert previous_turn_was_fallback(events) is expected
+
+
+async def test_second_fallback_in_a_row_offers_a_counsellor() -> None:
+    tracker = _tracker()
+    tracker.events = _events(
+        ("user", "qwe"), ("action", "action_fallback"), ("action", "action_listen"), ("user", "x")
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionFallback().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[0]["response"] == "utter_default_offer_counsellor"
+    tracker.events = tracker.events[-1:]
+    tracker.latest_message["intent"] = {"name": "out_of_scope", "confidence": 0.9}
+    await ActionFallback().run(dispatcher, tracker, DOMAIN)
+    assert dispatcher.messages[1]["response"] == "utter_out_of_scope"

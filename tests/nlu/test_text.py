@@ -10,6 +10,7 @@ from nlu.text import (
     parse_persian_number,
     search_key,
     squeeze_repeats,
+    standard_form,
     to_ascii_digits,
     to_persian_digits,
 )
@@ -251,3 +252,11 @@ def test_module_uses_the_standard_library_only() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             imported.add(node.module.split(".")[0])
     assert imported <= set(sys.stdlib_module_names) | {"__future__"}
+
+
+@pytest.mark.parametrize(
+    ("informal", "standard"),
+    [("میخوام", "میخواهم"), ("نمیتونم", "نمیتوانم"), ("میشه", "میشود"), ("دارین", "دارید"), ("کار", "کار")],
+)
+def test_informal_words_get_their_standard_form(informal: str, standard: str) -> None:
+    assert standard_form(informal) == standard

@@ -1,0 +1,1 @@
+"""NLU evaluation: cross-validation and the held-out split, and parse latency."""

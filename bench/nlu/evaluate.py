@@ -1,0 +1,95 @@
+"""`make nlu-eval`: 5-fold cross-validation on the training data and the held-out split.
+
+Writes bench/results/nlu_eval.json (numbers) and bench/results/nlu_eval_errors.json (what went wrong).
+Every prediction comes from the full pipeline (`probe.py` in Rasa's environment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.nlu.metrics import entity_metrics, intent_metrics
+from karyar import rasa_model
+from karyar.settings import PROJECT_ROOT
+
+RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
+HELDOUT_DIR = PROJECT_ROOT / "bench" / "nlu_heldout"
+PROBE = Path(__file__).resolve().parent / "probe.py"
+RASA_PYTHON = rasa_model.RASA_VENV / "bin" / "python"
+TARGETS = {"intent_macro_f1": 0.95, "entity_f1": 0.92}
+
+
+def run_probe(*args: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as work:
+        out = Path(work) / "probe.json"
+        result = subprocess.run(
+            [str(RASA_PYTHON), str(PROBE), *args, "--out", str(out)],
+            cwd=PROJECT_ROOT, env=rasa_model.rasa_environment(), capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if result.returncode != 0 or not out.exists():
+            raise SystemExit(f"the NLU probe failed ({args[0]}):\n{result.stderr[-4000:]}")
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
+def summarise(examples: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"examples": len(examples), "intent": intent_metrics(examples), "entity": entity_metrics(examples)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--skip-cv", action="store_true", help="held-out split only (quick)")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    model = rasa_model.ensure_trained()
+    report: dict[str, Any] = {"model": model.name, "targets": TARGETS}
+    heldout = run_probe(
+        "heldout",
+        "--model",
+        str(model),
+        "--nlu",
+        str(HELDOUT_DIR),
+        "--synonyms",
+        str(rasa_model.DATA_DIR / "nlu"),
+    )
+    report["heldout"] = summarise(heldout["examples"])
+    if not args.skip_cv:
+        cv = run_probe("cv", "--folds", str(args.folds), "--nlu", str(rasa_model.DATA_DIR / "nlu"),
+                       "--config", str(rasa_model.CONFIG_FILE))  # fmt: skip
+        report["cross_validation"] = {
+            "folds": args.folds,
+            "mean_fold_train_seconds": round(
+                sum(cv["fold_train_seconds"]) / len(cv["fold_train_seconds"]), 1
+            ),
+            **summarise(cv["examples"]),
+        }
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    report["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+    errors = {part: {"intent": report[part]["intent"]["worst_confusions"],
+                     "entity": report[part]["entity"].pop("mistakes")}
+              for part in ("heldout", "cross_validation") if part in report}  # fmt: skip
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / "nlu_eval.json").write_text(
+        json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8"
+    )
+    (RESULTS_DIR / "nlu_eval_errors.json").write_text(
+        json.dumps(errors, indent=2, ensure_ascii=False) + "\n", "utf-8"
+    )
+    for part in ("heldout", "cross_validation"):
+        if part in report:
+            r = report[part]
+            print(f"{part:17} n={r['examples']:4}  intent accuracy {r['intent']['accuracy']:.3f}  "
+                  f"macro-F1 {r['intent']['macro_f1']:.3f}  entity F1 {r['entity']['micro']['f1']:.3f}")  # fmt: skip
+    print(f"written to {RESULTS_DIR / 'nlu_eval.json'} in {report['seconds']} s")
+
+
+if __name__ == "__main__":
+    main()
