@@ -5,8 +5,6 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from karyar import rasa_model
 
 STORIES = Path(__file__).resolve().parent / "test_stories.yml"
@@ -22,11 +20,6 @@ def _rasa(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         timeout=600,
         check=False,
     )
-
-
-@pytest.fixture(scope="session")
-def trained_model() -> Path:
-    return rasa_model.ensure_trained()
 
 
 def test_rasa_data_validates_without_warnings(tmp_path: Path) -> None:

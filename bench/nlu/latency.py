@@ -1,0 +1,106 @@
+"""Parse latency of the real Rasa server (`POST /model/parse`) and the time to train the model.
+
+Trains the whole assistant from scratch into a scratch folder (timed), starts `rasa run` with it, and
+sends every held-out utterance, in rounds, one request at a time. Results: bench/results/nlu_latency.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from ruamel.yaml import YAML
+
+from karyar import rasa_model
+from karyar.settings import PROJECT_ROOT
+from tests.support.processes import ManagedProcess, free_port
+
+RESULTS = PROJECT_ROOT / "bench" / "results" / "nlu_latency.json"
+HELDOUT_DIR = PROJECT_ROOT / "bench" / "nlu_heldout"
+ROUNDS = 3
+TOKEN = "latency-bench"
+
+
+def heldout_texts() -> list[str]:
+    texts: list[str] = []
+    for path in sorted(HELDOUT_DIR.glob("*.yml")):
+        for item in YAML(typ="safe").load(path.read_text(encoding="utf-8")).get("nlu", []):
+            for line in str(item.get("examples", "")).splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    texts.append(_plain(line[2:]))
+    return texts
+
+
+def _plain(annotated: str) -> str:
+    """«[۲۳](age) سالمه» → «۲۳ سالمه»: the text a client would type."""
+    return re.sub(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})", r"\1", annotated)
+
+
+def train_seconds(out: Path) -> tuple[float, Path]:
+    started = time.perf_counter()
+    subprocess.run(
+        [str(rasa_model.RASA_BIN), "train", "--config", str(rasa_model.CONFIG_FILE), "--domain",
+         str(rasa_model.DOMAIN_DIR), "--data", str(rasa_model.DATA_DIR), "--out", str(out), "--fixed-model-name",
+         "bench"],
+        cwd=PROJECT_ROOT, env=rasa_model.rasa_environment(), check=True, capture_output=True,
+    )  # fmt: skip
+    return time.perf_counter() - started, out / "bench.tar.gz"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    texts = heldout_texts()
+    with tempfile.TemporaryDirectory() as work:
+        seconds, model = train_seconds(Path(work))
+        port = free_port()
+        rasa = ManagedProcess(
+            "rasa",
+            [str(rasa_model.RASA_BIN), "run", "--enable-api", "--interface", "127.0.0.1", "--port", str(port),
+             "--model", str(model), "--auth-token", TOKEN],
+            env=rasa_model.rasa_environment(), log_dir=Path(work),
+        )  # fmt: skip
+        try:
+            url = f"http://127.0.0.1:{port}"
+            load_started = time.perf_counter()
+            rasa.wait_http(f"{url}/status?token={TOKEN}", timeout=240)
+            load_seconds = time.perf_counter() - load_started
+            latencies: list[float] = []
+            with httpx.Client(base_url=url, params={"token": TOKEN}, timeout=30) as client:
+                client.post("/model/parse", json={"text": "سلام"})  # warm-up
+                for _ in range(ROUNDS):
+                    for text in texts:
+                        started = time.perf_counter()
+                        client.post("/model/parse", json={"text": text}).raise_for_status()
+                        latencies.append((time.perf_counter() - started) * 1000)
+        finally:
+            rasa.stop()
+    results = {
+        "train_seconds": round(seconds, 1),
+        "server_load_seconds": round(load_seconds, 1),
+        "parse_ms": {
+            "requests": len(latencies),
+            "p50": round(statistics.median(latencies), 1),
+            "p95": round(percentile(latencies, 0.95), 1),
+            "max": round(max(latencies), 1),
+        },
+        "target_p50_ms": 30,
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
