@@ -37,7 +37,7 @@ test: setup ## run every test (unit, both databases, actions, Rasa, end to end)
 lint: setup ## ruff and mypy
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
-	@.venv/bin/mypy bot actions karyar localapi
+	@.venv/bin/mypy bot actions karyar localapi bench
 
 format: setup ## apply ruff's formatting and safe fixes
 	@.venv/bin/ruff check --fix .

@@ -45,6 +45,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--skip-cv", action="store_true", help="held-out split only (quick)")
+    parser.add_argument(
+        "--config", type=Path, default=rasa_model.CONFIG_FILE,
+        help="cross-validate another pipeline (to compare; the held-out split always uses the product's model)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -62,9 +66,14 @@ def main() -> None:
     report["heldout"] = summarise(heldout["examples"])
     if not args.skip_cv:
         cv = run_probe("cv", "--folds", str(args.folds), "--nlu", str(rasa_model.DATA_DIR / "nlu"),
-                       "--config", str(rasa_model.CONFIG_FILE))  # fmt: skip
+                       "--config", str(args.config))  # fmt: skip
         report["cross_validation"] = {
             "folds": args.folds,
+            "config": str(
+                args.config.relative_to(PROJECT_ROOT)
+                if args.config.is_relative_to(PROJECT_ROOT)
+                else args.config
+            ),
             "mean_fold_train_seconds": round(
                 sum(cv["fold_train_seconds"]) / len(cv["fold_train_seconds"]), 1
             ),
@@ -77,10 +86,12 @@ def main() -> None:
                      "entity": report[part]["entity"].pop("mistakes")}
               for part in ("heldout", "cross_validation") if part in report}  # fmt: skip
     RESULTS_DIR.mkdir(exist_ok=True)
-    (RESULTS_DIR / "nlu_eval.json").write_text(
+    # A comparison run with another pipeline gets its own file instead of replacing the product's numbers.
+    name = "nlu_eval" if args.config == rasa_model.CONFIG_FILE else f"nlu_eval_{args.config.stem}"
+    (RESULTS_DIR / f"{name}.json").write_text(
         json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8"
     )
-    (RESULTS_DIR / "nlu_eval_errors.json").write_text(
+    (RESULTS_DIR / f"{name}_errors.json").write_text(
         json.dumps(errors, indent=2, ensure_ascii=False) + "\n", "utf-8"
     )
     for part in ("heldout", "cross_validation"):
@@ -88,7 +99,7 @@ def main() -> None:
             r = report[part]
             print(f"{part:17} n={r['examples']:4}  intent accuracy {r['intent']['accuracy']:.3f}  "
                   f"macro-F1 {r['intent']['macro_f1']:.3f}  entity F1 {r['entity']['micro']['f1']:.3f}")  # fmt: skip
-    print(f"written to {RESULTS_DIR / 'nlu_eval.json'} in {report['seconds']} s")
+    print(f"written to {RESULTS_DIR / name}.json in {report['seconds']} s")
 
 
 if __name__ == "__main__":

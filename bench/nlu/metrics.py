@@ -48,7 +48,7 @@ def intent_metrics(examples: list[Example]) -> dict[str, Any]:
         fn = sum(g == intent and p != intent for g, p in zip(gold, predicted, strict=True))
         per_intent[intent] = _scores(tp, fp, fn)
     confusions = Counter((g, p) for g, p in zip(gold, predicted, strict=True) if g != p)
-    examples_of = {}
+    examples_of: dict[tuple[str, str], str] = {}
     for example in examples:
         pair = (example["intent"], example["predicted"]["intent"])
         if pair[0] != pair[1]:
