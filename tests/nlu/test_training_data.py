@@ -166,9 +166,9 @@ RULE_ANSWERS = {
     "thank": "utter_you_are_welcome",
     "bot_challenge": "utter_iamabot",
     "help": "utter_help",
-    "out_of_scope": "utter_out_of_scope",
+    "out_of_scope": "action_fallback",
     "stop": "utter_stop_ok",
-    "nlu_fallback": "utter_default",
+    "nlu_fallback": "action_fallback",
     "inform": "action_record_profile_facts",
     "ask_eligibility": "utter_ask_eligibility",
     "ask_training": "utter_ask_training",
@@ -393,12 +393,51 @@ def test_each_intent_has_its_rule(intent: str, answer: str) -> None:
 # --- training examples ------------------------------------------------------------------------------------
 
 
-def test_every_intent_has_at_least_twenty_examples() -> None:
+def test_every_intent_has_enough_varied_examples() -> None:
     examples = intent_examples()
     assert set(examples) == INTENTS
     for intent in INTENTS:
-        assert len(examples[intent]) >= 20, f"{intent} has {len(examples[intent])} examples"
-    assert len(examples["inform"]) >= 100
+        assert len(examples[intent]) >= 45, f"{intent} has {len(examples[intent])} examples"
+    for intent in ("out_of_scope", "ask_eligibility", "ask_training", "ask_jobs", "ask_loan"):
+        assert len(examples[intent]) >= 60, f"{intent} has {len(examples[intent])} examples"
+    assert len(examples["inform"]) >= 300
+
+
+@pytest.mark.parametrize("name", sorted(CODE_VALUES))
+def test_every_code_value_is_annotated_with_several_surface_forms(name: str) -> None:
+    forms: dict[str, set[str]] = defaultdict(set)
+    for examples in intent_examples().values():
+        for example in examples:
+            plain, entities = parse_example(example)
+            for entity in entities:
+                if entity["entity"] == name:
+                    forms[entity["value"]].add(search_key(plain[entity["start"] : entity["end"]]))
+    for value in CODE_VALUES[name]:
+        assert len(forms[value]) >= 3, f"{name}={value} is annotated with {sorted(forms[value])} only"
+
+
+def test_every_contract_field_is_annotated_with_several_surface_forms() -> None:
+    forms: dict[str, set[str]] = defaultdict(set)
+    for examples in intent_examples().values():
+        for example in examples:
+            plain, entities = parse_example(example)
+            for entity in entities:
+                if entity["entity"] == "field":
+                    forms[entity["value"]].add(search_key(plain[entity["start"] : entity["end"]]))
+    for field in FIELDS:
+        assert len(forms[field]) >= 2, f"{field} is annotated with {sorted(forms[field])} only"
+
+
+def test_ages_are_written_in_every_script_and_in_words() -> None:
+    surfaces = [
+        parse_example(example)[0][entity["start"] : entity["end"]]
+        for examples in intent_examples().values()
+        for example in examples
+        for entity in parse_example(example)[1]
+        if entity["entity"] == "age"
+    ]
+    for pattern in (r"^[0-9]+$", r"^[۰-۹]+$", r"^[٠-٩]+$", r"^[^\d]+$"):
+        assert sum(1 for s in surfaces if re.match(pattern, s)) >= 5, pattern
 
 
 def test_no_example_belongs_to_two_intents_even_after_normalising() -> None:

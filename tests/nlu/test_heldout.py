@@ -1,0 +1,83 @@
+"""The held-out NLU split (bench/nlu_heldout/) is well formed and kept out of training.
+
+It is what the NLU targets are measured on, so it must not leak: no held-out text, normalised, may also be
+a training example.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from nlu.text import search_key
+from tests.nlu.test_reference import cities, fields, provinces
+from tests.nlu.test_training_data import CODE_VALUES, ENTITIES, INTENTS, intent_examples, parse_example
+
+ROOT = Path(__file__).resolve().parents[2]
+HELDOUT = ROOT / "bench" / "nlu_heldout"
+
+
+def _load(path: Path) -> Any:
+    return YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
+
+
+@cache
+def heldout() -> dict[str, list[str]]:
+    result: dict[str, list[str]] = defaultdict(list)
+    paths = sorted(HELDOUT.glob("*.yml"))
+    assert paths, "no held-out files"
+    for path in paths:
+        data = _load(path)
+        assert str(data["version"]) == "3.1", path.name
+        for item in data["nlu"]:
+            assert set(item) == {"intent", "examples"}, f"{path.name}: only intent examples belong here"
+            lines = item["examples"].splitlines()
+            result[item["intent"]] += [
+                line.strip()[2:].strip() for line in lines if line.strip().startswith("- ")
+            ]
+    return result
+
+
+def _key(example: str) -> str:
+    return search_key(parse_example(example)[0])
+
+
+def test_every_intent_has_at_least_twelve_heldout_examples() -> None:
+    assert set(heldout()) == INTENTS
+    for intent, examples in heldout().items():
+        assert len(examples) >= 12, f"{intent}: {len(examples)}"
+
+
+def test_at_least_80_inform_examples_with_entities() -> None:
+    with_entities = [e for e in heldout()["inform"] if parse_example(e)[1]]
+    assert len(with_entities) >= 80
+
+
+def test_no_heldout_text_is_a_training_example() -> None:
+    training = {_key(e) for examples in intent_examples().values() for e in examples}
+    leaked = [e for examples in heldout().values() for e in examples if _key(e) in training]
+    assert not leaked, leaked
+
+
+def test_no_duplicates_in_heldout() -> None:
+    keys = [_key(e) for examples in heldout().values() for e in examples]
+    assert len(keys) == len(set(keys))
+
+
+def test_heldout_annotations_are_canonical() -> None:
+    allowed = {"province": set(provinces()), "city": set(cities()), "field": {f["name"] for f in fields()}}
+    for examples in heldout().values():
+        for example in examples:
+            for entity in parse_example(example)[1]:
+                name, value = entity["entity"], entity["value"]
+                assert name in ENTITIES, example
+                if name == "age":
+                    assert value.isascii() and value.isdigit(), example
+                elif name in CODE_VALUES:
+                    assert value in CODE_VALUES[name], example
+                else:
+                    assert value in allowed[name], example
