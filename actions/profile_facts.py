@@ -42,18 +42,14 @@ def _record(
     session: Session, *, user_id: int, facts: list[tuple[str, str]], message_id: int | None
 ) -> Outcome:
     client = clients.ensure_client(session, identity=TelegramIdentity(user_id=user_id))
-    if client.consent_given_at is None:
-        return Outcome(consent=False, recorded=[])
-    for name, value in facts:
-        profile.record_fact(
-            session,
-            client_id=client.id,
-            name=ProfileFactName(name),
-            value=value,
-            source="chat",
-            source_message_id=message_id,
-        )
-    return Outcome(consent=True, recorded=facts)
+    recorded = profile.record_facts_with_consent(
+        session,
+        client_id=client.id,
+        facts=[(ProfileFactName(name), value) for name, value in facts],
+        source="chat",
+        source_message_id=message_id,
+    )
+    return Outcome(consent=recorded, recorded=facts if recorded else [])
 
 
 def describe(facts: list[tuple[str, str]]) -> str:

@@ -13,6 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.stats import percentile
 from tests.support.databases import migrated_database
 from tests.support.stack import running_stack
 
@@ -47,11 +48,6 @@ def _descendants(pid: int) -> list[int]:
             found.append(child)
             queue.append(child)
     return found
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ into the catalogue and compiles it. A test checks that every id has a Persian tr
 
 from __future__ import annotations
 
+import io
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,8 +27,6 @@ def _translations() -> NullTranslations:
         with compiled.open("rb") as handle:
             return Translations(handle, domain=DOMAIN)
     # A fresh checkout has only the .po file; compile it in memory rather than show English.
-    import io
-
     with source.open("rb") as handle:
         catalog = read_po(handle, locale=LOCALE, domain=DOMAIN)
     buffer = io.BytesIO()

@@ -74,10 +74,9 @@ def cmd_serve_rasa(_: argparse.Namespace) -> None:
 
 def cmd_serve_actions(_: argparse.Namespace) -> None:
     settings = get_settings()
-    env = dict(os.environ)
+    env = rasa_model.environment_with_project()
     # The action server listens on the host of ACTION_SERVER_URL only (localhost by default).
     env["SANIC_HOST"] = urlsplit(settings.action_server_url).hostname or "127.0.0.1"
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port",
                str(_port(settings.action_server_url))]  # fmt: skip
     os.execve(command[0], command, env)

@@ -62,16 +62,14 @@ def _refresh_identity(client: Client, identity: TelegramIdentity) -> None:
     client.blocked_bot = False
 
 
-def record_consent(session: Session, *, client_id: int, version: str = CONSENT_VERSION) -> None:
+def record_consent(session: Session, *, client_id: int, version: str = CONSENT_VERSION) -> bool:
+    """Record consent; returns False if it was already given (the original time and version stay)."""
     client = session.get_one(Client, client_id)
+    if client.consent_given_at is not None:
+        return False
     client.consent_given_at = now()
     client.consent_version = version
-
-
-def withdraw_consent(session: Session, *, client_id: int) -> None:
-    client = session.get_one(Client, client_id)
-    client.consent_given_at = None
-    client.consent_version = None
+    return True
 
 
 def has_consent(session: Session, *, telegram_user_id: int) -> bool:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from karyar.clock import now
-from karyar.db.models import ProfileFact, ProfileFactName
+from karyar.db.models import Client, ProfileFact, ProfileFactName
 
 # Facts that hold one value at a time; a new value supersedes the old one. Fields of work accumulate.
 _MULTI_VALUED = {ProfileFactName.FIELD}
@@ -40,6 +40,29 @@ def record_fact(
     session.add(fact)
     session.flush()
     return fact
+
+
+def record_facts_with_consent(
+    session: Session,
+    *,
+    client_id: int,
+    facts: list[tuple[ProfileFactName, str]],
+    source: str,
+    source_message_id: int | None = None,
+) -> bool:
+    """Record facts only if the client has accepted the privacy notice; returns whether they were recorded."""
+    if session.get_one(Client, client_id).consent_given_at is None:
+        return False
+    for name, value in facts:
+        record_fact(
+            session,
+            client_id=client_id,
+            name=name,
+            value=value,
+            source=source,
+            source_message_id=source_message_id,
+        )
+    return True
 
 
 def _current_facts(session: Session, *, client_id: int, name: ProfileFactName) -> list[ProfileFact]:

@@ -59,10 +59,16 @@ def model_path(print_: str | None = None) -> Path:
     return MODELS_DIR / f"karyar-{print_ or fingerprint()}.tar.gz"
 
 
-def rasa_environment() -> dict[str, str]:
-    """Environment for Rasa processes: our custom components importable, no telemetry, quiet TensorFlow."""
+def environment_with_project() -> dict[str, str]:
+    """This process's environment with the project importable, for the servers it starts."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def rasa_environment() -> dict[str, str]:
+    """Environment for Rasa processes: our custom components importable, no telemetry, quiet TensorFlow."""
+    env = environment_with_project()
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")

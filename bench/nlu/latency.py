@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 from ruamel.yaml import YAML
 
+from bench.stats import percentile
 from karyar import rasa_model
 from karyar.settings import PROJECT_ROOT
 from tests.support.processes import ManagedProcess, free_port
@@ -52,11 +53,6 @@ def train_seconds(out: Path) -> tuple[float, Path]:
         cwd=PROJECT_ROOT, env=rasa_model.rasa_environment(), check=True, capture_output=True,
     )  # fmt: skip
     return time.perf_counter() - started, out / "bench.tar.gz"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:

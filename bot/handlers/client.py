@@ -23,7 +23,7 @@ from bot.texts import _
 from karyar import clients, messages
 from karyar.clients import TelegramIdentity
 from karyar.db.models import ProfileFactName
-from karyar.profile import record_fact
+from karyar.profile import record_facts_with_consent
 
 PRIVATE = filters.ChatType.PRIVATE
 # Commands whose meaning Rasa owns: they reach it as intents, like a menu press.
@@ -150,10 +150,8 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not accepted:
         await _reply(update, context, client_id, _("Consent declined"), reply_markup=keyboards.main_menu())
         return
-    already = await s.database.run_async(clients.has_consent, telegram_user_id=identity_of(update).user_id)
-    if not already:
-        await s.database.run_async(clients.record_consent, client_id=client_id)
-    text = _("Consent already given") if already else _("Consent accepted")
+    newly_given = await s.database.run_async(clients.record_consent, client_id=client_id)
+    text = _("Consent accepted") if newly_given else _("Consent already given")
     await _reply(update, context, client_id, text, reply_markup=keyboards.main_menu())
 
 
@@ -205,19 +203,6 @@ async def on_unknown_callback(update: Update, context: ContextTypes.DEFAULT_TYPE
     await query.answer(_("Unknown button"))
 
 
-def _record_shared_fact(
-    session: Session, *, user_id: int, name: ProfileFactName, value: str, message_id: int
-) -> bool:
-    """Store a phone number or location the client shared; only with consent. Returns whether stored."""
-    client = clients.find_client(session, telegram_user_id=user_id)
-    if client is None or client.consent_given_at is None:
-        return False
-    record_fact(
-        session, client_id=client.id, name=name, value=value, source="telegram", source_message_id=message_id
-    )
-    return True
-
-
 async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None and message.contact is not None
@@ -232,11 +217,11 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _reply(update, context, client_id, _("Only your own phone"))
         return
     stored = await s.database.run_async(
-        _record_shared_fact,
-        user_id=user_id,
-        name=ProfileFactName.PHONE,
-        value=message.contact.phone_number,
-        message_id=message_id,
+        record_facts_with_consent,
+        client_id=client_id,
+        facts=[(ProfileFactName.PHONE, message.contact.phone_number)],
+        source="telegram",
+        source_message_id=message_id,
     )
     await _after_shared_fact(update, context, client_id, stored, _("Phone recorded"))
 
@@ -248,11 +233,11 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     client_id, message_id = await _keep(update, context, kind="location", text="[location]")
     value = f"{message.location.latitude:.5f},{message.location.longitude:.5f}"
     stored = await s.database.run_async(
-        _record_shared_fact,
-        user_id=identity_of(update).user_id,
-        name=ProfileFactName.LOCATION,
-        value=value,
-        message_id=message_id,
+        record_facts_with_consent,
+        client_id=client_id,
+        facts=[(ProfileFactName.LOCATION, value)],
+        source="telegram",
+        source_message_id=message_id,
     )
     await _after_shared_fact(update, context, client_id, stored, _("Location recorded"))
 

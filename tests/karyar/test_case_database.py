@@ -171,9 +171,12 @@ def test_consent_and_blocking(db: Database) -> None:
     with db.unit_of_work() as session:
         client = _client(session)
         assert not clients.has_consent(session, telegram_user_id=AMINA.user_id)
-        clients.record_consent(session, client_id=client.id)
+        assert clients.record_consent(session, client_id=client.id) is True
         assert clients.has_consent(session, telegram_user_id=AMINA.user_id)
         assert client.consent_version == clients.CONSENT_VERSION
+        given_at = client.consent_given_at
+        assert clients.record_consent(session, client_id=client.id, version="later") is False
+        assert (client.consent_given_at, client.consent_version) == (given_at, clients.CONSENT_VERSION)
         clients.mark_blocked(session, telegram_user_id=AMINA.user_id)
         assert client.blocked_bot
         _client(session)  # writing again means they unblocked us
