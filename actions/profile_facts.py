@@ -38,9 +38,10 @@ def facts_in(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return seen
 
 
-def _record(
+def record_facts(
     session: Session, *, user_id: int, facts: list[tuple[str, str]], message_id: int | None
 ) -> Outcome:
+    """Store the facts on the client's profile if they consented; the outcome says what was stored."""
     client = clients.ensure_client(session, identity=TelegramIdentity(user_id=user_id))
     recorded = profile.record_facts_with_consent(
         session,
@@ -75,7 +76,7 @@ class ActionRecordProfileFacts(Action):
             Outcome(consent=False, recorded=[])
             if user_id is None
             else await database().run_async(
-                _record, user_id=user_id, facts=facts, message_id=source_message_id(tracker)
+                record_facts, user_id=user_id, facts=facts, message_id=source_message_id(tracker)
             )
         )
         if not outcome.consent:

@@ -34,6 +34,15 @@ def parse_rasa_button(data: str | None) -> RasaButtonRef | None:
     return RasaButtonRef(int(match[1]), int(match[2])) if match else None
 
 
+# Buttons about one course or job («اطلاعات بیشتر», «علاقه‌مندم») name their item, so they stay usable on an
+# older list; every other button belongs to its moment in the conversation.
+_DURABLE_PAYLOAD = re.compile(r'^/(show_details|express_interest)\{"item": ?"(course|job):\d+"\}$')
+
+
+def is_durable_payload(payload: str) -> bool:
+    return _DURABLE_PAYLOAD.match(payload) is not None
+
+
 def rasa_buttons(message_id: int, titles: list[str]) -> InlineKeyboardMarkup:
     """One button per row: long Persian titles stay readable on a phone."""
     return InlineKeyboardMarkup(

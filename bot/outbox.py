@@ -71,10 +71,18 @@ class Outbox:
         text: str,
         buttons: list[dict[str, Any]],
         reply_to: int | None = None,
+        batch: int | None = None,
     ) -> int | None:
-        """Send Rasa buttons; the payloads are logged first so the button data can point at them."""
+        """Send Rasa buttons; the payloads are logged first so the button data can point at them.
+
+        `batch` groups the buttons of one answer (several course cards, say): they stay current together.
+        """
         logged = await self._db.run_async(
-            messages.log_outbound, client_id=client_id, kind="buttons", text=text, extra={"buttons": buttons}
+            messages.log_outbound,
+            client_id=client_id,
+            kind="buttons",
+            text=text,
+            extra={"buttons": buttons, "batch": batch},
         )
         markup = rasa_buttons(logged.id, [str(button.get("title", "")) for button in buttons])
         return await self._deliver(

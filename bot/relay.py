@@ -129,7 +129,9 @@ class Relay:
             )
             self._told_unavailable.discard(user_id)
             reply_to = message.telegram_message_id if delayed else None
-            await self.render(bot, client_id=client_id, chat_id=user_id, replies=replies, reply_to=reply_to)
+            await self.render(
+                bot, client_id=client_id, chat_id=user_id, replies=replies, reply_to=reply_to, answering=message.id
+            )
         return True
 
     async def _ask_rasa(self, bot: Bot, message: Message, *, user_id: int, delayed: bool) -> list[RasaReply]:
@@ -151,9 +153,19 @@ class Relay:
             return await call
 
     async def render(
-        self, bot: Bot, *, client_id: int, chat_id: int, replies: list[RasaReply], reply_to: int | None = None
+        self,
+        bot: Bot,
+        *,
+        client_id: int,
+        chat_id: int,
+        replies: list[RasaReply],
+        reply_to: int | None = None,
+        answering: int | None = None,
     ) -> None:
-        """Show Rasa's replies: text, inline buttons, images, and the custom payloads the bot knows."""
+        """Show Rasa's replies: text, inline buttons, images, and the custom payloads the bot knows.
+
+        `answering` is the inbound message the replies answer: the buttons of one answer stay usable together.
+        """
         if not replies:
             await self._outbox.send_text(
                 bot, client_id=client_id, chat_id=chat_id, text=_("Nothing to say"), reply_markup=main_menu()
@@ -170,6 +182,7 @@ class Relay:
                     text=text or "👇",
                     buttons=buttons,
                     reply_to=reply_to,
+                    batch=answering,
                 )
             elif text:
                 await self._outbox.send_text(

@@ -6,7 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from karyar.clock import now
-from karyar.db.models import Case, CaseStage, CaseStageChange
+from typing import Any
+
+from karyar.db.models import Case, CaseEvent, CaseEventKind, CaseStage, CaseStageChange
 
 
 def open_case(session: Session, *, client_id: int) -> Case:
@@ -45,3 +47,28 @@ def timeline(session: Session, *, case_id: int) -> list[CaseStageChange]:
             select(CaseStageChange).where(CaseStageChange.case_id == case_id).order_by(CaseStageChange.id)
         )
     )
+
+
+def record_event(
+    session: Session,
+    *,
+    case: Case,
+    kind: CaseEventKind,
+    data: dict[str, Any],
+    actor: str = "system",
+    source_message_id: int | None = None,
+) -> CaseEvent:
+    """Add an event (a result, an interest, …) to the case's timeline."""
+    event = CaseEvent(
+        case_id=case.id, kind=kind, data=data, actor=actor, source_message_id=source_message_id, created_at=now()
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+def events(session: Session, *, case_id: int, kind: CaseEventKind | None = None) -> list[CaseEvent]:
+    query = select(CaseEvent).where(CaseEvent.case_id == case_id)
+    if kind is not None:
+        query = query.where(CaseEvent.kind == kind)
+    return list(session.scalars(query.order_by(CaseEvent.id)))

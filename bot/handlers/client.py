@@ -22,6 +22,7 @@ from bot.services import services
 from bot.texts import _
 from karyar import clients, messages
 from karyar.clients import TelegramIdentity
+from karyar.db.models import Message as StoredMessage
 from karyar.db.models import ProfileFactName
 from karyar.profile import record_facts_with_consent
 
@@ -164,10 +165,21 @@ def _resolve_button(session: Session, *, user_id: int, message_id: int, index: i
     buttons = (shown.extra or {}).get("buttons") or []
     if not 0 <= index < len(buttons):
         return "unknown"
-    latest = messages.latest_with_buttons(session, client_id=client.id)
-    if latest is None or latest.id != shown.id:
+    payload = str(buttons[index]["payload"])
+    if not keyboards.is_durable_payload(payload) and not _is_current(session, client_id=client.id, shown=shown):
         return "stale"
-    return str(buttons[index].get("title", "")), str(buttons[index]["payload"])
+    return str(buttons[index].get("title", "")), payload
+
+
+def _is_current(session: Session, *, client_id: int, shown: StoredMessage) -> bool:
+    """Buttons of the latest answer are current; a later answer with buttons makes them stale."""
+    latest = messages.latest_with_buttons(session, client_id=client_id)
+    if latest is None:
+        return False
+    if latest.id == shown.id:
+        return True
+    batch = (shown.extra or {}).get("batch")
+    return batch is not None and (latest.extra or {}).get("batch") == batch
 
 
 async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -191,7 +203,7 @@ async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     title, payload = resolved
     await query.answer()
-    if isinstance(query.message, Message):
+    if isinstance(query.message, Message) and not keyboards.is_durable_payload(payload):
         # The choice is made: show it in place of the buttons, so nothing can be pressed twice.
         await query.message.edit_text(f"{query.message.text}\n\n{_('Your choice').format(title=title)}")
     await s.relay.receive(context.bot, _inbound(update, kind="button", text=title, rasa_text=payload))

@@ -65,6 +65,12 @@ class ProfileFactName(enum.StrEnum):
     TARGET_GROUP = "target_group"
     FIELD = "field"
     EMPLOYMENT_STATUS = "employment_status"
+    # Asked by the eligibility questions (see karyar/eligibility/facts.py).
+    HOUSEHOLD_ROLE = "household_role"
+    EMDAD_SUPPORT = "emdad_support"
+    SCHOOL_GRADE = "school_grade"
+    WORK_ABILITY = "work_ability"
+    WORK_EXPERIENCE = "work_experience"
     PHONE = "phone"
     LOCATION = "location"
 
@@ -129,6 +135,28 @@ class CaseStageChange(Base):
     case: Mapped[Case] = relationship(back_populates="stage_changes")
 
 
+class CaseEventKind(enum.StrEnum):
+    """What else happens in a case besides stage changes; each kind carries its own `data`."""
+
+    ELIGIBILITY_RESULT = "eligibility_result"
+    INTEREST = "interest"
+
+
+class CaseEvent(Base):
+    """The timeline of a case beyond its stages (results, interests, …); written once, never changed."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_id_id", "case_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    actor: Mapped[str] = mapped_column(String(64), default="system")
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    source_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
 class Message(Base):
     """Every message in and out, with what Rasa understood of inbound ones."""
 
@@ -183,3 +211,84 @@ class AuditEntry(Base):
     allowed: Mapped[bool] = mapped_column(Boolean, default=True)
     details: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class CatalogueMode(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+class CourseLevel(enum.StrEnum):
+    """Emdad's four levels of technical and vocational training."""
+
+    SKILL = "skill"
+    SUSTAINING = "sustaining"
+    ENTREPRENEURSHIP = "entrepreneurship"
+    STUDENT = "student"
+
+
+class EmploymentType(enum.StrEnum):
+    FULL_TIME = "full_time"
+    PART_TIME = "part_time"
+    HOME_BASED = "home_based"
+    SEASONAL = "seasonal"
+
+
+class SuitableGender(enum.StrEnum):
+    ANY = "any"
+    FEMALE = "female"
+    MALE = "male"
+
+
+class CatalogueItem:
+    """What courses and job openings share: the offer, where it is, who it suits, how to get in touch.
+
+    `code` is the staff's own identifier, so a re-imported spreadsheet updates rows instead of adding
+    them. `title_key` and `field_key` hold `nlu.text.search_key` of the title and field, so searches
+    compare normalised text without recomputing it per row.
+    """
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(64))
+    province: Mapped[str | None] = mapped_column(String(64), index=True)
+    city: Mapped[str | None] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16), default=CatalogueMode.IN_PERSON)
+    gender: Mapped[str] = mapped_column(String(8), default=SuitableGender.ANY)
+    min_age: Mapped[int | None]
+    max_age: Mapped[int | None]
+    # Empty lists mean everyone.
+    target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    organisations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    requirements: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    title_key: Mapped[str] = mapped_column(String(256))
+    field_key: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class Course(CatalogueItem, Base):
+    """A training course clients can join (skill training, sustaining, entrepreneurship, students)."""
+
+    __tablename__ = "courses"
+
+    provider: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    duration_hours: Mapped[int | None]
+    cost_toman: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class JobOpening(CatalogueItem, Base):
+    """A job an employer, agency or service company offers to the organisations' clients."""
+
+    __tablename__ = "job_openings"
+
+    employer: Mapped[str] = mapped_column(String(200))
+    employment_type: Mapped[str] = mapped_column(String(32))
+    wage_toman: Mapped[int | None] = mapped_column(BigInteger)
+    wage_text: Mapped[str | None] = mapped_column(String(200))
+    closes_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -46,8 +46,13 @@ INTENTS = {
     "ask_my_data",
     "delete_my_data",
     "ask_why",
+    "skip",
+    "next_page",
+    "show_details",
+    "express_interest",
 }
-ENTITIES = {
+# the entities of the first profile questions: each has a text slot filled from it (the domain's contract)
+PROFILE_ENTITIES = {
     "age",
     "gender",
     "province",
@@ -58,9 +63,16 @@ ENTITIES = {
     "employment_status",
     "field",
 }
+# the eligibility facts (karyar/eligibility/model.py); their slots belong to the eligibility questions
+ELIGIBILITY_ENTITIES = {"household_role", "emdad_support", "school_grade", "work_ability", "work_experience"}
+# set only by buttons (/show_details{"item":"course:12"}): no training examples, no lookup table
+BUTTON_ENTITIES = {"item"}
+ENTITIES = PROFILE_ENTITIES | ELIGIBILITY_ENTITIES | BUTTON_ENTITIES
+NLU_ENTITIES = ENTITIES - BUTTON_ENTITIES
+SCHOOL_GRADES = {str(n) for n in range(1, 13)}
 CODE_VALUES = {
     "gender": {"female", "male"},
-    "organisation": {"emdad", "behzisti"},
+    "organisation": {"emdad", "behzisti", "none"},
     "education": {"none", "primary", "middle", "diploma", "associate", "bachelor", "master", "doctorate"},
     "target_group": {
         "female_head_of_household",
@@ -68,8 +80,15 @@ CODE_VALUES = {
         "person_with_disability",
         "recovered_addict",
         "care_leaver",
+        "orphan",
+        "deprived_area_resident",
+        "referred_by_official",
     },
     "employment_status": {"unemployed", "employed", "self_employed", "student"},
+    "household_role": {"head", "spouse", "child", "other"},
+    "emdad_support": {"living_allowance", "single_multi_service"},
+    "work_ability": {"full", "limited"},
+    "work_experience": {"none", "some", "experienced"},
 }
 PROVINCES = {
     "آذربایجان شرقی",
@@ -143,9 +162,6 @@ REQUIRED_RESPONSES = {
     "utter_profile_recorded",
     "utter_profile_needs_consent",
     "utter_profile_nothing_understood",
-    "utter_ask_eligibility",
-    "utter_ask_training",
-    "utter_ask_jobs",
     "utter_ask_loan",
     "utter_ask_insurance",
     "utter_ask_documents",
@@ -170,12 +186,12 @@ RULE_ANSWERS = {
     "stop": "utter_stop_ok",
     "nlu_fallback": "action_fallback",
     "inform": "action_record_profile_facts",
-    "ask_eligibility": "utter_ask_eligibility",
-    "ask_training": "utter_ask_training",
-    "ask_jobs": "utter_ask_jobs",
+    "ask_eligibility": "action_start_intake",
+    "ask_training": "action_start_intake",
+    "ask_jobs": "action_start_intake",
     "ask_loan": "utter_ask_loan",
     "ask_insurance": "utter_ask_insurance",
-    "ask_documents": "utter_ask_documents",
+    "ask_documents": "action_documents",
     "ask_status": "utter_ask_status",
     "ask_contact": "utter_ask_contact",
     "request_counsellor": "utter_request_counsellor",
@@ -185,6 +201,10 @@ RULE_ANSWERS = {
     "ask_my_data": "utter_ask_my_data",
     "delete_my_data": "utter_delete_my_data",
     "ask_why": "utter_ask_why",
+    "skip": "utter_anything_else",
+    "next_page": "action_next_page",
+    "show_details": "action_show_details",
+    "express_interest": "action_express_interest",
 }
 
 
@@ -251,9 +271,12 @@ def is_checked_coded_value(name: str, value: str, example: str) -> bool:
 
     Returns False for free-text entities (province, city, field), which each caller checks its own way.
     """
-    assert name in ENTITIES, example
+    assert name in NLU_ENTITIES, example
     if name == "age":
         assert value.isascii() and value.isdigit(), example
+        return True
+    if name == "school_grade":
+        assert value in SCHOOL_GRADES, example
         return True
     if name in CODE_VALUES:
         assert value in CODE_VALUES[name], example
@@ -291,7 +314,7 @@ def test_domain_entities_are_exactly_the_contract() -> None:
 
 def test_one_text_slot_per_entity_filled_from_that_entity() -> None:
     slots = domain()["slots"]
-    for entity in ENTITIES:
+    for entity in PROFILE_ENTITIES:
         slot = slots[entity]
         assert slot["type"] == "text"
         assert slot["influence_conversation"] is False
@@ -413,6 +436,10 @@ def test_every_intent_has_enough_varied_examples() -> None:
     assert set(examples) == INTENTS
     for intent in INTENTS:
         assert len(examples[intent]) >= 45, f"{intent} has {len(examples[intent])} examples"
+        # spelling variants («بله» / «بلههه», «ی» / «ي») are welcome; the same text twice is not
+        keys = [parse_example(example)[0].strip() for example in examples[intent]]
+        duplicated = sorted({key for key in keys if keys.count(key) > 1})
+        assert not duplicated, f"{intent} repeats {duplicated}"
     for intent in ("out_of_scope", "ask_eligibility", "ask_training", "ask_jobs", "ask_loan"):
         assert len(examples[intent]) >= 60, f"{intent} has {len(examples[intent])} examples"
     assert len(examples["inform"]) >= 300
@@ -429,6 +456,19 @@ def test_every_code_value_is_annotated_with_several_surface_forms(name: str) -> 
                     forms[entity["value"]].add(search_key(plain[entity["start"] : entity["end"]]))
     for value in CODE_VALUES[name]:
         assert len(forms[value]) >= 3, f"{name}={value} is annotated with {sorted(forms[value])} only"
+
+
+def test_school_grades_of_secondary_school_are_annotated_with_several_surface_forms() -> None:
+    """Grades 7-12 (the trainees' ages); lower grades are reachable through the lookup table."""
+    forms: dict[str, set[str]] = defaultdict(set)
+    for examples in intent_examples().values():
+        for example in examples:
+            plain, entities = parse_example(example)
+            for entity in entities:
+                if entity["entity"] == "school_grade":
+                    forms[entity["value"]].add(search_key(plain[entity["start"] : entity["end"]]))
+    for grade in range(7, 13):
+        assert len(forms[str(grade)]) >= 2, f"school_grade={grade}: {sorted(forms[str(grade)])}"
 
 
 def test_every_contract_field_is_annotated_with_several_surface_forms() -> None:
@@ -479,17 +519,17 @@ def test_annotated_values_are_canonical() -> None:
                 seen.add(name)
                 if not is_checked_coded_value(name, value, example):
                     assert normalize(value) == value, f"{example}: value not normalised"
-    assert seen == ENTITIES, "every entity needs annotated examples (RegexEntityExtractor needs them)"
+    assert seen == NLU_ENTITIES, "every entity needs annotated examples (RegexEntityExtractor needs them)"
 
 
 # --- lookups and synonyms ---------------------------------------------------------------------------------
 
 
 def test_lookup_tables_exist_for_the_rule_based_entities() -> None:
-    assert set(lookups()) == ENTITIES - {"age"}
+    assert set(lookups()) == NLU_ENTITIES - {"age"}
 
 
-@pytest.mark.parametrize("name", sorted(ENTITIES - {"age"}))
+@pytest.mark.parametrize("name", sorted(NLU_ENTITIES - {"age"}))
 def test_lookup_is_longest_first_normalised_and_unique(name: str) -> None:
     elements = lookups()[name]
     assert len(elements) == len(set(elements)), "duplicate lookup elements"
@@ -511,6 +551,17 @@ def test_every_lookup_form_of_a_coded_entity_has_a_canonical_synonym(name: str) 
     mapping = synonyms()
     for element in lookups()[name]:
         assert mapping.get(element, element) in CODE_VALUES[name], f"{element!r} has no {name} code"
+
+
+@pytest.mark.parametrize("name", sorted(CODE_VALUES))
+def test_every_code_value_is_reachable_from_the_lookup(name: str) -> None:
+    mapping = synonyms()
+    assert {mapping.get(element, element) for element in lookups()[name]} == CODE_VALUES[name]
+
+
+def test_school_grade_lookup_reaches_every_grade_in_ascii_digits() -> None:
+    mapping = synonyms()
+    assert {mapping.get(element, element) for element in lookups()["school_grade"]} == SCHOOL_GRADES
 
 
 def test_all_provinces_are_covered() -> None:

@@ -1,0 +1,122 @@
+"""Reading and checking the answers to the intake questions (pure: no Rasa, no database).
+
+An answer arrives as an entity the NLU extracted (a button payload or free text such as «خانمم») or, for the
+question being asked, as plain text the NLU has no entity for: a bare number for the age («۲۳»,
+«بیست و سه»), a city or a field of work in the client's own spelling.
+"""
+
+from __future__ import annotations
+
+from karyar.eligibility.model import SKIPPED
+from karyar.fields import canonical_field
+from karyar.places import places
+from nlu.text import normalize, parse_persian_number
+
+# Every fact the intake may ask, in the form's order (domain/intake.yml).
+FACT_SLOTS = (
+    "organisation",
+    "age",
+    "gender",
+    "household_role",
+    "emdad_support",
+    "target_group",
+    "employment_status",
+    "school_grade",
+    "education",
+    "work_ability",
+    "work_experience",
+    "field",
+    "province",
+    "city",
+)
+
+CHOICES: dict[str, frozenset[str]] = {
+    "organisation": frozenset({"emdad", "behzisti", "none"}),
+    "gender": frozenset({"female", "male"}),
+    "household_role": frozenset({"head", "spouse", "child", "other"}),
+    "emdad_support": frozenset({"living_allowance", "single_multi_service"}),
+    "target_group": frozenset(
+        {
+            "female_head_of_household",
+            "self_supporting_girl",
+            "person_with_disability",
+            "recovered_addict",
+            "care_leaver",
+            "orphan",
+            "deprived_area_resident",
+            "referred_by_official",
+            "none",
+        }
+    ),
+    "employment_status": frozenset({"unemployed", "employed", "self_employed", "student"}),
+    "education": frozenset(
+        {"none", "primary", "middle", "diploma", "associate", "bachelor", "master", "doctorate"}
+    ),
+    "school_grade": frozenset({*(str(grade) for grade in range(1, 13)), "university"}),
+    "work_ability": frozenset({"full", "limited"}),
+    "work_experience": frozenset({"none", "some", "experienced"}),
+}
+
+# Shown after «ببخشید، این جواب را متوجه نشدم.» so the client sees what kind of answer fits.
+EXAMPLES: dict[str, str] = {
+    "age": "سن را با عدد بنویسید، مثلاً ۲۳.",
+    "province": "نام استان را بنویسید، مثلاً «فارس»، یا نام شهرتان را.",
+    "city": "نام شهر را بنویسید، مثلاً «شیراز».",
+    "field": "نام کار یا رشته را بنویسید، مثلاً «خیاطی»، «آشپزی» یا «کامپیوتر».",
+}
+DEFAULT_EXAMPLE = "لطفاً یکی از دکمه‌ها را بزنید یا «رد کن» را بنویسید."
+
+MIN_AGE, MAX_AGE = 10, 100
+
+
+def example_for(slot: str) -> str:
+    return EXAMPLES.get(slot, DEFAULT_EXAMPLE)
+
+
+def answer_from_text(slot: str, text: str) -> str | None:
+    """The answer to `slot` in plain text the NLU found no entity in, if the text is one."""
+    text = normalize(text).strip(" .،!؟?")
+    if not text:
+        return None
+    if slot == "age":
+        number = _age_in(text)
+        return str(number) if number is not None else None
+    if slot == "city":
+        return places().city(text)
+    if slot == "province":
+        return places().province(text) or places().city(text)
+    if slot == "field":
+        return canonical_field(text)
+    return None
+
+
+def _age_in(text: str) -> int | None:
+    """«۲۳», «بیست و سه», «۲۳ سالمه», «سنم ۲۳»: the number before a word starting with «سال», or alone."""
+    words = [word for word in text.split() if word not in ("سنم", "سن", "من")]
+    for index, word in enumerate(words):
+        if word.startswith("سال"):
+            words = words[:index]
+            break
+    return parse_persian_number(" ".join(words)) if words else None
+
+
+def checked(slot: str, value: object) -> str | None:
+    """The canonical answer, or None when the value cannot be an answer to `slot`."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text == SKIPPED:
+        return SKIPPED
+    if slot == "age":
+        number = parse_persian_number(text)
+        return str(number) if number is not None and MIN_AGE <= number <= MAX_AGE else None
+    if slot in CHOICES:
+        return text if text in CHOICES[slot] else None
+    if slot == "province":
+        # A city named where a province was asked («مشهد») is accepted by the caller as the city.
+        return places().province(text)
+    if slot == "city":
+        return places().city(text)
+    if slot == "field":
+        return canonical_field(text) or (text if 2 <= len(text) <= 40 else None)
+    return text or None

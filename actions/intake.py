@@ -1,0 +1,222 @@
+"""The intake questions: start them for a topic, and read, check and store each answer.
+
+`intake_form` (domain/intake.yml) asks only what the eligibility engine still needs for the topic
+(`missing_facts`), so known facts are never asked again. Inside the questions the client may answer by button
+or text, correct an earlier answer, skip, ask why, or switch topic; those are handled here. Intents that leave
+the questions (stop, a counsellor, other questions) are left to the rules: the form is rejected for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions._runtime import database, source_message_id, telegram_user_id
+from actions.answers import FACT_SLOTS, answer_from_text, checked, example_for
+from actions.profile_facts import record_facts
+from karyar.eligibility.facts import missing_facts
+from karyar.eligibility.model import SKIPPED, Profile, Topic
+from karyar.places import places
+from karyar.policies import policies
+from karyar.vocabulary import FACT_LABELS, value_label
+
+FORM = "intake_form"
+
+TOPIC_OF_INTENT = {
+    "ask_eligibility": Topic.ELIGIBILITY,
+    "ask_training": Topic.COURSES,
+    "ask_jobs": Topic.JOBS,
+    "ask_loan": Topic.LOANS,
+}
+
+# Intents the rules answer during the questions (then the questions resume or end); the form rejects them.
+LEAVING_INTENTS = frozenset(
+    {
+        "stop",
+        "goodbye",
+        "request_counsellor",
+        "ask_documents",
+        "ask_insurance",
+        "ask_contact",
+        "ask_status",
+        "help",
+        "bot_challenge",
+        "greet",
+        "complain",
+        "ask_my_data",
+        "delete_my_data",
+        "subscribe_news",
+        "unsubscribe_news",
+    }
+)
+
+
+def topic_of(tracker: Tracker) -> Topic:
+    value = tracker.get_slot("topic")
+    return Topic(value) if value in Topic._value2member_map_ else Topic.ELIGIBILITY
+
+
+def facts_from_slots(slots: dict[str, Any]) -> dict[str, list[str]]:
+    """The known answers as the engine reads facts; «none of these» target groups counts as answered."""
+    facts: dict[str, list[str]] = {}
+    for slot in FACT_SLOTS:
+        value = slots.get(slot)
+        if value is None:
+            continue
+        if slot == "target_group" and value == "none":
+            value = SKIPPED
+        facts[slot] = [str(value)]
+    return facts
+
+
+def profile_of(slots: dict[str, Any]) -> Profile:
+    return Profile.from_facts(facts_from_slots(slots))
+
+
+def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
+    """A slot's value before the client's latest message (so a changed answer can be told apart)."""
+    events = tracker.events
+    last_user = max((i for i, event in enumerate(events) if event.get("event") == "user"), default=len(events))
+    value = None
+    for event in events[:last_user]:
+        if event.get("event") == "slot" and event.get("name") == slot:
+            value = event.get("value")
+    return value
+
+
+class ActionStartIntake(Action):
+    """Set the topic from the question asked and let the form ask what that topic still needs."""
+
+    def name(self) -> str:
+        return "action_start_intake"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        topic = TOPIC_OF_INTENT.get(str(intent), Topic.ELIGIBILITY)
+        dispatcher.utter_message(response=f"utter_intake_start_{topic.value}")
+        return [SlotSet("topic", topic.value), SlotSet(REQUESTED_SLOT, None)]
+
+
+class ValidateIntakeForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Known answers (so corrections are checked) followed by what the topic still needs, in order."""
+        missing = missing_facts(profile_of(tracker.slots), topic=topic_of(tracker), policies=policies())
+        known = [slot for slot in FACT_SLOTS if tracker.get_slot(slot) is not None]
+        return known + [slot for slot in missing if slot not in known]
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
+        answering = (tracker.active_loop or {}).get("name") == FORM and requested in FACT_SLOTS
+        candidates = {
+            slot: value for slot, value in tracker.slots_to_validate().items() if slot in FACT_SLOTS
+        }
+        events: list[EventType] = []
+        handled = False
+        if answering and intent not in LEAVING_INTENTS:
+            handled = self._read_turn(dispatcher, tracker, intent, str(requested), candidates, events)
+        values = self._check(dispatcher, tracker, str(requested) if answering else None, candidates, events)
+        complained = any(event.get("name") == requested for event in events)
+        if answering and intent not in LEAVING_INTENTS and not (handled or values or complained):
+            dispatcher.utter_message(response="utter_invalid_answer", example=example_for(str(requested)))
+            events.append(SlotSet(str(requested), None))
+        await self._store(tracker, values)
+
+        tracker.add_slots([event for event in events if event.get("event") == "slot"])
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        if next_slot is not None:
+            events.append(next_slot)
+        return events
+
+    def _read_turn(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        intent: str,
+        requested: str,
+        candidates: dict[str, Any],
+        events: list[EventType],
+    ) -> bool:
+        """Skips, why-questions, topic switches and plain-text answers; True if the turn was one of the first three."""
+        if intent == "ask_why":
+            dispatcher.utter_message(response=f"utter_why_{requested}")
+            events.append(SlotSet(requested, None))
+            return True
+        new_topic = TOPIC_OF_INTENT.get(intent)
+        if new_topic is not None and new_topic != topic_of(tracker):
+            dispatcher.utter_message(response=f"utter_intake_start_{new_topic.value}")
+            events.append(SlotSet("topic", new_topic.value))
+            tracker.slots["topic"] = new_topic.value
+            return True
+        if requested not in candidates:
+            if intent == "skip":
+                candidates[requested] = SKIPPED
+            else:
+                answer = answer_from_text(requested, str(tracker.latest_message.get("text") or ""))
+                if answer is not None:
+                    candidates[requested] = answer
+        return new_topic is not None
+
+    def _check(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        requested: str | None,
+        candidates: dict[str, Any],
+        events: list[EventType],
+    ) -> dict[str, str]:
+        """Check every candidate answer; returns the accepted ones that changed."""
+        if requested == "province" and candidates.get("province") and checked("province", candidates["province"]) is None:
+            # «مشهد» where the province was asked: the city tells the province too.
+            candidates["city"] = candidates.pop("province")
+        city = checked("city", candidates.get("city"))
+        if city not in (None, SKIPPED) and not places().is_in(city, str(tracker.get_slot("province"))):
+            candidates["province"] = places().province_of_city[city]
+        accepted: dict[str, str] = {}
+        for slot, raw in candidates.items():
+            value = checked(slot, raw)
+            previous = slot_before_latest_message(tracker, slot)
+            if value is None:
+                if slot == requested:
+                    dispatcher.utter_message(response="utter_invalid_answer", example=example_for(slot))
+                events.append(SlotSet(slot, previous if checked(slot, previous) else None))
+                continue
+            events.append(SlotSet(slot, value))
+            if value == previous:
+                continue
+            accepted[slot] = value
+            if value == SKIPPED and slot == requested:
+                dispatcher.utter_message(response="utter_question_skipped")
+            elif previous is not None and value != SKIPPED and slot != requested:
+                dispatcher.utter_message(
+                    response="utter_answer_corrected", fact=FACT_LABELS[slot], value=value_label(slot, value)
+                )
+        return accepted
+
+    async def _store(self, tracker: Tracker, values: dict[str, str]) -> None:
+        user_id = telegram_user_id(tracker)
+        if values and user_id is not None:
+            await database().run_async(
+                record_facts,
+                user_id=user_id,
+                facts=list(values.items()),
+                message_id=source_message_id(tracker),
+            )

@@ -1,0 +1,1 @@
+"""Who can get which employment service: a pure engine over the policy files (no I/O, no database)."""

@@ -1,0 +1,81 @@
+"""An assessment as a short Persian message a client reads on a phone (and a counsellor sees on the case)."""
+
+from __future__ import annotations
+
+from karyar.eligibility.model import Assessment, ServiceResult, Status
+from karyar.persian import join_list, persian_text
+from karyar.vocabulary import FACT_LABELS
+
+DISCLAIMER = "تأیید نهایی با حوزه مددکاری و کارشناس اشتغال است؛ این نتیجه قول وام یا کار نیست."
+
+
+def _eligible_line(result: ServiceResult) -> str:
+    line = f"• {result.title}"
+    if result.conditions:
+        line += f"\n   شرط: {join_list(list(result.conditions))}"
+    return line
+
+
+def _missing_line(result: ServiceResult) -> str:
+    facts = [FACT_LABELS.get(name, name) for name in result.missing]
+    return f"• {result.title}" + (f" (لازم است: {join_list(facts)})" if facts else "")
+
+
+def _not_eligible_line(result: ServiceResult) -> str:
+    return f"• {result.title}" + (f": {result.reasons[0]}" if result.reasons else "")
+
+
+def summary_text(assessment: Assessment, *, heading: str) -> str:
+    """Eligible services with their conditions, then what needs more facts, then what does not apply."""
+    parts = [heading]
+    eligible = assessment.by_status(Status.ELIGIBLE)
+    if eligible:
+        parts.append("✅ می‌توانید درخواست بدهید:\n" + "\n".join(_eligible_line(r) for r in eligible))
+    needs_info = assessment.by_status(Status.NEEDS_INFO)
+    if needs_info:
+        parts.append("❔ برای این‌ها اطلاعات بیشتری لازم است:\n" + "\n".join(_missing_line(r) for r in needs_info))
+    not_eligible = assessment.by_status(Status.NOT_ELIGIBLE)
+    if not_eligible:
+        parts.append("❌ شامل شما نمی‌شود:\n" + "\n".join(_not_eligible_line(r) for r in not_eligible))
+    if assessment.priority is not None:
+        priority = assessment.priority
+        line = f"اولویت شما برای وام اشتغال: {priority.title} (اولویت {priority.rank})"
+        if priority.sub_title:
+            line += f"، در این گروه: {priority.sub_title}"
+        parts.append(line)
+    next_steps = [step for result in eligible for step in result.next_steps]
+    if next_steps:
+        parts.append(f"قدم بعدی: {next_steps[0]}")
+    parts.append(DISCLAIMER)
+    return persian_text("\n\n".join(parts))
+
+
+def documents_text(assessment: Assessment) -> str | None:
+    """The documents the eligible services ask for, each once; None when nothing is eligible yet."""
+    documents: list[str] = []
+    for result in assessment.by_status(Status.ELIGIBLE):
+        documents += [document for document in result.documents if document not in documents]
+    if not documents:
+        return None
+    return persian_text(
+        "مدارکی که برای خدمات مناسب شما لازم است:\n"
+        + "\n".join(f"• {document}" for document in documents)
+        + "\n\nفهرست نهایی را اداره شهرستان شما می‌گوید."
+    )
+
+
+def result_record(assessment: Assessment, *, topic: str) -> dict[str, object]:
+    """What goes on the case timeline: the status of each service and the priority, no free text."""
+    return {
+        "topic": topic,
+        "organisation": assessment.organisation,
+        "policy_effective_from": assessment.policy_effective_from,
+        "services": {result.service: result.status.value for result in assessment.services},
+        "priority": None
+        if assessment.priority is None
+        else {
+            "group": assessment.priority.group,
+            "rank": assessment.priority.rank,
+            "sub_group": assessment.priority.sub_group,
+        },
+    }
