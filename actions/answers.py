@@ -7,9 +7,8 @@ question being asked, as plain text the NLU has no entity for: a bare number for
 
 from __future__ import annotations
 
+from karyar.catalogue.reference import fields, places
 from karyar.eligibility.model import SKIPPED
-from karyar.fields import canonical_field
-from karyar.places import places
 from nlu.text import normalize, parse_persian_number
 
 # Every fact the intake may ask, in the form's order (domain/intake.yml).
@@ -86,7 +85,7 @@ def answer_from_text(slot: str, text: str) -> str | None:
     if slot == "province":
         return places().province(text) or places().city(text)
     if slot == "field":
-        return canonical_field(text)
+        return fields().canonical(text)
     return None
 
 
@@ -118,5 +117,5 @@ def checked(slot: str, value: object) -> str | None:
     if slot == "city":
         return places().city(text)
     if slot == "field":
-        return canonical_field(text) or (text if 2 <= len(text) <= 40 else None)
+        return fields().canonical(text) or (text if 2 <= len(text) <= 40 else None)
     return text or None

@@ -19,9 +19,9 @@ from rasa_sdk.types import DomainDict
 from actions._runtime import database, source_message_id, telegram_user_id
 from actions.answers import FACT_SLOTS, answer_from_text, checked, example_for
 from actions.profile_facts import record_facts
+from karyar.catalogue.reference import places
 from karyar.eligibility.facts import missing_facts
 from karyar.eligibility.model import SKIPPED, Profile, Topic
-from karyar.places import places
 from karyar.policies import policies
 from karyar.vocabulary import FACT_LABELS, value_label
 
@@ -81,7 +81,9 @@ def profile_of(slots: dict[str, Any]) -> Profile:
 def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
     """A slot's value before the client's latest message (so a changed answer can be told apart)."""
     events = tracker.events
-    last_user = max((i for i, event in enumerate(events) if event.get("event") == "user"), default=len(events))
+    last_user = max(
+        (i for i, event in enumerate(events) if event.get("event") == "user"), default=len(events)
+    )
     value = None
     for event in events[:last_user]:
         if event.get("event") == "slot" and event.get("name") == slot:
@@ -184,12 +186,16 @@ class ValidateIntakeForm(FormValidationAction):
         events: list[EventType],
     ) -> dict[str, str]:
         """Check every candidate answer; returns the accepted ones that changed."""
-        if requested == "province" and candidates.get("province") and checked("province", candidates["province"]) is None:
+        if (
+            requested == "province"
+            and candidates.get("province")
+            and checked("province", candidates["province"]) is None
+        ):
             # «مشهد» where the province was asked: the city tells the province too.
             candidates["city"] = candidates.pop("province")
         city = checked("city", candidates.get("city"))
-        if city not in (None, SKIPPED) and not places().is_in(city, str(tracker.get_slot("province"))):
-            candidates["province"] = places().province_of_city[city]
+        if city not in (None, SKIPPED) and places().city_province[city] != tracker.get_slot("province"):
+            candidates["province"] = places().city_province[city]
         accepted: dict[str, str] = {}
         for slot, raw in candidates.items():
             value = checked(slot, raw)

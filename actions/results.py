@@ -55,7 +55,9 @@ class ActionIntakeResult(Action):
         heading = "نتیجه‌ی بررسی اولیه برای شما"
         if assessment.organisation in ("emdad", "behzisti"):
             heading += f" ({value_label('organisation', assessment.organisation)})"
-        dispatcher.utter_message(response="utter_intake_result", text=summary_text(assessment, heading=heading))
+        dispatcher.utter_message(
+            response="utter_intake_result", text=summary_text(assessment, heading=heading)
+        )
         user_id = telegram_user_id(tracker)
         if user_id is not None:
             await database().run_async(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from karyar.clock import now
-from typing import Any
-
 from karyar.db.models import Case, CaseEvent, CaseEventKind, CaseStage, CaseStageChange
 
 
@@ -60,7 +60,12 @@ def record_event(
 ) -> CaseEvent:
     """Add an event (a result, an interest, …) to the case's timeline."""
     event = CaseEvent(
-        case_id=case.id, kind=kind, data=data, actor=actor, source_message_id=source_message_id, created_at=now()
+        case_id=case.id,
+        kind=kind,
+        data=data,
+        actor=actor,
+        source_message_id=source_message_id,
+        created_at=now(),
     )
     session.add(event)
     session.flush()

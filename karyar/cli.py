@@ -6,10 +6,13 @@ import argparse
 import logging
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from karyar import migrate, rasa_model
+from karyar.catalogue import commands as catalogue_commands
+from karyar.policies import load_policies
 from karyar.settings import PROJECT_ROOT, ConfigurationError, get_settings
 
 RUNTIME_DIR = PROJECT_ROOT / "var" / "rasa"
@@ -33,6 +36,11 @@ def cmd_check(args: argparse.Namespace) -> None:
 
 def cmd_migrate(_: argparse.Namespace) -> None:
     migrate.upgrade(get_settings().DATABASE_URL)
+
+
+def cmd_policies(args: argparse.Namespace) -> None:
+    for line in load_policies(args.directory, today=args.date).summary():
+        print(line)
 
 
 def cmd_train(args: argparse.Namespace) -> None:
@@ -89,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--bot", action="store_true", help="also require what the bot needs to start")
     check.set_defaults(handler=cmd_check)
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=cmd_migrate)
+    policies = commands.add_parser("policies", help="check the policy files and show the versions in force")
+    policies.add_argument(
+        "--date", type=date.fromisoformat, help="the day to check (YYYY-MM-DD; default today)"
+    )
+    policies.add_argument("--directory", type=Path, help="check drafts in another directory")
+    policies.set_defaults(handler=cmd_policies)
     train = commands.add_parser("train", help="train the Rasa model if its inputs changed")
     train.add_argument("--force", action="store_true", help="train even if an up-to-date model exists")
     train.set_defaults(handler=cmd_train)
@@ -96,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("serve-actions", help="start the action server").set_defaults(
         handler=cmd_serve_actions
     )
+    catalogue_commands.add_parser(commands)
     return parser
 
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import jdatetime
 from babel.numbers import format_decimal
 
 from nlu.text import to_persian_digits
 
 LIST_SEPARATOR = "، "
+# Iran has kept standard time all year since 2022; dates people read are Iran dates.
+IRAN_TIME = ZoneInfo("Asia/Tehran")
 
 
 def format_number(number: int | float) -> str:
@@ -21,3 +27,14 @@ def persian_text(text: str) -> str:
 
 def join_list(items: list[str]) -> str:
     return LIST_SEPARATOR.join(items)
+
+
+def jalali_date(moment: datetime) -> str:
+    """A UTC moment as the Iran date a reader expects: «۱۵ دی ۱۴۰۵»."""
+    local = jdatetime.date.fromgregorian(date=moment.astimezone(IRAN_TIME).date())
+    return persian_text(f"{local.day} {jdatetime.date.j_months_fa[local.month - 1]} {local.year}")
+
+
+def toman(amount: int) -> str:
+    """1200000 → «۱٬۲۰۰٬۰۰۰ تومان»."""
+    return f"{format_number(amount)} تومان"

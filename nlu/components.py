@@ -17,8 +17,11 @@ Components, in pipeline order:
   empty token list.
 - ``PersianEntityNormalizer`` (after the extractors and ``EntitySynonymMapper``): maps entity values to their
   canonical form with a forgiving key (no ZWNJ, no spaces, repeats squeezed), turns ``age`` into ASCII digits
-  (also from number words: «بیست و هفت» -> "27") and drops ages it cannot read, and resolves overlapping
-  entities (the longest span wins; on equal spans the lookup/regex extractor wins over the statistical one).
+  (also from number words: «بیست و هفت» -> "27") and drops ages it cannot read, turns ``school_grade`` into
+  "1".."12" (also from ordinals the tables miss: «کلاس ۱۰ام», «پایه‌ی یازدهمی»), reads a duration given as
+  ``work_experience`` («ده ساله» -> "experienced", «شش ماه» -> "some"), drops values of closed-set entities
+  that are none of their codes, and resolves overlapping entities (the longest span wins; on equal spans the
+  lookup/regex extractor wins over the statistical one).
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ from nlu.text import (
     ZWNJ,
     normalize,
     parse_persian_number,
+    parse_school_grade,
+    parse_years,
     search_key,
     squeeze_repeats,
     standard_form,
@@ -307,6 +312,18 @@ class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
             "number_ranges": {"age": [10, 100]},
             # resolve overlapping entities (longest span wins)
             "resolve_overlaps": True,
+            # entity types whose values are school years written as ordinals or digits, and their range
+            "grade_entities": ["school_grade"],
+            "grade_range": [1, 12],
+            # entity types that may be given as a duration («ده ساله»): years -> value (at least that many)
+            "duration_entities": {"work_experience": [[0, "some"], [2, "experienced"]]},
+            # entity types with a closed set of codes: a value that is none of them is dropped
+            "closed_values": {
+                "household_role": ["head", "spouse", "child", "other"],
+                "emdad_support": ["living_allowance", "single_multi_service"],
+                "work_ability": ["full", "limited"],
+                "work_experience": ["none", "some", "experienced"],
+            },
         }
 
     def __init__(
@@ -398,6 +415,18 @@ class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
             return self._number_value(entity_type, value)
         if not isinstance(value, str):
             return value
+        known = self._known_value(entity_type, value)
+        if entity_type in self._config["grade_entities"]:
+            return self._grade_value(entity_type, known if known is not None else value)
+        if known is None and entity_type in self._config["duration_entities"]:
+            known = self._duration_value(entity_type, value)
+        closed = self._config["closed_values"].get(entity_type)
+        if closed is not None:
+            return known if known in closed else None
+        return known if known is not None else value.strip(" " + ZWNJ)
+
+    def _known_value(self, entity_type: Text, value: Text) -> Optional[Text]:
+        """The canonical value the tables give for ``value``, or None."""
         key = entity_key(value)
         for table in (self.values.get(entity_type, {}), self.values.get("", {})):
             if key in table:
@@ -408,7 +437,27 @@ class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
             stem = key[: -len(suffix)]
             if key.endswith(suffix) and len(stem) >= 2 and stem in typed:
                 return typed[stem]
-        return value.strip(" " + ZWNJ)
+        return None
+
+    def _grade_value(self, entity_type: Text, value: Text) -> Optional[Text]:
+        """ASCII digits for a school year within the configured range, or None (drop it)."""
+        digits = to_ascii_digits(normalize(value)).strip()
+        number = int(digits) if digits.isdigit() else parse_school_grade(value)
+        low, high = self._config["grade_range"]
+        if number is None or not low <= number <= high:
+            return None
+        return str(number)
+
+    def _duration_value(self, entity_type: Text, value: Text) -> Optional[Text]:
+        """The value for a duration («ده ساله», «شش ماه»): the last threshold the years reach, or None."""
+        years = parse_years(value)
+        if years is None:
+            return None
+        result: Optional[Text] = None
+        for threshold, canonical in self._config["duration_entities"][entity_type]:
+            if years >= threshold:
+                result = canonical
+        return result
 
     def _number_value(self, entity_type: Text, value: Any) -> Optional[Text]:
         number = parse_persian_number(str(value))

@@ -34,6 +34,8 @@ __all__ = [
     "ZWNJ",
     "normalize",
     "parse_persian_number",
+    "parse_school_grade",
+    "parse_years",
     "search_key",
     "squeeze_repeats",
     "to_ascii_digits",
@@ -366,6 +368,72 @@ def parse_persian_number(text: str) -> int | None:
         last_class = cls
         group_has_value = True
     return total + group
+
+
+# --- school grades and durations ------------------------------------------------------------------------
+
+_ORDINALS = {
+    "اول": 1,
+    "یکم": 1,
+    "دوم": 2,
+    "سوم": 3,
+    "چهارم": 4,
+    "چارم": 4,
+    "پنجم": 5,
+    "ششم": 6,
+    "شیشم": 6,
+    "هفتم": 7,
+    "هشتم": 8,
+    "نهم": 9,
+    "دهم": 10,
+    "یازدهم": 11,
+    "دوازدهم": 12,
+}
+_GRADE_PREFIXES = ("کلاس", "پایهی", "پایه", "سال")
+_ORDINAL_ENDINGS = ("مین", "ام", "م", "ی", "")
+_LAST_YEAR = re.compile(r"[آا]خر\s*(?:دبیرستان|مدرسه)")
+
+
+def parse_school_grade(text: str) -> int | None:
+    """The school year (1-12) in a phrase such as «کلاس دهم», «پایه‌ی ۱۱»، «دوازدهمم», «کلاس 10ام»; else None.
+
+    «سال آخر دبیرستان» is 12. The prefix («کلاس», «پایه», «سال») is optional; an enclitic «م» or «ی» may
+    follow («دهمم», «دهمی»). Cardinal words alone («ده») are not grades.
+    """
+    key = search_key(text).strip(_STRIP_CHARS)
+    if _LAST_YEAR.search(key):
+        return 12
+    for prefix in _GRADE_PREFIXES:
+        if key.startswith(prefix):
+            key = key[len(prefix) :].strip(_STRIP_CHARS)
+            break
+    key = key.replace(" ", "")
+    digits = re.fullmatch(r"(\d{1,2})(?:ام|م|مین|می|امی)?", key)
+    if digits:
+        number = int(digits.group(1))
+        return number if 1 <= number <= 12 else None
+    for word, number in sorted(_ORDINALS.items(), key=lambda item: -len(item[0])):
+        if key.startswith(word) and key[len(word) :] in ("", "م", "ی", "ین", "یم", "یه"):
+            return number
+    return None
+
+
+_DURATION = re.compile(r"(?P<number>[\w ]+?)\s*(?P<unit>سال|ماه)")
+
+
+def parse_years(text: str) -> float | None:
+    """A duration in years from a phrase such as «ده ساله», «۵ سال», «بیست و پنج سال», «شش ماه»; else None."""
+    key = search_key(text).strip(_STRIP_CHARS)
+    match = _DURATION.search(key)
+    if not match:
+        return None
+    words = match.group("number").split()
+    # the longest run of words just before the unit that reads as a number («بیست و پنج», «۲۰»)
+    for start in range(len(words)):
+        number = parse_persian_number(" ".join(words[start:]))
+        if number is not None:
+            return number if match.group("unit") == "سال" else number / 12
+    return None
 
 
 # Informal (spoken) forms clients type, and the standard form the NLU should see for them. Keys and

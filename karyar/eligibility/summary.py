@@ -33,7 +33,9 @@ def summary_text(assessment: Assessment, *, heading: str) -> str:
         parts.append("✅ می‌توانید درخواست بدهید:\n" + "\n".join(_eligible_line(r) for r in eligible))
     needs_info = assessment.by_status(Status.NEEDS_INFO)
     if needs_info:
-        parts.append("❔ برای این‌ها اطلاعات بیشتری لازم است:\n" + "\n".join(_missing_line(r) for r in needs_info))
+        parts.append(
+            "❔ برای این‌ها اطلاعات بیشتری لازم است:\n" + "\n".join(_missing_line(r) for r in needs_info)
+        )
     not_eligible = assessment.by_status(Status.NOT_ELIGIBLE)
     if not_eligible:
         parts.append("❌ شامل شما نمی‌شود:\n" + "\n".join(_not_eligible_line(r) for r in not_eligible))
@@ -51,10 +53,13 @@ def summary_text(assessment: Assessment, *, heading: str) -> str:
 
 
 def documents_text(assessment: Assessment) -> str | None:
-    """The documents the eligible services ask for, each once; None when nothing is eligible yet."""
+    """The documents the eligible services ask for, then their conditions (letters), each once; None when
+    nothing is eligible yet."""
     documents: list[str] = []
     for result in assessment.by_status(Status.ELIGIBLE):
         documents += [document for document in result.documents if document not in documents]
+    for result in assessment.by_status(Status.ELIGIBLE):
+        documents += [condition for condition in result.conditions if condition not in documents]
     if not documents:
         return None
     return persian_text(

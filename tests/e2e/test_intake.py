@@ -46,7 +46,9 @@ EMDAD_WOMAN: dict[str, Answer] = {
 }
 
 
-def answer_all(chat: Chat, replies: list[dict[str, Any]], answers: dict[str, Answer]) -> tuple[list[str], list[dict[str, Any]]]:
+def answer_all(
+    chat: Chat, replies: list[dict[str, Any]], answers: dict[str, Answer]
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Answer every intake question until something else comes; returns the questions asked and the last replies."""
     asked: list[str] = []
     while (slot := question_in(replies)) is not None:

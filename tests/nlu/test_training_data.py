@@ -369,7 +369,14 @@ def test_button_payloads_are_short_known_intents() -> None:
         for button in variant.get("buttons", []):
             payload = button["payload"]
             assert len(payload.encode("utf-8")) <= 60, f"{name}: payload too long"
-            assert payload.startswith("/") and payload[1:] in INTENTS, f"{name}: {payload}"
+            # "/intent" or "/intent{...}" with entities and canonical values («/inform{"gender": "female"}»)
+            intent, brace, entities = payload.partition("{")
+            assert intent.startswith("/") and intent[1:] in INTENTS, f"{name}: {payload}"
+            if brace:
+                for entity, value in json.loads(brace + entities).items():
+                    assert entity in ENTITIES, f"{name}: {payload}"
+                    if entity != "item":
+                        is_checked_coded_value(entity, str(value), payload)
 
 
 @pytest.mark.parametrize("response", ["utter_greet", "utter_help", "utter_default"])

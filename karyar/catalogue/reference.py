@@ -1,0 +1,98 @@
+"""The reference data the catalogue checks and searches against: fields, places and neighbouring provinces.
+
+Names are compared by `nlu.text.search_key` with spaces removed, so «خرم آباد», «خرم‌آباد» and «خرمآباد»,
+or «خياطي» and «خیاطی», are the same name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from nlu.text import search_key
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
+
+
+def compact_key(text: str) -> str:
+    return search_key(text).replace(" ", "")
+
+
+def _load(name: str) -> Any:
+    return YAML(typ="safe", pure=True).load((REFERENCE_DIR / name).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldMention:
+    """A field named in a text: its canonical name and the words that named it."""
+
+    field: str
+    words: str
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The canonical field names of fields.yml and every way of writing them."""
+
+    names: tuple[str, ...]
+    # search_key of a name or variant -> canonical name
+    by_key: dict[str, str]
+    # the same without spaces, for a text that is only the name
+    by_compact_key: dict[str, str]
+
+    def canonical(self, text: str) -> str | None:
+        """The canonical field a whole text names («دوخت» → «خیاطی»), or None."""
+        return self.by_compact_key.get(compact_key(text))
+
+    def mentioned(self, text: str) -> list[FieldMention]:
+        """Fields named anywhere in a text, as whole words («میخوام دوخت یاد بگیرم» → خیاطی)."""
+        padded = f" {search_key(text)} "
+        found = {name: surface for surface, name in self.by_key.items() if f" {surface} " in padded}
+        whole = self.canonical(text)
+        if whole is not None and whole not in found:
+            found[whole] = search_key(text)
+        return [FieldMention(field=name, words=words) for name, words in found.items()]
+
+
+@dataclass(frozen=True)
+class Places:
+    """Provinces, cities with their province, and each province's neighbours."""
+
+    provinces: tuple[str, ...]
+    city_province: dict[str, str]
+    neighbours: dict[str, frozenset[str]]
+
+    def province(self, text: str) -> str | None:
+        key = compact_key(text)
+        return next((name for name in self.provinces if compact_key(name) == key), None)
+
+    def city(self, text: str) -> str | None:
+        key = compact_key(text)
+        return next((name for name in self.city_province if compact_key(name) == key), None)
+
+
+@cache
+def fields() -> Fields:
+    by_key: dict[str, str] = {}
+    names = []
+    for entry in _load("fields.yml")["fields"]:
+        names.append(entry["name"])
+        for surface in [entry["name"], *entry.get("variants", [])]:
+            by_key.setdefault(search_key(surface), entry["name"])
+    by_compact_key = {key.replace(" ", ""): name for key, name in reversed(by_key.items())}
+    return Fields(names=tuple(names), by_key=by_key, by_compact_key=by_compact_key)
+
+
+@cache
+def places() -> Places:
+    data = _load("places.yml")
+    neighbours = _load("neighbours.yml")["neighbours"]
+    return Places(
+        provinces=tuple(p["name"] for p in data["provinces"]),
+        city_province={c["name"]: c["province"] for c in data["cities"]},
+        neighbours={name: frozenset(near) for name, near in neighbours.items()},
+    )

@@ -1,0 +1,278 @@
+"""Searching the catalogue for a client: suitable items only, nearest first, paged, never an empty hand.
+
+Filtering and ranking both happen in SQL (the nearness of an item is a CASE expression), so a page
+costs one COUNT and one LIMIT query however large the catalogue is.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from karyar.catalogue.reference import fields, places
+from karyar.clock import now as clock_now
+from karyar.db.models import CatalogueItem, CatalogueMode, Course, JobOpening, SuitableGender
+from nlu.text import search_key
+
+Item = TypeVar("Item", bound=CatalogueItem)
+
+
+class Nearness(enum.IntEnum):
+    """How near an item is to the client, best first."""
+
+    CITY = 0
+    PROVINCE = 1
+    NEIGHBOUR = 2
+    ONLINE = 3
+    ELSEWHERE = 4
+
+
+class Relaxation(enum.StrEnum):
+    """What was loosened to find something when the query as asked found nothing near the client."""
+
+    NONE = "none"
+    # The asked field, but not in the client's province: neighbouring provinces, online, elsewhere.
+    OTHER_AREAS = "other_areas"
+    # Nothing in the asked field at all: other fields in the client's province.
+    OTHER_FIELDS = "other_fields"
+    # Nothing in the asked field, nor in the client's province: any field, nearest first.
+    ANYTHING = "anything"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueQuery:
+    """What the client asked for and what we know of them; None means unknown (no filter)."""
+
+    field: str | None = None
+    province: str | None = None
+    city: str | None = None
+    age: int | None = None
+    gender: str | None = None
+    organisation: str | None = None
+    target_groups: tuple[str, ...] = ()
+    mode: str | None = None
+    upcoming_only: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CourseQuery(CatalogueQuery):
+    level: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class JobQuery(CatalogueQuery):
+    employment_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit(Generic[Item]):
+    item: Item
+    nearness: Nearness
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage(Generic[Item]):
+    hits: list[SearchHit[Item]]
+    total: int
+    page: int
+    page_size: int
+    relaxation: Relaxation
+    # The nearness of the best result overall (not only on this page); None when nothing was found.
+    nearest: Nearness | None
+    # The canonical fields the query's field text was understood as (empty: matched on title words).
+    fields: tuple[str, ...]
+
+    @property
+    def items(self) -> list[Item]:
+        return [hit.item for hit in self.hits]
+
+    @property
+    def has_next(self) -> bool:
+        return (self.page + 1) * self.page_size < self.total
+
+
+def search_courses(
+    session: Session, *, query: CourseQuery, page: int = 0, page_size: int = 5, now: datetime | None = None
+) -> SearchPage[Course]:
+    conditions = _shared_conditions(Course, query)
+    if query.upcoming_only:
+        conditions.append(Course.starts_at >= (now or clock_now()))
+    if query.level:
+        conditions.append(Course.level == query.level)
+    return _search(session, Course, query, conditions, (Course.starts_at, Course.id), page, page_size)
+
+
+def search_jobs(
+    session: Session, *, query: JobQuery, page: int = 0, page_size: int = 5, now: datetime | None = None
+) -> SearchPage[JobOpening]:
+    conditions = _shared_conditions(JobOpening, query)
+    if query.upcoming_only:
+        conditions.append(or_(JobOpening.closes_at.is_(None), JobOpening.closes_at >= (now or clock_now())))
+    if query.employment_type:
+        conditions.append(JobOpening.employment_type == query.employment_type)
+    # Soonest deadline first; open-ended openings after those with a deadline.
+    order = (JobOpening.closes_at.is_(None), JobOpening.closes_at, JobOpening.id)
+    return _search(session, JobOpening, query, conditions, order, page, page_size)
+
+
+def get_course(session: Session, course_id: int) -> Course | None:
+    return session.get(Course, course_id)
+
+
+def get_job(session: Session, job_id: int) -> JobOpening | None:
+    return session.get(JobOpening, job_id)
+
+
+@dataclass(frozen=True, slots=True)
+class _Area:
+    city: str | None
+    province: str | None
+    neighbours: frozenset[str]
+
+    @classmethod
+    def of(cls, query: CatalogueQuery) -> _Area:
+        known = places()
+        city = known.city(query.city) if query.city else None
+        province = known.province(query.province) if query.province else None
+        if province is None and city is not None:
+            province = known.city_province[city]
+        neighbours = known.neighbours.get(province, frozenset()) if province else frozenset()
+        return cls(city=city, province=province, neighbours=neighbours)
+
+
+def _nearness(model: type[Item], area: _Area) -> ColumnElement[int]:
+    whens: list[tuple[ColumnElement[bool], int]] = [(model.mode == CatalogueMode.ONLINE, Nearness.ONLINE)]
+    if area.city:
+        whens.append((model.city == area.city, Nearness.CITY))
+    if area.province:
+        whens.append((model.province == area.province, Nearness.PROVINCE))
+    if area.neighbours:
+        whens.append((model.province.in_(sorted(area.neighbours)), Nearness.NEIGHBOUR))
+    return case(*whens, else_=literal(int(Nearness.ELSEWHERE)))
+
+
+def _shared_conditions(model: type[Item], query: CatalogueQuery) -> list[ColumnElement[bool]]:
+    """Active items that suit what we know of the client; unknown facts exclude nothing."""
+    conditions: list[ColumnElement[bool]] = [model.active.is_(True)]
+    if query.gender in (SuitableGender.FEMALE, SuitableGender.MALE):
+        conditions.append(model.gender.in_([SuitableGender.ANY, query.gender]))
+    if query.age is not None:
+        conditions.append(or_(model.min_age.is_(None), model.min_age <= query.age))
+        conditions.append(or_(model.max_age.is_(None), model.max_age >= query.age))
+    if query.organisation:
+        conditions.append(_open_to(model.organisations, [query.organisation]))
+    if query.target_groups:
+        conditions.append(_open_to(model.target_groups, query.target_groups))
+    if query.mode:
+        conditions.append(model.mode == query.mode)
+    return conditions
+
+
+def _open_to(column: SQLColumnExpression[list[str]], codes: Sequence[str]) -> ColumnElement[bool]:
+    """An empty JSON list (everyone) or one holding any of the codes.
+
+    The codes are plain identifiers, so matching the quoted code in the JSON text works the same on
+    SQLite and PostgreSQL without dialect-specific JSON operators.
+    """
+    text = cast(column, String)
+    return or_(text == "[]", *[text.contains(f'"{code}"', autoescape=True) for code in codes])
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldMatch:
+    fields: tuple[str, ...]
+    condition: ColumnElement[bool]
+
+
+def _field_match(model: type[Item], text: str) -> _FieldMatch | None:
+    """The asked fields (through fields.yml: «دوخت» is «خیاطی») or, failing that, the words of titles."""
+    mentions = fields().mentioned(text)
+    if mentions:
+        names = tuple(dict.fromkeys(m.field for m in mentions))
+        return _FieldMatch(
+            fields=names,
+            condition=or_(
+                model.field_key.in_([search_key(name) for name in names]),
+                *[model.title_key.contains(m.words, autoescape=True) for m in mentions],
+            ),
+        )
+    words = search_key(text).split()
+    if not words:
+        return None
+    return _FieldMatch(
+        fields=(), condition=and_(*[model.title_key.contains(word, autoescape=True) for word in words])
+    )
+
+
+def _search(
+    session: Session,
+    model: type[Item],
+    query: CatalogueQuery,
+    conditions: list[ColumnElement[bool]],
+    order: Sequence[SQLColumnExpression[Any]],
+    page: int,
+    page_size: int,
+) -> SearchPage[Item]:
+    area = _Area.of(query)
+    nearness = _nearness(model, area)
+    match = _field_match(model, query.field) if query.field else None
+    steps: list[tuple[Relaxation, list[ColumnElement[bool]]]] = []
+    if match is None:
+        steps.append((Relaxation.NONE, []))
+    else:
+        steps.append((Relaxation.NONE, [match.condition]))
+        if area.province:
+            steps.append((Relaxation.OTHER_FIELDS, [model.province == area.province]))
+        steps.append((Relaxation.ANYTHING, []))
+    found_fields = match.fields if match else ()
+    for relaxation, step in steps:
+        where = [*conditions, *step]
+        total = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+        if not total:
+            continue
+        rows = session.execute(
+            select(model, nearness)
+            .where(*where)
+            .order_by(nearness, *order)
+            .offset(page * page_size)
+            .limit(page_size)
+        ).all()
+        best_value = session.scalar(select(func.min(nearness)).where(*where))
+        best = Nearness(best_value) if best_value is not None else Nearness.ELSEWHERE
+        if relaxation is Relaxation.NONE and area.province and best > Nearness.PROVINCE:
+            relaxation = Relaxation.OTHER_AREAS
+        return SearchPage(
+            hits=[SearchHit(item=item, nearness=Nearness(near)) for item, near in rows],
+            total=total,
+            page=page,
+            page_size=page_size,
+            relaxation=relaxation,
+            nearest=best,
+            fields=found_fields,
+        )
+    return SearchPage(
+        hits=[],
+        total=0,
+        page=page,
+        page_size=page_size,
+        relaxation=Relaxation.NONE,
+        nearest=None,
+        fields=found_fields,
+    )

@@ -1,0 +1,219 @@
+"""The intake form's validation as Rasa calls it, against a real case database (both backends)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import answer_from_text, checked
+from actions.intake import ActionStartIntake, ValidateIntakeForm
+from actions.results import ActionDocuments
+from karyar import clients, profile
+from karyar.clients import TelegramIdentity
+from karyar.db.engine import Database
+from karyar.db.models import ProfileFactName
+from karyar.settings import get_settings
+from tests.support.chat import intake_questions
+
+USER = 5_550_000_777
+FACT_SLOT_NAMES = sorted(set(intake_questions().values()))
+DOMAIN: dict[str, Any] = {
+    "slots": {name: {} for name in [*FACT_SLOT_NAMES, "topic", "requested_slot", "consent_given"]},
+    "forms": {"intake_form": {"required_slots": FACT_SLOT_NAMES}},
+}
+
+
+@pytest.fixture(autouse=True)
+def _actions_use_test_database(db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("DATABASE_URL", db.url)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def _consenting_client(db: Database) -> int:
+    with db.unit_of_work() as session:
+        client = clients.ensure_client(session, identity=TelegramIdentity(user_id=USER))
+        clients.record_consent(session, client_id=client.id)
+        return client.id
+
+
+def _answering(
+    requested: str,
+    text: str,
+    *,
+    intent: str = "inform",
+    slots: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    earlier: dict[str, Any] | None = None,
+) -> Tracker:
+    """The tracker Rasa sends while the form asks `requested` and the client just wrote `text`.
+
+    `earlier` slots were set before the message, `new` ones were extracted from it.
+    """
+    earlier = {"topic": "eligibility", **(earlier or {})}
+    events: list[dict[str, Any]] = [{"event": "slot", "name": k, "value": v} for k, v in earlier.items()]
+    events.append({"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}})
+    events += [{"event": "slot", "name": k, "value": v} for k, v in (new or {}).items()]
+    return Tracker.from_dict(
+        {
+            "sender_id": str(USER),
+            "slots": {**earlier, **(slots or {}), **(new or {}), "requested_slot": requested},
+            "latest_message": {"text": text, "intent": {"name": intent}, "entities": [], "metadata": {}},
+            "events": events,
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {"name": "intake_form"},
+            "latest_action_name": "intake_form",
+        }
+    )
+
+
+async def _validate(tracker: Tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateIntakeForm().run(dispatcher, tracker, DOMAIN)
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}, dispatcher.messages
+
+
+@pytest.mark.parametrize(
+    ("slot", "text", "expected"),
+    [
+        ("age", "۲۳", "23"),
+        ("age", "٢٣", "23"),
+        ("age", "بیست و سه", "23"),
+        ("age", "23 سالمه", "23"),
+        ("age", "نمیدونم", None),
+        ("city", "مشهد", "مشهد"),
+        ("city", "شيراز", "شیراز"),
+        ("province", "خراسان رضوي", "خراسان رضوی"),
+        ("province", "تبریز", "تبریز"),
+        ("field", "دوخت", "خیاطی"),
+        ("field", "یه چیزی", None),
+        ("gender", "خانمم", None),  # enumerations come from the NLU, not from plain text
+    ],
+)
+def test_plain_text_answers(slot: str, text: str, expected: str | None) -> None:
+    assert answer_from_text(slot, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("slot", "value", "expected"),
+    [
+        ("age", "150", None),
+        ("age", "9", None),
+        ("age", "15", "15"),
+        ("gender", "female", "female"),
+        ("gender", "woman", None),
+        ("organisation", "none", "none"),
+        ("school_grade", "10", "10"),
+        ("school_grade", "13", None),
+        ("city", "آتلانتا", None),
+        ("province", "skipped", "skipped"),
+    ],
+)
+def test_answers_are_checked(slot: str, value: str, expected: str | None) -> None:
+    assert checked(slot, value) == expected
+
+
+async def test_a_bare_number_answers_the_age_question_and_is_stored(db: Database) -> None:
+    client_id = _consenting_client(db)
+    slots, messages = await _validate(_answering("age", "۲۳", earlier={"organisation": "emdad"}))
+    assert slots["age"] == "23"
+    assert slots["requested_slot"] == "gender"
+    assert messages == []
+    with db.unit_of_work() as session:
+        assert profile.current_profile(session, client_id=client_id)[ProfileFactName.AGE] == ["23"]
+
+
+async def test_an_unusable_answer_is_asked_again_with_an_example(db: Database) -> None:
+    _consenting_client(db)
+    slots, messages = await _validate(
+        _answering("age", "سلام علیکم خوبی", intent="nlu_fallback", earlier={"organisation": "emdad"})
+    )
+    assert slots["age"] is None and slots["requested_slot"] == "age"
+    [message] = messages
+    assert message["response"] == "utter_invalid_answer" and "۲۳" in message["example"]
+
+
+async def test_why_explains_the_question_and_asks_it_again(db: Database) -> None:
+    slots, messages = await _validate(
+        _answering("gender", "چرا؟", intent="ask_why", earlier={"organisation": "emdad", "age": "23"})
+    )
+    assert [m["response"] for m in messages] == ["utter_why_gender"]
+    assert slots["requested_slot"] == "gender"
+
+
+async def test_skip_is_remembered_and_not_asked_again(db: Database) -> None:
+    client_id = _consenting_client(db)
+    slots, messages = await _validate(
+        _answering("age", "رد کن", intent="skip", earlier={"organisation": "behzisti"})
+    )
+    assert slots["age"] == "skipped" and slots["requested_slot"] != "age"
+    assert [m["response"] for m in messages] == ["utter_question_skipped"]
+    with db.unit_of_work() as session:
+        assert profile.current_profile(session, client_id=client_id)[ProfileFactName.AGE] == ["skipped"]
+
+
+async def test_a_correction_of_an_earlier_answer_is_acknowledged(db: Database) -> None:
+    _consenting_client(db)
+    slots, messages = await _validate(
+        _answering(
+            "gender",
+            "نه ۲۵ سالمه",
+            earlier={"organisation": "emdad", "age": "23"},
+            new={"age": "25"},
+        )
+    )
+    assert slots["age"] == "25" and slots["requested_slot"] == "gender"
+    [message] = messages
+    assert message["response"] == "utter_answer_corrected" and message["value"] == "25"
+
+
+async def test_a_city_answers_the_province_question_too(db: Database) -> None:
+    _consenting_client(db)
+    slots, _messages = await _validate(
+        _answering("province", "مشهد", earlier={"topic": "jobs", "field": "خیاطی"})
+    )
+    assert slots["province"] == "خراسان رضوی" and slots["city"] == "مشهد"
+
+
+async def test_switching_topic_keeps_the_answers_and_asks_for_the_new_topic(db: Database) -> None:
+    slots, messages = await _validate(
+        _answering(
+            "gender", "دوره میخوام", intent="ask_training", earlier={"organisation": "emdad", "age": "23"}
+        )
+    )
+    assert slots["topic"] == "courses"
+    assert [m["response"] for m in messages] == ["utter_intake_start_courses"]
+
+
+async def test_leaving_intents_are_left_to_the_rules(db: Database) -> None:
+    slots, messages = await _validate(
+        _answering("age", "بسه", intent="stop", earlier={"organisation": "emdad"})
+    )
+    assert set(slots) == {"requested_slot"} and messages == []
+
+
+async def test_start_sets_the_topic_from_the_question() -> None:
+    tracker = _answering("age", "دوره خیاطی", intent="ask_training")
+    dispatcher = CollectingDispatcher()
+    events = await ActionStartIntake().run(dispatcher, tracker, DOMAIN)
+    assert {"event": "slot", "name": "topic", "value": "courses", "timestamp": None} in events
+    assert dispatcher.messages[0]["response"] == "utter_intake_start_courses"
+
+
+async def test_documents_are_personal_when_the_profile_allows() -> None:
+    tracker = _answering(
+        "age",
+        "مدارک",
+        intent="ask_documents",
+        earlier={"organisation": "emdad", "age": "23", "gender": "female", "employment_status": "unemployed"},
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionDocuments().run(dispatcher, tracker, DOMAIN)
+    [message] = dispatcher.messages
+    assert "رضایت‌نامه" in (message.get("text") or "")
