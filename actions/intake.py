@@ -22,6 +22,7 @@ from actions.profile_facts import record_facts
 from karyar.catalogue.reference import places
 from karyar.eligibility.facts import missing_facts
 from karyar.eligibility.model import SKIPPED, Profile, Topic
+from karyar.persian import persian_text
 from karyar.policies import policies
 from karyar.vocabulary import FACT_LABELS, value_label
 
@@ -213,7 +214,9 @@ class ValidateIntakeForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_question_skipped")
             elif previous is not None and value != SKIPPED and slot != requested:
                 dispatcher.utter_message(
-                    response="utter_answer_corrected", fact=FACT_LABELS[slot], value=value_label(slot, value)
+                    response="utter_answer_corrected",
+                    fact=FACT_LABELS[slot],
+                    value=persian_text(value_label(slot, value)),
                 )
         return accepted
 

@@ -205,7 +205,8 @@ async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await query.answer()
     if isinstance(query.message, Message) and not keyboards.is_durable_payload(payload):
         # The choice is made: show it in place of the buttons, so nothing can be pressed twice.
-        await query.message.edit_text(f"{query.message.text}\n\n{_('Your choice').format(title=title)}")
+        choice = _("Your choice").format(title=title)
+        await query.message.edit_text(f"{query.message.text}\n\n{choice}")
     await s.relay.receive(context.bot, _inbound(update, kind="button", text=title, rasa_text=payload))
 
 

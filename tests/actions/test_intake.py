@@ -170,7 +170,7 @@ async def test_a_correction_of_an_earlier_answer_is_acknowledged(db: Database) -
     )
     assert slots["age"] == "25" and slots["requested_slot"] == "gender"
     [message] = messages
-    assert message["response"] == "utter_answer_corrected" and message["value"] == "25"
+    assert message["response"] == "utter_answer_corrected" and message["value"] == "۲۵"
 
 
 async def test_a_city_answers_the_province_question_too(db: Database) -> None:

@@ -122,7 +122,7 @@ def test_why_correction_and_invalid_answer_inside_the_questions(
     assert question_in(replies) == "gender"
 
     replies = chat.say("نه ببخشید ۲۵ سالمه")  # a correction while another question is asked
-    assert any("۲۵" in m["text"] for m in replies), replies
+    assert any("۲۵" in m["text"] for m in replies), [m["text"] for m in replies]
     assert question_in(replies) == "gender"
 
     client = _client(stack_db, user_id)
