@@ -134,6 +134,12 @@ class ValidateIntakeForm(FormValidationAction):
         }
         events: list[EventType] = []
         handled = False
+        if answering and intent in LEAVING_INTENTS and requested not in candidates:
+            # A message that is nothing but an answer («ایلام») is an answer, whatever intent the NLU guessed.
+            answer = answer_from_text(str(requested), str(tracker.latest_message.get("text") or ""))
+            if answer is not None:
+                candidates[str(requested)] = answer
+                intent = "inform"
         if answering and intent not in LEAVING_INTENTS:
             handled = self._read_turn(dispatcher, tracker, intent, str(requested), candidates, events)
         values = self._check(dispatcher, tracker, str(requested) if answering else None, candidates, events)

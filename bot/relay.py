@@ -130,7 +130,12 @@ class Relay:
             self._told_unavailable.discard(user_id)
             reply_to = message.telegram_message_id if delayed else None
             await self.render(
-                bot, client_id=client_id, chat_id=user_id, replies=replies, reply_to=reply_to, answering=message.id
+                bot,
+                client_id=client_id,
+                chat_id=user_id,
+                replies=replies,
+                reply_to=reply_to,
+                answering=message.id,
             )
         return True
 

@@ -166,7 +166,9 @@ def _resolve_button(session: Session, *, user_id: int, message_id: int, index: i
     if not 0 <= index < len(buttons):
         return "unknown"
     payload = str(buttons[index]["payload"])
-    if not keyboards.is_durable_payload(payload) and not _is_current(session, client_id=client.id, shown=shown):
+    if not keyboards.is_durable_payload(payload) and not _is_current(
+        session, client_id=client.id, shown=shown
+    ):
         return "stale"
     return str(buttons[index].get("title", "")), payload
 

@@ -217,3 +217,10 @@ async def test_documents_are_personal_when_the_profile_allows() -> None:
     await ActionDocuments().run(dispatcher, tracker, DOMAIN)
     [message] = dispatcher.messages
     assert "رضایت‌نامه" in (message.get("text") or "")
+
+
+async def test_a_message_that_is_only_an_answer_is_taken_as_one_whatever_the_intent(db: Database) -> None:
+    slots, _messages = await _validate(
+        _answering("city", "ایلام", intent="ask_contact", earlier={"topic": "jobs", "province": "ایلام"})
+    )
+    assert slots["city"] == "ایلام"

@@ -72,10 +72,12 @@ def test_start_asks_for_consent_before_anything_personal_is_stored(
     [answer] = stack.api.wait_for_bot_messages(user_id, 1, since=said, timeout=REPLY_SECONDS)
     assert PERSIAN.search(answer["text"])
     with stack_db.unit_of_work() as session:
-        assert session.scalars(select(ProfileFact)).all() == [] or all(
-            f.client.telegram_user_id != user_id  # type: ignore[attr-defined]
-            for f in session.scalars(select(ProfileFact))
-        )
+        stored = session.scalars(
+            select(ProfileFact)
+            .join(Client, ProfileFact.client_id == Client.id)
+            .where(Client.telegram_user_id == user_id)
+        ).all()
+    assert stored == []
 
 
 def test_after_consent_stated_facts_become_profile_facts_tied_to_their_message(

@@ -1,0 +1,119 @@
+"""How long a personal answer takes to compute: the eligibility engine, and a catalogue search over a large
+catalogue (the sample rows copied to 20,000 courses and 20,000 openings) on SQLite and PostgreSQL.
+
+`python -m bench.eligibility_and_search` prints the numbers and writes bench/results/eligibility_and_search.json.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from bench.stats import percentile
+from karyar.catalogue.importer import import_samples
+from karyar.catalogue.listing import search_for
+from karyar.db.engine import Database
+from karyar.db.models import Course, JobOpening
+from karyar.eligibility.engine import assess
+from karyar.eligibility.model import Profile, Topic
+from karyar.policies import policies
+from tests.support.databases import migrated_database
+
+RESULTS = Path(__file__).resolve().parent / "results" / "eligibility_and_search.json"
+ROWS_PER_TABLE = 20_000
+SEARCHES = 300
+PROFILES = [
+    Profile(organisation="emdad", age=23, gender="female", household_role="head", province="خراسان رضوی",
+            city="مشهد", fields=("خیاطی",), employment_status="unemployed"),
+    Profile(organisation="behzisti", age=34, gender="male", target_groups=frozenset({"recovered_addict"}),
+            target_groups_known=True, province="فارس", city="شیراز", fields=("جوشکاری",)),
+    Profile(organisation="none", age=17, gender="male", province="ایلام", city="ایلام", fields=("زنبورداری",)),
+]  # fmt: skip
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _timed(calls: int, call: Any) -> dict[str, float]:
+    durations = []
+    for number in range(calls):
+        start = time.perf_counter()
+        call(number)
+        durations.append(time.perf_counter() - start)
+    return {"p50_ms": _ms(percentile(durations, 0.5)), "p95_ms": _ms(percentile(durations, 0.95))}
+
+
+def engine_numbers() -> dict[str, float]:
+    rules = policies()
+    return _timed(
+        3000, lambda n: assess(PROFILES[n % len(PROFILES)], rules, topic=list(Topic)[n % len(Topic)])
+    )
+
+
+def _grow_catalogue(database: Database) -> None:
+    """The sample rows, copied with new codes and shuffled places until each table holds ROWS_PER_TABLE."""
+    with database.unit_of_work() as session:
+        import_samples(session)
+    for model in (Course, JobOpening):
+        with database.unit_of_work() as session:
+            samples = [
+                {c.key: getattr(row, c.key) for c in model.__table__.columns if c.key != "id"}
+                for row in session.scalars(select(model))
+            ]
+            places = [(s["province"], s["city"]) for s in samples]
+            rng = random.Random(7)
+            copies = []
+            for number in range(ROWS_PER_TABLE - len(samples)):
+                row = dict(samples[number % len(samples)])
+                row["code"] = f"{row['code']}-{number}"
+                if row["province"]:
+                    row["province"], row["city"] = rng.choice([p for p in places if p[0]])
+                copies.append(row)
+            for start in range(0, len(copies), 2000):
+                session.execute(insert(model), copies[start : start + 2000])
+
+
+def search_numbers(url: str) -> dict[str, Any]:
+    database = Database(url)
+    try:
+        _grow_catalogue(database)
+        results = {}
+        for kind in ("course", "job"):
+
+            def search(number: int, kind: Any = kind) -> None:
+                profile = PROFILES[number % len(PROFILES)]
+                with database.unit_of_work() as session:
+                    search_for(session, kind=kind, profile=replace(profile), page=number % 3)
+
+            results[kind] = _timed(SEARCHES, search)
+        return results
+    finally:
+        database.dispose()
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as workdir:
+        with migrated_database("sqlite", Path(workdir)) as url:
+            sqlite = search_numbers(url)
+        with migrated_database("postgresql", Path(workdir)) as url:
+            postgresql = search_numbers(url)
+    numbers = {
+        "catalogue_rows_per_table": ROWS_PER_TABLE,
+        "engine_assess": engine_numbers(),
+        "search_sqlite": sqlite,
+        "search_postgresql": postgresql,
+    }
+    RESULTS.write_text(json.dumps(numbers, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(numbers, indent=2))
+
+
+if __name__ == "__main__":
+    main()
