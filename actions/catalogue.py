@@ -44,13 +44,15 @@ def _item_buttons(kind: ItemKind, item_id: int) -> list[dict[str, str]]:
     ]
 
 
-def _conditions_note(profile: Profile, topic: Topic) -> str | None:
-    """One reminder of what the client must bring for this kind of service (e.g. the consent letter)."""
-    assessment = assess(profile, policies(), topic=topic)
-    conditions: list[str] = []
-    for result in assessment.by_status(Status.ELIGIBLE):
-        conditions += [c for c in result.conditions if c not in conditions]
-    return f"یادآوری: {conditions[0]}" if conditions else None
+def good_to_know(profile: Profile, topic: Topic) -> str | None:
+    """What the rules say about this kind of service for this client: how it works (e.g. the employer's
+    insurance incentives for a placement) and what they must fulfil (e.g. the consent letter)."""
+    lines: list[str] = []
+    for result in assess(profile, policies(), topic=topic).by_status(Status.ELIGIBLE):
+        lines += [line for line in (*result.notes, *result.conditions) if line not in lines]
+    if not lines:
+        return None
+    return persian_text("خوب است بدانید:\n" + "\n".join(f"• {line}" for line in lines))
 
 
 async def show_list(
@@ -67,6 +69,8 @@ async def show_list(
         dispatcher.utter_message(text=persian_text(heading(found, kind=kind, profile=profile)))
     for item in found.items:
         dispatcher.utter_message(text=card(item), buttons=_item_buttons(kind, item.id))
+    if page == 0 and (note := good_to_know(profile, topic)) is not None:
+        dispatcher.utter_message(text=note)
     if found.has_next:
         shown = (page + 1) * found.page_size
         dispatcher.utter_message(
@@ -76,8 +80,6 @@ async def show_list(
                 {"title": "گفتگو با مشاور", "payload": "/request_counsellor"},
             ],
         )
-    elif page == 0 and (note := _conditions_note(profile, topic)) is not None:
-        dispatcher.utter_message(text=note)
     return [SlotSet("last_search", {"topic": topic.value, "page": page})]
 
 

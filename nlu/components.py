@@ -422,6 +422,8 @@ class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
             known = self._duration_value(entity_type, value)
         closed = self._config["closed_values"].get(entity_type)
         if closed is not None:
+            if known is None and value.strip() in closed:  # already a code (e.g. from a button payload)
+                return value.strip()
             return known if known in closed else None
         return known if known is not None else value.strip(" " + ZWNJ)
 

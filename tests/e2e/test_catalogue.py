@@ -60,6 +60,8 @@ def test_a_job_search_with_nothing_nearby_offers_the_nearest_instead_of_a_dead_e
     _asked, replies = answer_all(chat, chat.say("کار زنبورداری تو ایلام میخوام"), answers)
     assert "پیدا نشد" in replies[0]["text"], chat.texts()
     assert _cards(replies)
+    # Asking about placement explains the employer's insurance incentives (seed 000, step 5).
+    assert any("۱۰۰٪" in m["text"] and "۵۰٪" in m["text"] and "۲۳٪" in m["text"] for m in replies)
 
 
 def test_buttons_of_an_earlier_answer_are_refused_as_stale(stack: Stack, user_id: int) -> None:

@@ -64,7 +64,7 @@ def main() -> None:
         "field": {"قالیبافی": "قالی‌بافی", "خیاطی": "خیاطی", "دوختودوز": "خیاطی"},
         "province": {"تهران": "تهران"},
         "city": {"مشهد": "مشهد"},
-        "": {"خانمم": "female"},
+        "": {"خانمم": "female", "دهم": "10"},
     }
     entity_normalizer = PersianEntityNormalizer({}, None, None, values)
     message = Message(data={TEXT: "x", ENTITIES: request["entities"]})

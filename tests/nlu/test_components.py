@@ -58,6 +58,17 @@ ENTITIES = [
     # the same entity from both extractors: kept once
     _entity("gender", "خانمم", 400, 405, "CRFEntityExtractor"),
     _entity("gender", "female", 400, 405),
+    # school grades: ordinals and digits the tables miss, out-of-range grades dropped
+    _entity("school_grade", "کلاس ۱۰ام", 500, 509, "CRFEntityExtractor"),
+    _entity("school_grade", "پایه‌ی یازدهمی", 510, 524, "CRFEntityExtractor"),
+    _entity("school_grade", "کلاس سیزدهم", 530, 541, "CRFEntityExtractor"),
+    _entity("school_grade", "دهم", 550, 553),
+    # work experience given as a duration; closed-set entities drop values that are none of their codes
+    _entity("work_experience", "ده ساله", 600, 607, "CRFEntityExtractor"),
+    _entity("work_experience", "شش ماه", 610, 616, "CRFEntityExtractor"),
+    _entity("work_experience", "یه چیزایی", 620, 629, "CRFEntityExtractor"),
+    _entity("household_role", "head", 630, 634),
+    _entity("household_role", "همسایه", 640, 646, "CRFEntityExtractor"),
 ]
 
 pytestmark = pytest.mark.skipif(
@@ -183,6 +194,15 @@ def _entities_at(probe: dict[str, Any], start: int) -> list[tuple[str, str]]:
         (200, [("province", "تهران")]),
         (300, [("city", "تهران"), ("province", "تهران")]),
         (400, [("gender", "female")]),
+        (500, [("school_grade", "10")]),
+        (510, [("school_grade", "11")]),
+        (530, []),  # there is no thirteenth grade
+        (550, [("school_grade", "10")]),  # through the table (type-less synonym)
+        (600, [("work_experience", "experienced")]),
+        (610, [("work_experience", "some")]),
+        (620, []),
+        (630, [("household_role", "head")]),
+        (640, []),
     ],
 )
 def test_entity_normaliser(probe: dict[str, Any], start: int, expected: list[tuple[str, str]]) -> None:

@@ -8,6 +8,8 @@ from nlu.text import (
     ZWNJ,
     normalize,
     parse_persian_number,
+    parse_school_grade,
+    parse_years,
     search_key,
     squeeze_repeats,
     standard_form,
@@ -260,3 +262,43 @@ def test_module_uses_the_standard_library_only() -> None:
 )
 def test_informal_words_get_their_standard_form(informal: str, standard: str) -> None:
     assert standard_form(informal) == standard
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("کلاس دهم", 10),
+        ("پایه‌ی ۱۱", 11),
+        ("پایه یازدهم", 11),
+        ("دوازدهمم", 12),
+        ("کلاس 10ام", 10),
+        ("کلاس ١٠ ام", 10),
+        ("کلاس هفتمی", 7),
+        ("كلاس نهم", 9),
+        ("سال آخر دبیرستان", 12),
+        ("سال اخر دبیرستانم", 12),
+        ("کلاس اول", 1),
+        ("ده", None),
+        ("کلاس ۱۳", None),
+        ("کلاس", None),
+        ("خیاطی", None),
+    ],
+)
+def test_parse_school_grade(text: str, expected: int | None) -> None:
+    assert parse_school_grade(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ده ساله", 10),
+        ("۵ سال", 5),
+        ("بیست و پنج سال", 25),
+        ("یه سال", 1),
+        ("شش ماه", 0.5),
+        ("چند سال", None),
+        ("سال", None),
+    ],
+)
+def test_parse_years(text: str, expected: float | None) -> None:
+    assert parse_years(text) == expected
