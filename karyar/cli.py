@@ -29,8 +29,10 @@ def cmd_check(args: argparse.Namespace) -> None:
         settings.require_bot_token()
     mode = "webhook" if settings.webhook_mode else "polling"
     token = "set" if settings.TELEGRAM_BOT_TOKEN else "not set"
+    rules = load_policies()  # a bad policy file stops the start here, naming the file and line
     print(
-        f"configuration ok: TELEGRAM_BOT_TOKEN {token}, {mode}, database {settings.DATABASE_URL.split(':')[0]}"
+        f"configuration ok: TELEGRAM_BOT_TOKEN {token}, {mode}, database {settings.DATABASE_URL.split(':')[0]}, "
+        f"{len(rules.summary())} policies in force"
     )
 
 
@@ -82,6 +84,7 @@ def cmd_serve_rasa(_: argparse.Namespace) -> None:
 
 def cmd_serve_actions(_: argparse.Namespace) -> None:
     settings = get_settings()
+    load_policies()  # refuse to start on a bad policy file rather than fail on a client's question
     env = rasa_model.environment_with_project()
     # The action server listens on the host of ACTION_SERVER_URL only (localhost by default).
     env["SANIC_HOST"] = urlsplit(settings.action_server_url).hostname or "127.0.0.1"

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     ACTION_SERVER_URL: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:5055")
 
     PENDING_RETRY_SECONDS: Annotated[float, Field(gt=0, le=3600)] = 10.0
+    # Where staff keep the policy files (emdad.yml, behzisti.yml, general.yml); the shipped ones by default.
+    POLICIES_DIR: Path | None = None
     LOG_LEVEL: str = "INFO"
 
     @model_validator(mode="before")

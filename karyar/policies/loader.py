@@ -15,7 +15,7 @@ from karyar.clock import now
 from karyar.persian import format_number
 from karyar.policies.schema import Policy
 from karyar.policies.yaml_source import Location, YamlSource, read_yaml
-from karyar.settings import PROJECT_ROOT
+from karyar.settings import PROJECT_ROOT, get_settings
 
 POLICY_DIR = PROJECT_ROOT / "karyar" / "reference" / "policies"
 ORGANISATIONS = ("emdad", "behzisti", "general")
@@ -51,7 +51,7 @@ class PolicySet:
 
 def load_policies(directory: Path | None = None, *, today: date | None = None) -> PolicySet:
     """Read and check every policy file; raises PolicyError (file:line: reason) for the first problem."""
-    directory = directory or POLICY_DIR
+    directory = directory or get_settings().POLICIES_DIR or POLICY_DIR
     today = today or iran_today()
     in_force: dict[str, Policy] = {}
     scheduled: dict[str, tuple[date, ...]] = {}

@@ -45,3 +45,18 @@ def test_migrate_creates_the_case_database(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     tables = set(sqlalchemy.inspect(sqlalchemy.create_engine(url)).get_table_names())
     assert {"clients", "cases", "messages", "profile_facts", "audit_log", "alembic_version"} <= tables
+
+
+def test_check_refuses_a_broken_policy_file_naming_the_file_and_line(tmp_path: Path) -> None:
+    shipped = ROOT / "karyar" / "reference" / "policies"
+    for policy in shipped.glob("*.yml"):
+        (tmp_path / policy.name).write_text(policy.read_text(encoding="utf-8"), encoding="utf-8")
+    emdad = tmp_path / "emdad.yml"
+    lines = emdad.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith("min_age:"))
+    lines[number] = "min_age: fifteen"
+    emdad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    result = _cli("check", POLICIES_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'k.sqlite3'}")
+    assert result.returncode == 2
+    assert f"emdad.yml:{number + 1}: min_age:" in result.stderr
