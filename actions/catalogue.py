@@ -63,7 +63,7 @@ async def show_list(
     kind = KIND_OF_TOPIC[topic]
     found = await database().run_async(search_for, kind=kind, profile=profile, page=page)
     if not found.items:
-        dispatcher.utter_message(response="utter_list_end")
+        dispatcher.utter_message(response="utter_list_empty" if page == 0 else "utter_list_end")
         return [SlotSet("last_search", None)]
     if page == 0:
         dispatcher.utter_message(text=persian_text(heading(found, kind=kind, profile=profile)))

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import update
 
 from actions.catalogue import ActionExpressInterest, ActionNextPage, ActionShowDetails
 from actions.results import ActionIntakeResult
@@ -15,7 +16,7 @@ from karyar import cases, clients
 from karyar.catalogue.importer import import_samples
 from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
-from karyar.db.models import CaseEventKind
+from karyar.db.models import CaseEventKind, Course
 from karyar.settings import get_settings
 
 USER = 5_550_000_888
@@ -126,3 +127,11 @@ async def test_a_forged_or_unknown_item_is_answered_politely() -> None:
             _tracker({}, intent="show_details", entities=[{"entity": "item", "value": value}]),
         )
         assert [m["response"] for m in messages] == ["utter_item_gone"]
+
+
+async def test_an_empty_catalogue_offers_a_counsellor_instead_of_a_dead_end(db: Database) -> None:
+    with db.unit_of_work() as session:
+        session.execute(update(Course).values(active=False))
+    _events, messages = await _run(ActionIntakeResult(), _tracker({**WOMAN_IN_MASHHAD, "topic": "courses"}))
+    [message] = messages
+    assert message["response"] == "utter_list_empty"
