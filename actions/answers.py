@@ -8,52 +8,20 @@ question being asked, as plain text the NLU has no entity for: a bare number for
 from __future__ import annotations
 
 from karyar.catalogue.reference import fields, places
-from karyar.eligibility.model import SKIPPED
+from karyar.eligibility.facts import NO_TARGET_GROUP, UNIVERSITY
+from karyar.eligibility.model import ASKING_ORDER, FACT_VALUES, SKIPPED
 from nlu.text import normalize, parse_persian_number
 
-# Every fact the intake may ask, in the form's order (domain/intake.yml).
-FACT_SLOTS = (
-    "organisation",
-    "age",
-    "gender",
-    "household_role",
-    "emdad_support",
-    "target_group",
-    "employment_status",
-    "school_grade",
-    "education",
-    "work_ability",
-    "work_experience",
-    "field",
-    "province",
-    "city",
-)
+# Every fact the intake may ask (the engine's asking order, plus education, which no rule needs but
+# courses and jobs may ask for).
+FACT_SLOTS = (*ASKING_ORDER, "education")
 
+# The canonical answers, plus the two only a button gives: «هیچ‌کدام» of the target groups and a student
+# past school.
 CHOICES: dict[str, frozenset[str]] = {
-    "organisation": frozenset({"emdad", "behzisti", "none"}),
-    "gender": frozenset({"female", "male"}),
-    "household_role": frozenset({"head", "spouse", "child", "other"}),
-    "emdad_support": frozenset({"living_allowance", "single_multi_service"}),
-    "target_group": frozenset(
-        {
-            "female_head_of_household",
-            "self_supporting_girl",
-            "person_with_disability",
-            "recovered_addict",
-            "care_leaver",
-            "orphan",
-            "deprived_area_resident",
-            "referred_by_official",
-            "none",
-        }
-    ),
-    "employment_status": frozenset({"unemployed", "employed", "self_employed", "student"}),
-    "education": frozenset(
-        {"none", "primary", "middle", "diploma", "associate", "bachelor", "master", "doctorate"}
-    ),
-    "school_grade": frozenset({*(str(grade) for grade in range(1, 13)), "university"}),
-    "work_ability": frozenset({"full", "limited"}),
-    "work_experience": frozenset({"none", "some", "experienced"}),
+    **FACT_VALUES,
+    "target_group": FACT_VALUES["target_group"] | {NO_TARGET_GROUP},
+    "school_grade": frozenset({*(str(grade) for grade in range(1, 13)), UNIVERSITY}),
 }
 
 # Shown after «ببخشید، این جواب را متوجه نشدم.» so the client sees what kind of answer fits.

@@ -63,16 +63,8 @@ def topic_of(tracker: Tracker) -> Topic:
 
 
 def facts_from_slots(slots: dict[str, Any]) -> dict[str, list[str]]:
-    """The known answers as the engine reads facts; «none of these» target groups counts as answered."""
-    facts: dict[str, list[str]] = {}
-    for slot in FACT_SLOTS:
-        value = slots.get(slot)
-        if value is None:
-            continue
-        if slot == "target_group" and value == "none":
-            value = SKIPPED
-        facts[slot] = [str(value)]
-    return facts
+    """The known answers as the engine reads facts."""
+    return {slot: [str(slots[slot])] for slot in FACT_SLOTS if slots.get(slot) is not None}
 
 
 def profile_of(slots: dict[str, Any]) -> Profile:
