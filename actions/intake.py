@@ -126,14 +126,18 @@ class ValidateIntakeForm(FormValidationAction):
         }
         events: list[EventType] = []
         handled = False
-        if answering and intent in LEAVING_INTENTS and requested not in candidates:
+        text_answer = (
+            answer_from_text(str(requested), str(tracker.latest_message.get("text") or ""))
+            if answering and requested not in candidates
+            else None
+        )
+        if text_answer is not None and intent in LEAVING_INTENTS:
             # A message that is nothing but an answer («ایلام») is an answer, whatever intent the NLU guessed.
-            answer = answer_from_text(str(requested), str(tracker.latest_message.get("text") or ""))
-            if answer is not None:
-                candidates[str(requested)] = answer
-                intent = "inform"
+            intent = "inform"
         if answering and intent not in LEAVING_INTENTS:
-            handled = self._read_turn(dispatcher, tracker, intent, str(requested), candidates, events)
+            handled = self._read_turn(
+                dispatcher, tracker, intent, str(requested), text_answer, candidates, events
+            )
         values = self._check(dispatcher, tracker, str(requested) if answering else None, candidates, events)
         complained = any(event.get("name") == requested for event in events)
         if answering and intent not in LEAVING_INTENTS and not (handled or values or complained):
@@ -141,7 +145,7 @@ class ValidateIntakeForm(FormValidationAction):
             events.append(SlotSet(str(requested), None))
         await self._store(tracker, values)
 
-        tracker.add_slots([event for event in events if event.get("event") == "slot"])
+        tracker.add_slots(events)  # keeps only the slot events
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         if next_slot is not None:
             events.append(next_slot)
@@ -153,6 +157,7 @@ class ValidateIntakeForm(FormValidationAction):
         tracker: Tracker,
         intent: str,
         requested: str,
+        text_answer: str | None,
         candidates: dict[str, Any],
         events: list[EventType],
     ) -> bool:
@@ -165,15 +170,12 @@ class ValidateIntakeForm(FormValidationAction):
         if new_topic is not None and new_topic != topic_of(tracker):
             dispatcher.utter_message(response=f"utter_intake_start_{new_topic.value}")
             events.append(SlotSet("topic", new_topic.value))
-            tracker.slots["topic"] = new_topic.value
             return True
         if requested not in candidates:
             if intent == "skip":
                 candidates[requested] = SKIPPED
-            else:
-                answer = answer_from_text(requested, str(tracker.latest_message.get("text") or ""))
-                if answer is not None:
-                    candidates[requested] = answer
+            elif text_answer is not None:
+                candidates[requested] = text_answer
         return new_topic is not None
 
     def _check(
