@@ -18,7 +18,8 @@ from karyar.catalogue.interests import record_interest
 from karyar.catalogue.listing import ItemKind, card, details, heading, search_for, title_of
 from karyar.clients import TelegramIdentity
 from karyar.eligibility.engine import assess
-from karyar.eligibility.model import Profile, Status, Topic
+from karyar.eligibility.model import Topic
+from karyar.eligibility.summary import good_to_know_text
 from karyar.persian import format_number, persian_text
 from karyar.policies import policies
 
@@ -44,17 +45,6 @@ def _item_buttons(kind: ItemKind, item_id: int) -> list[dict[str, str]]:
     ]
 
 
-def good_to_know(profile: Profile, topic: Topic) -> str | None:
-    """What the rules say about this kind of service for this client: how it works (e.g. the employer's
-    insurance incentives for a placement) and what they must fulfil (e.g. the consent letter)."""
-    lines: list[str] = []
-    for result in assess(profile, policies(), topic=topic).by_status(Status.ELIGIBLE):
-        lines += [line for line in (*result.notes, *result.conditions) if line not in lines]
-    if not lines:
-        return None
-    return persian_text("خوب است بدانید:\n" + "\n".join(f"• {line}" for line in lines))
-
-
 async def show_list(
     dispatcher: CollectingDispatcher, tracker: Tracker, *, topic: Topic, page: int
 ) -> list[EventType]:
@@ -69,7 +59,7 @@ async def show_list(
         dispatcher.utter_message(text=persian_text(heading(found, kind=kind, profile=profile)))
     for item in found.items:
         dispatcher.utter_message(text=card(item), buttons=_item_buttons(kind, item.id))
-    if page == 0 and (note := good_to_know(profile, topic)) is not None:
+    if page == 0 and (note := good_to_know_text(assess(profile, policies(), topic=topic))) is not None:
         dispatcher.utter_message(text=note)
     if found.has_next:
         shown = (page + 1) * found.page_size

@@ -52,21 +52,35 @@ def summary_text(assessment: Assessment, *, heading: str) -> str:
     return persian_text("\n\n".join(parts))
 
 
+def _bullets(heading: str, lines: list[str]) -> str | None:
+    """A heading and each line once, in order; None when there is nothing to say."""
+    unique = list(dict.fromkeys(lines))
+    if not unique:
+        return None
+    return persian_text(heading + "\n" + "\n".join(f"• {line}" for line in unique))
+
+
 def documents_text(assessment: Assessment) -> str | None:
     """The documents the eligible services ask for, then their conditions (letters), each once; None when
     nothing is eligible yet."""
-    documents: list[str] = []
-    for result in assessment.by_status(Status.ELIGIBLE):
-        documents += [document for document in result.documents if document not in documents]
-    for result in assessment.by_status(Status.ELIGIBLE):
-        documents += [condition for condition in result.conditions if condition not in documents]
-    if not documents:
-        return None
-    return persian_text(
-        "مدارکی که برای خدمات مناسب شما لازم است:\n"
-        + "\n".join(f"• {document}" for document in documents)
-        + "\n\nفهرست نهایی را اداره شهرستان شما می‌گوید."
+    eligible = assessment.by_status(Status.ELIGIBLE)
+    text = _bullets(
+        "مدارکی که برای خدمات مناسب شما لازم است:",
+        [d for result in eligible for d in result.documents]
+        + [c for result in eligible for c in result.conditions],
     )
+    return None if text is None else text + "\n\nفهرست نهایی را اداره شهرستان شما می‌گوید."
+
+
+def good_to_know_text(assessment: Assessment) -> str | None:
+    """How the eligible services work (e.g. the employer's insurance incentives for a placement) and what
+    the client must fulfil (e.g. the consent letter)."""
+    lines = [
+        line
+        for result in assessment.by_status(Status.ELIGIBLE)
+        for line in (*result.notes, *result.conditions)
+    ]
+    return _bullets("خوب است بدانید:", lines)
 
 
 def result_record(assessment: Assessment, *, topic: str) -> dict[str, object]:
