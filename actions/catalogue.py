@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,7 +14,16 @@ from actions._runtime import database, source_message_id, telegram_user_id
 from actions.intake import profile_of
 from karyar import clients
 from karyar.catalogue.interests import record_interest
-from karyar.catalogue.listing import ItemKind, card, details, heading, search_for, title_of
+from karyar.catalogue.listing import (
+    ItemKind,
+    card,
+    details,
+    heading,
+    item_ref,
+    parse_item_ref,
+    search_for,
+    title_of,
+)
 from karyar.clients import TelegramIdentity
 from karyar.eligibility.engine import assess
 from karyar.eligibility.model import Topic
@@ -23,22 +31,19 @@ from karyar.eligibility.summary import good_to_know_text
 from karyar.persian import format_number, persian_text
 from karyar.policies import policies
 
-_ITEM = re.compile(r"^(course|job):(\d+)$")
 KIND_OF_TOPIC: dict[Topic, ItemKind] = {Topic.COURSES: "course", Topic.JOBS: "job"}
 
 
 def item_of(tracker: Tracker) -> tuple[ItemKind, int] | None:
-    """The course or job a button names ("course:12"), from the entity the payload carries."""
+    """The course or job a button names, from the entity the payload carries."""
     for entity in tracker.latest_message.get("entities") or []:
-        if entity.get("entity") == "item":
-            match = _ITEM.match(str(entity.get("value") or ""))
-            if match:
-                return ("course" if match[1] == "course" else "job"), int(match[2])
+        if entity.get("entity") == "item" and (item := parse_item_ref(str(entity.get("value") or ""))):
+            return item
     return None
 
 
 def _item_buttons(kind: ItemKind, item_id: int) -> list[dict[str, str]]:
-    item = f'{{"item": "{kind}:{item_id}"}}'
+    item = f'{{"item": "{item_ref(kind, item_id)}"}}'
     return [
         {"title": "اطلاعات بیشتر", "payload": f"/show_details{item}"},
         {"title": "علاقه‌مندم", "payload": f"/express_interest{item}"},

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.texts import _
+from karyar.catalogue.listing import ITEM_REF
 
 CONSENT_ACCEPT = "consent:yes"
 CONSENT_DECLINE = "consent:no"
@@ -36,7 +37,7 @@ def parse_rasa_button(data: str | None) -> RasaButtonRef | None:
 
 # Buttons about one course or job («اطلاعات بیشتر», «علاقه‌مندم») name their item, so they stay usable on an
 # older list; every other button belongs to its moment in the conversation.
-_DURABLE_PAYLOAD = re.compile(r'^/(show_details|express_interest)\{"item": ?"(course|job):\d+"\}$')
+_DURABLE_PAYLOAD = re.compile(rf'^/(show_details|express_interest)\{{"item": ?"{ITEM_REF}"\}}$')
 
 
 def is_durable_payload(payload: str) -> bool:

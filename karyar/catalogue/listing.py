@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from sqlalchemy.orm import Session
@@ -24,6 +25,20 @@ from karyar.persian import format_number
 
 ItemKind = Literal["course", "job"]
 NOUN = {"course": "دوره", "job": "فرصت شغلی"}
+# How a button names one course or job ("course:12"): the `item` entity of «اطلاعات بیشتر» / «علاقه‌مندم».
+ITEM_REF = r"(course|job):(\d+)"
+_ITEM_REF = re.compile(rf"^{ITEM_REF}$")
+
+
+def item_ref(kind: ItemKind, item_id: int) -> str:
+    return f"{kind}:{item_id}"
+
+
+def parse_item_ref(text: str) -> tuple[ItemKind, int] | None:
+    match = _ITEM_REF.match(text)
+    if match is None:
+        return None
+    return ("course" if match[1] == "course" else "job"), int(match[2])
 
 
 def _known(value: str | None) -> str | None:
