@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from karyar import cases
 from karyar.db.engine import Database
-from karyar.db.models import CaseEventKind, Client
-from tests.e2e.test_intake import EMDAD_WOMAN, answer_all
+from karyar.db.models import CaseEventKind
+from tests.e2e.test_intake import EMDAD_WOMAN, answer_all, client_of
 from tests.support.chat import Chat, button_titles
 from tests.support.stack import Stack
 
@@ -43,9 +42,8 @@ def test_courses_nearby_are_listed_paged_detailed_and_an_interest_lands_on_the_c
     assert "ثبت شد" in recorded[0]["text"]
     chat.press("علاقه‌مندم", on=cards[0])  # twice is still one interest
 
+    client = client_of(stack_db, user_id)
     with stack_db.unit_of_work() as session:
-        client = session.scalar(select(Client).where(Client.telegram_user_id == user_id))
-        assert client is not None
         case = cases.open_case(session, client_id=client.id)
         [interest] = cases.events(session, case_id=case.id, kind=CaseEventKind.INTEREST)
         assert interest.data["kind"] == "course" and interest.data["title"] in cards[0]["text"]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from karyar.db.engine import Database
 from karyar.db.models import Client, Message, ProfileFact
+from tests.support.chat import Chat
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -24,16 +25,6 @@ def _conversation(db: Database, user_id: int) -> list[Message]:
         return list(
             session.scalars(select(Message).where(Message.client_id == client.id).order_by(Message.id))
         )
-
-
-def _accept_privacy_notice(stack: Stack, user_id: int) -> None:
-    start = stack.api.send_text(user_id, "/start", first_name="مریم")
-    replies = stack.api.wait_for_bot_messages(user_id, 2, since=start, timeout=REPLY_SECONDS)
-    notice = replies[-1]
-    [[accept, _decline]] = notice["reply_markup"]["inline_keyboard"]
-    mark = stack.api.mark(user_id)
-    stack.api.press_button(user_id, notice["message_id"], accept["callback_data"])
-    stack.api.wait_for_bot_messages(user_id, 1, since=mark, timeout=REPLY_SECONDS)
 
 
 def test_salam_gets_a_persian_reply_and_both_messages_are_in_the_case_database(
@@ -83,7 +74,7 @@ def test_start_asks_for_consent_before_anything_personal_is_stored(
 def test_after_consent_stated_facts_become_profile_facts_tied_to_their_message(
     stack: Stack, stack_db: Database, user_id: int
 ) -> None:
-    _accept_privacy_notice(stack, user_id)
+    Chat(stack.api, user_id).accept_privacy_notice()
     with stack_db.unit_of_work() as session:
         client = session.scalar(select(Client).where(Client.telegram_user_id == user_id))
         assert client is not None and client.consent_given_at is not None
@@ -151,7 +142,7 @@ def test_shared_phone_and_location_are_stored_only_with_consent(
     sent = stack.api.send_contact(user_id, "+989121112233")
     replies = stack.api.wait_for_bot_messages(user_id, 2, since=sent, timeout=REPLY_SECONDS)
     assert "موافقت" in replies[0]["text"]
-    _accept_privacy_notice(stack, user_id)
+    Chat(stack.api, user_id).accept_privacy_notice()
     for send in (
         lambda: stack.api.send_contact(user_id, "+989121112233"),
         lambda: stack.api.send_location(user_id, 36.2972, 59.6067),

@@ -59,7 +59,7 @@ def answer_all(
     return asked, replies
 
 
-def _client(db: Database, user_id: int) -> Client:
+def client_of(db: Database, user_id: int) -> Client:
     with db.unit_of_work() as session:
         client = session.scalar(select(Client).where(Client.telegram_user_id == user_id))
         assert client is not None
@@ -83,7 +83,7 @@ def test_eligibility_check_asks_what_it_needs_and_gives_a_personal_result_on_the
     assert "قول" in result["text"]  # never a promise of money or a job
     assert {"دوره‌های مناسب من", "کارهای مناسب من", "گفتگو با مشاور"} <= set(button_titles(result))
 
-    client = _client(stack_db, user_id)
+    client = client_of(stack_db, user_id)
     with stack_db.unit_of_work() as session:
         facts = profile.current_profile(session, client_id=client.id)
         assert facts[ProfileFactName.AGE] == ["23"] and facts[ProfileFactName.GENDER] == ["female"]
@@ -125,7 +125,7 @@ def test_why_correction_and_invalid_answer_inside_the_questions(
     assert any("۲۵" in m["text"] for m in replies), [m["text"] for m in replies]
     assert question_in(replies) == "gender"
 
-    client = _client(stack_db, user_id)
+    client = client_of(stack_db, user_id)
     with stack_db.unit_of_work() as session:
         history = profile.fact_history(session, client_id=client.id, name=ProfileFactName.AGE)
     assert [fact.value for fact in history] == ["23", "25"]
