@@ -65,14 +65,15 @@ class Places:
     provinces: tuple[str, ...]
     city_province: dict[str, str]
     neighbours: dict[str, frozenset[str]]
+    # compact_key of a name -> the name, so a lookup is one dictionary access
+    province_by_key: dict[str, str]
+    city_by_key: dict[str, str]
 
     def province(self, text: str) -> str | None:
-        key = compact_key(text)
-        return next((name for name in self.provinces if compact_key(name) == key), None)
+        return self.province_by_key.get(compact_key(text))
 
     def city(self, text: str) -> str | None:
-        key = compact_key(text)
-        return next((name for name in self.city_province if compact_key(name) == key), None)
+        return self.city_by_key.get(compact_key(text))
 
 
 @cache
@@ -91,8 +92,13 @@ def fields() -> Fields:
 def places() -> Places:
     data = _load("places.yml")
     neighbours = _load("neighbours.yml")["neighbours"]
+    provinces = tuple(p["name"] for p in data["provinces"])
+    city_province = {c["name"]: c["province"] for c in data["cities"]}
     return Places(
-        provinces=tuple(p["name"] for p in data["provinces"]),
-        city_province={c["name"]: c["province"] for c in data["cities"]},
+        provinces=provinces,
+        city_province=city_province,
         neighbours={name: frozenset(near) for name, near in neighbours.items()},
+        # the first of two names with the same key wins, as the linear search it replaces did
+        province_by_key={compact_key(name): name for name in reversed(provinces)},
+        city_by_key={compact_key(name): name for name in reversed(city_province)},
     )
