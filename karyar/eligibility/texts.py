@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-# How each fact is named in a sentence («… باید {label} شما را بدانیم»).
+from karyar.vocabulary import FACT_LABELS
+
+# How each fact is named in a sentence («… باید {label} شما را بدانیم»): its label, worded for a sentence
+# where the short label would read oddly.
 FACT_PHRASES: dict[str, str] = {
-    "organisation": "نهاد حمایتی",
-    "age": "سن",
-    "gender": "جنسیت",
+    **FACT_LABELS,
     "household_role": "نسبت شما با سرپرست خانوار",
     "emdad_support": "نوع حمایت کمیته امداد از خانواده",
     "target_group": "گروه حمایتی",
-    "employment_status": "وضعیت شغلی",
-    "school_grade": "پایه تحصیلی",
     "work_ability": "توان کاری",
     "work_experience": "سابقه کار",
     "field": "رشته یا مهارت مورد علاقه",
-    "province": "استان",
-    "city": "شهر",
 }
 
 
