@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import sqlalchemy.exc
+
 from karyar import migrate, rasa_model
 from karyar.catalogue import commands as catalogue_commands
 from karyar.policies import load_policies
@@ -127,6 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except rasa_model.TrainingError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.ProgrammingError) as error:
+        # The usual cause is a database that was never migrated; say so instead of a traceback.
+        print(
+            f"error: the database refused the command ({error.orig}); run `make migrate` first",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

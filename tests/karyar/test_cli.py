@@ -60,3 +60,10 @@ def test_check_refuses_a_broken_policy_file_naming_the_file_and_line(tmp_path: P
     result = _cli("check", POLICIES_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'k.sqlite3'}")
     assert result.returncode == 2
     assert f"emdad.yml:{number + 1}: min_age:" in result.stderr
+
+
+def test_a_command_on_an_unmigrated_database_says_to_migrate(tmp_path: Path) -> None:
+    result = _cli("catalogue", "sample", DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    assert result.returncode == 1
+    assert "no such table: courses" in result.stderr and "make migrate" in result.stderr
+    assert "Traceback" not in result.stderr
