@@ -8,8 +8,9 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.handlers import client
+from bot.handlers import admin, client, counsellor, handoff_client
 from bot.handlers.errors import on_error
+from bot.handoff.desk import HandoffDesk
 from bot.outbox import Outbox
 from bot.rasa_client import RasaClient
 from bot.relay import Relay
@@ -47,12 +48,19 @@ async def _post_init(application: Application) -> None:
         application.job_queue.run_repeating(
             _answer_waiting, interval=s.settings.PENDING_RETRY_SECONDS, first=1.0, name="answer-waiting"
         )
+        application.job_queue.run_repeating(
+            _check_handoffs, interval=s.settings.HANDOFF_CHECK_SECONDS, first=2.0, name="check-handoffs"
+        )
 
 
 async def _post_shutdown(application: Application) -> None:
     s = from_bot_data(application.bot_data)
     await s.rasa.close()
     s.database.dispose()
+
+
+async def _check_handoffs(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await services(context).desk.check(context.bot)
 
 
 async def _answer_waiting(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -83,13 +91,21 @@ def build_application(settings: Settings, database: Database) -> Application:
         action_server_url=settings.action_server_url,
     )
     outbox = Outbox(database)
+    desk = HandoffDesk(database=database, outbox=outbox, rasa=rasa, settings=settings)
     relay = Relay(
-        database=database, rasa=rasa, outbox=outbox, patience_seconds=settings.RASA_PATIENCE_SECONDS
+        database=database,
+        rasa=rasa,
+        outbox=outbox,
+        desk=desk,
+        patience_seconds=settings.RASA_PATIENCE_SECONDS,
     )
     attach(
         application.bot_data,
-        Services(settings=settings, database=database, rasa=rasa, outbox=outbox, relay=relay),
+        Services(settings=settings, database=database, rasa=rasa, outbox=outbox, relay=relay, desk=desk),
     )
+    counsellor.register(application, forum_chat_id=settings.COUNSELLOR_GROUP_ID)
+    admin.register(application)
+    handoff_client.register(application)
     client.register(application)
     application.add_error_handler(on_error)
     return application

@@ -43,6 +43,7 @@ class Outbox:
         text: str,
         reply_markup: ReplyMarkup | None = None,
         reply_to: int | None = None,
+        handoff_id: int | None = None,
     ) -> int | None:
         """Send a text (split if too long; the markup goes on the last part). Returns the last Telegram id."""
         sent_id = None
@@ -50,7 +51,7 @@ class Outbox:
         for number, part in enumerate(parts, start=1):
             markup = reply_markup if number == len(parts) else None
             logged = await self._db.run_async(
-                messages.log_outbound, client_id=client_id, kind="text", text=part
+                messages.log_outbound, client_id=client_id, kind="text", text=part, handoff_id=handoff_id
             )
             sent_id = await self._deliver(
                 bot,

@@ -105,6 +105,32 @@ class RasaClient:
                 replies.append(_bot_event_as_reply(event, sender_id))
         return replies
 
+    async def pause(self, *, sender_id: str) -> None:
+        """Stop Rasa from answering the conversation while a person has it."""
+        await self._append_events(sender_id, [{"event": "pause"}])
+
+    async def resume(self, *, sender_id: str) -> None:
+        """Give the conversation back to Rasa, ready to listen, so the next message is understood afresh."""
+        await self._append_events(
+            sender_id, [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+        )
+
+    async def _append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
+        try:
+            response = await self._http.post(
+                f"{self._base_url}/conversations/{sender_id}/tracker/events",
+                params={**self._params, "include_events": "NONE"},
+                json=events,
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailableError(
+                f"Rasa at {self._base_url} is unreachable: {type(error).__name__}"
+            ) from error
+        if response.status_code != 200:
+            raise RasaUnavailableError(
+                f"Rasa answered HTTP {response.status_code} to appending tracker events"
+            )
+
     async def healthy(self) -> bool:
         """Both Rasa and, when known, the action server answer their health checks."""
         targets = [f"{self._base_url}/"]

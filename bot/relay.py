@@ -20,6 +20,7 @@ from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
+from bot.handoff.desk import HandoffDesk
 from bot.keyboards import main_menu
 from bot.outbox import Outbox
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailableError
@@ -28,6 +29,7 @@ from karyar import clients, messages
 from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
 from karyar.db.models import Message
+from karyar.handoff import queue as handoff_queue
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +49,28 @@ class Inbound:
     extra: dict[str, Any] | None = None
 
 
-def _store_inbound(session: Session, *, inbound: Inbound) -> tuple[int, int]:
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """A stored client message and where it went."""
+
+    client_id: int
+    message_id: int
+    handoff_id: int | None = None  # written during a handoff: for the counsellor, not for Rasa
+    comment: bool = False  # the client's comment on a counsellor's help
+
+    @property
+    def taken(self) -> bool:
+        """Somebody other than Rasa and the ordinary handlers deals with this message."""
+        return self.handoff_id is not None or self.comment
+
+
+def _store_inbound(session: Session, *, inbound: Inbound) -> Receipt:
     client = clients.ensure_client(session, identity=inbound.identity)
+    active = handoff_queue.active_handoff(session, client_id=client.id)
+    commenting = None if active else handoff_queue.awaiting_comment(session, client_id=client.id)
+    if commenting is not None and (inbound.kind != "text" or not inbound.text):
+        handoff_queue.drop_comment(session, handoff=commenting)  # moved on: the next words are not a comment
+        commenting = None
     extra = dict(inbound.extra or {})
     if inbound.rasa_text is not None and inbound.rasa_text != inbound.text:
         extra["rasa_text"] = inbound.rasa_text
@@ -59,35 +81,59 @@ def _store_inbound(session: Session, *, inbound: Inbound) -> tuple[int, int]:
         text=inbound.text,
         telegram_message_id=inbound.telegram_message_id,
         telegram_update_id=inbound.telegram_update_id,
-        for_rasa=inbound.rasa_text is not None,
+        for_rasa=inbound.rasa_text is not None and commenting is None,
+        handoff_id=active.id if active else None,
         extra=extra or None,
     )
-    return client.id, stored.id
+    if commenting is not None:
+        handoff_queue.save_comment(session, handoff=commenting, text=inbound.text or "")
+    return Receipt(
+        client.id, stored.id, handoff_id=active.id if active else None, comment=commenting is not None
+    )
 
 
 class Relay:
     def __init__(
-        self, *, database: Database, rasa: RasaClient, outbox: Outbox, patience_seconds: float
+        self,
+        *,
+        database: Database,
+        rasa: RasaClient,
+        outbox: Outbox,
+        desk: HandoffDesk,
+        patience_seconds: float,
     ) -> None:
         self._db = database
         self._rasa = rasa
         self._outbox = outbox
+        self._desk = desk
         self._patience = patience_seconds
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._told_unavailable: set[int] = set()
 
-    async def store(self, inbound: Inbound) -> tuple[int, int]:
-        """Register the client and store the message; returns (client id, message id)."""
-        return await self._db.run_async(_store_inbound, inbound=inbound)
-
-    async def receive(self, bot: Bot, inbound: Inbound) -> int:
-        """Store a client's message and, if it is for Rasa, answer it (and any earlier unanswered ones)."""
+    async def receive(self, bot: Bot, inbound: Inbound) -> Receipt:
+        """Store a client's message, then pass it on: to the counsellor during a handoff, as a comment on
+        the counsellor's help if one was asked for, else to Rasa (with any earlier unanswered ones) if it is
+        for Rasa. Messages that are none of these are only stored; the caller answers them."""
         user_id = inbound.identity.user_id
         async with self._locks[user_id]:
-            client_id, message_id = await self.store(inbound)
-            if inbound.rasa_text is not None:
-                await self._drain(bot, client_id=client_id, user_id=user_id, fresh_id=message_id)
-        return client_id
+            receipt: Receipt = await self._db.run_async(_store_inbound, inbound=inbound)
+            if receipt.handoff_id is not None:
+                await self._desk.from_client(
+                    bot, handoff_id=receipt.handoff_id, kind=inbound.kind, text=inbound.text
+                )
+            elif receipt.comment:
+                await self._outbox.send_text(
+                    bot,
+                    client_id=receipt.client_id,
+                    chat_id=user_id,
+                    text=_("Rating: comment saved"),
+                    reply_markup=main_menu(),
+                )
+            elif inbound.rasa_text is not None:
+                await self._drain(
+                    bot, client_id=receipt.client_id, user_id=user_id, fresh_id=receipt.message_id
+                )
+        return receipt
 
     async def answer_waiting(self, bot: Bot) -> int:
         """Answer the messages that waited while Rasa was unavailable; returns how many clients were served."""
@@ -108,6 +154,10 @@ class Relay:
     async def _drain(self, bot: Bot, *, client_id: int, user_id: int, fresh_id: int | None) -> bool:
         """Answer the client's pending messages oldest first; False if Rasa became unavailable."""
         pending = await self._db.run_async(messages.pending_for_client, client_id=client_id)
+        if pending:
+            paused = await self._db.run_async(handoff_queue.not_resumed, client_id=client_id)
+            if paused is not None:  # a handoff ended while Rasa was away: give it the conversation back first
+                await self._desk.resume_rasa(handoff_id=paused.id, chat_id=user_id)
         for message in pending:
             delayed = message.id != fresh_id
             try:
@@ -206,6 +256,10 @@ class Relay:
             logger.error("could not send image %s to a client: %s", url, error)
 
     async def _render_custom(self, bot: Bot, *, client_id: int, chat_id: int, custom: Any) -> None:
+        handoff = custom.get("handoff") if isinstance(custom, dict) else None
+        if isinstance(handoff, dict) and isinstance(handoff.get("id"), int):
+            await self._desk.announce(bot, handoff["id"])
+            return
         if isinstance(custom, dict) and custom.get("menu"):
             await self._outbox.send_text(
                 bot, client_id=client_id, chat_id=chat_id, text=_("Menu prompt"), reply_markup=main_menu()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from telegram.ext import ContextTypes
 
+from bot.handoff.desk import HandoffDesk
 from bot.outbox import Outbox
 from bot.rasa_client import RasaClient
 from bot.relay import Relay
@@ -22,6 +23,7 @@ class Services:
     rasa: RasaClient
     outbox: Outbox
     relay: Relay
+    desk: HandoffDesk
 
 
 def attach(bot_data: dict[str, object], services: Services) -> None:

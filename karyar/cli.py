@@ -14,8 +14,10 @@ import sqlalchemy.exc
 
 from karyar import migrate, rasa_model
 from karyar.catalogue import commands as catalogue_commands
+from karyar.office_hours import office_calendar
 from karyar.policies import load_policies
 from karyar.settings import PROJECT_ROOT, ConfigurationError, get_settings
+from karyar.staff import commands as staff_commands
 
 RUNTIME_DIR = PROJECT_ROOT / "var" / "rasa"
 
@@ -32,9 +34,12 @@ def cmd_check(args: argparse.Namespace) -> None:
     mode = "webhook" if settings.webhook_mode else "polling"
     token = "set" if settings.TELEGRAM_BOT_TOKEN else "not set"
     rules = load_policies()  # a bad policy file stops the start here, naming the file and line
+    calendar = office_calendar()  # and so does a bad office calendar
+    handoffs = "forum group" if settings.COUNSELLOR_GROUP_ID else "private chats"
     print(
         f"configuration ok: TELEGRAM_BOT_TOKEN {token}, {mode}, database {settings.DATABASE_URL.split(':')[0]}, "
-        f"{len(rules.summary())} policies in force"
+        f"{len(rules.summary())} policies in force, {len(calendar.holidays)} holidays in the office calendar, "
+        f"handoffs to counsellors in {handoffs}"
     )
 
 
@@ -116,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         handler=cmd_serve_actions
     )
     catalogue_commands.add_parser(commands)
+    staff_commands.add_parser(commands)
     return parser
 
 

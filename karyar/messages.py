@@ -20,9 +20,15 @@ def log_inbound(
     telegram_message_id: int | None = None,
     telegram_update_id: int | None = None,
     for_rasa: bool = True,
+    handoff_id: int | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Message:
-    """Store an inbound message; one meant for Rasa waits as PENDING until it is answered."""
+    """Store an inbound message; one meant for Rasa waits as PENDING until it is answered, one written during
+    a handoff waits as FOR_COUNSELLOR until it has been copied to the counsellor."""
+    if handoff_id is not None:
+        status = InboundStatus.FOR_COUNSELLOR
+    else:
+        status = InboundStatus.PENDING if for_rasa else InboundStatus.NOT_FOR_RASA
     message = Message(
         client_id=client_id,
         direction=Direction.INBOUND,
@@ -30,7 +36,8 @@ def log_inbound(
         text=text,
         telegram_message_id=telegram_message_id,
         telegram_update_id=telegram_update_id,
-        status=InboundStatus.PENDING if for_rasa else InboundStatus.NOT_FOR_RASA,
+        status=status,
+        handoff_id=handoff_id,
         extra=extra,
         created_at=now(),
     )
@@ -46,6 +53,7 @@ def log_outbound(
     kind: str,
     text: str | None,
     telegram_message_id: int | None = None,
+    handoff_id: int | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Message:
     message = Message(
@@ -54,6 +62,7 @@ def log_outbound(
         kind=kind,
         text=text,
         telegram_message_id=telegram_message_id,
+        handoff_id=handoff_id,
         extra=extra,
         created_at=now(),
     )
@@ -124,3 +133,18 @@ def find_outbound(session: Session, *, message_id: int) -> Message | None:
 
 def conversation(session: Session, *, client_id: int) -> list[Message]:
     return list(session.scalars(select(Message).where(Message.client_id == client_id).order_by(Message.id)))
+
+
+def for_counsellor(session: Session, *, handoff_id: int) -> list[Message]:
+    """What the client wrote during a handoff that has not reached the counsellor yet, oldest first."""
+    return list(
+        session.scalars(
+            select(Message)
+            .where(Message.handoff_id == handoff_id, Message.status == InboundStatus.FOR_COUNSELLOR)
+            .order_by(Message.id)
+        )
+    )
+
+
+def mark_relayed(session: Session, *, message_id: int) -> None:
+    session.get_one(Message, message_id).status = InboundStatus.RELAYED

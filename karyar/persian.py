@@ -38,3 +38,9 @@ def jalali_date(moment: datetime) -> str:
 def toman(amount: int) -> str:
     """1200000 → «۱٬۲۰۰٬۰۰۰ تومان»."""
     return f"{format_number(amount)} تومان"
+
+
+def jalali_datetime(moment: datetime) -> str:
+    """A UTC moment as Iran date and time: «۲ آذر ۱۴۰۵، ساعت ۱۰:۰۵»."""
+    local = moment.astimezone(IRAN_TIME)
+    return f"{jalali_date(moment)}، ساعت {persian_text(local.strftime('%H:%M'))}"

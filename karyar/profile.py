@@ -91,6 +91,12 @@ def current_profile(session: Session, *, client_id: int) -> dict[str, list[str]]
     return profile
 
 
+def current_value(profile: dict[str, list[str]], name: ProfileFactName) -> str | None:
+    """The value in force of a single-valued fact, if known."""
+    values = profile.get(name)
+    return values[0] if values else None
+
+
 def fact_history(session: Session, *, client_id: int, name: ProfileFactName) -> list[ProfileFact]:
     return list(
         session.scalars(

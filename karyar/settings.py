@@ -51,6 +51,18 @@ class Settings(BaseSettings):
     ACTION_SERVER_URL: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:5055")
 
     PENDING_RETRY_SECONDS: Annotated[float, Field(gt=0, le=3600)] = 10.0
+
+    # Handoffs to counsellors. With a forum supergroup each case gets a topic there; without one, cards and
+    # conversations go to the counsellors' private chats with the bot.
+    COUNSELLOR_GROUP_ID: int | None = None
+    HANDOFF_REMIND_MINUTES: Annotated[float, Field(gt=0, le=1440)] = 5.0
+    HANDOFF_ESCALATE_MINUTES: Annotated[float, Field(gt=0, le=1440)] = 15.0
+    # The wait a client is told while too few recent claims exist to estimate it.
+    HANDOFF_DEFAULT_WAIT_MINUTES: Annotated[float, Field(gt=0, le=1440)] = 10.0
+    # The office calendar (hours, holidays) staff keep outside the checkout; the shipped one by default.
+    OFFICE_CALENDAR_FILE: Path | None = None
+    # How often the bot looks for handoffs to announce, remind or escalate and for follow-ups that are due.
+    HANDOFF_CHECK_SECONDS: Annotated[float, Field(gt=0, le=3600)] = 15.0
     # Where staff keep the policy files (emdad.yml, behzisti.yml, general.yml); the shipped ones by default.
     POLICIES_DIR: Path | None = None
     LOG_LEVEL: str = "INFO"
@@ -77,6 +89,13 @@ class Settings(BaseSettings):
     def _secret_shape(cls, value: str | None) -> str | None:
         if value is not None and not _WEBHOOK_SECRET_PATTERN.match(value):
             raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("COUNSELLOR_GROUP_ID")
+    @classmethod
+    def _group_shape(cls, value: int | None) -> int | None:
+        if value is not None and value >= 0:
+            raise ValueError("must be a group chat id, which is negative (supergroups look like -100…)")
         return value
 
     @field_validator("TELEGRAM_PROXY_URL")

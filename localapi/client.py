@@ -7,6 +7,7 @@ Method names and results mirror :class:`~localapi.driver.UserDriver`.
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -66,6 +67,8 @@ class LocalApiClient:
         return self._call("POST", "/users", {"user_id": user_id, "first_name": first_name, **profile})
 
     def send(self, user_id: int, type_: str = "text", **fields: Any) -> dict[str, Any]:
+        """``fields`` are the keywords of the driver's ``send_<type_>``: caption, chat_id,
+        message_thread_id, reply_to_message_id (an id or a message dict), ..."""
         if isinstance(fields.get("content"), bytes):
             fields["content_base64"] = base64.b64encode(fields.pop("content")).decode()
         return self._call("POST", "/send", {"user_id": user_id, "type": type_, **fields})
@@ -95,16 +98,31 @@ class LocalApiClient:
         return self.send(user_id, "location", latitude=latitude, longitude=longitude, **fields)
 
     def press_button(
-        self, user_id: int, message_id: int, callback_data: str | None = None, *, text: str | None = None
+        self,
+        user_id: int,
+        message_id: int,
+        callback_data: str | None = None,
+        *,
+        text: str | None = None,
+        chat_id: int | None = None,
     ) -> str:
-        body = {"user_id": user_id, "message_id": message_id, "callback_data": callback_data, "text": text}
+        body = {
+            "user_id": user_id,
+            "message_id": message_id,
+            "callback_data": callback_data,
+            "text": text,
+            "chat_id": chat_id,
+        }
         return self._call("POST", "/press", body)
 
     def tap_keyboard(self, user_id: int, text: str, **fields: Any) -> dict[str, Any]:
         return self._call("POST", "/tap", {"user_id": user_id, "text": text, **fields})
 
-    def edit_text(self, user_id: int, message_id: int, text: str) -> dict[str, Any]:
-        return self._call("POST", "/edit", {"user_id": user_id, "message_id": message_id, "text": text})
+    def edit_text(
+        self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
+    ) -> dict[str, Any]:
+        body = {"user_id": user_id, "message_id": message_id, "text": text, "chat_id": chat_id}
+        return self._call("POST", "/edit", body)
 
     def block_bot(self, user_id: int) -> None:
         self._call("POST", "/block", {"user_id": user_id, "blocked": True})
@@ -112,16 +130,68 @@ class LocalApiClient:
     def unblock_bot(self, user_id: int) -> None:
         self._call("POST", "/block", {"user_id": user_id, "blocked": False})
 
+    # --- groups and forum topics -----------------------------------------------------------
+
+    def create_group(
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        is_forum: bool = True,
+        members: Iterable[int] = (),
+        bot_is_admin: bool = True,
+    ) -> dict[str, Any]:
+        body = {
+            "chat_id": chat_id,
+            "title": title,
+            "is_forum": is_forum,
+            "members": list(members),
+            "bot_is_admin": bot_is_admin,
+        }
+        return self._call("POST", "/groups", body)
+
+    def add_member(self, chat_id: int, user_id: int) -> None:
+        self._call("POST", f"/groups/{chat_id}/members", {"user_id": user_id})
+
+    def remove_bot_from_group(self, chat_id: int, *, by_user_id: int | None = None) -> None:
+        self._call("POST", f"/groups/{chat_id}/remove_bot", {"by_user_id": by_user_id})
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        self._call("DELETE", f"/groups/{chat_id}/topics/{thread_id}")
+
+    def topics(self, chat_id: int) -> list[dict[str, Any]]:
+        return self._call("GET", f"/groups/{chat_id}/topics")
+
     # --- looking and waiting ---------------------------------------------------------------
 
-    def transcript(self, chat_id: int, *, include_deleted: bool = False) -> list[dict[str, Any]]:
-        return self._call("GET", f"/chats/{chat_id}/transcript", include_deleted=int(include_deleted))
+    def transcript(
+        self, chat_id: int, *, include_deleted: bool = False, message_thread_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        return self._call(
+            "GET",
+            f"/chats/{chat_id}/transcript",
+            include_deleted=int(include_deleted),
+            message_thread_id=message_thread_id,
+        )
 
-    def bot_messages(self, chat_id: int, *, since: Since = None) -> list[dict[str, Any]]:
-        return self._call("GET", f"/chats/{chat_id}/bot_messages", since=_since(since))
+    def bot_messages(
+        self, chat_id: int, *, since: Since = None, message_thread_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        return self._call(
+            "GET", f"/chats/{chat_id}/bot_messages", since=_since(since), message_thread_id=message_thread_id
+        )
+
+    def mark(self, chat_id: int) -> int:
+        return self._call("GET", f"/chats/{chat_id}/mark")
 
     def wait_for_bot_messages(
-        self, chat_id: int, count: int = 1, *, since: Since = None, timeout: float = 5.0
+        self,
+        chat_id: int,
+        count: int = 1,
+        *,
+        since: Since = None,
+        timeout: float = 5.0,
+        message_thread_id: int | None = None,
     ) -> list[dict[str, Any]]:
         return self._call(
             "GET",
@@ -130,6 +200,7 @@ class LocalApiClient:
             count=count,
             since=_since(since),
             timeout=timeout,
+            message_thread_id=message_thread_id,
         )
 
     def chat_actions(self, chat_id: int) -> list[str]:

@@ -7,15 +7,21 @@ with :class:`~localapi.driver.UserDriver`. Answers are ``{"ok": true, "result": 
 
   GET  /_local/                                  bot identity and pending update count
   POST /_local/users          {user_id, first_name?, last_name?, username?, language_code?}
-  POST /_local/send           {user_id, type: text|sticker|photo|voice|video|document|contact|location, ...}
-  POST /_local/press          {user_id, message_id, callback_data? | text?}  → callback_query_id
+  POST /_local/send           {user_id, type: text|sticker|photo|voice|video|document|contact|location, ...,
+                               chat_id?, message_thread_id?, reply_to_message_id?}
+  POST /_local/press          {user_id, message_id, callback_data? | text?, chat_id?}  → callback_query_id
   POST /_local/tap            {user_id, text}        reply-keyboard button
-  POST /_local/edit           {user_id, message_id, text}
+  POST /_local/edit           {user_id, message_id, text, chat_id?}
   POST /_local/block          {user_id, blocked: true|false}
-  GET  /_local/chats/{id}/transcript[?include_deleted=1]
-  GET  /_local/chats/{id}/bot_messages[?since=N]
-  GET  /_local/chats/{id}/wait?count=N&since=M&timeout=S
-  GET  /_local/chats/{id}/actions | /keyboard
+  POST /_local/groups         {chat_id, title, is_forum?, members?, bot_is_admin?}
+  POST /_local/groups/{id}/members     {user_id}
+  POST /_local/groups/{id}/remove_bot  {by_user_id?}
+  GET  /_local/groups/{id}/topics
+  DELETE /_local/groups/{id}/topics/{thread_id}
+  GET  /_local/chats/{id}/transcript[?include_deleted=1][&message_thread_id=T]
+  GET  /_local/chats/{id}/bot_messages[?since=N][&message_thread_id=T]
+  GET  /_local/chats/{id}/wait?count=N&since=M&timeout=S[&message_thread_id=T]
+  GET  /_local/chats/{id}/mark | /actions | /keyboard
   GET  /_local/callback_answers[?callback_query_id=]
   GET  /_local/updates        pending (unconfirmed) updates
   GET  /_local/calls[?method=]
@@ -91,6 +97,10 @@ def add_control_routes(app: web.Application, api: LocalBotApi) -> None:
     def chat_id(request: web.Request) -> int:
         return int(request.match_info["chat_id"])
 
+    def thread_id(request: web.Request) -> int | None:
+        value = request.query.get("message_thread_id")
+        return int(value) if value else None
+
     async def info(request: web.Request) -> Any:
         return {"bot": api.world.bot.get_me_json(), "pending_update_count": len(api.pending_updates())}
 
@@ -112,7 +122,11 @@ def add_control_routes(app: web.Application, api: LocalBotApi) -> None:
     async def press(request: web.Request) -> Any:
         body = await _body(request)
         return api.press_button(
-            int(body["user_id"]), int(body["message_id"]), body.get("callback_data"), text=body.get("text")
+            int(body["user_id"]),
+            int(body["message_id"]),
+            body.get("callback_data"),
+            text=body.get("text"),
+            chat_id=body.get("chat_id"),
         )
 
     async def tap(request: web.Request) -> Any:
@@ -121,7 +135,9 @@ def add_control_routes(app: web.Application, api: LocalBotApi) -> None:
 
     async def edit(request: web.Request) -> Any:
         body = await _body(request)
-        return api.edit_text(int(body["user_id"]), int(body["message_id"]), body["text"])
+        return api.edit_text(
+            int(body["user_id"]), int(body["message_id"]), body["text"], chat_id=body.get("chat_id")
+        )
 
     async def block(request: web.Request) -> Any:
         body = await _body(request)
@@ -131,20 +147,50 @@ def add_control_routes(app: web.Application, api: LocalBotApi) -> None:
             api.unblock_bot(int(body["user_id"]))
         return True
 
+    async def create_group(request: web.Request) -> Any:
+        body = await _body(request)
+        return api.create_group(int(body.pop("chat_id")), str(body.pop("title")), **body)
+
+    async def add_member(request: web.Request) -> Any:
+        body = await _body(request)
+        api.add_member(chat_id(request), int(body["user_id"]))
+        return True
+
+    async def remove_bot(request: web.Request) -> Any:
+        body = await _body(request)
+        api.remove_bot_from_group(chat_id(request), by_user_id=body.get("by_user_id"))
+        return True
+
+    async def topics(request: web.Request) -> Any:
+        return api.topics(chat_id(request))
+
+    async def delete_topic(request: web.Request) -> Any:
+        api.delete_topic(chat_id(request), int(request.match_info["thread_id"]))
+        return True
+
     async def transcript(request: web.Request) -> Any:
         include = request.query.get("include_deleted", "") in ("1", "true")
-        return api.transcript(chat_id(request), include_deleted=include)
+        return api.transcript(chat_id(request), include_deleted=include, message_thread_id=thread_id(request))
 
     async def bot_messages(request: web.Request) -> Any:
-        return api.bot_messages(chat_id(request), since=int(request.query.get("since", 0)))
+        since = int(request.query.get("since", 0))
+        return api.bot_messages(chat_id(request), since=since, message_thread_id=thread_id(request))
 
     async def wait(request: web.Request) -> Any:
-        cid, count = chat_id(request), int(request.query.get("count", 1))
+        cid, count, thread = chat_id(request), int(request.query.get("count", 1)), thread_id(request)
         since, timeout = int(request.query.get("since", 0)), float(request.query.get("timeout", 5))
-        if not await api.wait_until_async(lambda: len(api.bot_messages(cid, since=since)) >= count, timeout):
-            got = len(api.bot_messages(cid, since=since))
-            raise TimeoutError(f"waited {timeout}s for {count} bot message(s) in chat {cid}, got {got}")
-        return api.bot_messages(cid, since=since)
+
+        def sent() -> list[dict[str, Any]]:
+            return api.bot_messages(cid, since=since, message_thread_id=thread)
+
+        if not await api.wait_until_async(lambda: len(sent()) >= count, timeout):
+            raise TimeoutError(
+                f"waited {timeout}s for {count} bot message(s) in chat {cid}, got {len(sent())}"
+            )
+        return sent()
+
+    async def mark(request: web.Request) -> Any:
+        return api.mark(chat_id(request))
 
     async def actions(request: web.Request) -> Any:
         return api.chat_actions(chat_id(request))
@@ -181,9 +227,15 @@ def add_control_routes(app: web.Application, api: LocalBotApi) -> None:
         ("POST", "/_local/tap", tap),
         ("POST", "/_local/edit", edit),
         ("POST", "/_local/block", block),
+        ("POST", "/_local/groups", create_group),
+        ("POST", "/_local/groups/{chat_id:-?[0-9]+}/members", add_member),
+        ("POST", "/_local/groups/{chat_id:-?[0-9]+}/remove_bot", remove_bot),
+        ("GET", "/_local/groups/{chat_id:-?[0-9]+}/topics", topics),
+        ("DELETE", "/_local/groups/{chat_id:-?[0-9]+}/topics/{thread_id:[0-9]+}", delete_topic),
         ("GET", "/_local/chats/{chat_id:-?[0-9]+}/transcript", transcript),
         ("GET", "/_local/chats/{chat_id:-?[0-9]+}/bot_messages", bot_messages),
         ("GET", "/_local/chats/{chat_id:-?[0-9]+}/wait", wait),
+        ("GET", "/_local/chats/{chat_id:-?[0-9]+}/mark", mark),
         ("GET", "/_local/chats/{chat_id:-?[0-9]+}/actions", actions),
         ("GET", "/_local/chats/{chat_id:-?[0-9]+}/keyboard", keyboard),
         ("GET", "/_local/callback_answers", callback_answers),

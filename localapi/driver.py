@@ -1,5 +1,8 @@
 """The user side: what people do in their Telegram app, plus ways to look at and wait on the chat.
 
+People write to the bot in their private chat, or, as members, in a supergroup the test set up
+(``create_group``), optionally inside one of its forum topics (``message_thread_id``).
+
 :class:`UserDriver` is mixed into the server classes, so a test calls e.g.
 ``api.send_text(42, "/start")`` and ``api.wait_for_bot_messages(42, 2, since=sent)``. Every method
 is thread-safe; the blocking waiters must not run on the server's own event loop (use the
@@ -14,15 +17,26 @@ import asyncio
 import copy
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from localapi.errors import DriverError, UnknownChatError
 from localapi.formatting import auto_entities, format_text
 from localapi.objects import chat_instance, inline_buttons, keyboard_buttons
-from localapi.state import CallbackRecord, ChatRecord, World, now
+from localapi.state import (
+    SERVICE_KEYS,
+    CallbackRecord,
+    ChatRecord,
+    StoredMessage,
+    TopicRecord,
+    World,
+    is_service,
+    now,
+)
 
 Since = int | dict[str, Any] | None
+# Telegram's own account, named as the actor when no user is.
+TELEGRAM_SERVICE_USER = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
 
 
 def _message_id(since: Since) -> int:
@@ -88,7 +102,110 @@ class UserDriver:
                 },
             )
 
+    # --- groups and forum topics -----------------------------------------------------------
+
+    def create_group(
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        is_forum: bool = True,
+        members: Iterable[int] = (),
+        bot_is_admin: bool = True,
+    ) -> dict[str, Any]:
+        """A supergroup (a forum unless ``is_forum=False``) that already has the bot in it, as
+        set up by hand before the bot runs, so no update is queued. ``chat_id`` is negative like
+        Telegram's, e.g. -1001234567890. Returns the Chat."""
+        if chat_id >= 0:
+            raise DriverError(f"group ids are negative, like -1001234567890, not {chat_id}")
+        with self.world.mutate() as world:
+            if chat_id in world.chats:
+                raise DriverError(f"chat {chat_id} already exists")
+            group = world.add_group(
+                chat_id, title, is_forum=is_forum, members=set(members), bot_is_admin=bot_is_admin
+            )
+            return world.chat_json(group)
+
+    def add_member(self, chat_id: int, user_id: int) -> None:
+        """The user joins the group (quietly: no service message, no update)."""
+        with self.world.mutate() as world:
+            group = self._group(chat_id)
+            world.ensure_user(user_id)
+            group.members.add(user_id)
+
+    def remove_bot_from_group(self, chat_id: int, *, by_user_id: int | None = None) -> None:
+        """An administrator (``by_user_id``, else the lowest member id) removes the bot: bot
+        methods on the group then fail with 403, and a my_chat_member update is queued."""
+        with self.world.mutate() as world:
+            group = self._group(chat_id)
+            if group.bot_removed:
+                return
+            old = world.bot_member_json(group)
+            group.bot_removed = True
+            remover_id = by_user_id if by_user_id is not None else min(group.members, default=None)
+            remover = (
+                TELEGRAM_SERVICE_USER if remover_id is None else world.ensure_user(remover_id).user_json()
+            )
+            world.queue_update(
+                "my_chat_member",
+                {
+                    "chat": world.chat_json(group),
+                    "from": remover,
+                    "date": now(),
+                    "old_chat_member": old,
+                    "new_chat_member": world.bot_member_json(group),
+                },
+            )
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """An administrator deletes a forum topic with all its messages (the bot is not told)."""
+        with self.world.mutate() as world:
+            group = self._group(chat_id)
+            world.delete_topic(group, self._topic(group, thread_id))
+
+    def topics(self, chat_id: int) -> list[dict[str, Any]]:
+        """Every topic ever created in the forum: ForumTopic fields plus ``closed`` and ``deleted``."""
+        return self.world.read(
+            lambda w: [
+                {**t.forum_topic_json(), "closed": t.closed, "deleted": t.deleted}
+                for t in self._group(chat_id).topics.values()
+            ]
+        )
+
+    def _group(self, chat_id: int) -> ChatRecord:
+        chat = self._chat(chat_id)
+        if chat.user_id is not None:
+            raise DriverError(f"chat {chat_id} is a private chat, not a group")
+        return chat
+
+    def _topic(self, chat: ChatRecord, thread_id: int) -> TopicRecord:
+        if not chat.is_forum:
+            raise DriverError(f"chat {chat.id} is not a forum")
+        topic = self.world.find_topic(chat, thread_id)
+        if topic is None:
+            raise DriverError(f"group {chat.id} has no topic {thread_id} (any more)")
+        return topic
+
     # --- sending as a user -----------------------------------------------------------------
+
+    def _chat_of(self, user_id: int, chat_id: int | None) -> ChatRecord:
+        """Where a user acts: their private chat (``chat_id`` None), or a group they are in."""
+        if chat_id is None or chat_id == user_id:
+            return self._chat(user_id)
+        chat = self._chat(chat_id)
+        if chat.user_id is not None:
+            raise DriverError(f"user {user_id} cannot act in the private chat of user {chat_id}")
+        if user_id not in chat.members:
+            raise DriverError(f"user {user_id} is not a member of group {chat_id}; add_member first")
+        return chat
+
+    def _reply_target(self, chat: ChatRecord, reply_to_message_id: Since) -> StoredMessage | None:
+        if reply_to_message_id is None:
+            return None
+        target = self.world.find_message(chat, _message_id(reply_to_message_id))
+        if target is None:
+            raise DriverError(f"no message {_message_id(reply_to_message_id)} in chat {chat.id} to reply to")
+        return target
 
     def _incoming(
         self,
@@ -96,21 +213,27 @@ class UserDriver:
         body: dict[str, Any],
         *,
         first_name: str | None = None,
-        reply_to: Since = None,
+        chat_id: int | None = None,
+        message_thread_id: int | None = None,
+        reply_to_message_id: Since = None,
     ) -> dict[str, Any]:
         with self.world.mutate() as world:
             user = world.ensure_user(user_id, first_name)
-            if user.blocked_bot:
+            chat = self._chat_of(user_id, chat_id)
+            if chat.user_id is not None and user.blocked_bot:
                 self._set_blocked(user_id, False)  # writing to a blocked bot means pressing "Restart"
-            chat = world.chats[user_id]
-            if reply_to is not None:
-                target = world.find_message(chat, _message_id(reply_to))
-                if target is None:
-                    raise DriverError(f"no message {_message_id(reply_to)} in chat {user_id} to reply to")
-                body = {**body, "reply_to_message": world.reply_snapshot(target)}
-            message = world.add_message(chat, outgoing=False, body=body)
-            world.queue_update("message", message.data)
+            # Closed topics stay open to users: group administrators may post there, and who is
+            # one is not modelled.
+            topic = None if message_thread_id is None else self._topic(chat, message_thread_id)
+            place = world.placement(chat, topic, self._reply_target(chat, reply_to_message_id))
+            message = world.add_message(chat, body={**body, **place}, sender_id=user_id)
+            self._queue(chat, "message", message.data)
             return copy.deepcopy(message.data)
+
+    def _queue(self, chat: ChatRecord, kind: str, payload: dict[str, Any]) -> None:
+        """Queue an update about ``chat``, unless the bot is no longer there to get it."""
+        if not chat.bot_removed:
+            self.world.queue_update(kind, payload)
 
     def _new_file(
         self, kind: str, user_id: int, content: bytes | None, size: int, **attrs: Any
@@ -133,17 +256,30 @@ class UserDriver:
         text: str,
         *,
         first_name: str | None = None,
-        reply_to: Since = None,
         parse_mode: str | None = None,
+        chat_id: int | None = None,
+        message_thread_id: int | None = None,
+        reply_to_message_id: Since = None,
     ) -> dict[str, Any]:
-        """The user sends ``text``; commands, mentions, URLs... get entities as on Telegram."""
+        """The user sends ``text``; commands, mentions, URLs... get entities as on Telegram.
+
+        Like every ``send_*``: into their private chat, or into group ``chat_id`` (topic
+        ``message_thread_id`` of a forum), replying to ``reply_to_message_id`` (an id or a
+        message dict) if given."""
         plain, entities = format_text(text, parse_mode)
         if not plain:
             raise DriverError("Telegram clients do not send empty messages")
         body: dict[str, Any] = {"text": plain}
         if entities:
             body["entities"] = entities
-        return self._incoming(user_id, body, first_name=first_name, reply_to=reply_to)
+        return self._incoming(
+            user_id,
+            body,
+            first_name=first_name,
+            chat_id=chat_id,
+            message_thread_id=message_thread_id,
+            reply_to_message_id=reply_to_message_id,
+        )
 
     def send_sticker(
         self,
@@ -155,6 +291,9 @@ class UserDriver:
         set_name: str | None = "LocalApiStickers",
         content: bytes | None = None,
         first_name: str | None = None,
+        chat_id: int | None = None,
+        message_thread_id: int | None = None,
+        reply_to_message_id: Since = None,
     ) -> dict[str, Any]:
         sticker = self._new_file(
             "sticker",
@@ -169,7 +308,14 @@ class UserDriver:
             type="regular",
             **({"set_name": set_name} if set_name else {}),
         )
-        return self._incoming(user_id, {"sticker": sticker}, first_name=first_name)
+        return self._incoming(
+            user_id,
+            {"sticker": sticker},
+            first_name=first_name,
+            chat_id=chat_id,
+            message_thread_id=message_thread_id,
+            reply_to_message_id=reply_to_message_id,
+        )
 
     def send_photo(
         self,
@@ -180,10 +326,21 @@ class UserDriver:
         caption: str | None = None,
         content: bytes | None = None,
         first_name: str | None = None,
+        chat_id: int | None = None,
+        message_thread_id: int | None = None,
+        reply_to_message_id: Since = None,
     ) -> dict[str, Any]:
         data = content if content is not None else _placeholder("photo", user_id, 4096)
         photo = self.world.new_photo(data, width, height)
-        return self._incoming(user_id, {"photo": photo, **self._caption(caption)}, first_name=first_name)
+        body = {"photo": photo, **self._caption(caption)}
+        return self._incoming(
+            user_id,
+            body,
+            first_name=first_name,
+            chat_id=chat_id,
+            message_thread_id=message_thread_id,
+            reply_to_message_id=reply_to_message_id,
+        )
 
     def send_voice(
         self,
@@ -194,9 +351,20 @@ class UserDriver:
         caption: str | None = None,
         content: bytes | None = None,
         first_name: str | None = None,
+        chat_id: int | None = None,
+        message_thread_id: int | None = None,
+        reply_to_message_id: Since = None,
     ) -> dict[str, Any]:
         voice = self._new_file("voice", user_id, content, 8000, duration=duration, mime_type=mime_type)
-        return self._incoming(user_id, {"voice": voice, **self._caption(caption)}, first_name=first_name)
+        body = {"voice": voice, **self._caption(caption)}
+        return self._incoming(
+            user_id,
+            body,
+            first_name=first_name,
+            chat_id=chat_id,
+            message_thread_id=message_thread_id,
+            reply_to_message_id=reply_to_message_id,
+        )
 
     def send_video(
         self,
@@ -210,6 +378,9 @@ class UserDriver:
         caption: str | None = None,
         content: bytes | None = None,
         first_name: str | None = None,
+        chat_id: int | None = None,
+        message_thread_id: int | None = None,
+        reply_to_message_id: Since = None,
     ) -> dict[str, Any]:
         video = self._new_file(
             "video",
@@ -222,7 +393,15 @@ class UserDriver:
             mime_type=mime_type,
             file_name=file_name,
         )
-        return self._incoming(user_id, {"video": video, **self._caption(caption)}, first_name=first_name)
+        body = {"video": video, **self._caption(caption)}
+        return self._incoming(
+            user_id,
+            body,
+            first_name=first_name,
+            chat_id=chat_id,
+            message_thread_id=message_thread_id,
+            reply_to_message_id=reply_to_message_id,
+        )
 
     def send_document(
         self,
@@ -233,12 +412,21 @@ class UserDriver:
         caption: str | None = None,
         content: bytes | None = None,
         first_name: str | None = None,
+        chat_id: int | None = None,
+        message_thread_id: int | None = None,
+        reply_to_message_id: Since = None,
     ) -> dict[str, Any]:
         document = self._new_file(
             "document", user_id, content, 12_000, mime_type=mime_type, file_name=file_name
         )
+        body = {"document": document, **self._caption(caption)}
         return self._incoming(
-            user_id, {"document": document, **self._caption(caption)}, first_name=first_name
+            user_id,
+            body,
+            first_name=first_name,
+            chat_id=chat_id,
+            message_thread_id=message_thread_id,
+            reply_to_message_id=reply_to_message_id,
         )
 
     def send_contact(
@@ -272,12 +460,14 @@ class UserDriver:
             location["horizontal_accuracy"] = horizontal_accuracy
         return self._incoming(user_id, {"location": location})
 
-    def edit_text(self, user_id: int, message_id: int, text: str) -> dict[str, Any]:
+    def edit_text(
+        self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
+    ) -> dict[str, Any]:
         """The user edits one of their own text messages (queues an ``edited_message``)."""
         with self.world.mutate() as world:
-            chat = self._chat(user_id)
+            chat = self._chat_of(user_id, chat_id)
             message = world.find_message(chat, message_id)
-            if message is None or message.outgoing or "text" not in message.data:
+            if message is None or message.data["from"]["id"] != user_id or "text" not in message.data:
                 raise DriverError(f"user {user_id} has no text message {message_id} to edit")
             message.data["text"] = text
             entities = auto_entities(text)
@@ -286,7 +476,7 @@ class UserDriver:
             else:
                 message.data.pop("entities", None)
             message.data["edit_date"] = now()
-            world.queue_update("edited_message", message.data)
+            self._queue(chat, "edited_message", message.data)
             return copy.deepcopy(message.data)
 
     # --- keyboards -------------------------------------------------------------------------
@@ -298,14 +488,16 @@ class UserDriver:
         callback_data: str | None = None,
         *,
         text: str | None = None,
+        chat_id: int | None = None,
     ) -> str:
         """Press an inline button (by ``callback_data`` or by its label ``text``) on a bot
-        message in the user's chat. Queues a ``callback_query``; returns its id."""
+        message in the user's chat, or in group ``chat_id``. Queues a ``callback_query``;
+        returns its id."""
         with self.world.mutate() as world:
-            chat = self._chat(user_id)
+            chat = self._chat_of(user_id, chat_id)
             message = world.find_message(chat, message_id)
             if message is None or not message.outgoing:
-                raise DriverError(f"no bot message {message_id} in chat {user_id}")
+                raise DriverError(f"no bot message {message_id} in chat {chat.id}")
             buttons = inline_buttons(message.data.get("reply_markup"))
             button = next(
                 (
@@ -326,7 +518,8 @@ class UserDriver:
             world.callbacks[query_id] = CallbackRecord(
                 query_id, user_id, chat.id, message_id, button["callback_data"]
             )
-            world.queue_update(
+            self._queue(
+                chat,
                 "callback_query",
                 {
                     "id": query_id,
@@ -364,24 +557,40 @@ class UserDriver:
     def _chat(self, chat_id: int) -> ChatRecord:
         chat = self.world.find_chat(chat_id)
         if chat is None:
-            raise UnknownChatError(f"no chat {chat_id}: the user has not written to the bot yet")
+            hint = "the user has not written to the bot yet" if chat_id > 0 else "create_group first"
+            raise UnknownChatError(f"no chat {chat_id}: {hint}")
         return chat
 
-    def transcript(self, chat_id: int, *, include_deleted: bool = False) -> list[dict[str, Any]]:
-        """Every message of the chat, both ways, in order (current content after edits)."""
+    def transcript(
+        self, chat_id: int, *, include_deleted: bool = False, message_thread_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Every message of the chat (or of one forum topic), both ways, in order (current
+        content after edits), service messages such as ``forum_topic_created`` included."""
 
         def read(world: World) -> list[dict[str, Any]]:
             chat = world.find_chat(chat_id)
             if chat is None:
                 return []
-            return [m.data for m in chat.messages.values() if include_deleted or not m.deleted]
+            return [
+                m.data
+                for m in chat.messages.values()
+                if (include_deleted or not m.deleted)
+                and message_thread_id in (None, m.data.get("message_thread_id"))
+            ]
 
         return self.world.read(read)
 
-    def bot_messages(self, chat_id: int, *, since: Since = None) -> list[dict[str, Any]]:
-        """The bot's (non-deleted) messages in the chat, after message ``since`` if given."""
+    def bot_messages(
+        self, chat_id: int, *, since: Since = None, message_thread_id: int | None = None
+    ) -> list[dict[str, Any]]:
+        """What the bot said in the chat (or in one forum topic) and did not delete, after
+        message ``since`` if given. Service messages are left out."""
         after = _message_id(since)
-        return [m for m in self.transcript(chat_id) if m["from"]["is_bot"] and m["message_id"] > after]
+        return [
+            m
+            for m in self.transcript(chat_id, message_thread_id=message_thread_id)
+            if m["from"]["is_bot"] and not is_service(m) and m["message_id"] > after
+        ]
 
     def last_bot_message(self, chat_id: int) -> dict[str, Any] | None:
         messages = self.bot_messages(chat_id)
@@ -446,17 +655,25 @@ class UserDriver:
         return self.world.wait_until(lambda _world: predicate(), timeout)
 
     def wait_for_bot_messages(
-        self, chat_id: int, count: int = 1, *, since: Since = None, timeout: float = 5.0
+        self,
+        chat_id: int,
+        count: int = 1,
+        *,
+        since: Since = None,
+        timeout: float = 5.0,
+        message_thread_id: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Block until the bot has sent at least ``count`` messages to the chat after ``since``
-        (a message dict such as the one ``send_text`` returned, a message id, or ``mark()``).
-        Returns all of them; raises TimeoutError showing the transcript otherwise."""
+        """Block until the bot has sent at least ``count`` messages to the chat (or forum topic)
+        after ``since`` (a message dict such as the one ``send_text`` returned, a message id, or
+        ``mark()``). Returns all of them; raises TimeoutError showing the transcript otherwise."""
         self._assert_may_block()
-        if not self.world.wait_until(
-            lambda _w: len(self.bot_messages(chat_id, since=since)) >= count, timeout
-        ):
-            raise self._timeout(chat_id, count, since, timeout)
-        return self.bot_messages(chat_id, since=since)
+
+        def sent() -> list[dict[str, Any]]:
+            return self.bot_messages(chat_id, since=since, message_thread_id=message_thread_id)
+
+        if not self.world.wait_until(lambda _w: len(sent()) >= count, timeout):
+            raise self._timeout(chat_id, count, since, timeout, message_thread_id)
+        return sent()
 
     async def wait_for_bot_messages_async(
         self,
@@ -465,15 +682,20 @@ class UserDriver:
         *,
         since: Since = None,
         timeout: float = 5.0,  # noqa: ASYNC109 - mirrors wait_for_bot_messages
+        message_thread_id: int | None = None,
     ) -> list[dict[str, Any]]:
         """Like :meth:`wait_for_bot_messages`, for coroutines (also on the server's own loop)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while len(self.bot_messages(chat_id, since=since)) < count:
+
+        def sent() -> list[dict[str, Any]]:
+            return self.bot_messages(chat_id, since=since, message_thread_id=message_thread_id)
+
+        while len(sent()) < count:
             if loop.time() >= deadline:
-                raise self._timeout(chat_id, count, since, timeout)
+                raise self._timeout(chat_id, count, since, timeout, message_thread_id)
             await asyncio.sleep(0.01)
-        return self.bot_messages(chat_id, since=since)
+        return sent()
 
     def wait_for_callback_answer(self, callback_query_id: str, timeout: float = 5.0) -> dict[str, Any]:
         self._assert_may_block()
@@ -481,17 +703,30 @@ class UserDriver:
             raise TimeoutError(f"callback query {callback_query_id} was not answered within {timeout}s")
         return self.callback_answers(callback_query_id)[0]
 
-    def _timeout(self, chat_id: int, count: int, since: Since, timeout: float) -> TimeoutError:
-        got = self.bot_messages(chat_id, since=since)
+    def _timeout(
+        self, chat_id: int, count: int, since: Since, timeout: float, message_thread_id: int | None
+    ) -> TimeoutError:
+        got = self.bot_messages(chat_id, since=since, message_thread_id=message_thread_id)
         lines = [
             f"  {'bot ' if m['from']['is_bot'] else 'user'} #{m['message_id']}: "
-            f"{m.get('text') or m.get('caption') or [k for k in m if k in _MEDIA] or '?'}"
-            for m in self.transcript(chat_id)[-12:]
+            f"{m.get('text') or m.get('caption') or [k for k in m if k in _SHOWN_KINDS] or '?'}"
+            for m in self.transcript(chat_id, message_thread_id=message_thread_id)[-12:]
         ]
+        where = f"chat {chat_id}" + (f" topic {message_thread_id}" if message_thread_id else "")
         return TimeoutError(
-            f"waited {timeout}s for {count} bot message(s) in chat {chat_id} after "
+            f"waited {timeout}s for {count} bot message(s) in {where} after "
             f"#{_message_id(since)}, got {len(got)}. Transcript tail:\n" + "\n".join(lines)
         )
 
 
-_MEDIA = ("photo", "sticker", "voice", "video", "document", "contact", "location", "audio")
+_SHOWN_KINDS = (
+    "photo",
+    "sticker",
+    "voice",
+    "video",
+    "document",
+    "contact",
+    "location",
+    "audio",
+    *SERVICE_KEYS,
+)

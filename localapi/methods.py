@@ -18,10 +18,11 @@ from localapi.formatting import format_text, utf16_len
 from localapi.objects import FileRecord, image_size, normalize_reply_markup
 from localapi.params import Params, UploadedFile
 from localapi.ratelimit import RateLimiter
-from localapi.state import UPDATE_TYPES, ChatRecord, StoredMessage, World, now
+from localapi.state import UPDATE_TYPES, ChatRecord, StoredMessage, TopicRecord, World, now
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+MAX_TOPIC_NAME = 128
 MAX_DOWNLOAD = 20 * 1024 * 1024
 CHAT_ACTIONS = frozenset(
     {
@@ -314,7 +315,7 @@ def _markup(p: Params, *, inline_only: bool = False) -> dict[str, Any] | None:
     return markup
 
 
-def _reply_to(world: World, chat: ChatRecord, p: Params) -> dict[str, Any]:
+def _reply_target(world: World, chat: ChatRecord, p: Params) -> StoredMessage | None:
     params = p.get_json("reply_parameters", invalid="can't parse reply parameters JSON object")
     if params is None and p.get_int("reply_to_message_id") is not None:
         params = {
@@ -322,15 +323,27 @@ def _reply_to(world: World, chat: ChatRecord, p: Params) -> dict[str, Any]:
             "allow_sending_without_reply": p.get_bool("allow_sending_without_reply"),
         }
     if not params:
-        return {}
+        return None
     if not isinstance(params, dict) or "message_id" not in params:
         raise bad_request("can't parse reply parameters JSON object")
     target = world.find_message(chat, int(params["message_id"]))
-    if target is None:
-        if params.get("allow_sending_without_reply"):
-            return {}
+    if target is None and not params.get("allow_sending_without_reply"):
         raise bad_request("message to be replied not found")
-    return {"reply_to_message": world.reply_snapshot(target)}
+    return target
+
+
+def _send_topic(world: World, chat: ChatRecord, p: Params) -> TopicRecord | None:
+    """The forum topic ``message_thread_id`` names. Outside forums the parameter is left alone
+    (there it names a reply thread, which this server does not keep)."""
+    thread_id = p.get_int("message_thread_id")
+    if thread_id is None or not chat.is_forum:
+        return None
+    topic = world.find_topic(chat, thread_id)
+    if topic is None:
+        raise bad_request("message thread not found")
+    if topic.closed and not chat.bot_is_admin:  # administrators may still post in a closed topic
+        raise bad_request("TOPIC_CLOSED")
+    return topic
 
 
 def _text_body(p: Params, *, caption: bool = False) -> dict[str, Any]:
@@ -363,11 +376,12 @@ def _deliver(
     world = ctx.world
     with world.mutate():
         chat = world.require_chat(chat_id)
-        body = {**body, **_reply_to(world, chat, p)}
+        topic = _send_topic(world, chat, p)
+        body = {**body, **world.placement(chat, topic, _reply_target(world, chat, p))}
         if p.get_bool("protect_content"):
             body["has_protected_content"] = True
         ctx.limiter.check(chat.id)
-        return world.add_message(chat, outgoing=True, body=body, reply_markup=markup)
+        return world.add_message(chat, body=body, reply_markup=markup)
 
 
 @method("sendMessage")
@@ -385,7 +399,9 @@ def send_chat_action(ctx: Context, p: Params) -> Any:
     if action not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
     with ctx.world.mutate() as world:
-        world.require_chat(chat_id).actions.append(action)
+        chat = world.require_chat(chat_id)
+        _send_topic(world, chat, p)
+        chat.actions.append(action)
     return True
 
 
@@ -648,4 +664,112 @@ def get_chat(ctx: Context, p: Params) -> Any:
     chat = world.find_chat(chat_id)
     if chat is None:
         raise bad_request("chat not found")
-    return world.read(lambda w: w.users[chat.user_id].chat_full_info_json())
+    if chat.user_id is None:
+        world.require_chat(chat_id)  # a bot removed from a group can no longer look at it
+    return world.read(lambda w: w.chat_full_info_json(chat))
+
+
+# --- forum topics ------------------------------------------------------------------------------
+# Error texts follow Telegram's split of the work: TDLib inside the Bot API server refuses a chat
+# that is not a forum, a topic name that is empty once trimmed, a non-positive thread id and a
+# missing right; a topic that never existed or was deleted is refused by Telegram's own servers
+# as TOPIC_ID_INVALID, and a change to what already is as TOPIC_NOT_MODIFIED.
+
+
+def _forum(world: World, p: Params) -> ChatRecord:
+    chat = world.require_chat(p.chat_id())
+    if not chat.is_forum:
+        raise bad_request("the chat is not a forum")
+    return chat
+
+
+def _forum_topic(world: World, p: Params) -> tuple[ChatRecord, TopicRecord]:
+    chat = _forum(world, p)
+    thread_id = p.get_int("message_thread_id") or 0
+    if thread_id <= 0:
+        raise bad_request("invalid message thread identifier specified")
+    topic = world.find_topic(chat, thread_id)
+    if topic is None:
+        raise bad_request("TOPIC_ID_INVALID")
+    return chat, topic
+
+
+def _topic_name(p: Params) -> str | None:
+    """``name`` trimmed and cut to 128 characters as TDLib does; None when not given."""
+    raw = p.get_str("name")
+    if raw is None:
+        return None
+    name = raw.strip()[:MAX_TOPIC_NAME]
+    if not name:
+        raise bad_request("title must be non-empty")
+    return name
+
+
+@method("getForumTopicIconStickers")
+def get_forum_topic_icon_stickers(ctx: Context, p: Params) -> Any:
+    return []
+
+
+@method("createForumTopic")
+def create_forum_topic(ctx: Context, p: Params) -> Any:
+    with ctx.world.mutate() as world:
+        chat = _forum(world, p)
+        if not chat.bot_is_admin:
+            raise bad_request("not enough rights to create a topic")
+        name = _topic_name(p)
+        if name is None:
+            raise bad_request("title must be non-empty")
+        icon_color = p.get_int("icon_color")
+        if icon_color is not None and not 0 <= icon_color <= 0xFFFFFF:
+            raise bad_request("invalid icon color specified")
+        topic = world.add_topic(chat, name, icon_color, p.get_str("icon_custom_emoji_id"))
+        return topic.forum_topic_json()
+
+
+@method("editForumTopic")
+def edit_forum_topic(ctx: Context, p: Params) -> Any:
+    with ctx.world.mutate() as world:
+        chat, topic = _forum_topic(world, p)
+        changes: dict[str, Any] = {}
+        name = _topic_name(p)
+        if name is not None:
+            changes["name"] = name
+        if p.given("icon_custom_emoji_id"):  # an empty string removes the icon
+            changes["icon_custom_emoji_id"] = p.get_str("icon_custom_emoji_id") or ""
+        if not changes:
+            return True  # nothing asked, nothing done
+        if all((getattr(topic, key) or "") == value for key, value in changes.items()):
+            raise bad_request("TOPIC_NOT_MODIFIED")
+        topic.name = changes.get("name", topic.name)
+        topic.icon_custom_emoji_id = changes.get("icon_custom_emoji_id", topic.icon_custom_emoji_id) or None
+        world.add_message(chat, body={"forum_topic_edited": changes, **world.placement(chat, topic, None)})
+    return True
+
+
+def _set_topic_closed(ctx: Context, p: Params, closed: bool) -> Any:
+    with ctx.world.mutate() as world:
+        chat, topic = _forum_topic(world, p)
+        if topic.closed == closed:
+            raise bad_request("TOPIC_NOT_MODIFIED")
+        topic.closed = closed
+        event = "forum_topic_closed" if closed else "forum_topic_reopened"
+        world.add_message(chat, body={event: {}, **world.placement(chat, topic, None)})
+    return True
+
+
+@method("closeForumTopic")
+def close_forum_topic(ctx: Context, p: Params) -> Any:
+    return _set_topic_closed(ctx, p, True)
+
+
+@method("reopenForumTopic")
+def reopen_forum_topic(ctx: Context, p: Params) -> Any:
+    return _set_topic_closed(ctx, p, False)
+
+
+@method("deleteForumTopic")
+def delete_forum_topic(ctx: Context, p: Params) -> Any:
+    with ctx.world.mutate() as world:
+        chat, topic = _forum_topic(world, p)
+        world.delete_topic(chat, topic)
+    return True

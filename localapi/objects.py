@@ -63,17 +63,41 @@ class UserRecord:
         return data
 
     def chat_full_info_json(self) -> dict[str, Any]:
-        return {
-            **self.private_chat_json(),
-            "accent_color_id": self.id % 7,
-            "max_reaction_count": 11,
-            "accepted_gift_types": {
-                "unlimited_gifts": True,
-                "limited_gifts": True,
-                "unique_gifts": True,
-                "premium_subscription": True,
-            },
-        }
+        return full_info_json(self.private_chat_json())
+
+
+def full_info_json(chat: dict[str, Any]) -> dict[str, Any]:
+    """A Chat as getChat answers it (ChatFullInfo): the Chat plus the fields that are always there."""
+    return {
+        **chat,
+        "accent_color_id": abs(chat["id"]) % 7,
+        "max_reaction_count": 11,
+        "accepted_gift_types": {
+            "unlimited_gifts": True,
+            "limited_gifts": True,
+            "unique_gifts": True,
+            "premium_subscription": True,
+        },
+    }
+
+
+# What the bot may do as an administrator of a group (ChatMemberAdministrator without status/user).
+BOT_ADMIN_RIGHTS: dict[str, bool] = {
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": True,
+    "can_edit_stories": True,
+    "can_delete_stories": True,
+    "can_pin_messages": True,
+    "can_manage_topics": True,
+}
 
 
 def chat_instance(chat_id: int) -> str:

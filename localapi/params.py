@@ -33,6 +33,11 @@ class Params:
     def __contains__(self, name: str) -> bool:
         return self.raw(name) is not None or name in self._files
 
+    def given(self, name: str) -> bool:
+        """Whether the request has the parameter at all, even empty (where emptiness means
+        something, such as "remove the icon")."""
+        return name in self._values or name in self._files
+
     def as_dict(self) -> dict[str, Any]:
         return dict(self._values)
 

@@ -1,4 +1,5 @@
-"""The in-memory Telegram world of one bot: users, private chats, messages, updates, files.
+"""The in-memory Telegram world of one bot: users, private chats, groups and their forum topics,
+messages, updates, files.
 
 One re-entrant lock guards everything, because the world is touched from the server's event loop
 (Bot API calls) and from test threads (the user-side driver) at the same time. Every mutation goes
@@ -18,7 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from localapi.errors import bad_request, forbidden
-from localapi.objects import BotIdentity, FileIds, FileRecord, UserRecord
+from localapi.objects import (
+    BOT_ADMIN_RIGHTS,
+    BotIdentity,
+    FileIds,
+    FileRecord,
+    UserRecord,
+    full_info_json,
+)
 
 T = TypeVar("T")
 
@@ -56,10 +64,18 @@ DEFAULT_ALLOWED_UPDATES = frozenset(UPDATE_TYPES) - {
 
 
 MAX_CALL_LOG = 10_000
+# The topic icon colours Telegram offers (RGB); a topic created without one gets one of these.
+FORUM_ICON_COLORS = (0x6FB9F0, 0xFFD67E, 0xCB86DB, 0x8EEE98, 0xFF93B2, 0xFB6F5F)
+# Service messages about forum topics: in the transcript, but not what the bot "said".
+SERVICE_KEYS = ("forum_topic_created", "forum_topic_edited", "forum_topic_closed", "forum_topic_reopened")
 
 
 def now() -> int:
     return int(time.time())
+
+
+def is_service(message: dict[str, Any]) -> bool:
+    return any(key in message for key in SERVICE_KEYS)
 
 
 @dataclass
@@ -73,13 +89,52 @@ class StoredMessage:
 
 
 @dataclass
+class TopicRecord:
+    """A forum topic; its id is the id of the service message that announced its creation."""
+
+    thread_id: int
+    name: str
+    icon_color: int
+    icon_custom_emoji_id: str | None = None
+    closed: bool = False
+    deleted: bool = False
+
+    def forum_topic_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "message_thread_id": self.thread_id,
+            "name": self.name,
+            "icon_color": self.icon_color,
+        }
+        if self.icon_custom_emoji_id:
+            data["icon_custom_emoji_id"] = self.icon_custom_emoji_id
+        return data
+
+    def message_fields(self) -> dict[str, Any]:
+        """What every message in the topic carries."""
+        return {"message_thread_id": self.thread_id, "is_topic_message": True}
+
+
+@dataclass
 class ChatRecord:
     id: int
-    user_id: int
+    user_id: int | None  # the user of a private chat; None for a group
     messages: dict[int, StoredMessage] = field(default_factory=dict)  # insertion order = chat order
     next_message_id: int = 1
     actions: list[str] = field(default_factory=list)
     reply_keyboard: dict[str, Any] | None = None  # the reply keyboard the user currently sees
+    # Groups only (always supergroups, the only kind that can be a forum):
+    title: str = ""
+    is_forum: bool = False
+    members: set[int] = field(default_factory=set)  # the users, not the bot
+    bot_is_admin: bool = False
+    bot_removed: bool = False
+    topics: dict[int, TopicRecord] = field(default_factory=dict)
+
+    def group_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "type": "supergroup", "title": self.title}
+        if self.is_forum:
+            data["is_forum"] = True
+        return data
 
 
 @dataclass
@@ -194,14 +249,37 @@ class World:
                 self.chats[user_id] = ChatRecord(id=user_id, user_id=user_id)
             return user
 
+    def add_group(
+        self, chat_id: int, title: str, *, is_forum: bool, members: set[int], bot_is_admin: bool
+    ) -> ChatRecord:
+        """A supergroup with the bot in it; the caller holds the lock (inside :meth:`mutate`)."""
+        for user_id in members:
+            self.ensure_user(user_id)
+        group = ChatRecord(
+            chat_id,
+            None,
+            # Message 1 announced the group's creation, before the bot joined (and in a forum,
+            # thread 1 is the General topic), so the bot's first look starts at 2.
+            next_message_id=2,
+            title=title,
+            is_forum=is_forum,
+            members=members,
+            bot_is_admin=bot_is_admin,
+        )
+        self.chats[chat_id] = group
+        return group
+
     def require_chat(self, chat_id: int | str) -> ChatRecord:
-        """The chat a bot method addresses: 400 if unknown, 403 if the user blocked the bot."""
+        """The chat a bot method addresses: 400 if unknown, 403 if the user blocked the bot or
+        the bot was removed from the group."""
         with self._lock:
             chat = self.find_chat(chat_id)
             if chat is None:
                 raise bad_request("chat not found")
-            if self.users[chat.user_id].blocked_bot:
+            if chat.user_id is not None and self.users[chat.user_id].blocked_bot:
                 raise forbidden("bot was blocked by the user")
+            if chat.bot_removed:
+                raise forbidden("bot was kicked from the supergroup chat")
             return chat
 
     def find_chat(self, chat_id: int | str) -> ChatRecord | None:
@@ -215,7 +293,21 @@ class World:
             return self.chats.get(chat_id)
 
     def chat_json(self, chat: ChatRecord) -> dict[str, Any]:
+        if chat.user_id is None:
+            return chat.group_json()
         return self.users[chat.user_id].private_chat_json()
+
+    def chat_full_info_json(self, chat: ChatRecord) -> dict[str, Any]:
+        return full_info_json(self.chat_json(chat))
+
+    def bot_member_json(self, chat: ChatRecord) -> dict[str, Any]:
+        """The bot's ChatMember in ``chat``."""
+        bot = self.bot.user_json()
+        if chat.bot_removed:
+            return {"status": "kicked", "user": bot, "until_date": 0}
+        if chat.user_id is None and chat.bot_is_admin:
+            return {"status": "administrator", "user": bot, **BOT_ADMIN_RIGHTS}
+        return {"status": "member", "user": bot}
 
     # --- messages --------------------------------------------------------------------------
 
@@ -223,12 +315,14 @@ class World:
         self,
         chat: ChatRecord,
         *,
-        outgoing: bool,
         body: dict[str, Any],
+        sender_id: int | None = None,
         reply_markup: dict[str, Any] | None = None,
     ) -> StoredMessage:
-        """Store a new message; the caller holds the lock (inside :meth:`mutate`)."""
-        sender = self.bot.user_json() if outgoing else self.users[chat.user_id].user_json()
+        """Store a new message from user ``sender_id`` (None: from the bot); the caller holds the
+        lock (inside :meth:`mutate`)."""
+        outgoing = sender_id is None
+        sender = self.bot.user_json() if sender_id is None else self.users[sender_id].user_json()
         data: dict[str, Any] = {
             "message_id": chat.next_message_id,
             "from": sender,
@@ -258,6 +352,49 @@ class World:
         data = copy.deepcopy(message.data)
         data.pop("reply_to_message", None)
         return data
+
+    def placement(
+        self, chat: ChatRecord, topic: TopicRecord | None, reply_target: StoredMessage | None
+    ) -> dict[str, Any]:
+        """The topic and reply fields of a new message. As on Telegram, a reply lands in the
+        topic of the message it answers, and a topic message that answers nothing replies to the
+        topic's creation message."""
+        if topic is None and reply_target is not None:
+            topic = self.find_topic(chat, reply_target.data.get("message_thread_id"))
+        fields: dict[str, Any] = {}
+        if topic is not None:
+            fields.update(topic.message_fields())
+            reply_target = reply_target or self.find_message(chat, topic.thread_id)
+        if reply_target is not None:
+            fields["reply_to_message"] = self.reply_snapshot(reply_target)
+        return fields
+
+    # --- forum topics ----------------------------------------------------------------------
+
+    def find_topic(self, chat: ChatRecord, thread_id: int | None) -> TopicRecord | None:
+        """A topic of a forum that has not been deleted."""
+        topic = chat.topics.get(thread_id) if chat.is_forum and thread_id is not None else None
+        return None if topic is None or topic.deleted else topic
+
+    def add_topic(
+        self, chat: ChatRecord, name: str, icon_color: int | None, icon_custom_emoji_id: str | None
+    ) -> TopicRecord:
+        """Open a topic and post the service message announcing it; the caller holds the lock."""
+        color = icon_color if icon_color is not None else FORUM_ICON_COLORS[len(chat.topics) % 6]
+        topic = TopicRecord(chat.next_message_id, name, color, icon_custom_emoji_id or None)
+        chat.topics[topic.thread_id] = topic
+        created = {
+            key: value for key, value in topic.forum_topic_json().items() if key != "message_thread_id"
+        }
+        self.add_message(chat, body={**topic.message_fields(), "forum_topic_created": created})
+        return topic
+
+    def delete_topic(self, chat: ChatRecord, topic: TopicRecord) -> None:
+        """Delete a topic with all its messages; the caller holds the lock."""
+        topic.deleted = True
+        for message in chat.messages.values():
+            if message.data.get("message_thread_id") == topic.thread_id:
+                message.deleted = True
 
     # --- updates ---------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from telegram.ext import (
 
 from bot import keyboards
 from bot.outbox import ReplyMarkup
-from bot.relay import Inbound
+from bot.relay import Inbound, Receipt
 from bot.services import services
 from bot.texts import _
 from karyar import clients, messages
@@ -62,9 +62,11 @@ def _inbound(update: Update, *, kind: str, text: str | None, rasa_text: str | No
 
 async def _keep(
     update: Update, context: ContextTypes.DEFAULT_TYPE, *, kind: str, text: str | None
-) -> tuple[int, int]:
-    """Store a message that is not for Rasa; returns (client id, message id)."""
-    return await services(context).relay.store(_inbound(update, kind=kind, text=text, rasa_text=None))
+) -> Receipt:
+    """Store a message that is not for Rasa; during a handoff it goes to the counsellor (`receipt.taken`)."""
+    return await services(context).relay.receive(
+        context.bot, _inbound(update, kind=kind, text=text, rasa_text=None)
+    )
 
 
 async def _reply(
@@ -86,7 +88,10 @@ async def _reply(
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     s = services(context)
-    client_id, _message_id = await _keep(update, context, kind="command", text="/start")
+    receipt = await _keep(update, context, kind="command", text="/start")
+    if receipt.taken:
+        return
+    client_id = receipt.client_id
     user = identity_of(update)
     name = user.first_name or ""
     if await s.database.run_async(clients.has_consent, telegram_user_id=user.user_id):
@@ -103,7 +108,10 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    client_id, _message_id = await _keep(update, context, kind="command", text="/menu")
+    receipt = await _keep(update, context, kind="command", text="/menu")
+    if receipt.taken:
+        return
+    client_id = receipt.client_id
     await _reply(update, context, client_id, _("Menu prompt"), reply_markup=keyboards.main_menu())
 
 
@@ -118,9 +126,10 @@ async def on_rasa_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    client_id, _message_id = await _keep(
-        update, context, kind="command", text=message.text if message else None
-    )
+    receipt = await _keep(update, context, kind="command", text=message.text if message else None)
+    if receipt.taken:
+        return
+    client_id = receipt.client_id
     await _reply(update, context, client_id, _("Unknown command"))
 
 
@@ -130,8 +139,9 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = message.text or ""
     s = services(context)
     if is_blank(text):
-        client_id, _message_id = await _keep(update, context, kind="text", text=text)
-        await _reply(update, context, client_id, _("Empty message"))
+        receipt = await _keep(update, context, kind="text", text=text)
+        if not receipt.taken:
+            await _reply(update, context, receipt.client_id, _("Empty message"))
         return
     payload = keyboards.menu_payload(text)
     kind = "menu" if payload else "text"
@@ -144,7 +154,7 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     s = services(context)
     accepted = query.data == keyboards.CONSENT_ACCEPT
     choice = _("Consent button: accept") if accepted else _("Consent button: decline")
-    client_id, _message_id = await _keep(update, context, kind="button", text=choice)
+    client_id = (await _keep(update, context, kind="button", text=choice)).client_id
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
@@ -199,7 +209,7 @@ async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
     if isinstance(resolved, str):
         reason = _("Stale button") if resolved == "stale" else _("Unknown button")
-        client_id, _message_id = await _keep(update, context, kind="button", text=query.data)
+        client_id = (await _keep(update, context, kind="button", text=query.data)).client_id
         await query.answer(reason)
         await _reply(update, context, client_id, reason, reply_markup=keyboards.main_menu())
         return
@@ -225,9 +235,8 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user_id = identity_of(update).user_id
     own = message.contact.user_id == user_id
     # Someone else's number is not stored at all: it is not the client's data to give.
-    client_id, message_id = await _keep(
-        update, context, kind="contact", text=None if not own else "[contact]"
-    )
+    receipt = await _keep(update, context, kind="contact", text=None if not own else "[contact]")
+    client_id, message_id = receipt.client_id, receipt.message_id
     if not own:
         await _reply(update, context, client_id, _("Only your own phone"))
         return
@@ -238,14 +247,16 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         source="telegram",
         source_message_id=message_id,
     )
-    await _after_shared_fact(update, context, client_id, stored, _("Phone recorded"))
+    if not receipt.taken:
+        await _after_shared_fact(update, context, client_id, stored, _("Phone recorded"))
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None and message.location is not None
     s = services(context)
-    client_id, message_id = await _keep(update, context, kind="location", text="[location]")
+    receipt = await _keep(update, context, kind="location", text="[location]")
+    client_id, message_id = receipt.client_id, receipt.message_id
     value = f"{message.location.latitude:.5f},{message.location.longitude:.5f}"
     stored = await s.database.run_async(
         record_facts_with_consent,
@@ -254,7 +265,8 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         source="telegram",
         source_message_id=message_id,
     )
-    await _after_shared_fact(update, context, client_id, stored, _("Location recorded"))
+    if not receipt.taken:
+        await _after_shared_fact(update, context, client_id, stored, _("Location recorded"))
 
 
 async def _after_shared_fact(
@@ -289,15 +301,17 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     message = update.effective_message
     assert message is not None
     kind = _media_kind(message)
-    client_id, _message_id = await _keep(update, context, kind=kind, text=message.caption)
-    await _reply(update, context, client_id, _media_reply(kind))
+    receipt = await _keep(update, context, kind=kind, text=message.caption)
+    if not receipt.taken:
+        await _reply(update, context, receipt.client_id, _media_reply(kind))
 
 
 async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.edited_message
     assert message is not None
-    client_id, _message_id = await _keep(update, context, kind="edit", text=message.text)
-    await _reply(update, context, client_id, _("Edited message"))
+    receipt = await _keep(update, context, kind="edit", text=message.text)
+    if not receipt.taken:
+        await _reply(update, context, receipt.client_id, _("Edited message"))
 
 
 def register(application: Application) -> None:

@@ -48,11 +48,17 @@ class Direction(enum.StrEnum):
 
 
 class InboundStatus(enum.StrEnum):
-    """Where an inbound message stands; PENDING ones are answered when Rasa is reachable again."""
+    """Where an inbound message stands; PENDING ones are answered when Rasa is reachable again.
+
+    During a handoff a message is FOR_COUNSELLOR until it has been copied to the counsellor (RELAYED), so
+    what a client writes while waiting reaches whoever claims the case.
+    """
 
     PENDING = "pending"
     ANSWERED = "answered"
     NOT_FOR_RASA = "not_for_rasa"
+    FOR_COUNSELLOR = "for_counsellor"
+    RELAYED = "relayed"
 
 
 class ProfileFactName(enum.StrEnum):
@@ -140,6 +146,17 @@ class CaseEventKind(enum.StrEnum):
 
     ELIGIBILITY_RESULT = "eligibility_result"
     INTEREST = "interest"
+    HANDOFF_REQUESTED = "handoff_requested"
+    HANDOFF_CANCELLED = "handoff_cancelled"
+    HANDOFF_ESCALATED = "handoff_escalated"
+    HANDOFF_CLAIMED = "handoff_claimed"
+    HANDOFF_TRANSFERRED = "handoff_transferred"
+    HANDOFF_CLOSED = "handoff_closed"
+    NOTE = "note"
+    RATING = "rating"
+    PLACEMENT = "placement"
+    TRAINING_START = "training_start"
+    FOLLOW_UP_ANSWER = "follow_up_answer"
 
 
 class CaseEvent(Base):
@@ -176,6 +193,8 @@ class Message(Base):
     intent: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str | None] = mapped_column(String(16))
+    # The handoff a message belongs to: written by the client to a counsellor or by a counsellor to the client.
+    handoff_id: Mapped[int | None] = mapped_column(ForeignKey("handoffs.id", ondelete="SET NULL"), index=True)
     # Outbound: the buttons shown (payloads), so a later press can be resolved or refused as stale.
     extra: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
@@ -292,3 +311,158 @@ class JobOpening(CatalogueItem, Base):
     wage_toman: Mapped[int | None] = mapped_column(BigInteger)
     wage_text: Mapped[str | None] = mapped_column(String(200))
     closes_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class StaffRole(enum.StrEnum):
+    """Who may do what is decided by the role in the registry, never by membership of a group."""
+
+    COUNSELLOR = "counsellor"
+    SUPERVISOR = "supervisor"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class StaffMember(Base):
+    """A colleague known to Karyar: a counsellor, supervisor, staff member or administrator.
+
+    Empty `organisations` or `provinces` mean all of them; `hours` is a personal working-hours spec (see
+    karyar/office_hours.py), empty meaning the office hours.
+    """
+
+    __tablename__ = "staff_members"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))
+    organisations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    provinces: Mapped[list[str]] = mapped_column(JSON, default=list)
+    hours: Mapped[str | None] = mapped_column(String(128))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # In direct-message mode: the handoff a counsellor's plain messages go to.
+    focus_handoff_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class HandoffStatus(enum.StrEnum):
+    WAITING = "waiting"
+    CLAIMED = "claimed"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class HandoffReason(enum.StrEnum):
+    CLIENT_REQUEST = "client_request"
+    NOT_UNDERSTOOD = "not_understood"
+    JUDGEMENT = "judgement"
+    INTEREST = "interest"
+    FOLLOW_UP = "follow_up"
+
+
+class HandoffTier(enum.StrEnum):
+    COUNSELLOR = "counsellor"
+    SUPERVISOR = "supervisor"
+
+
+class HandoffOutcome(enum.StrEnum):
+    REFERRED_TRAINING = "referred_training"
+    REFERRED_JOB = "referred_job"
+    LOAN_FILE = "loan_file"
+    INFORMATION = "information"
+    NOT_REACHABLE = "not_reachable"
+    OTHER = "other"
+
+
+class Handoff(Base):
+    """A client handed to a person: waiting in a queue, claimed by a counsellor, then closed or cancelled."""
+
+    __tablename__ = "handoffs"
+    __table_args__ = (
+        # At most one active handoff per client.
+        Index(
+            "uq_handoffs_one_active_per_client",
+            "client_id",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL"),
+            postgresql_where=text("ended_at IS NULL"),
+        ),
+        Index("ix_handoffs_topic", "topic_chat_id", "topic_thread_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Routing: the pool of counsellors for the client's organisation and province.
+    organisation: Mapped[str | None] = mapped_column(String(32))
+    province: Mapped[str | None] = mapped_column(String(64))
+    tier: Mapped[str] = mapped_column(String(16), default=HandoffTier.COUNSELLOR)
+    status: Mapped[str] = mapped_column(String(16), default=HandoffStatus.WAITING, index=True)
+    requested_at: Mapped[datetime] = mapped_column(default=now)
+    client_told_at: Mapped[datetime | None]
+    cards_posted_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    # Forum mode: the counsellors' group and the case's topic in it.
+    topic_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    topic_thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    ended_at: Mapped[datetime | None]
+    ended_by: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    rasa_resumed_at: Mapped[datetime | None]
+    rating: Mapped[int | None]
+    rating_comment: Mapped[str | None] = mapped_column(Text)
+    awaiting_comment: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class HandoffPost(Base):
+    """A message Karyar showed counsellors about a handoff (its card, a relayed message, a reminder).
+
+    Lets a counsellor answer a client by replying to any of them, and lets a claim update every card.
+    """
+
+    __tablename__ = "handoff_posts"
+    __table_args__ = (Index("uq_handoff_posts_chat_message", "chat_id", "message_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    handoff_id: Mapped[int] = mapped_column(ForeignKey("handoffs.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class FollowUpKind(enum.StrEnum):
+    PLACEMENT = "placement"
+    TRAINING = "training"
+
+
+class FollowUpAnswer(enum.StrEnum):
+    WORKING = "working"
+    STOPPED = "stopped"
+    PROBLEM = "problem"
+
+
+class FollowUp(Base):
+    """A scheduled check-in after a placement or a training start (پایدارسازی)."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    months: Mapped[int]
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    answer: Mapped[str | None] = mapped_column(String(16))
+    cancelled_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)

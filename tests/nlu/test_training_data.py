@@ -66,7 +66,7 @@ PROFILE_ENTITIES = {
 # the eligibility facts (karyar/eligibility/model.py); their slots belong to the eligibility questions
 ELIGIBILITY_ENTITIES = {"household_role", "emdad_support", "school_grade", "work_ability", "work_experience"}
 # set only by buttons (/show_details{"item":"course:12"}): no training examples, no lookup table
-BUTTON_ENTITIES = {"item"}
+BUTTON_ENTITIES = {"item", "handoff_reason"}
 ENTITIES = PROFILE_ENTITIES | ELIGIBILITY_ENTITIES | BUTTON_ENTITIES
 NLU_ENTITIES = ENTITIES - BUTTON_ENTITIES
 SCHOOL_GRADES = {str(n) for n in range(1, 13)}
@@ -170,7 +170,7 @@ REQUIRED_RESPONSES = {
     "utter_ask_documents",
     "utter_ask_status",
     "utter_ask_contact",
-    "utter_request_counsellor",
+    "utter_handoff_unavailable",
     "utter_subscribe_news",
     "utter_unsubscribe_news",
     "utter_complain",
@@ -197,7 +197,7 @@ RULE_ANSWERS = {
     "ask_documents": "action_documents",
     "ask_status": "utter_ask_status",
     "ask_contact": "utter_ask_contact",
-    "request_counsellor": "utter_request_counsellor",
+    "request_counsellor": "action_request_counsellor",
     "subscribe_news": "utter_subscribe_news",
     "unsubscribe_news": "utter_unsubscribe_news",
     "complain": "utter_complain",

@@ -1,0 +1,74 @@
+"""Handing the client to a counsellor: open the handoff in the case database and pause the conversation.
+
+The bot takes it from there (the client's place in the queue, the case card for counsellors) when it sees
+the `handoff` payload, and gives the conversation back to Rasa when the counsellor closes it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from actions._runtime import database, source_message_id, telegram_user_id
+from karyar import cases, clients
+from karyar.clients import TelegramIdentity
+from karyar.db.models import CaseEventKind, HandoffReason
+from karyar.handoff.queue import open_handoff
+
+logger = logging.getLogger(__name__)
+
+# Reasons a button may give; anything else is the client's own request.
+_BUTTON_REASONS = {HandoffReason.JUDGEMENT, HandoffReason.INTEREST, HandoffReason.NOT_UNDERSTOOD}
+
+
+def reason_of(tracker: Tracker) -> HandoffReason:
+    given = next(tracker.get_latest_entity_values("handoff_reason"), None)
+    return HandoffReason(given) if given in _BUTTON_REASONS else HandoffReason.CLIENT_REQUEST
+
+
+def _open(
+    session: Session, *, user_id: int, reason: HandoffReason, message_id: int | None
+) -> tuple[int, bool]:
+    client = clients.ensure_client(session, identity=TelegramIdentity(user_id=user_id))
+    details: dict[str, Any] = {}
+    if reason == HandoffReason.INTEREST:
+        interests = cases.events(
+            session, case_id=cases.open_case(session, client_id=client.id).id, kind=CaseEventKind.INTEREST
+        )
+        if interests:
+            details = {key: interests[-1].data.get(key) for key in ("kind", "item_id", "title")}
+    handoff, created = open_handoff(
+        session, client_id=client.id, reason=reason, details=details, source_message_id=message_id
+    )
+    return handoff.id, created
+
+
+class ActionRequestCounsellor(Action):
+    def name(self) -> str:
+        return "action_request_counsellor"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        user_id = telegram_user_id(tracker)
+        if user_id is None:
+            dispatcher.utter_message(response="utter_handoff_unavailable")
+            return []
+        try:
+            handoff_id, created = await database().run_async(
+                _open, user_id=user_id, reason=reason_of(tracker), message_id=source_message_id(tracker)
+            )
+        except SQLAlchemyError as error:
+            logger.error("could not open a handoff, the case database failed: %s", type(error).__name__)
+            dispatcher.utter_message(response="utter_handoff_unavailable")
+            return []
+        dispatcher.utter_message(json_message={"handoff": {"id": handoff_id, "new": created}})
+        # A form in progress ends: the counsellor takes over, and afterwards the client starts afresh.
+        return [ActiveLoop(None), SlotSet("requested_slot", None), ConversationPaused()]

@@ -1,0 +1,1 @@
+"""Counsellors in Telegram: cards, the conversation relay both ways, closing, rating and follow-ups."""

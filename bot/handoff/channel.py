@@ -1,0 +1,268 @@
+"""Where counsellors see a handoff: its topic in the counsellors' forum group, or their private chats.
+
+Every message posted about a handoff is recorded, so a counsellor can answer a client by replying to it
+and a claim can update every copy of the card. A topic someone deleted is created again on the next post.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from sqlalchemy.orm import Session
+from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot.handoff.screens import card_text, claim_keyboard, conversation_keyboard
+from bot.texts import _
+from karyar.db.engine import Database
+from karyar.db.models import Handoff, StaffMember
+from karyar.handoff import posts
+from karyar.handoff.posts import PostKind
+from karyar.handoff.snapshot import CaseSnapshot, case_snapshot
+from karyar.persian import persian_text
+
+logger = logging.getLogger(__name__)
+
+TOPIC_NAME_LIMIT = 128
+Sent = Message | MessageId
+
+
+def topic_missing(error: BadRequest) -> bool:
+    return "thread not found" in error.message.lower() or "topic" in error.message.lower()
+
+
+class CounsellorChannel:
+    def __init__(self, database: Database, *, forum_chat_id: int | None) -> None:
+        self._db = database
+        self.forum_chat_id = forum_chat_id
+
+    @property
+    def forum(self) -> bool:
+        return self.forum_chat_id is not None
+
+    async def snapshot(self, handoff_id: int) -> CaseSnapshot:
+        return await self._db.run_async(_snapshot, handoff_id=handoff_id)
+
+    # --- the card -------------------------------------------------------------------------
+
+    async def post_card(
+        self,
+        bot: Bot,
+        handoff: Handoff,
+        *,
+        recipients: Sequence[tuple[StaffMember, bool]],
+        markup: InlineKeyboardMarkup | None,
+        prefix: str = "",
+        in_private: bool = False,
+    ) -> int:
+        """Post the case card in the topic, or to each (member, on duty) in private; returns how many got it.
+
+        Off-duty colleagues get it silently, so they see it when they start without being woken.
+        """
+        text = prefix + card_text(await self.snapshot(handoff.id))
+        if self.forum and not in_private:
+            if handoff.topic_thread_id is None:  # a new topic opens with the card
+                return 1 if await self._topic(bot, handoff) is not None else 0
+            sent = await self.to_topic(
+                bot,
+                handoff,
+                lambda thread: self._send(bot, self._chat, text, markup, thread),
+                kind=PostKind.CARD,
+            )
+            return 1 if sent is not None else 0
+        delivered = 0
+        for member, on_duty in recipients:
+            try:
+                message = await bot.send_message(
+                    member.telegram_user_id, text, reply_markup=markup, disable_notification=not on_duty
+                )
+            except TelegramError as error:
+                logger.warning(
+                    "case card of handoff %s not delivered to staff %s: %s", handoff.id, member.id, error
+                )
+                continue
+            await self._record(handoff.id, message.chat_id, message.message_id, PostKind.CARD)
+            delivered += 1
+        return delivered
+
+    async def update_cards(
+        self, bot: Bot, handoff_id: int, *, markup_for: Callable[[int], InlineKeyboardMarkup | None]
+    ) -> None:
+        """Show every copy of the card as it is now; `markup_for(chat_id)` gives each copy its buttons."""
+        text = card_text(await self.snapshot(handoff_id))
+        for post in await self._db.run_async(posts.posts_of, handoff_id=handoff_id, kind=PostKind.CARD):
+            try:
+                await bot.edit_message_text(
+                    text,
+                    chat_id=post.chat_id,
+                    message_id=post.message_id,
+                    reply_markup=markup_for(post.chat_id),
+                )
+            except TelegramError as error:
+                # Deleted by hand or unchanged: the next post carries the news anyway.
+                logger.info("card %s of handoff %s not updated: %s", post.message_id, handoff_id, error)
+
+    # --- posting ----------------------------------------------------------------------------
+
+    async def notice(
+        self,
+        bot: Bot,
+        handoff: Handoff,
+        text: str,
+        *,
+        member: StaffMember | None = None,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> Sent | None:
+        """A line about the case: in its topic, or to one colleague in private."""
+        if self.forum:
+            return await self.to_topic(
+                bot, handoff, lambda thread: self._send(bot, self._chat, text, markup, thread)
+            )
+        if member is None:
+            return None
+        chat = member.telegram_user_id
+        return await self._deliver(
+            bot, handoff.id, PostKind.NOTICE, chat, self._send(bot, chat, text, markup, None)
+        )
+
+    async def relay_up(
+        self,
+        bot: Bot,
+        handoff: Handoff,
+        *,
+        client_chat_id: int,
+        message_id: int,
+        header: str,
+        text: str | None,
+        claimant: StaffMember | None,
+    ) -> bool:
+        """Show a client's message to the counsellor: copied into the topic, or with a header in private."""
+        if self.forum:
+
+            def copy(thread: int) -> Awaitable[Sent]:
+                return bot.copy_message(self._chat, client_chat_id, message_id, message_thread_id=thread)
+
+            return await self.to_topic(bot, handoff, copy, kind=PostKind.RELAY) is not None
+        if claimant is None:
+            return False
+        chat = claimant.telegram_user_id
+        if text is not None:
+            sending: Awaitable[Sent] = bot.send_message(chat, f"{header}\n{text}")
+        else:
+            sending = bot.copy_message(chat, client_chat_id, message_id, caption=header)
+        return await self._deliver(bot, handoff.id, PostKind.RELAY, chat, sending) is not None
+
+    async def to_topic(
+        self,
+        bot: Bot,
+        handoff: Handoff,
+        send: Callable[[int], Awaitable[Sent]],
+        *,
+        kind: PostKind = PostKind.NOTICE,
+    ) -> Sent | None:
+        thread = await self._topic(bot, handoff)
+        if thread is None:
+            return None
+        try:
+            return await self._deliver(
+                bot, handoff.id, kind, self._chat, send(thread), raise_missing_topic=True
+            )
+        except BadRequest as error:
+            if not topic_missing(error):
+                raise
+        logger.warning("the topic of handoff %s is gone; creating it again", handoff.id)
+        await self._db.run_async(posts.set_topic, handoff_id=handoff.id, chat_id=None, thread_id=None)
+        handoff.topic_thread_id = None
+        thread = await self._topic(bot, handoff, recreated=True)
+        if thread is None:
+            return None
+        return await self._deliver(bot, handoff.id, kind, self._chat, send(thread))
+
+    async def close_topic(self, bot: Bot, handoff: Handoff, *, name_prefix: str) -> None:
+        if not self.forum or handoff.topic_thread_id is None:
+            return
+        snapshot = await self.snapshot(handoff.id)
+        try:
+            await bot.edit_forum_topic(
+                self._chat, handoff.topic_thread_id, name=_topic_name(snapshot, name_prefix)
+            )
+            await bot.close_forum_topic(self._chat, handoff.topic_thread_id)
+        except TelegramError as error:
+            logger.info("topic of handoff %s not closed: %s", handoff.id, error)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    @property
+    def _chat(self) -> int:
+        assert self.forum_chat_id is not None
+        return self.forum_chat_id
+
+    async def _topic(self, bot: Bot, handoff: Handoff, *, recreated: bool = False) -> int | None:
+        """The case's topic, created (with the card first) if it has none yet."""
+        if handoff.topic_thread_id is not None and handoff.topic_chat_id == self.forum_chat_id:
+            return handoff.topic_thread_id
+        snapshot = await self.snapshot(handoff.id)
+        try:
+            topic = await bot.create_forum_topic(self._chat, _topic_name(snapshot, ""))
+        except TelegramError as error:
+            logger.error(
+                "could not create a topic for handoff %s in the counsellors' group %s: %s; check that the bot "
+                "is an admin there with the right to manage topics",
+                handoff.id,
+                self._chat,
+                error,
+            )
+            return None
+        thread = topic.message_thread_id
+        await self._db.run_async(posts.set_topic, handoff_id=handoff.id, chat_id=self._chat, thread_id=thread)
+        handoff.topic_chat_id, handoff.topic_thread_id = self._chat, thread
+        prefix = _("Card: topic recreated") + "\n\n" if recreated else ""
+        markup = (
+            claim_keyboard(handoff.id) if snapshot.claimed_by is None else conversation_keyboard(handoff.id)
+        )
+        card = self._send(bot, self._chat, prefix + card_text(snapshot), markup, thread)
+        await self._deliver(bot, handoff.id, PostKind.CARD, self._chat, card)
+        return thread
+
+    def _send(
+        self, bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None, thread: int | None
+    ) -> Awaitable[Message]:
+        return bot.send_message(chat_id, text, reply_markup=markup, message_thread_id=thread)
+
+    async def _deliver(
+        self,
+        bot: Bot,
+        handoff_id: int,
+        kind: PostKind,
+        chat_id: int,
+        sending: Awaitable[Sent],
+        *,
+        raise_missing_topic: bool = False,
+    ) -> Sent | None:
+        try:
+            sent = await sending
+        except BadRequest as error:
+            if raise_missing_topic and topic_missing(error):
+                raise
+            logger.error("Telegram refused a post about handoff %s: %s", handoff_id, error.message)
+            return None
+        except Forbidden as error:
+            logger.error("a post about handoff %s could not be delivered: %s", handoff_id, error.message)
+            return None
+        await self._record(handoff_id, chat_id, sent.message_id, kind)
+        return sent
+
+    async def _record(self, handoff_id: int, chat_id: int, message_id: int, kind: PostKind) -> None:
+        await self._db.run_async(
+            posts.record_post, handoff_id=handoff_id, chat_id=chat_id, message_id=message_id, kind=kind
+        )
+
+
+def _snapshot(session: Session, *, handoff_id: int) -> CaseSnapshot:
+    return case_snapshot(session, handoff=session.get_one(Handoff, handoff_id))
+
+
+def _topic_name(snapshot: CaseSnapshot, prefix: str) -> str:
+    name = f"{prefix}{_('Topic: name').format(case=persian_text(str(snapshot.case_id)), name=snapshot.client_name)}"
+    return name[:TOPIC_NAME_LIMIT]

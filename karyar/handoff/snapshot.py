@@ -1,0 +1,117 @@
+"""Everything a counsellor needs on one card: who, why, what we know, what they asked for, what was said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from karyar import cases
+from karyar.db.models import (
+    Case,
+    CaseEventKind,
+    Client,
+    Direction,
+    Handoff,
+    Message,
+    ProfileFactName,
+    StaffMember,
+)
+from karyar.policies import policies
+from karyar.profile import current_profile
+from karyar.vocabulary import FACT_LABELS, value_label
+
+RECENT_MESSAGES = 6
+_SHOWN_FACTS = [name for name in ProfileFactName if name not in {ProfileFactName.LOCATION}]
+
+
+@dataclass(frozen=True, slots=True)
+class RecentMessage:
+    from_client: bool
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSnapshot:
+    handoff_id: int
+    case_id: int
+    stage: str
+    reason: str
+    tier: str
+    status: str
+    requested_at: datetime
+    client_name: str
+    username: str | None
+    facts: list[tuple[str, str]]  # (Persian label, Persian value)
+    services: list[tuple[str, str]]  # (service title, status) from the latest eligibility result
+    priority: str | None
+    interests: list[str]
+    recent: list[RecentMessage]
+    claimed_by: str | None
+    details: dict[str, Any]
+
+
+def case_snapshot(session: Session, *, handoff: Handoff) -> CaseSnapshot:
+    client = session.get_one(Client, handoff.client_id)
+    case = session.get_one(Case, handoff.case_id)
+    services, priority = _eligibility(session, case_id=case.id)
+    claimant = session.get(StaffMember, handoff.claimed_by) if handoff.claimed_by else None
+    return CaseSnapshot(
+        handoff_id=handoff.id,
+        case_id=case.id,
+        stage=case.stage,
+        reason=handoff.reason,
+        tier=handoff.tier,
+        status=handoff.status,
+        requested_at=handoff.requested_at,
+        client_name=" ".join(part for part in (client.first_name, client.last_name) if part) or "—",
+        username=client.username,
+        facts=_facts(session, client_id=client.id),
+        services=services,
+        priority=priority,
+        interests=[
+            str(event.data.get("title") or event.data.get("code"))
+            for event in cases.events(session, case_id=case.id, kind=CaseEventKind.INTEREST)
+        ],
+        recent=_recent(session, client_id=client.id, before=handoff.requested_at),
+        claimed_by=claimant.name if claimant else None,
+        details=dict(handoff.details or {}),
+    )
+
+
+def _facts(session: Session, *, client_id: int) -> list[tuple[str, str]]:
+    profile = current_profile(session, client_id=client_id)
+    return [
+        (FACT_LABELS[name], "، ".join(value_label(name, value) for value in profile[name]))
+        for name in _SHOWN_FACTS
+        if name in profile
+    ]
+
+
+def _eligibility(session: Session, *, case_id: int) -> tuple[list[tuple[str, str]], str | None]:
+    results = cases.events(session, case_id=case_id, kind=CaseEventKind.ELIGIBILITY_RESULT)
+    if not results:
+        return [], None
+    record = results[-1].data
+    policy = policies().for_organisation(record.get("organisation"))
+    titles = {service.id: service.title for service in policy.services}
+    services = [(titles.get(key, key), str(status)) for key, status in (record.get("services") or {}).items()]
+    group = (record.get("priority") or {}).get("group")
+    groups = {priority.id: priority.title for priority in policy.priority}
+    return services, (groups.get(group, group) if group else None)
+
+
+def _recent(session: Session, *, client_id: int, before: datetime) -> list[RecentMessage]:
+    rows = session.scalars(
+        select(Message)
+        .where(Message.client_id == client_id, Message.created_at <= before, Message.text.is_not(None))
+        .order_by(Message.id.desc())
+        .limit(RECENT_MESSAGES)
+    )
+    return [
+        RecentMessage(from_client=row.direction == Direction.INBOUND, text=str(row.text))
+        for row in reversed(list(rows))
+    ]

@@ -1,0 +1,193 @@
+"""Weekly hours (the office's and each counsellor's), read from what staff type and shown back to people."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from itertools import pairwise
+
+import jdatetime
+
+from karyar.persian import persian_text
+from nlu.text import search_key
+
+# The Iranian week starts on Saturday; every per-day tuple here is in this order.
+WEEKDAYS = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")
+_SHORT = tuple(day[:3] for day in WEEKDAYS)
+_PERSIAN_WEEKDAYS: tuple[str, ...] = tuple(jdatetime.date.j_weekdays_fa)
+
+# What staff may type for a day: English (full or short) or Persian, spelt with or without half-spaces.
+_DAY_NAMES = (
+    {name: i for i, name in enumerate(WEEKDAYS)}
+    | {name: i for i, name in enumerate(_SHORT)}
+    | {"tues": 3, "weds": 4, "thur": 5, "thurs": 5}
+    | {search_key(name): i for i, name in enumerate(_PERSIAN_WEEKDAYS)}
+)
+# search_key drops half-spaces but keeps spaces: «سه شنبه» must become one token like «سه‌شنبه».
+_SPLIT_WEEKDAY = re.compile(r"(یک|دو|سه|چهار|پنج)\s+شنبه")
+_DASHES = re.compile(r"\s*(?:[-‐‑–—]|\bتا\b)\s*")
+_ITEM_SEPARATORS = re.compile(r"[,،;؛]")
+# Words people put around hours that say nothing: «از ۸ تا ۱۴»، «ساعت ۸»، «۸ تا ۱۲ و ۱۴ تا ۱۶».
+_FILLERS = {"از", "ساعت", "و", "and"}
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
+
+SPEC_FORMAT = (
+    'expected days then hours, e.g. "sat-wed 08:00-14:00, thu 08:00-12:00" or "شنبه تا چهارشنبه ۸ تا ۱۴" '
+    "(days: sat…fri or their Persian names; hours: HH:MM-HH:MM, several allowed)"
+)
+
+
+def iranian_weekday(day: date) -> int:
+    """0 for Saturday … 6 for Friday."""
+    return (day.weekday() + 2) % 7
+
+
+@dataclass(frozen=True, order=True)
+class TimeRange:
+    """From `start` (included) to `end` (excluded), within one day."""
+
+    start: time
+    end: time
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+    def describe(self) -> str:
+        return f"{_short_time(self.start)} تا {_short_time(self.end)}"
+
+    def contains(self, moment: time) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """Opening ranges for each day of the week, Saturday first; a day with no range is a day off."""
+
+    days: tuple[tuple[TimeRange, ...], ...]
+
+    def ranges_on(self, day: date) -> tuple[TimeRange, ...]:
+        return self.days[iranian_weekday(day)]
+
+    def contains(self, local: datetime) -> bool:
+        """Whether a wall-clock moment (already in the office's timezone) is within these hours."""
+        return any(r.contains(local.time()) for r in self.ranges_on(local.date()))
+
+    def __str__(self) -> str:
+        """The canonical English spec, e.g. "sat-wed 08:00-14:00, thu 08:00-12:00"."""
+        return ", ".join(
+            (_SHORT[first] if first == last else f"{_SHORT[first]}-{_SHORT[last]}")
+            + " "
+            + " ".join(str(r) for r in ranges)
+            for first, last, ranges in self._groups()
+        )
+
+    def describe(self) -> str:
+        """For a Persian reader, e.g. «شنبه تا چهارشنبه ۸ تا ۱۴، پنجشنبه ۸ تا ۱۲»."""
+        parts = []
+        for first, last, ranges in self._groups():
+            joiner = " و " if last == first + 1 else " تا "
+            days = _PERSIAN_WEEKDAYS[first] + ("" if first == last else joiner + _PERSIAN_WEEKDAYS[last])
+            parts.append(f"{days} {' و '.join(r.describe() for r in ranges)}")
+        return persian_text("، ".join(parts))
+
+    def _groups(self) -> list[tuple[int, int, tuple[TimeRange, ...]]]:
+        """Runs of consecutive days with the same hours: (first day, last day, their ranges)."""
+        groups: list[tuple[int, int, tuple[TimeRange, ...]]] = []
+        for i, ranges in enumerate(self.days):
+            if not ranges:
+                continue
+            if groups and groups[-1][1] == i - 1 and groups[-1][2] == ranges:
+                groups[-1] = (groups[-1][0], i, ranges)
+            else:
+                groups.append((i, i, ranges))
+        return groups
+
+
+class PersonalHours(WeeklyHours):
+    """A counsellor's own hours; they count only while the office is open too."""
+
+    @classmethod
+    def parse(cls, spec: str | None) -> PersonalHours | None:
+        """Read what staff type («sat-wed 08:00-14:00, thu 08:00-12:00», «شنبه تا چهارشنبه ۸ تا ۱۴»).
+
+        None for an empty spec: the counsellor keeps the office hours. Raises ValueError for anything else
+        that cannot be read, with the expected format in the message.
+        """
+        if spec is None or not spec.strip():
+            return None
+        try:
+            return cls(_parse_spec(spec))
+        except ValueError as error:
+            raise ValueError(f"cannot read the hours {spec!r}: {error}; {SPEC_FORMAT}") from None
+
+
+def parse_ranges(text: str) -> tuple[TimeRange, ...]:
+    """One day's hours: «08:00-14:00», «8-12, 13-16», «۸ تا ۱۲ و ۱۴ تا ۱۶»; sorted, none overlapping."""
+    tokens = [t for t in re.split(r"[\s,،]+", _tokenisable(text)) if t and t not in _FILLERS]
+    if not tokens:
+        raise ValueError("no hours given (write them as HH:MM-HH:MM)")
+    if len(tokens) % 3 or any(tokens[i] != "-" for i in range(1, len(tokens), 3)):
+        raise ValueError(f"cannot read {text.strip()!r} as hours (write them as HH:MM-HH:MM)")
+    ranges = sorted(_time_range(tokens[i], tokens[i + 2]) for i in range(0, len(tokens), 3))
+    for before, after in pairwise(ranges):
+        if after.start <= before.end:
+            raise ValueError(f"{before} and {after} overlap or touch; write them as one range")
+    return tuple(ranges)
+
+
+def _tokenisable(text: str) -> str:
+    """Latin digits, Persian letters in one spelling, weekday names as single words, dashes spaced out."""
+    text = _SPLIT_WEEKDAY.sub(r"\1شنبه", search_key(text))
+    return _DASHES.sub(" - ", text)
+
+
+def _parse_spec(spec: str) -> tuple[tuple[TimeRange, ...], ...]:
+    days: list[tuple[TimeRange, ...]] = [()] * len(WEEKDAYS)
+    for item in _ITEM_SEPARATORS.split(_tokenisable(spec)):
+        first, last, ranges = _parse_item(item)
+        for i in range(first, last + 1):
+            if days[i]:
+                raise ValueError(f"{WEEKDAYS[i]} is given twice")
+            days[i] = ranges
+    return tuple(days)
+
+
+def _parse_item(item: str) -> tuple[int, int, tuple[TimeRange, ...]]:
+    """«sat-wed 8-14» → (0, 4, ranges): a day or a run of days, then their hours."""
+    tokens = item.split()
+    if not tokens:
+        raise ValueError("a part between commas is empty")
+    first = _DAY_NAMES.get(tokens[0])
+    if first is None:
+        raise ValueError(f"{tokens[0]!r} is not a day of the week")
+    last, rest = first, tokens[1:]
+    if len(rest) >= 2 and rest[0] == "-" and rest[1] in _DAY_NAMES:
+        last, rest = _DAY_NAMES[rest[1]], rest[2:]
+        if last < first:
+            raise ValueError(
+                f"{WEEKDAYS[first]}-{WEEKDAYS[last]} runs backwards (the week runs from Saturday to Friday)"
+            )
+    if not rest:
+        raise ValueError(f"no hours after {item.strip()!r}")
+    return first, last, parse_ranges(" ".join(rest))
+
+
+def _time_range(start: str, end: str) -> TimeRange:
+    time_range = TimeRange(_time(start), _time(end))
+    if time_range.end <= time_range.start:
+        raise ValueError(f"{time_range} ends before it starts (a range cannot cross midnight)")
+    return time_range
+
+
+def _time(text: str) -> time:
+    match = _TIME.match(text)
+    hour, minute = (int(match[1]), int(match[2] or 0)) if match else (-1, -1)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise ValueError(f"{text!r} is not a time of day (use HH:MM from 00:00 to 23:59)")
+    return time(hour, minute)
+
+
+def _short_time(moment: time) -> str:
+    """8:00 → «8», 8:30 → «8:30»: a whole hour reads better without its minutes."""
+    return f"{moment.hour}" if moment.minute == 0 else f"{moment.hour}:{moment.minute:02}"

@@ -1,0 +1,1 @@
+"""The staff registry: counsellors, supervisors, staff and administrators, and what each may do."""

@@ -1,0 +1,29 @@
+"""What each role may do. Least privilege: staff announce and report, administrators manage people, and
+only counsellors and supervisors read or handle cases."""
+
+from __future__ import annotations
+
+import enum
+
+from karyar.db.models import StaffRole
+
+
+class Permission(enum.StrEnum):
+    HANDLE_CASES = "handle_cases"  # claim, talk to the client, notes, transfer, close, follow-ups
+    SUPERVISE = "supervise"  # claim escalated cases, see every pool's queue
+    MANAGE_STAFF = "manage_staff"
+
+
+ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
+    StaffRole.COUNSELLOR: frozenset({Permission.HANDLE_CASES}),
+    StaffRole.SUPERVISOR: frozenset({Permission.HANDLE_CASES, Permission.SUPERVISE}),
+    StaffRole.STAFF: frozenset(),
+    StaffRole.ADMIN: frozenset({Permission.MANAGE_STAFF}),
+}
+
+
+def may(role: str, permission: Permission) -> bool:
+    try:
+        return permission in ROLE_PERMISSIONS[StaffRole(role)]
+    except ValueError:
+        return False
