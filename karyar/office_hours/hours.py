@@ -43,6 +43,10 @@ def iranian_weekday(day: date) -> int:
     return (day.weekday() + 2) % 7
 
 
+# "24:00" closes a range at midnight, so a service can be open around the clock.
+END_OF_DAY = time.max
+
+
 @dataclass(frozen=True, order=True)
 class TimeRange:
     """From `start` (included) to `end` (excluded), within one day."""
@@ -51,7 +55,8 @@ class TimeRange:
     end: time
 
     def __str__(self) -> str:
-        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+        end = "24:00" if self.end == END_OF_DAY else f"{self.end:%H:%M}"
+        return f"{self.start:%H:%M}-{end}"
 
     def describe(self) -> str:
         return f"{_short_time(self.start)} تا {_short_time(self.end)}"
@@ -174,10 +179,15 @@ def _parse_item(item: str) -> tuple[int, int, tuple[TimeRange, ...]]:
 
 
 def _time_range(start: str, end: str) -> TimeRange:
-    time_range = TimeRange(_time(start), _time(end))
+    time_range = TimeRange(_time(start), END_OF_DAY if _is_midnight_end(end) else _time(end))
     if time_range.end <= time_range.start:
         raise ValueError(f"{time_range} ends before it starts (a range cannot cross midnight)")
     return time_range
+
+
+def _is_midnight_end(text: str) -> bool:
+    match = _TIME.match(text)
+    return match is not None and int(match[1]) == 24 and int(match[2] or 0) == 0
 
 
 def _time(text: str) -> time:

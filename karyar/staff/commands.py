@@ -23,14 +23,23 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     staff = commands.add_parser("staff", help="manage counsellors, supervisors, staff and admins")
     actions = staff.add_subparsers(dest="staff_command", required=True)
 
-    add = actions.add_parser("add", help="add a colleague, or bring back a deactivated one")
+    add = actions.add_parser(
+        "add",
+        help="add a colleague, or bring back a deactivated one",
+        description="Without --organisation or --province the colleague serves all of them; "
+        "without --hours they work the office hours.",
+    )
     _telegram_id(add)
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True, help=ROLE_HELP)
     _scope(add, clearable=False)
     add.set_defaults(handler=cmd_add)
 
-    update = actions.add_parser("update", help="change the details given and keep the rest")
+    update = actions.add_parser(
+        "update",
+        help="change the details given and keep the rest",
+        description="Options left out keep their value; --organisation and --province replace the whole list.",
+    )
     _telegram_id(update)
     update.add_argument("--name")
     update.add_argument("--role", help=ROLE_HELP)
@@ -59,18 +68,20 @@ def _scope(parser: argparse.ArgumentParser, *, clearable: bool) -> None:
         "--organisation",
         dest="organisations",
         action="append",
-        help=f"{' or '.join(registry.ORGANISATIONS)}; repeat for several (default: all)",
+        metavar="ORGANISATION",
+        help=f"{' or '.join(registry.ORGANISATIONS)}; repeat for several",
     )
     provinces = parser.add_mutually_exclusive_group()
     provinces.add_argument(
         "--province",
         dest="provinces",
         action="append",
-        help="Persian name; repeat for several (default: all)",
+        metavar="PROVINCE",
+        help="Persian name; repeat for several",
     )
     hours = parser.add_mutually_exclusive_group()
     hours.add_argument(
-        "--hours", help='personal working hours, e.g. "sat-wed 08:00-14:00" (default: office hours)'
+        "--hours", metavar="SPEC", help='personal working hours, e.g. "sat-wed 08:00-14:00, thu 08:00-12:00"'
     )
     if clearable:
         organisations.add_argument(
@@ -78,13 +89,13 @@ def _scope(parser: argparse.ArgumentParser, *, clearable: bool) -> None:
             dest="organisations",
             action="store_const",
             const=[],
-            help="serve every one",
+            help="serve every organisation",
         )
         provinces.add_argument(
             "--all-provinces", dest="provinces", action="store_const", const=[], help="serve every province"
         )
         hours.add_argument(
-            "--office-hours", dest="hours", action="store_const", const="", help="work office hours"
+            "--office-hours", dest="hours", action="store_const", const="", help="work the office hours"
         )
 
 

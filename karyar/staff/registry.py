@@ -313,7 +313,6 @@ def _audit(
     actor_role: str | None,
     details: dict[str, Any],
 ) -> None:
-    session.flush()
     audit.record(
         session,
         action=action,

@@ -52,6 +52,13 @@ class ManagedProcess:
                 self.process.wait(timeout)
         self._log.close()
 
+    def kill(self) -> None:
+        """kill -9: no chance to finish anything, as in a crash."""
+        if self.alive():
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(15.0)
+        self._log.close()
+
     def wait_http(self, url: str, *, timeout: float, ok: int = 200) -> None:
         """Wait until the URL answers `ok`; fail early, with the log, if the process dies."""
         deadline = time.monotonic() + timeout

@@ -18,6 +18,7 @@ from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
 from tests.support.rasa_gate import RasaGate
 
 BOT_TOKEN = "7000000001:AAlocal-test-token-for-karyar-e2e"
+ALWAYS_OPEN_CALENDAR = Path(__file__).resolve().parent / "always_open_calendar.yml"
 RASA_TOKEN = "e2e-rasa-secret"
 RASA_LOAD_SECONDS = 240.0
 
@@ -31,9 +32,24 @@ class Stack:
     action_server_url: str
     processes: dict[str, ManagedProcess]
     log_dir: Path
+    bot_env: dict[str, str]
 
     def logs(self) -> str:
         return "\n".join(f"--- {name} ---\n{p.tail()}" for name, p in self.processes.items())
+
+    def restart_bot(self, *, kill: bool = False) -> None:
+        """Stop the bot (SIGKILL if `kill`, else a clean SIGTERM) and start it again on the same settings."""
+        old = self.processes["bot"]
+        if kill:
+            old.kill()
+        else:
+            old.stop()
+        calls_before = len(self.api.api_calls("getUpdates"))
+        self.processes["bot"] = ManagedProcess(
+            "bot-restarted", [APP_PYTHON, "-m", "bot"], env=self.bot_env, log_dir=self.log_dir
+        )
+        if not self.api.wait_until(lambda: len(self.api.api_calls("getUpdates")) > calls_before, timeout=60):
+            raise RuntimeError(f"the restarted bot never polled:\n{self.processes['bot'].tail()}")
 
 
 def base_environment(**overrides: str) -> dict[str, str]:
@@ -54,6 +70,7 @@ def running_stack(*, database_url: str, log_dir: Path) -> Iterator[Stack]:
         RASA_URL=rasa_url,
         RASA_AUTH_TOKEN=RASA_TOKEN,
         ACTION_SERVER_URL=action_server_url,
+        OFFICE_CALENDAR_FILE=str(ALWAYS_OPEN_CALENDAR),
     )
     with ExitStack() as cleanup:
         processes: dict[str, ManagedProcess] = {}
@@ -83,9 +100,11 @@ def running_stack(*, database_url: str, log_dir: Path) -> Iterator[Stack]:
             "RASA_PATIENCE_SECONDS": "2",
             "RASA_TIMEOUT_SECONDS": "30",
             "PENDING_RETRY_SECONDS": "1",
+            "HANDOFF_CHECK_SECONDS": "1",
         }
         bot = start("bot", [APP_PYTHON, "-m", "bot"], bot_env)
-        stack = Stack(api, gate, database_url, rasa_url, action_server_url, processes, log_dir)
+        cleanup.callback(lambda: stack.processes["bot"].stop())  # the bot running at the end, after restarts
+        stack = Stack(api, gate, database_url, rasa_url, action_server_url, processes, log_dir, bot_env)
         # The bot is up once it has registered its commands and is polling.
         if not api.wait_until(lambda: bool(api.api_calls("getUpdates")), timeout=60):
             raise RuntimeError(f"the bot never polled for updates:\n{bot.tail()}")
@@ -106,6 +125,8 @@ def extra_bot(stack: Stack, api: ThreadedLocalBotApi, name: str, **env: str) -> 
             RASA_URL=stack.gate.url,
             RASA_AUTH_TOKEN=RASA_TOKEN,
             ACTION_SERVER_URL=stack.action_server_url,
+            OFFICE_CALENDAR_FILE=str(ALWAYS_OPEN_CALENDAR),
+            HANDOFF_CHECK_SECONDS="1",
             **env,
         ),
         log_dir=stack.log_dir,

@@ -1,0 +1,352 @@
+"""Handoffs end to end: a client asks for a person, a counsellor claims and talks, closes; the client rates.
+
+Counsellors are registered in the staff registry of the running product; each test gives its clients and
+counsellors a province of their own, so the cards of one test never reach another test's counsellors.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select, update
+
+from karyar import cases
+from karyar.clock import now
+from karyar.db.engine import Database
+from karyar.db.models import (
+    AuditEntry,
+    CaseEventKind,
+    CaseStage,
+    FollowUp,
+    Handoff,
+    HandoffReason,
+    HandoffStatus,
+    Message,
+    ProfileFactName,
+)
+from karyar.profile import record_fact
+from karyar.staff import registry
+from localapi import UserDriver
+from tests.e2e.test_intake import client_of
+from tests.support.chat import Chat, button_titles
+from tests.support.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+_staff_ids = itertools.count(8_200_000_001)
+WAIT = 30.0
+ASK = "میخوام با یه مشاور حرف بزنم"
+
+
+@dataclass
+class Team:
+    """Colleagues registered for one test, removed from the registry when it ends."""
+
+    api: UserDriver
+    db: Database
+    province: str
+    members: list[int] = field(default_factory=list)
+
+    def add(self, name: str, role: str = "counsellor") -> int:
+        telegram_id = next(_staff_ids)
+        self.api.add_user(telegram_id, name)
+        with self.db.unit_of_work() as session:
+            registry.add_member(
+                session, telegram_user_id=telegram_id, name=name, role=role, provinces=[self.province]
+            )
+        self.members.append(telegram_id)
+        return telegram_id
+
+    def dismiss(self) -> None:
+        with self.db.unit_of_work() as session:
+            for telegram_id in self.members:
+                registry.deactivate_member(session, telegram_user_id=telegram_id)
+
+    def client(self, user_id: int) -> Chat:
+        """A client who accepted the privacy notice and lives in the team's province."""
+        chat = Chat(self.api, user_id)
+        chat.accept_privacy_notice()
+        client = client_of(self.db, user_id)
+        with self.db.unit_of_work() as session:
+            record_fact(
+                session,
+                client_id=client.id,
+                name=ProfileFactName.PROVINCE,
+                value=self.province,
+                source="test",
+            )
+        return chat
+
+
+_provinces = itertools.cycle(["یزد", "سمنان", "ایلام", "زنجان", "قم", "همدان", "اردبیل", "گیلان", "کرمان"])
+
+
+@pytest.fixture
+def team(stack: Stack, stack_db: Database) -> Iterator[Team]:
+    made = Team(stack.api, stack_db, next(_provinces))
+    yield made
+    made.dismiss()
+
+
+def wait_for(api: UserDriver, chat_id: int, mark: int, count: int = 1, **where: Any) -> list[dict[str, Any]]:
+    return api.wait_for_bot_messages(chat_id, count, since=mark, timeout=WAIT, **where)
+
+
+def press(api: UserDriver, user_id: int, message: dict[str, Any], title: str, **where: Any) -> str:
+    assert title in button_titles(message), button_titles(message)
+    return api.press_button(user_id, message["message_id"], text=title, **where)
+
+
+def handoff_of(db: Database, user_id: int) -> Handoff:
+    client = client_of(db, user_id)
+    with db.unit_of_work() as session:
+        found = session.scalar(
+            select(Handoff).where(Handoff.client_id == client.id).order_by(Handoff.id.desc())
+        )
+        assert found is not None
+        return found
+
+
+def ask_and_get_card(
+    chat: Chat, api: UserDriver, counsellor: int
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    mark = api.mark(counsellor)
+    replies = chat.say(ASK)
+    [card] = wait_for(api, counsellor, mark)
+    return replies, card
+
+
+def claim(api: UserDriver, chat: Chat, counsellor: int, card: dict[str, Any]) -> None:
+    client_mark = api.mark(chat.user_id)
+    query = press(api, counsellor, card, "✋ قبول")
+    assert api.wait_for_callback_answer(query, timeout=WAIT)["text"] == "پرونده با شماست ✅"
+    [joined] = wait_for(api, chat.user_id, client_mark)
+    assert "گفتگو با شما را شروع کرد" in joined["text"]
+
+
+def test_a_client_talks_with_a_counsellor_then_rates_and_is_understood_by_the_bot_again(
+    stack: Stack, stack_db: Database, team: Team, user_id: int
+) -> None:
+    api = stack.api
+    counsellor = team.add("زهرا")
+    chat = team.client(user_id)
+
+    started = time.monotonic()
+    replies, card = ask_and_get_card(chat, api, counsellor)
+    print(f"request to card: {time.monotonic() - started:.2f}s")
+    assert "نفر اول صف" in replies[-1]["text"] and "انصراف و بازگشت به دستیار" in button_titles(replies[-1])
+    assert "درخواست خود مددجو" in card["text"] and team.province in card["text"]
+    assert ASK in card["text"]  # the last messages are on the card
+
+    # Written while waiting: kept, and shown to the counsellor on claim.
+    kept = chat.say("من دنبال کار خیاطی هستم")
+    assert "نگه داشته شد" in kept[-1]["text"]
+    counsellor_mark = api.mark(counsellor)
+    claim(api, chat, counsellor, card)
+    shown = wait_for(api, counsellor, counsellor_mark, 2)
+    assert any("من دنبال کار خیاطی هستم" in str(m.get("text")) for m in shown)
+
+    # Three messages each way: text, photo and voice up; text, photo and document down.
+    counsellor_mark = api.mark(counsellor)
+    api.send_text(user_id, "ساعت کاری شما کی است؟")
+    api.send_photo(user_id, caption="کارت ملی")
+    api.send_voice(user_id)
+    up = wait_for(api, counsellor, counsellor_mark, 3)
+    assert "ساعت کاری شما کی است؟" in up[0]["text"]
+    assert "photo" in up[1] and "voice" in up[2]
+
+    client_mark = api.mark(user_id)
+    api.send_text(counsellor, "سلام، من زهرا هستم. فردا با مدارک بیایید.")
+    api.send_photo(counsellor, caption="نشانی اداره")
+    api.send_document(counsellor)
+    down = wait_for(api, user_id, client_mark, 3)
+    assert down[0]["text"] == "سلام، من زهرا هستم. فردا با مدارک بیایید."
+    assert "photo" in down[1] and "document" in down[2]
+
+    # An internal note never reaches the client.
+    note_mark = api.mark(counsellor)
+    api.send_text(counsellor, "/note مدارک ناقص است")
+    assert "یادداشت" in wait_for(api, counsellor, note_mark)[0]["text"]
+    time.sleep(1)
+    assert all("مدارک ناقص" not in str(m.get("text")) for m in api.bot_messages(user_id))
+
+    # Close with an outcome; the client is asked to rate, then comments.
+    close_mark = api.mark(counsellor)
+    api.send_text(counsellor, "/close")
+    [outcomes] = wait_for(api, counsellor, close_mark)
+    client_mark = api.mark(user_id)
+    press(api, counsellor, outcomes, "معرفی به آموزش")
+    [closed] = wait_for(api, user_id, client_mark)
+    assert "تمام شد" in closed["text"] and len(button_titles(closed)) == 5
+    chat.press("۵⭐", on=closed)
+    chat.press("✍️ نوشتن نظر")
+    assert "ثبت شد" in chat.say("خیلی خوب راهنمایی کردند")[-1]["text"]
+
+    # Rasa has the conversation again and understands the first message.
+    replies = chat.say("دوره آموزش خیاطی میخوام")
+    assert replies and all("مشاور" not in str(m.get("text"))[:20] for m in replies), chat.texts()
+    assert any("؟" in str(m.get("text")) or button_titles(m) for m in replies)
+
+    handoff = handoff_of(stack_db, user_id)
+    assert handoff.status == HandoffStatus.CLOSED and handoff.outcome == "referred_training"
+    assert handoff.rating == 5 and handoff.rating_comment == "خیلی خوب راهنمایی کردند"
+    assert handoff.rasa_resumed_at is not None
+    with stack_db.unit_of_work() as session:
+        kinds = [event.kind for event in cases.events(session, case_id=handoff.case_id)]
+        case_stage = cases.open_case(session, client_id=handoff.client_id).stage
+        relayed = session.scalars(select(Message).where(Message.handoff_id == handoff.id)).all()
+    for kind in ("handoff_requested", "handoff_claimed", "note", "handoff_closed", "rating"):
+        assert kind in kinds
+    assert case_stage == CaseStage.TRAINING
+    assert {m.direction for m in relayed} == {"in", "out"} and len(relayed) >= 8
+
+
+def test_the_client_can_stop_waiting_and_the_bot_answers_again(
+    stack: Stack, stack_db: Database, team: Team, user_id: int
+) -> None:
+    counsellor = team.add("مینا")
+    chat = team.client(user_id)
+    replies, card = ask_and_get_card(chat, stack.api, counsellor)
+    counsellor_mark = stack.api.mark(counsellor)
+    back = chat.press("انصراف و بازگشت به دستیار", on=replies[-1])
+    assert "لغو شد" in back[-1]["text"]
+    assert "منصرف" in wait_for(stack.api, counsellor, counsellor_mark)[0]["text"]
+    assert "خوش آمدید" in chat.say("سلام")[0]["text"]
+    # The counsellor's old card can no longer be claimed.
+    query = stack.api.press_button(counsellor, card["message_id"], text="✋ قبول")
+    assert "تمام شده" in stack.api.wait_for_callback_answer(query, timeout=WAIT)["text"]
+    assert handoff_of(stack_db, user_id).status == HandoffStatus.CANCELLED
+
+
+def test_when_two_counsellors_claim_at_once_exactly_one_gets_the_case(
+    stack: Stack, team: Team, user_id: int
+) -> None:
+    api = stack.api
+    first, second = team.add("الف"), team.add("ب")
+    chat = team.client(user_id)
+    marks = {first: api.mark(first), second: api.mark(second)}
+    chat.say(ASK)
+    cards = {who: wait_for(api, who, marks[who])[0] for who in (first, second)}
+    barrier = threading.Barrier(2)
+    queries: dict[int, str] = {}
+
+    def claim_now(who: int) -> None:
+        barrier.wait()
+        queries[who] = api.press_button(who, cards[who]["message_id"], text="✋ قبول")
+
+    threads = [threading.Thread(target=claim_now, args=(who,)) for who in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    answers = sorted(
+        api.wait_for_callback_answer(queries[who], timeout=WAIT)["text"] for who in (first, second)
+    )
+    assert answers == sorted(["پرونده با شماست ✅", "همکار دیگری زودتر این پرونده را قبول کرد."])
+
+
+def test_staff_commands_are_refused_and_audited_for_clients(
+    stack: Stack, stack_db: Database, user_id: int
+) -> None:
+    chat = Chat(stack.api, user_id)
+    chat.accept_privacy_notice()
+    assert "فقط برای همکاران" in chat.say("/queue")[-1]["text"]
+    with stack_db.unit_of_work() as session:
+        refused = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.actor_telegram_user_id == user_id, AuditEntry.allowed.is_(False)
+            )
+        ).all()
+        stored = session.scalars(select(Message).where(Message.text == "/queue")).all()
+    assert [entry.action for entry in refused] == ["command.queue"]
+    assert stored  # the client's words are kept like any other message
+
+
+def test_a_counsellor_hears_when_the_client_has_blocked_the_bot(
+    stack: Stack, team: Team, user_id: int
+) -> None:
+    api = stack.api
+    counsellor = team.add("سارا")
+    chat = team.client(user_id)
+    _replies, card = ask_and_get_card(chat, api, counsellor)
+    claim(api, chat, counsellor, card)
+    api.block_bot(user_id)
+    try:
+        mark = api.mark(counsellor)
+        api.send_text(counsellor, "سلام، هنوز آنجا هستید؟")
+        assert "مسدود" in wait_for(api, counsellor, mark)[0]["text"]
+    finally:
+        api.unblock_bot(user_id)
+
+
+def test_a_bot_killed_mid_conversation_carries_on_from_the_database(
+    stack: Stack, team: Team, user_id: int
+) -> None:
+    api = stack.api
+    counsellor = team.add("نرگس")
+    chat = team.client(user_id)
+    _replies, card = ask_and_get_card(chat, api, counsellor)
+    claim(api, chat, counsellor, card)
+    stack.restart_bot(kill=True)
+    mark = api.mark(counsellor)
+    api.send_text(user_id, "بعد از قطع شدن هم پیامم می‌رسد؟")
+    assert "بعد از قطع شدن هم پیامم می‌رسد؟" in wait_for(api, counsellor, mark)[0]["text"]
+    client_mark = api.mark(user_id)
+    api.send_text(counsellor, "بله، می‌رسد.")
+    assert wait_for(api, user_id, client_mark)[0]["text"] == "بله، می‌رسد."
+
+
+def test_a_placement_schedules_check_ins_and_a_problem_brings_a_counsellor_back(
+    stack: Stack, stack_db: Database, team: Team, user_id: int
+) -> None:
+    api = stack.api
+    counsellor = team.add("لیلا")
+    chat = team.client(user_id)
+    _replies, card = ask_and_get_card(chat, api, counsellor)
+    claim(api, chat, counsellor, card)
+    mark = api.mark(counsellor)
+    api.send_text(counsellor, "/placed")
+    assert "پیگیری" in wait_for(api, counsellor, mark)[0]["text"]
+    mark = api.mark(counsellor)
+    api.send_text(counsellor, "/close")
+    press(api, counsellor, wait_for(api, counsellor, mark)[0], "معرفی به کار")
+    first = handoff_of(stack_db, user_id)
+    client_mark = api.mark(user_id)
+    with stack_db.unit_of_work() as session:
+        rows = session.scalars(
+            select(FollowUp).where(FollowUp.case_id == first.case_id).order_by(FollowUp.months)
+        )
+        assert [row.months for row in rows] == [1, 3, 6, 12]
+        assert cases.open_case(session, client_id=first.client_id).stage == CaseStage.FOLLOW_UP
+        # A month passes.
+        session.execute(
+            update(FollowUp)
+            .where(FollowUp.case_id == first.case_id, FollowUp.months == 1)
+            .values(due_at=now() - timedelta(minutes=1))
+        )
+    assert api.wait_until(
+        lambda: any(
+            "ماه از شروع کار" in str(m.get("text")) for m in api.bot_messages(user_id, since=client_mark)
+        ),
+        timeout=WAIT,
+    )
+    question = next(
+        m for m in api.bot_messages(user_id, since=client_mark) if "ماه از شروع کار" in str(m.get("text"))
+    )
+    mark = api.mark(counsellor)
+    replies = chat.press("دیگر کار نمی‌کنم", on=question)
+    assert "نفر" in replies[-1]["text"]  # back in the queue for a counsellor
+    [new_card] = wait_for(api, counsellor, mark)
+    assert "مشکل در پیگیری" in new_card["text"]
+    second = handoff_of(stack_db, user_id)
+    assert second.id != first.id and second.reason == HandoffReason.FOLLOW_UP
+    with stack_db.unit_of_work() as session:
+        answers = cases.events(session, case_id=first.case_id, kind=CaseEventKind.FOLLOW_UP_ANSWER)
+        assert [a.data["answer"] for a in answers] == ["stopped"]
