@@ -1,9 +1,10 @@
 """`python -m bench`: run every benchmark; each writes its numbers to bench/results/."""
 
-from bench import eligibility_and_search, stack_baseline
+from bench import eligibility_and_search, handoff_latency, stack_baseline
 from bench.nlu import latency
 
 if __name__ == "__main__":
     stack_baseline.main()
     latency.main()
     eligibility_and_search.main()
+    handoff_latency.main()

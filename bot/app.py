@@ -15,6 +15,7 @@ from bot.outbox import Outbox
 from bot.rasa_client import RasaClient
 from bot.relay import Relay
 from bot.services import Services, attach, from_bot_data, services
+from bot.staff_directory import StaffDirectory
 from bot.texts import _
 from karyar.db.engine import Database
 from karyar.settings import Settings
@@ -44,6 +45,7 @@ async def _post_init(application: Application) -> None:
             "setMyCommands is not available on this Bot API server (%s); continuing without it", error
         )
     s = from_bot_data(application.bot_data)
+    await s.staff.refresh()
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             _answer_waiting, interval=s.settings.PENDING_RETRY_SECONDS, first=1.0, name="answer-waiting"
@@ -60,7 +62,9 @@ async def _post_shutdown(application: Application) -> None:
 
 
 async def _check_handoffs(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await services(context).desk.check(context.bot)
+    s = services(context)
+    await s.staff.refresh()
+    await s.desk.check(context.bot)
 
 
 async def _answer_waiting(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -101,7 +105,15 @@ def build_application(settings: Settings, database: Database) -> Application:
     )
     attach(
         application.bot_data,
-        Services(settings=settings, database=database, rasa=rasa, outbox=outbox, relay=relay, desk=desk),
+        Services(
+            settings=settings,
+            database=database,
+            rasa=rasa,
+            outbox=outbox,
+            relay=relay,
+            desk=desk,
+            staff=StaffDirectory(database),
+        ),
     )
     counsellor.register(application, forum_chat_id=settings.COUNSELLOR_GROUP_ID)
     admin.register(application)

@@ -10,6 +10,7 @@ from bot.handoff.desk import HandoffDesk
 from bot.outbox import Outbox
 from bot.rasa_client import RasaClient
 from bot.relay import Relay
+from bot.staff_directory import StaffDirectory
 from karyar.db.engine import Database
 from karyar.settings import Settings
 
@@ -24,6 +25,7 @@ class Services:
     outbox: Outbox
     relay: Relay
     desk: HandoffDesk
+    staff: StaffDirectory
 
 
 def attach(bot_data: dict[str, object], services: Services) -> None:

@@ -19,7 +19,9 @@ def open_case(session: Session, *, client_id: int) -> Case:
     case = Case(client_id=client_id, stage=CaseStage.INTAKE, opened_at=now())
     session.add(case)
     session.flush()
-    session.add(CaseStageChange(case_id=case.id, from_stage=None, to_stage=CaseStage.INTAKE))
+    session.add(
+        CaseStageChange(case_id=case.id, from_stage=None, to_stage=CaseStage.INTAKE, changed_at=now())
+    )
     return case
 
 
@@ -33,7 +35,12 @@ def change_stage(
         return
     session.add(
         CaseStageChange(
-            case_id=case.id, from_stage=case.stage, to_stage=to_stage, changed_by=changed_by, note=note
+            case_id=case.id,
+            from_stage=case.stage,
+            to_stage=to_stage,
+            changed_by=changed_by,
+            note=note,
+            changed_at=now(),
         )
     )
     case.stage = to_stage

@@ -236,6 +236,7 @@ async def on_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         reply = await services(context).database.run_async(perform, actor=user.id, command=command)
     except StaffError as error:
         reply = problem_text(error)  # the unit of work rolled back: nothing changed
+    await services(context).staff.refresh()
     for part in split_text(reply):
         await message.reply_text(part)
     raise ApplicationHandlerStop  # handled: no other group may answer it as well

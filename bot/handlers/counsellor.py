@@ -397,17 +397,20 @@ async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE)
     user = update.effective_user
     message = update.effective_message
     assert user is not None and message is not None
-    member = await services(context).database.run_async(_case_worker, telegram_user_id=user.id)
-    if member is None:
-        return
-    if message.text and message.text.startswith("/"):
-        await message.reply_text(_("Staff: help"))
-        raise ApplicationHandlerStop
-    handoff = await _current(update, context, member)
-    if handoff is not None:
-        await services(context).desk.from_counsellor(
-            context.bot, member=member, handoff_id=handoff.id, message=message
-        )
+    if not services(context).staff.is_case_worker(user.id):
+        return  # a client: no await before this point, so their messages keep their order
+    async with services(context).desk.in_order(user.id):
+        member = await services(context).database.run_async(_case_worker, telegram_user_id=user.id)
+        if member is None:
+            return
+        if message.text and message.text.startswith("/"):
+            await message.reply_text(_("Staff: help"))
+            raise ApplicationHandlerStop
+        handoff = await _current(update, context, member)
+        if handoff is not None:
+            await services(context).desk.from_counsellor(
+                context.bot, member=member, handoff_id=handoff.id, message=message
+            )
     raise ApplicationHandlerStop
 
 
@@ -418,19 +421,22 @@ async def on_topic_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if not message.is_topic_message or message.message_thread_id is None:
         return  # the group's general chat is the counsellors' own
     s = services(context)
-    handoff = await s.database.run_async(
-        posts.handoff_of_topic, chat_id=message.chat_id, thread_id=message.message_thread_id
-    )
-    if handoff is None:
-        return
-    member = await _authorised(update, context, "relay")
-    if member is None:
-        await message.reply_text(_("Staff: not allowed"))
-        return
-    if handoff.status == HandoffStatus.WAITING:
-        await message.reply_text(_("Notice: claim first"), reply_markup=screens.claim_keyboard(handoff.id))
-        return
-    await s.desk.from_counsellor(context.bot, member=member, handoff_id=handoff.id, message=message)
+    async with s.desk.in_order((message.chat_id, message.message_thread_id)):
+        handoff = await s.database.run_async(
+            posts.handoff_of_topic, chat_id=message.chat_id, thread_id=message.message_thread_id
+        )
+        if handoff is None:
+            return
+        member = await _authorised(update, context, "relay")
+        if member is None:
+            await message.reply_text(_("Staff: not allowed"))
+            return
+        if handoff.status == HandoffStatus.WAITING:
+            await message.reply_text(
+                _("Notice: claim first"), reply_markup=screens.claim_keyboard(handoff.id)
+            )
+            return
+        await s.desk.from_counsellor(context.bot, member=member, handoff_id=handoff.id, message=message)
 
 
 # --- units of work --------------------------------------------------------------------------------------

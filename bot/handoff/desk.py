@@ -65,7 +65,13 @@ class HandoffDesk:
         self._settings = settings
         self.channel = CounsellorChannel(database, forum_chat_id=settings.COUNSELLOR_GROUP_ID)
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._senders: defaultdict[object, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._acknowledged: dict[int, float] = {}
+
+    def in_order(self, sender: object) -> asyncio.Lock:
+        """Take this before the first await of a handler, so one sender's messages are relayed in the order
+        they were sent even though updates are handled side by side."""
+        return self._senders[sender]
 
     # --- opening --------------------------------------------------------------------------------
 

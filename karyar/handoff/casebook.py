@@ -15,8 +15,10 @@ from karyar.db.models import Case, Client, Handoff, ProfileFactName, StaffMember
 from karyar.handoff.routing import serves
 from karyar.profile import current_profile, current_value
 from karyar.staff.roles import Permission, may
+from nlu.text import to_ascii_digits
 
 SEARCH_LIMIT = 10
+_LARGEST_ID = 2**63 - 1
 
 
 def can_view(session: Session, *, member: StaffMember, case: Case) -> bool:
@@ -45,14 +47,16 @@ def latest_case(session: Session, *, client_id: int) -> Case | None:
 
 def search(session: Session, *, member: StaffMember, text: str) -> list[tuple[Case, Client]]:
     """Clients by case number, Telegram id, name or username, limited to what the member may see."""
-    term = text.strip().lstrip("#@")
+    term = to_ascii_digits(text.strip().lstrip("#@"))
     conditions: list[ColumnElement[bool]] = [
         Client.first_name.ilike(f"%{term}%"),
         Client.last_name.ilike(f"%{term}%"),
         Client.username.ilike(f"%{term}%"),
     ]
     if term.isdigit():
-        conditions += [cast(Client.telegram_user_id, String) == term, Case.id == int(term)]
+        conditions.append(cast(Client.telegram_user_id, String) == term)
+        if int(term) <= _LARGEST_ID:  # a longer number (a pasted card number) is no case number
+            conditions.append(Case.id == int(term))
     rows = session.execute(
         select(Case, Client)
         .join(Client, Client.id == Case.client_id)

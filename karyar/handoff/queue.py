@@ -211,7 +211,7 @@ def transfer_to_member(session: Session, *, handoff: Handoff, by: StaffMember, t
         return False
     handoff.claimed_by = to.id
     to.focus_handoff_id = handoff.id
-    _clear_focus(by, handoff)
+    _clear_focus(session, handoff, keep=to)
     _record(
         session, handoff, CaseEventKind.HANDOFF_TRANSFERRED, {"to": staff_actor(to)}, actor=staff_actor(by)
     )
@@ -226,7 +226,7 @@ def transfer_to_supervisors(session: Session, *, handoff: Handoff, by: StaffMemb
     handoff.claimed_at = None
     handoff.cards_posted_at = None
     handoff.reminded_at = None
-    _clear_focus(by, handoff)
+    _clear_focus(session, handoff)
     _record(
         session,
         handoff,
@@ -253,16 +253,12 @@ def close(session: Session, *, handoff: Handoff, by: StaffMember, outcome: Hando
     handoff.ended_at = now()
     handoff.ended_by = by.id
     handoff.outcome = outcome
-    _clear_focus(by, handoff)
+    _clear_focus(session, handoff)
     case = session.get_one(Case, handoff.case_id)
-    if case.closed_at is None:
-        cases.change_stage(
-            session,
-            case=case,
-            to_stage=OUTCOME_STAGES[outcome],
-            changed_by=staff_actor(by),
-            note=str(outcome),
-        )
+    target = OUTCOME_STAGES[outcome]
+    # Counselling never takes a case back from training, placement or follow-up.
+    if case.closed_at is None and (target != CaseStage.COUNSELLING or case.stage in _BEFORE_COUNSELLING):
+        cases.change_stage(session, case=case, to_stage=target, changed_by=staff_actor(by), note=str(outcome))
     _record(session, handoff, CaseEventKind.HANDOFF_CLOSED, {"outcome": str(outcome)}, actor=staff_actor(by))
     return True
 
@@ -328,9 +324,11 @@ def recent_waits(session: Session, *, since: datetime, limit: int = 20) -> list[
     return [(claimed - requested).total_seconds() for requested, claimed in rows if claimed is not None]
 
 
-def _clear_focus(member: StaffMember, handoff: Handoff) -> None:
-    if member.focus_handoff_id == handoff.id:
-        member.focus_handoff_id = None
+def _clear_focus(session: Session, handoff: Handoff, *, keep: StaffMember | None = None) -> None:
+    """Nobody's private messages go to this handoff any more, except `keep`'s."""
+    for member in session.scalars(select(StaffMember).where(StaffMember.focus_handoff_id == handoff.id)):
+        if member is not keep:
+            member.focus_handoff_id = None
 
 
 def _record(
