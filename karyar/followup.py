@@ -102,11 +102,14 @@ def due(session: Session, *, at: datetime, limit: int = 100) -> list[tuple[Follo
 
 
 def mark_sent(session: Session, *, follow_up_id: int) -> None:
+    """Marked before sending, so the client's answer is accepted even if it comes back at once."""
     session.get_one(FollowUp, follow_up_id).sent_at = now()
 
 
 def mark_failed(session: Session, *, follow_up_id: int, reason: str) -> None:
+    """Not delivered after all: due again at the next check, until MAX_ATTEMPTS."""
     row = session.get_one(FollowUp, follow_up_id)
+    row.sent_at = None
     row.attempts += 1
     row.last_error = reason[:200]
 

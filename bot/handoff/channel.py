@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.orm import Session
-from telegram import Bot, InlineKeyboardMarkup, Message, MessageId
+from telegram import Bot, InlineKeyboardMarkup, Message, MessageId, ReplyParameters
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.handoff.screens import card_text, claim_keyboard, conversation_keyboard
@@ -114,17 +114,26 @@ class CounsellorChannel:
         member: StaffMember | None = None,
         markup: InlineKeyboardMarkup | None = None,
     ) -> Sent | None:
-        """A line about the case: in its topic, or to one colleague in private."""
+        """A line about the case: in its topic, or in private to one colleague or, if none is named, to
+        everyone who was shown the card."""
         if self.forum:
             return await self.to_topic(
                 bot, handoff, lambda thread: self._send(bot, self._chat, text, markup, thread)
             )
         if member is None:
-            return None
+            return await self._under_cards(bot, handoff, text)
         chat = member.telegram_user_id
         return await self._deliver(
             bot, handoff.id, PostKind.NOTICE, chat, self._send(bot, chat, text, markup, None)
         )
+
+    async def _under_cards(self, bot: Bot, handoff: Handoff, text: str) -> Sent | None:
+        sent: Sent | None = None
+        for card in await self._db.run_async(posts.posts_of, handoff_id=handoff.id, kind=PostKind.CARD):
+            reply = ReplyParameters(card.message_id, allow_sending_without_reply=True)
+            sending = bot.send_message(card.chat_id, text, reply_parameters=reply)
+            sent = await self._deliver(bot, handoff.id, PostKind.NOTICE, card.chat_id, sending) or sent
+        return sent
 
     async def relay_up(
         self,

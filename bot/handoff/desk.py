@@ -375,13 +375,12 @@ class HandoffDesk:
                 else _("Follow-up: question after training")
             )
             text = question.format(months=persian_text(str(row.months)))
+            await self._db.run_async(followup.mark_sent, follow_up_id=row.id)
             sent = await self._outbox.send_text(
                 bot, client_id=row.client_id, chat_id=chat, text=text, reply_markup=follow_up_keyboard(row.id)
             )
             if sent is None:
                 await self._db.run_async(followup.mark_failed, follow_up_id=row.id, reason="not delivered")
-            else:
-                await self._db.run_async(followup.mark_sent, follow_up_id=row.id)
 
     async def _remind(self, bot: Bot, handoff: Handoff) -> None:
         waited = round((now() - handoff.requested_at).total_seconds() / 60)
