@@ -170,6 +170,9 @@ def test_search_finds_clients_by_name_username_telegram_id_and_case_number(db: D
         assert found("مریم") == []
         assert found(str(MARYAM)) == []
         assert found("نیست") == []
+        # Persian digits, as a phone keyboard types them; a long number is simply not a case number.
+        assert found(str(ZAHRA).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))) == [ZAHRA]
+        assert found("123456789012345678901234") == []
 
 
 def test_a_supervisor_of_all_pools_finds_every_match_and_staff_find_nothing(db: Database) -> None:

@@ -754,3 +754,30 @@ def test_a_reply_to_any_post_about_a_handoff_finds_it(db: Database) -> None:
         ]
         assert posts.handoff_of_topic(session, chat_id=-100_123, thread_id=77) is handoff
         assert posts.handoff_of_topic(session, chat_id=-100_123, thread_id=78) is None
+
+
+def test_closing_a_later_case_with_information_keeps_its_stage(db: Database) -> None:
+    """A placed client who asks for help again stays in follow-up: a chat never takes a case backwards."""
+    with db.unit_of_work() as session:
+        client = add_client(session, CLIENT)
+        counsellor = add_member(session, COUNSELLOR)
+        handoff = open_for(session, client)
+        case = case_of(session, handoff)
+        cases.change_stage(session, case=case, to_stage=CaseStage.FOLLOW_UP)
+        queue.claim(session, handoff_id=handoff.id, member=counsellor)
+        assert queue.close(session, handoff=handoff, by=counsellor, outcome=HandoffOutcome.INFORMATION)
+        assert case_of(session, handoff).stage == CaseStage.FOLLOW_UP
+
+
+def test_a_supervisor_closing_a_case_frees_its_counsellor_s_private_chat(db: Database) -> None:
+    with db.unit_of_work() as session:
+        client = add_client(session, CLIENT)
+        counsellor = add_member(session, COUNSELLOR)
+        supervisor = add_member(session, SUPERVISOR, role=StaffRole.SUPERVISOR)
+        handoff = open_for(session, client)
+        queue.claim(session, handoff_id=handoff.id, member=counsellor)
+        assert counsellor.focus_handoff_id == handoff.id
+        assert queue.close(session, handoff=handoff, by=supervisor, outcome=HandoffOutcome.OTHER)
+        session.flush()
+        session.refresh(counsellor)
+        assert counsellor.focus_handoff_id is None
