@@ -351,3 +351,42 @@ def test_a_placement_schedules_check_ins_and_a_problem_brings_a_counsellor_back(
     with stack_db.unit_of_work() as session:
         answers = cases.events(session, case_id=first.case_id, kind=CaseEventKind.FOLLOW_UP_ANSWER)
         assert [a.data["answer"] for a in answers] == ["stopped"]
+
+
+def test_counsellors_see_the_queue_their_cases_and_a_timeline_and_can_hand_a_case_on(
+    stack: Stack, stack_db: Database, team: Team, user_id: int
+) -> None:
+    api = stack.api
+    first, second = team.add("آزاده"), team.add("بهاره")
+    chat = team.client(user_id)
+
+    def ask(who: int, text: str) -> dict[str, Any]:
+        mark = api.mark(who)
+        api.send_text(who, text)
+        return wait_for(api, who, mark)[0]
+
+    marks = {first: api.mark(first), second: api.mark(second)}
+    chat.say(ASK)
+    card = wait_for(api, first, marks[first])[0]
+    wait_for(api, second, marks[second])
+    waiting = ask(first, "/queue")
+    assert "در انتظار" in waiting["text"] and "مریم" in waiting["text"] and button_titles(waiting)
+    claim(api, chat, first, card)
+    assert "مریم" in ask(first, "/mycases")["text"]
+
+    choices = ask(first, "/transfer")
+    assert "بهاره" in button_titles(choices) and "👔 سرپرست" in button_titles(choices)
+    client_mark, second_mark = api.mark(user_id), api.mark(second)
+    press(api, first, choices, "بهاره")
+    assert "بهاره" in wait_for(api, user_id, client_mark)[0]["text"]
+    assert any("همکار دیگری" in str(m.get("text")) for m in wait_for(api, second, second_mark))
+    client_mark = api.mark(user_id)
+    api.send_text(second, "سلام، من بهاره هستم و ادامه می‌دهم.")
+    assert wait_for(api, user_id, client_mark)[0]["text"] == "سلام، من بهاره هستم و ادامه می‌دهم."
+
+    case_id = handoff_of(stack_db, user_id).case_id
+    timeline = ask(second, f"/case {case_id}")["text"]
+    for entry in ("درخواست گفتگو با مشاور", "قبول پرونده", "انتقال پرونده", "آزاده"):
+        assert entry in timeline
+    found = ask(second, "/search مریم")
+    assert any(str(case_id) in title or "مریم" in title for title in button_titles(found))
