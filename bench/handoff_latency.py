@@ -49,6 +49,31 @@ def _button(message: dict[str, Any], title: str) -> str:
     return next(b["callback_data"] for row in rows for b in row if b["text"] == title)
 
 
+def _rounds(api: UserDriver, timings: dict[str, list[float]]) -> None:
+    for n in range(ROUNDS):
+        client = 8_950_000_001 + n
+        api.send_text(client, "سلام")  # a known client, as after the greeting
+        api.wait_for_bot_messages(client, 1, timeout=60)
+        took, [card] = _timed(api, COUNSELLOR, lambda c=client: api.send_text(c, ASK))
+        timings["request_to_card_ms"].append(took)
+        claim = _button(card, "✋ قبول")
+        took, _ = _timed(
+            api, client, lambda m=card, d=claim: api.press_button(COUNSELLOR, m["message_id"], d)
+        )
+        timings["claim_to_client_ms"].append(took)
+        time.sleep(0.5)  # the waiting messages are relayed on claim; measure a fresh one
+        took, _ = _timed(api, COUNSELLOR, lambda c=client: api.send_text(c, "سؤالی دارم"))
+        timings["client_to_counsellor_ms"].append(took)
+        took, _ = _timed(api, client, lambda: api.send_text(COUNSELLOR, "بفرمایید"))
+        timings["counsellor_to_client_ms"].append(took)
+        _, [outcomes] = _timed(api, COUNSELLOR, lambda: api.send_text(COUNSELLOR, "/close"))
+        _timed(
+            api,
+            client,
+            lambda m=outcomes: api.press_button(COUNSELLOR, m["message_id"], _button(m, "سایر")),
+        )
+
+
 def main() -> None:
     timings: dict[str, list[float]] = {
         "request_to_card_ms": [],
@@ -64,28 +89,13 @@ def main() -> None:
                 registry.add_member(session, telegram_user_id=COUNSELLOR, name="مشاور", role="counsellor")
             api = stack.api
             api.add_user(COUNSELLOR, "مشاور")
-            for n in range(ROUNDS):
-                client = 8_950_000_001 + n
-                api.send_text(client, "سلام")  # a known client, as after the greeting
-                api.wait_for_bot_messages(client, 1, timeout=60)
-                took, [card] = _timed(api, COUNSELLOR, lambda c=client: api.send_text(c, ASK))
-                timings["request_to_card_ms"].append(took)
-                claim = _button(card, "✋ قبول")
-                took, _ = _timed(
-                    api, client, lambda m=card, d=claim: api.press_button(COUNSELLOR, m["message_id"], d)
-                )
-                timings["claim_to_client_ms"].append(took)
-                time.sleep(0.5)  # the waiting messages are relayed on claim; measure a fresh one
-                took, _ = _timed(api, COUNSELLOR, lambda c=client: api.send_text(c, "سؤالی دارم"))
-                timings["client_to_counsellor_ms"].append(took)
-                took, _ = _timed(api, client, lambda: api.send_text(COUNSELLOR, "بفرمایید"))
-                timings["counsellor_to_client_ms"].append(took)
-                _, [outcomes] = _timed(api, COUNSELLOR, lambda: api.send_text(COUNSELLOR, "/close"))
-                _timed(
-                    api,
-                    client,
-                    lambda m=outcomes: api.press_button(COUNSELLOR, m["message_id"], _button(m, "سایر")),
-                )
+            try:
+                _rounds(api, timings)
+            except TimeoutError:
+                print(stack.logs())
+                for message in api.transcript(COUNSELLOR)[-6:]:
+                    print("counsellor chat:", message.get("from", {}).get("id"), message.get("text"))
+                raise
             database.dispose()
     results = {
         "rounds": ROUNDS,

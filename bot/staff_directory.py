@@ -29,5 +29,9 @@ class StaffDirectory:
     def is_case_worker(self, telegram_user_id: int) -> bool:
         return telegram_user_id in self._case_workers
 
+    def learn(self, telegram_user_id: int) -> None:
+        """A colleague the registry has just authorised for casework (say, by claiming a case)."""
+        self._case_workers = self._case_workers | {telegram_user_id}
+
     async def refresh(self) -> None:
         self._case_workers = await self._db.run_async(_case_workers)

@@ -60,9 +60,12 @@ STAFF_GROUP = -1
 async def _authorised(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> StaffMember | None:
     user = update.effective_user
     assert user is not None
-    return await services(context).database.run_async(
+    member = await services(context).database.run_async(
         authorise, telegram_user_id=user.id, permission=Permission.HANDLE_CASES, action=action
     )
+    if member is not None:
+        services(context).staff.learn(user.id)  # their next private message is casework, not a question
+    return member
 
 
 def _case_worker(session: Session, *, telegram_user_id: int) -> StaffMember | None:
