@@ -12,7 +12,6 @@ from bot.handoff import callbacks
 from bot.handoff.labels import (
     event_label,
     follow_up_answer_labels,
-    outcome_label,
     outcome_labels,
     reason_label,
     result_label,
@@ -256,10 +255,6 @@ def timeline_text(case_id: int, client_name: str, entries: Sequence[TimelineEntr
         lines.append(f"{jalali_datetime(entry.at)} — {what} ({entry.actor})")
     header = _("Timeline: title").format(case=persian_text(str(case_id)), name=client_name)
     return header + "\n\n" + "\n".join(lines)
-
-
-def outcome_text(outcome: str) -> str:
-    return outcome_label(outcome)
 
 
 def case_buttons(found: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:

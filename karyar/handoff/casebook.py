@@ -41,10 +41,6 @@ def can_view(session: Session, *, member: StaffMember, case: Case) -> bool:
     )
 
 
-def latest_case(session: Session, *, client_id: int) -> Case | None:
-    return session.scalar(select(Case).where(Case.client_id == client_id).order_by(Case.id.desc()).limit(1))
-
-
 def search(session: Session, *, member: StaffMember, text: str) -> list[tuple[Case, Client]]:
     """Clients by case number, Telegram id, name or username, limited to what the member may see."""
     term = to_ascii_digits(text.strip().lstrip("#@"))

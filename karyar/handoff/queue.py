@@ -33,8 +33,6 @@ from karyar.db.models import (
 from karyar.handoff.routing import can_claim, pool_filter
 from karyar.profile import current_profile, current_value
 
-ACTIVE = (HandoffStatus.WAITING, HandoffStatus.CLAIMED)
-
 # Where a case goes when a counsellor closes a conversation with this outcome.
 OUTCOME_STAGES: dict[HandoffOutcome, CaseStage] = {
     HandoffOutcome.REFERRED_TRAINING: CaseStage.TRAINING,
