@@ -16,6 +16,7 @@ from telegram.ext import (
 )
 
 from bot import keyboards
+from bot.media import media_kind
 from bot.outbox import ReplyMarkup
 from bot.relay import Inbound, Receipt
 from bot.services import services
@@ -60,9 +61,7 @@ def _inbound(update: Update, *, kind: str, text: str | None, rasa_text: str | No
     )
 
 
-async def _keep(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, *, kind: str, text: str | None
-) -> Receipt:
+async def keep(update: Update, context: ContextTypes.DEFAULT_TYPE, *, kind: str, text: str | None) -> Receipt:
     """Store a message that is not for Rasa; during a handoff it goes to the counsellor (`receipt.taken`)."""
     return await services(context).relay.receive(
         context.bot, _inbound(update, kind=kind, text=text, rasa_text=None)
@@ -88,7 +87,7 @@ async def _reply(
 
 async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     s = services(context)
-    receipt = await _keep(update, context, kind="command", text="/start")
+    receipt = await keep(update, context, kind="command", text="/start")
     if receipt.taken:
         return
     client_id = receipt.client_id
@@ -108,7 +107,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    receipt = await _keep(update, context, kind="command", text="/menu")
+    receipt = await keep(update, context, kind="command", text="/menu")
     if receipt.taken:
         return
     client_id = receipt.client_id
@@ -126,7 +125,7 @@ async def on_rasa_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    receipt = await _keep(update, context, kind="command", text=message.text if message else None)
+    receipt = await keep(update, context, kind="command", text=message.text if message else None)
     if receipt.taken:
         return
     client_id = receipt.client_id
@@ -139,7 +138,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = message.text or ""
     s = services(context)
     if is_blank(text):
-        receipt = await _keep(update, context, kind="text", text=text)
+        receipt = await keep(update, context, kind="text", text=text)
         if not receipt.taken:
             await _reply(update, context, receipt.client_id, _("Empty message"))
         return
@@ -154,7 +153,7 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     s = services(context)
     accepted = query.data == keyboards.CONSENT_ACCEPT
     choice = _("Consent button: accept") if accepted else _("Consent button: decline")
-    client_id = (await _keep(update, context, kind="button", text=choice)).client_id
+    client_id = (await keep(update, context, kind="button", text=choice)).client_id
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
@@ -209,7 +208,7 @@ async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
     if isinstance(resolved, str):
         reason = _("Stale button") if resolved == "stale" else _("Unknown button")
-        client_id = (await _keep(update, context, kind="button", text=query.data)).client_id
+        client_id = (await keep(update, context, kind="button", text=query.data)).client_id
         await query.answer(reason)
         await _reply(update, context, client_id, reason, reply_markup=keyboards.main_menu())
         return
@@ -235,7 +234,7 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user_id = identity_of(update).user_id
     own = message.contact.user_id == user_id
     # Someone else's number is not stored at all: it is not the client's data to give.
-    receipt = await _keep(update, context, kind="contact", text=None if not own else "[contact]")
+    receipt = await keep(update, context, kind="contact", text=None if not own else "[contact]")
     client_id, message_id = receipt.client_id, receipt.message_id
     if not own:
         await _reply(update, context, client_id, _("Only your own phone"))
@@ -255,7 +254,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.effective_message
     assert message is not None and message.location is not None
     s = services(context)
-    receipt = await _keep(update, context, kind="location", text="[location]")
+    receipt = await keep(update, context, kind="location", text="[location]")
     client_id, message_id = receipt.client_id, receipt.message_id
     value = f"{message.location.latitude:.5f},{message.location.longitude:.5f}"
     stored = await s.database.run_async(
@@ -279,13 +278,6 @@ async def _after_shared_fact(
     await _reply(update, context, client_id, _("Privacy notice"), reply_markup=keyboards.consent_keyboard())
 
 
-def _media_kind(message: Message) -> str:
-    for kind in ("sticker", "voice", "audio", "video_note", "photo", "video", "animation", "document"):
-        if getattr(message, kind):
-            return kind
-    return "other"
-
-
 def _media_reply(kind: str) -> str:
     if kind == "sticker":
         return _("Sticker received")
@@ -300,8 +292,8 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Stickers, media and anything else that is not text: stored, and answered with a helpful word."""
     message = update.effective_message
     assert message is not None
-    kind = _media_kind(message)
-    receipt = await _keep(update, context, kind=kind, text=message.caption)
+    kind = media_kind(message)
+    receipt = await keep(update, context, kind=kind, text=message.caption)
     if not receipt.taken:
         await _reply(update, context, receipt.client_id, _media_reply(kind))
 
@@ -309,7 +301,7 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.edited_message
     assert message is not None
-    receipt = await _keep(update, context, kind="edit", text=message.text)
+    receipt = await keep(update, context, kind="edit", text=message.text)
     if not receipt.taken:
         await _reply(update, context, receipt.client_id, _("Edited message"))
 

@@ -21,10 +21,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers.client import identity_of
+from bot.handlers.client import keep
 from bot.handoff import callbacks, screens
 from bot.handoff.timeline import timeline_for
-from bot.relay import Inbound
 from bot.services import services
 from bot.texts import _
 from karyar import followup
@@ -78,17 +77,7 @@ async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None
     if message.chat.type == "private" and update.effective_user is not None:
-        await services(context).relay.receive(
-            context.bot,
-            Inbound(
-                identity=identity_of(update),
-                kind="command",
-                text=message.text,
-                rasa_text=None,
-                telegram_message_id=message.message_id,
-                telegram_update_id=update.update_id,
-            ),
-        )
+        await keep(update, context, kind="command", text=message.text)
     await message.reply_text(_("Staff: not allowed"))
 
 
@@ -157,23 +146,23 @@ async def on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def _queue(update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, _arg: str) -> None:
     items = await services(context).database.run_async(_listed_waiting, member_id=member.id)
-    message = update.effective_message
-    assert message is not None
-    await message.reply_text(
-        screens.handoff_list(_("List: queue title"), items, empty=_("List: queue empty")),
-        reply_markup=screens.list_keyboard(items, callbacks.CLAIM),
-    )
+    await _reply_list(update, items, _("List: queue title"), _("List: queue empty"), callbacks.CLAIM)
 
 
 async def _my_cases(
     update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, _arg: str
 ) -> None:
     items = await services(context).database.run_async(_listed_mine, member_id=member.id)
+    await _reply_list(update, items, _("List: my cases title"), _("List: my cases empty"), callbacks.FOCUS)
+
+
+async def _reply_list(
+    update: Update, items: list[screens.ListedHandoff], title: str, empty: str, action: str
+) -> None:
     message = update.effective_message
     assert message is not None
     await message.reply_text(
-        screens.handoff_list(_("List: my cases title"), items, empty=_("List: my cases empty")),
-        reply_markup=screens.list_keyboard(items, callbacks.FOCUS),
+        screens.handoff_list(title, items, empty=empty), reply_markup=screens.list_keyboard(items, action)
     )
 
 

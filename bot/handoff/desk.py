@@ -27,7 +27,8 @@ from bot.handoff.screens import (
     waiting_text,
 )
 from bot.keyboards import main_menu
-from bot.outbox import Outbox
+from bot.media import media_kind
+from bot.outbox import Outbox, ReplyMarkup
 from bot.rasa_client import RasaClient, RasaUnavailableError
 from bot.texts import _
 from karyar import clients, followup, messages
@@ -107,14 +108,7 @@ class HandoffDesk:
         info = await self._db.run_async(
             _waiting_info, handoff_id=handoff.id, default_minutes=self._settings.HANDOFF_DEFAULT_WAIT_MINUTES
         )
-        await self._outbox.send_text(
-            bot,
-            client_id=handoff.client_id,
-            chat_id=chat,
-            text=waiting_text(info),
-            reply_markup=cancel_keyboard(handoff.id),
-            handoff_id=handoff.id,
-        )
+        await self._send_client(bot, handoff, chat, waiting_text(info), cancel_keyboard(handoff.id))
 
     async def _post_cards(self, bot: Bot, handoff: Handoff, *, prefix: str = "") -> None:
         recipients = await self._db.run_async(_recipients, handoff_id=handoff.id)
@@ -163,7 +157,7 @@ class HandoffDesk:
         return True
 
     async def _send_client(
-        self, bot: Bot, handoff: Handoff, chat: int, text: str, markup: InlineKeyboardMarkup | None = None
+        self, bot: Bot, handoff: Handoff, chat: int, text: str, markup: ReplyMarkup | None = None
     ) -> None:
         await self._outbox.send_text(
             bot,
@@ -205,9 +199,7 @@ class HandoffDesk:
         cancelled = await self._db.run_async(queue.cancel, handoff_id=handoff_id, client_id=client)
         if cancelled is None:
             return False
-        await self._outbox.send_text(
-            bot, client_id=client, chat_id=chat_id, text=_("Handoff: cancelled"), reply_markup=main_menu()
-        )
+        await self._send_client(bot, cancelled, chat_id, _("Handoff: cancelled"), main_menu())
         await self.channel.update_cards(bot, handoff_id, markup_for=lambda _chat: None)
         await self.channel.notice(bot, cancelled, _("Notice: cancelled by client"))
         await self.channel.close_topic(bot, cancelled, name_prefix="✖️ ")
@@ -233,13 +225,7 @@ class HandoffDesk:
         if self.channel.forum:
             notice = _("Notice: claimed by").format(name=member.name)
         await self.channel.notice(bot, handoff, notice, member=member)
-        await self._outbox.send_text(
-            bot,
-            client_id=handoff.client_id,
-            chat_id=chat,
-            text=_("Handoff: counsellor joined").format(name=member.name),
-            handoff_id=handoff_id,
-        )
+        await self._send_client(bot, handoff, chat, _("Handoff: counsellor joined").format(name=member.name))
         await self.relay_pending(bot, handoff_id)
         return result
 
@@ -257,7 +243,7 @@ class HandoffDesk:
             kind="counsellor",
             text=message.text or message.caption,
             handoff_id=handoff_id,
-            extra={"staff_member_id": member.id, "media": _media_kind(message)},
+            extra={"staff_member_id": member.id, "media": "text" if message.text else media_kind(message)},
         )
         try:
             copied = await bot.copy_message(chat, message.chat_id, message.message_id)
@@ -289,14 +275,7 @@ class HandoffDesk:
             member=member,
         )
         await self.channel.close_topic(bot, handoff, name_prefix="✅ ")
-        await self._outbox.send_text(
-            bot,
-            client_id=handoff.client_id,
-            chat_id=chat,
-            text=_("Handoff: closed, rate"),
-            reply_markup=rating_keyboard(handoff_id),
-            handoff_id=handoff_id,
-        )
+        await self._send_client(bot, handoff, chat, _("Handoff: closed, rate"), rating_keyboard(handoff_id))
         await self.resume_rasa(handoff_id=handoff_id, chat_id=chat)
         return True
 
@@ -327,9 +306,7 @@ class HandoffDesk:
                     prefix=_("Card: from a colleague") + "\n\n",
                 )
             text = _("Handoff: counsellor joined").format(name=new_member.name)
-        await self._outbox.send_text(
-            bot, client_id=handoff.client_id, chat_id=chat, text=text, handoff_id=handoff_id
-        )
+        await self._send_client(bot, handoff, chat, text)
         return True
 
     # --- Rasa -----------------------------------------------------------------------------------------
@@ -416,23 +393,6 @@ class HandoffDesk:
             logger.error(
                 "handoff %s was escalated but no supervisor serves its pool; register one", handoff.id
             )
-
-
-def _media_kind(message: Message) -> str:
-    for kind in (
-        "text",
-        "photo",
-        "voice",
-        "audio",
-        "document",
-        "video",
-        "video_note",
-        "sticker",
-        "animation",
-    ):
-        if getattr(message, kind):
-            return kind
-    return "other"
 
 
 # --- units of work -------------------------------------------------------------------------------------
