@@ -194,6 +194,16 @@ async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, member: St
     )
 
 
+async def _may_see(
+    message: Message, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, handoff: Handoff
+) -> bool:
+    """Whether the member may see the handoff's case; if not, they are told so."""
+    if await services(context).database.run_async(_may_view, member_id=member.id, case_id=handoff.case_id):
+        return True
+    await message.reply_text(_("Staff: not allowed"))
+    return False
+
+
 async def _note(update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, arg: str) -> None:
     message = update.effective_message
     assert message is not None
@@ -202,6 +212,8 @@ async def _note(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Staf
         return
     handoff = await _current(update, context, member)
     if handoff is None:
+        return
+    if not await _may_see(message, context, member, handoff):
         return
     await services(context).desk.note(member=member, handoff_id=handoff.id, text=arg)
     await message.reply_text(_("Notice: note saved"))
@@ -213,10 +225,7 @@ async def _profile(update: Update, context: ContextTypes.DEFAULT_TYPE, member: S
         return
     message = update.effective_message
     assert message is not None
-    if not await services(context).database.run_async(
-        _may_view, member_id=member.id, case_id=handoff.case_id
-    ):
-        await message.reply_text(_("Staff: not allowed"))
+    if not await _may_see(message, context, member, handoff):
         return
     snapshot = await services(context).desk.channel.snapshot(handoff.id)
     await message.reply_text(screens.card_text(snapshot))

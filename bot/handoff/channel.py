@@ -28,8 +28,13 @@ TOPIC_NAME_LIMIT = 128
 Sent = Message | MessageId
 
 
+# What Telegram answers when a topic was deleted; a closed or unchanged topic is not gone.
+_TOPIC_GONE = ("message thread not found", "topic_deleted", "topic_id_invalid")
+
+
 def topic_missing(error: BadRequest) -> bool:
-    return "thread not found" in error.message.lower() or "topic" in error.message.lower()
+    message = error.message.lower()
+    return any(reason in message for reason in _TOPIC_GONE)
 
 
 class CounsellorChannel:

@@ -325,10 +325,13 @@ class HandoffDesk:
     # --- the periodic check -------------------------------------------------------------------------
 
     async def check(self, bot: Bot) -> None:
-        """Announce what was missed, remind the pool, escalate, resume Rasa where it stayed paused."""
+        """Announce what was missed, relay what was not relayed, remind the pool, escalate, resume Rasa
+        where it stayed paused, and send the check-ins that are due."""
         moment = now()
         for handoff_id in await self._db.run_async(queue.unannounced, older_than=moment - _ANNOUNCE_GRACE):
             await self.announce(bot, handoff_id)
+        for handoff_id in await self._db.run_async(queue.claimed_with_unrelayed):
+            await self.relay_pending(bot, handoff_id)
         remind_after = self._settings.HANDOFF_REMIND_MINUTES * 60
         for handoff in await self._db.run_async(
             timers.due_for_reminder, at=moment, every_seconds=remind_after

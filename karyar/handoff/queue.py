@@ -27,6 +27,7 @@ from karyar.db.models import (
     HandoffStatus,
     HandoffTier,
     InboundStatus,
+    Message,
     ProfileFactName,
     StaffMember,
 )
@@ -361,6 +362,18 @@ def unannounced(session: Session, *, older_than: datetime) -> list[int]:
                 Handoff.requested_at <= older_than,
                 (Handoff.client_told_at.is_(None)) | (Handoff.cards_posted_at.is_(None)),
             )
+        )
+    )
+
+
+def claimed_with_unrelayed(session: Session) -> list[int]:
+    """Claimed handoffs holding client messages the counsellor has not seen (the bot stopped in between)."""
+    return list(
+        session.scalars(
+            select(Handoff.id)
+            .join(Message, Message.handoff_id == Handoff.id)
+            .where(Handoff.status == HandoffStatus.CLAIMED, Message.status == InboundStatus.FOR_COUNSELLOR)
+            .distinct()
         )
     )
 

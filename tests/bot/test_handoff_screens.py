@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from telegram.error import BadRequest
 
 from bot.handoff import callbacks
+from bot.handoff.channel import topic_missing
 from bot.handoff.screens import card_text, outcome_keyboard, rating_keyboard, waiting_text
 from karyar.handoff.snapshot import CaseSnapshot, RecentMessage
 from karyar.handoff.waiting import WaitingInfo
@@ -73,3 +75,18 @@ def test_button_data_fits_telegram_and_round_trips() -> None:
 )
 def test_forged_button_data_is_not_parsed(forged: str | None) -> None:
     assert callbacks.parse(forged) is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "gone"),
+    [
+        ("Bad Request: message thread not found", True),
+        ("Bad Request: TOPIC_DELETED", True),
+        ("Bad Request: TOPIC_ID_INVALID", True),
+        ("Bad Request: TOPIC_CLOSED", False),
+        ("Bad Request: TOPIC_NOT_MODIFIED", False),
+        ("Bad Request: chat not found", False),
+    ],
+)
+def test_only_a_deleted_topic_counts_as_gone(answer: str, gone: bool) -> None:
+    assert topic_missing(BadRequest(answer)) is gone

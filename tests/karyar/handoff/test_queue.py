@@ -781,3 +781,23 @@ def test_a_supervisor_closing_a_case_frees_its_counsellor_s_private_chat(db: Dat
         session.flush()
         session.refresh(counsellor)
         assert counsellor.focus_handoff_id is None
+
+
+def test_the_periodic_check_finds_claimed_handoffs_whose_messages_never_reached_the_counsellor(
+    db: Database,
+) -> None:
+    with db.unit_of_work() as session:
+        client, other = add_client(session, CLIENT), add_client(session, OTHER_CLIENT)
+        counsellor = add_member(session, COUNSELLOR)
+        claimed, waiting = open_for(session, client), open_for(session, other)
+        queue.claim(session, handoff_id=claimed.id, member=counsellor)
+        for handoff, owner in ((claimed, client), (waiting, other)):
+            messages.log_inbound(session, client_id=owner.id, kind="text", text="سلام", handoff_id=handoff.id)
+            messages.log_inbound(
+                session, client_id=owner.id, kind="text", text="هستید؟", handoff_id=handoff.id
+            )
+        # Waiting ones are relayed on claim, not by the check; relayed ones are done.
+        assert queue.claimed_with_unrelayed(session) == [claimed.id]
+        for message in messages.for_counsellor(session, handoff_id=claimed.id):
+            messages.mark_relayed(session, message_id=message.id)
+        assert queue.claimed_with_unrelayed(session) == []
