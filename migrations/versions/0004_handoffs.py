@@ -117,6 +117,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("handoffs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_handoffs_case_id"), ["case_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_handoffs_client_id"), ["client_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_handoffs_status"), ["status"], unique=False)
         batch_op.create_index("ix_handoffs_topic", ["topic_chat_id", "topic_thread_id"], unique=False)
         batch_op.create_index(
@@ -180,6 +181,7 @@ def downgrade() -> None:
         )
         batch_op.drop_index("ix_handoffs_topic")
         batch_op.drop_index(batch_op.f("ix_handoffs_status"))
+        batch_op.drop_index(batch_op.f("ix_handoffs_client_id"))
         batch_op.drop_index(batch_op.f("ix_handoffs_case_id"))
 
     op.drop_table("handoffs")
