@@ -131,6 +131,15 @@ def claim(api: UserDriver, chat: Chat, counsellor: int, card: dict[str, Any]) ->
     assert "گفتگو با شما را شروع کرد" in joined["text"]
 
 
+def in_conversation(team: Team, user_id: int, counsellor_name: str) -> tuple[int, Chat]:
+    """A new counsellor who has claimed the request of a new client: (counsellor, client's chat)."""
+    counsellor = team.add(counsellor_name)
+    chat = team.client(user_id)
+    _replies, card = ask_and_get_card(chat, team.api, counsellor)
+    claim(team.api, chat, counsellor, card)
+    return counsellor, chat
+
+
 def test_a_client_talks_with_a_counsellor_then_rates_and_is_understood_by_the_bot_again(
     stack: Stack, stack_db: Database, team: Team, user_id: int
 ) -> None:
@@ -274,10 +283,7 @@ def test_a_counsellor_hears_when_the_client_has_blocked_the_bot(
     stack: Stack, team: Team, user_id: int
 ) -> None:
     api = stack.api
-    counsellor = team.add("سارا")
-    chat = team.client(user_id)
-    _replies, card = ask_and_get_card(chat, api, counsellor)
-    claim(api, chat, counsellor, card)
+    counsellor, _chat = in_conversation(team, user_id, "سارا")
     api.block_bot(user_id)
     try:
         mark = api.mark(counsellor)
@@ -291,10 +297,7 @@ def test_a_bot_killed_mid_conversation_carries_on_from_the_database(
     stack: Stack, team: Team, user_id: int
 ) -> None:
     api = stack.api
-    counsellor = team.add("نرگس")
-    chat = team.client(user_id)
-    _replies, card = ask_and_get_card(chat, api, counsellor)
-    claim(api, chat, counsellor, card)
+    counsellor, _chat = in_conversation(team, user_id, "نرگس")
     stack.restart_bot(kill=True)
     mark = api.mark(counsellor)
     api.send_text(user_id, "بعد از قطع شدن هم پیامم می‌رسد؟")
@@ -308,10 +311,7 @@ def test_a_placement_schedules_check_ins_and_a_problem_brings_a_counsellor_back(
     stack: Stack, stack_db: Database, team: Team, user_id: int
 ) -> None:
     api = stack.api
-    counsellor = team.add("لیلا")
-    chat = team.client(user_id)
-    _replies, card = ask_and_get_card(chat, api, counsellor)
-    claim(api, chat, counsellor, card)
+    counsellor, chat = in_conversation(team, user_id, "لیلا")
     mark = api.mark(counsellor)
     api.send_text(counsellor, "/placed")
     assert "پیگیری" in wait_for(api, counsellor, mark)[0]["text"]
