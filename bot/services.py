@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from telegram.ext import ContextTypes
 
+from bot.broadcast.gate import SendGate
+from bot.broadcast.runner import RunningSender
 from bot.handoff.desk import HandoffDesk
 from bot.outbox import Outbox
 from bot.rasa_client import RasaClient
@@ -26,6 +28,9 @@ class Services:
     relay: Relay
     desk: HandoffDesk
     staff: StaffDirectory
+    gate: SendGate
+    # The broadcast sender running inside the bot, if it does (BROADCAST_SENDER_IN_BOT).
+    sender: RunningSender | None = None
 
 
 def attach(bot_data: dict[str, object], services: Services) -> None:

@@ -60,6 +60,7 @@ def _refresh_identity(client: Client, identity: TelegramIdentity) -> None:
             setattr(client, field, value[:128])
     # A message from the user means they have not blocked the bot (any more).
     client.blocked_bot = False
+    client.chat_missing = False
 
 
 def record_consent(session: Session, *, client_id: int, version: str = CONSENT_VERSION) -> bool:
@@ -81,3 +82,9 @@ def mark_blocked(session: Session, *, telegram_user_id: int) -> None:
     client = find_client(session, telegram_user_id=telegram_user_id)
     if client is not None:
         client.blocked_bot = True
+
+
+def mark_chat_missing(session: Session, *, telegram_user_id: int) -> None:
+    client = find_client(session, telegram_user_id=telegram_user_id)
+    if client is not None:
+        client.chat_missing = True

@@ -63,6 +63,20 @@ class Settings(BaseSettings):
     OFFICE_CALENDAR_FILE: Path | None = None
     # How often the bot looks for handoffs to announce, remind or escalate and for follow-ups that are due.
     HANDOFF_CHECK_SECONDS: Annotated[float, Field(gt=0, le=3600)] = 15.0
+    # Announcements. Telegram allows about 30 messages a second in bulk; the rest is left to conversations.
+    BROADCAST_RATE_PER_SECOND: Annotated[float, Field(gt=0, le=30)] = 25.0
+    # Requests to Telegram in flight at once; also the most messages a crash can cause to be sent twice.
+    BROADCAST_CONCURRENCY: Annotated[int, Field(ge=1, le=64)] = 8
+    # Attempts (network errors, server errors) before a delivery is given up with its reason.
+    BROADCAST_MAX_ATTEMPTS: Annotated[int, Field(ge=1, le=50)] = 5
+    # How long a claimed delivery stays with its sender; a stopped sender's rows are taken up after this.
+    BROADCAST_LEASE_SECONDS: Annotated[float, Field(ge=5, le=3600)] = 30.0
+    # A supervisor (not the author) must approve an announcement before it goes out.
+    BROADCAST_APPROVAL_REQUIRED: bool = False
+    # Run the sender inside the bot (it then yields to conversations); off when senders run on their own
+    # (`python -m bot.broadcast`).
+    BROADCAST_SENDER_IN_BOT: bool = True
+    BROADCAST_PROGRESS_SECONDS: Annotated[float, Field(ge=1, le=600)] = 3.0
     # Where staff keep the policy files (emdad.yml, behzisti.yml, general.yml); the shipped ones by default.
     POLICIES_DIR: Path | None = None
     LOG_LEVEL: str = "INFO"

@@ -124,8 +124,15 @@ class LocalApiClient:
         body = {"user_id": user_id, "message_id": message_id, "text": text, "chat_id": chat_id}
         return self._call("POST", "/edit", body)
 
+    def add_users(self, user_ids: Iterable[int]) -> None:
+        """Many users at once (bulk-sending tests and benchmarks)."""
+        self._call("POST", "/users", {"users": [{"user_id": user_id} for user_id in user_ids]})
+
     def block_bot(self, user_id: int) -> None:
         self._call("POST", "/block", {"user_id": user_id, "blocked": True})
+
+    def block_bot_for(self, user_ids: Iterable[int]) -> None:
+        self._call("POST", "/block", {"user_ids": list(user_ids), "blocked": True})
 
     def unblock_bot(self, user_id: int) -> None:
         self._call("POST", "/block", {"user_id": user_id, "blocked": False})
@@ -229,6 +236,15 @@ class LocalApiClient:
         if disabled_methods is not None:
             body["disabled_methods"] = disabled_methods
         return self._call("POST", "/settings", body)
+
+    def add_flood_waits(self, chat_ids: Iterable[int], *, retry_after: int = 1, times: int = 1) -> None:
+        """The next `times` sends to each chat answer 429 with `retry_after`."""
+        waits = {"chat_ids": list(chat_ids), "retry_after": retry_after, "times": times}
+        self._call("POST", "/settings", {"flood_waits": waits})
+
+    def sent_counts(self) -> dict[int, int]:
+        """How many messages the bot sent into each private chat."""
+        return {int(chat): count for chat, count in self._call("GET", "/sent_counts").items()}
 
     def reset(self) -> None:
         self._call("POST", "/reset")

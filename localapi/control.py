@@ -7,12 +7,13 @@ with :class:`~localapi.driver.UserDriver`. Answers are ``{"ok": true, "result": 
 
   GET  /_local/                                  bot identity and pending update count
   POST /_local/users          {user_id, first_name?, last_name?, username?, language_code?}
+                              or {users: [{user_id, …}, …]} for many at once
   POST /_local/send           {user_id, type: text|sticker|photo|voice|video|document|contact|location, ...,
                                chat_id?, message_thread_id?, reply_to_message_id?}
   POST /_local/press          {user_id, message_id, callback_data? | text?, chat_id?}  → callback_query_id
   POST /_local/tap            {user_id, text}        reply-keyboard button
   POST /_local/edit           {user_id, message_id, text, chat_id?}
-  POST /_local/block          {user_id, blocked: true|false}
+  POST /_local/block          {user_id | user_ids: [...], blocked: true|false}
   POST /_local/groups         {chat_id, title, is_forum?, members?, bot_is_admin?}
   POST /_local/groups/{id}/members     {user_id}
   POST /_local/groups/{id}/remove_bot  {by_user_id?}
@@ -25,7 +26,9 @@ with :class:`~localapi.driver.UserDriver`. Answers are ``{"ok": true, "result": 
   GET  /_local/callback_answers[?callback_query_id=]
   GET  /_local/updates        pending (unconfirmed) updates
   GET  /_local/calls[?method=]
-  POST /_local/settings       {disabled_methods?: [..], per_chat_rate?: [calls, seconds] | null, global_rate?: ...}
+  GET  /_local/sent_counts    {chat id: messages the bot sent there} for private chats
+  POST /_local/settings       {disabled_methods?: [..], per_chat_rate?: [calls, seconds] | null, global_rate?: ...,
+                               flood_waits?: {chat_ids: [..], retry_after: 1, times: 1}}
   POST /_local/reset
 """
 
@@ -106,6 +109,8 @@ def add_control_routes(app: web.Application, api: LocalBotApi) -> None:
 
     async def add_user(request: web.Request) -> Any:
         body = await _body(request)
+        if "users" in body:
+            return [api.add_user(int(user.pop("user_id")), **user) for user in body["users"]]
         return api.add_user(int(body.pop("user_id")), **body)
 
     async def send(request: web.Request) -> Any:
@@ -141,10 +146,9 @@ def add_control_routes(app: web.Application, api: LocalBotApi) -> None:
 
     async def block(request: web.Request) -> Any:
         body = await _body(request)
-        if body.get("blocked", True):
-            api.block_bot(int(body["user_id"]))
-        else:
-            api.unblock_bot(int(body["user_id"]))
+        change = api.block_bot if body.get("blocked", True) else api.unblock_bot
+        for user_id in body.get("user_ids") or [body["user_id"]]:
+            change(int(user_id))
         return True
 
     async def create_group(request: web.Request) -> Any:
@@ -207,12 +211,22 @@ def add_control_routes(app: web.Application, api: LocalBotApi) -> None:
     async def calls(request: web.Request) -> Any:
         return api.api_calls(request.query.get("method"))
 
+    async def sent_counts(request: web.Request) -> Any:
+        return {str(chat): count for chat, count in api.bot_message_counts().items()}
+
     async def settings(request: web.Request) -> Any:
         body = await _body(request)
         if "disabled_methods" in body:
             api.disabled_methods = {str(name).lower() for name in body["disabled_methods"]}
         if "per_chat_rate" in body or "global_rate" in body:
             api.set_rate_limits(_rate(body.get("per_chat_rate")), _rate(body.get("global_rate")))
+        if "flood_waits" in body:
+            waits = body["flood_waits"]
+            api.limiter.add_flood_waits(
+                [int(c) for c in waits["chat_ids"]],
+                retry_after=int(waits.get("retry_after", 1)),
+                times=int(waits.get("times", 1)),
+            )
         return {"disabled_methods": sorted(api.disabled_methods)}
 
     async def reset(request: web.Request) -> Any:
@@ -241,6 +255,7 @@ def add_control_routes(app: web.Application, api: LocalBotApi) -> None:
         ("GET", "/_local/callback_answers", callback_answers),
         ("GET", "/_local/updates", updates),
         ("GET", "/_local/calls", calls),
+        ("GET", "/_local/sent_counts", sent_counts),
         ("POST", "/_local/settings", settings),
         ("POST", "/_local/reset", reset),
     ]

@@ -592,6 +592,18 @@ class UserDriver:
             if m["from"]["is_bot"] and not is_service(m) and m["message_id"] > after
         ]
 
+    def bot_message_counts(self) -> dict[int, int]:
+        """How many messages the bot has sent into each private chat (for bulk-sending checks)."""
+
+        def read(world: World) -> dict[int, int]:
+            return {
+                chat.id: sum(1 for m in chat.messages.values() if m.outgoing and not m.deleted)
+                for chat in world.chats.values()
+                if chat.user_id is not None
+            }
+
+        return self.world.read(read)
+
     def last_bot_message(self, chat_id: int) -> dict[str, Any] | None:
         messages = self.bot_messages(chat_id)
         return messages[-1] if messages else None

@@ -38,16 +38,31 @@ class RateLimiter:
         self._lock = threading.Lock()
         self._chat_calls: dict[int, deque[float]] = {}
         self._global_calls: deque[float] = deque()
+        # chat id -> [flood waits still to answer, retry_after]: 429s a test asks for, whatever the rate.
+        self._flood_waits: dict[int, list[int]] = {}
+
+    def add_flood_waits(self, chat_ids: list[int], *, retry_after: int = 1, times: int = 1) -> None:
+        """The next `times` sends to each chat answer 429 with `retry_after`, as Telegram does under load."""
+        with self._lock:
+            for chat_id in chat_ids:
+                self._flood_waits[chat_id] = [times, retry_after]
 
     def configure(self, per_chat: RateLimit | None, global_rate: RateLimit | None) -> None:
         with self._lock:
             self.per_chat, self.global_rate = per_chat, global_rate
             self._chat_calls.clear()
             self._global_calls.clear()
+            self._flood_waits.clear()
 
     def check(self, chat_id: int) -> None:
         """Record one send to ``chat_id`` or raise 429 with Telegram's retry_after."""
         with self._lock:
+            scripted = self._flood_waits.get(chat_id)
+            if scripted is not None:
+                scripted[0] -= 1
+                if scripted[0] <= 0:
+                    del self._flood_waits[chat_id]
+                raise too_many_requests(scripted[1])
             moment = self._clock()
             windows: list[tuple[deque[float], RateLimit]] = []
             if self.global_rate:

@@ -314,6 +314,10 @@ class ThreadedLocalBotApi(UserDriver):
     ) -> None:
         self.server.set_rate_limits(per_chat, global_rate)
 
+    def add_flood_waits(self, chat_ids: list[int], *, retry_after: int = 1, times: int = 1) -> None:
+        """The next `times` sends to each chat answer 429 with `retry_after`."""
+        self.server.limiter.add_flood_waits(chat_ids, retry_after=retry_after, times=times)
+
     def disable_methods(self, *names: str) -> None:
         self.server.disable_methods(*names)
 

@@ -94,6 +94,8 @@ class Client(Base):
     consent_version: Mapped[str | None] = mapped_column(String(32))
     subscribed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     blocked_bot: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # Telegram answered "chat not found" (account deleted, or never started the bot); cleared when they write.
+    chat_missing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     first_seen_at: Mapped[datetime] = mapped_column(default=now)
     last_seen_at: Mapped[datetime] = mapped_column(default=now)
 
@@ -157,6 +159,8 @@ class CaseEventKind(enum.StrEnum):
     PLACEMENT = "placement"
     TRAINING_START = "training_start"
     FOLLOW_UP_ANSWER = "follow_up_answer"
+    SUBSCRIPTION = "subscription"
+    ANNOUNCEMENT_PRESS = "announcement_press"
 
 
 class CaseEvent(Base):
@@ -205,7 +209,17 @@ class ProfileFact(Base):
     """One fact a client told us; a correction adds a row and supersedes the old one, keeping history."""
 
     __tablename__ = "profile_facts"
-    __table_args__ = (Index("ix_profile_facts_client_id_name", "client_id", "name"),)
+    __table_args__ = (
+        Index("ix_profile_facts_client_id_name", "client_id", "name"),
+        # Broadcast audiences select clients by the facts in force (province = X, field IN (…)).
+        Index(
+            "ix_profile_facts_current_name_value",
+            "name",
+            "value",
+            sqlite_where=text("superseded_at IS NULL"),
+            postgresql_where=text("superseded_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
@@ -467,3 +481,96 @@ class FollowUp(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class BroadcastStatus(enum.StrEnum):
+    DRAFT = "draft"  # being composed; no deliveries yet
+    AWAITING_APPROVAL = "awaiting_approval"  # confirmed, a supervisor must approve it
+    SCHEDULED = "scheduled"  # approved, waiting for send_at
+    SENDING = "sending"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+    REJECTED = "rejected"
+    DONE = "done"
+
+
+class Broadcast(Base):
+    """An announcement to subscribed clients: its content, audience, schedule and the progress message.
+
+    `content` holds what Telegram needs to send it again exactly: text or caption with its entities, and a
+    photo (a file_id, or a local path the first delivery uploads, after which the file_id is kept).
+    """
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default=BroadcastStatus.DRAFT, index=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # [{"kind": "interest"|"course"|"link", "title": …, "course_id"?: …, "url"?: …}]
+    buttons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Filters by profile fact (see karyar/broadcast/audience.py); empty means every subscriber.
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    send_at: Mapped[datetime | None]
+    recipients: Mapped[int] = mapped_column(default=0)
+    confirmed_at: Mapped[datetime | None]
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # Why sending stopped by itself (a content Telegram refuses), shown to staff.
+    pause_reason: Mapped[str | None] = mapped_column(String(256))
+    # The staff chat and message edited with the progress, and when it was last edited.
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_edited_at: Mapped[datetime | None]
+    report_sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by a sender until lease_until; a crash leaves it to be claimed again
+    SENT = "sent"
+    BLOCKED = "blocked"  # 403: the client blocked the bot
+    CHAT_MISSING = "chat_missing"  # 400 chat not found
+    FAILED = "failed"  # given up; last_error says why
+    SKIPPED = "skipped"  # unsubscribed or unreachable by the time of sending
+    CANCELLED = "cancelled"
+
+
+class BroadcastDelivery(Base):
+    """One recipient of a broadcast. The sender works only from these rows, so it can stop at any moment."""
+
+    __tablename__ = "broadcast_deliveries"
+    __table_args__ = (
+        Index("uq_broadcast_deliveries_broadcast_client", "broadcast_id", "client_id", unique=True),
+        # Claims walk one broadcast's pending rows in id order.
+        Index("ix_broadcast_deliveries_claim", "broadcast_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(256))
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    sent_at: Mapped[datetime | None]
+
+
+class BroadcastPress(Base):
+    """A client pressed a button under an announcement; once per client and button."""
+
+    __tablename__ = "broadcast_presses"
+    __table_args__ = (Index("uq_broadcast_presses_once", "broadcast_id", "client_id", "button", unique=True),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    # The index of the button in Broadcast.buttons, or -1 for «خبر نفرست» (unsubscribe).
+    button: Mapped[int]
+    pressed_at: Mapped[datetime] = mapped_column(default=now)

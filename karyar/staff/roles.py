@@ -12,12 +12,16 @@ class Permission(enum.StrEnum):
     HANDLE_CASES = "handle_cases"  # claim, talk to the client, notes, transfer, close, follow-ups
     SUPERVISE = "supervise"  # claim escalated cases, see every pool's queue
     MANAGE_STAFF = "manage_staff"
+    BROADCAST = "broadcast"  # compose and send announcements, read their reports
+    APPROVE_BROADCASTS = "approve_broadcasts"  # when approval is required, let another's announcement go
 
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
     StaffRole.COUNSELLOR: frozenset({Permission.HANDLE_CASES}),
-    StaffRole.SUPERVISOR: frozenset({Permission.HANDLE_CASES, Permission.SUPERVISE}),
-    StaffRole.STAFF: frozenset(),
+    StaffRole.SUPERVISOR: frozenset(
+        {Permission.HANDLE_CASES, Permission.SUPERVISE, Permission.BROADCAST, Permission.APPROVE_BROADCASTS}
+    ),
+    StaffRole.STAFF: frozenset({Permission.BROADCAST}),
     StaffRole.ADMIN: frozenset({Permission.MANAGE_STAFF}),
 }
 

@@ -1,0 +1,6 @@
+"""Broadcasts: announcements staff send to subscribed clients, chosen by their profile.
+
+`content` and `audience` check what staff compose, `store` moves a broadcast through its life, `delivery`
+hands out and records one row per recipient so sending survives any stop, `presses` records what clients
+do with the buttons, and `report` counts the outcome.
+"""
