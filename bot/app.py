@@ -8,7 +8,10 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.handlers import admin, client, counsellor, handoff_client
+from bot.broadcast.gate import SendGate
+from bot.broadcast.runner import start_sender
+from bot.broadcast.traffic import ConversationTraffic
+from bot.handlers import admin, announcement, client, counsellor, handoff_client
 from bot.handlers.errors import on_error
 from bot.handoff.desk import HandoffDesk
 from bot.outbox import Outbox
@@ -46,6 +49,8 @@ async def _post_init(application: Application) -> None:
         )
     s = from_bot_data(application.bot_data)
     await s.staff.refresh()
+    if s.settings.BROADCAST_SENDER_IN_BOT:
+        s.sender = await start_sender(database=s.database, settings=s.settings, gate=s.gate)
     if application.job_queue is not None:
         application.job_queue.run_repeating(
             _answer_waiting, interval=s.settings.PENDING_RETRY_SECONDS, first=1.0, name="answer-waiting"
@@ -57,6 +62,8 @@ async def _post_init(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     s = from_bot_data(application.bot_data)
+    if s.sender is not None:
+        await s.sender.stop()
     await s.rasa.close()
     s.database.dispose()
 
@@ -75,12 +82,15 @@ async def _answer_waiting(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def build_application(settings: Settings, database: Database) -> Application:
     token = settings.require_bot_token()
+    gate = SendGate(settings.BROADCAST_RATE_PER_SECOND)
     builder: ApplicationBuilder = (
         Application.builder()
         .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(CONCURRENT_UPDATES)
+        # Notes what conversations send, so a running broadcast slows down for them.
+        .rate_limiter(ConversationTraffic(gate))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -113,11 +123,13 @@ def build_application(settings: Settings, database: Database) -> Application:
             relay=relay,
             desk=desk,
             staff=StaffDirectory(database),
+            gate=gate,
         ),
     )
     counsellor.register(application, forum_chat_id=settings.COUNSELLOR_GROUP_ID)
     admin.register(application)
     handoff_client.register(application)
+    announcement.register(application)
     client.register(application)
     application.add_error_handler(on_error)
     return application
