@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import time
+import warnings
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from telegram.error import RetryAfter
+from telegram.warnings import PTBDeprecationWarning
+
 WINDOW_SECONDS = 1.0
 
 
-def seconds(value: float | timedelta) -> float:
-    """A retry_after as seconds, whichever way python-telegram-bot gives it."""
+def flood_wait(error: RetryAfter) -> float:
+    """Telegram's retry_after in seconds: an int in python-telegram-bot 22 (with a warning that it becomes a
+    timedelta), a timedelta later; both are read."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 

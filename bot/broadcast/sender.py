@@ -30,7 +30,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.broadcast import render
-from bot.broadcast.gate import SendGate, seconds
+from bot.broadcast.gate import SendGate, flood_wait
 from bot.broadcast.progress import progress_keyboard, progress_text, report_text
 from bot.texts import _
 from karyar.broadcast import delivery, report, store
@@ -169,7 +169,7 @@ class BroadcastSender:
                 buttons=announcement.buttons,
             )
         except RetryAfter as error:
-            wait = seconds(error.retry_after)
+            wait = flood_wait(error)
             self._gate.hold(wait)
             logger.warning("Telegram asked to wait %.0fs (flood control); bulk sending holds", wait)
             await self._db.run_async(

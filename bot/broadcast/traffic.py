@@ -9,7 +9,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from bot.broadcast.gate import SendGate, seconds
+from bot.broadcast.gate import SendGate, flood_wait
 
 # Methods that put a message in a chat (edits and chat actions count with Telegram too).
 _SENDS = frozenset(
@@ -59,5 +59,5 @@ class ConversationTraffic(BaseRateLimiter[None]):
         try:
             return await callback(*args, **kwargs)
         except RetryAfter as error:
-            self._gate.hold(seconds(error.retry_after))
+            self._gate.hold(flood_wait(error))
             raise
