@@ -17,6 +17,8 @@ from karyar.catalogue.listing import ITEM_REF
 
 CONSENT_ACCEPT = "consent:yes"
 CONSENT_DECLINE = "consent:no"
+NEWS_YES = "news:yes"
+NEWS_NO = "news:no"
 _RASA_BUTTON = re.compile(r"^rb:(\d{1,18}):(\d{1,2})$")
 
 
@@ -60,6 +62,18 @@ def consent_keyboard() -> InlineKeyboardMarkup:
             [
                 InlineKeyboardButton(_("Consent button: accept"), callback_data=CONSENT_ACCEPT),
                 InlineKeyboardButton(_("Consent button: decline"), callback_data=CONSENT_DECLINE),
+            ]
+        ]
+    )
+
+
+def news_keyboard() -> InlineKeyboardMarkup:
+    """Asked once, right after consent: news of new courses and job opportunities, yes or no."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(_("News button: yes"), callback_data=NEWS_YES),
+                InlineKeyboardButton(_("News button: no"), callback_data=NEWS_NO),
             ]
         ]
     )

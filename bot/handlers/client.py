@@ -26,6 +26,7 @@ from karyar.clients import TelegramIdentity
 from karyar.db.models import Message as StoredMessage
 from karyar.db.models import ProfileFactName
 from karyar.profile import record_facts_with_consent
+from karyar.subscription import set_subscribed
 
 PRIVATE = filters.ChatType.PRIVATE
 # Commands whose meaning Rasa owns: they reach it as intents, like a menu press.
@@ -163,6 +164,32 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     newly_given = await s.database.run_async(clients.record_consent, client_id=client_id)
     text = _("Consent accepted") if newly_given else _("Consent already given")
     await _reply(update, context, client_id, text, reply_markup=keyboards.main_menu())
+    if newly_given:
+        # Asked once, when consent is first given; later the client says «خبرها را بفرست» or «خبر نفرست».
+        await _reply(update, context, client_id, _("News question"), reply_markup=keyboards.news_keyboard())
+
+
+async def on_news_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The answer to the news question asked after consent.
+
+    The buttons stay on the question: a later press (an old message, a double tap) applies the same choice
+    again, which changes nothing and says so, or changes the client's mind in one tap.
+    """
+    query = update.callback_query
+    assert query is not None
+    s = services(context)
+    wanted = query.data == keyboards.NEWS_YES
+    choice = _("News button: yes") if wanted else _("News button: no")
+    client_id = (await keep(update, context, kind="button", text=choice)).client_id
+    await query.answer()
+    changed = await s.database.run_async(
+        set_subscribed, client_id=client_id, subscribed=wanted, source="after_consent"
+    )
+    if not wanted:
+        text = _("News: not subscribed")
+    else:
+        text = _("News: subscribed") if changed else _("News: already subscribed")
+    await _reply(update, context, client_id, text)
 
 
 def _resolve_button(session: Session, *, user_id: int, message_id: int, index: int) -> tuple[str, str] | str:
@@ -318,5 +345,6 @@ def register(application: Application) -> None:
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, on_edited_message))
     application.add_handler(MessageHandler(new_message, on_other_message))
     application.add_handler(CallbackQueryHandler(on_consent, pattern=r"^consent:(yes|no)$"))
+    application.add_handler(CallbackQueryHandler(on_news_choice, pattern=r"^news:(yes|no)$"))
     application.add_handler(CallbackQueryHandler(on_rasa_button, pattern=r"^rb:"))
     application.add_handler(CallbackQueryHandler(on_unknown_callback))
