@@ -318,6 +318,8 @@ def test_a_placement_schedules_check_ins_and_a_problem_brings_a_counsellor_back(
     mark = api.mark(counsellor)
     api.send_text(counsellor, "/close")
     press(api, counsellor, wait_for(api, counsellor, mark)[0], "معرفی به کار")
+    # The press is handled in the background; the case's stage is read once the handoff is closed.
+    assert api.wait_until(lambda: handoff_of(stack_db, user_id).ended_at is not None, timeout=WAIT)
     first = handoff_of(stack_db, user_id)
     client_mark = api.mark(user_id)
     with stack_db.unit_of_work() as session:
