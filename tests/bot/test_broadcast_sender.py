@@ -377,3 +377,31 @@ def _png() -> bytes:
     return base64.b64decode(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
     )
+
+
+async def test_two_senders_on_postgresql_never_send_the_same_row(
+    db: Database, api: LocalBotApi, bot: Bot
+) -> None:
+    if not db.url.startswith("postgresql"):
+        pytest.skip("several senders share the work on PostgreSQL only (row locks); SQLite has one writer")
+    chats = _clients(db, api, 120)
+    broadcast_id = _broadcast(db)
+    settings = _settings(BROADCAST_RATE_PER_SECOND=30, BROADCAST_CONCURRENCY=4)
+    other_db = Database(db.url)  # a second process's connections
+    try:
+        senders = [
+            BroadcastSender(database=database, bot=bot, settings=settings, gate=SendGate(30))
+            for database in (db, other_db)
+        ]
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(sender.run(stop)) for sender in senders]
+        deadline = time.monotonic() + 30
+        while _open(db, broadcast_id):
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.1)
+        stop.set()
+        await asyncio.gather(*tasks)
+    finally:
+        other_db.dispose()
+    assert [len(api.bot_messages(chat)) for chat in chats] == [1] * len(chats)
+    assert {row.attempts for row in _rows(db, broadcast_id).values()} == {1}
