@@ -11,7 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.broadcast.gate import SendGate
 from bot.broadcast.runner import start_sender
 from bot.broadcast.traffic import ConversationTraffic
-from bot.handlers import admin, announcement, client, counsellor, handoff_client
+from bot.handlers import admin, announcement, broadcast_staff, client, counsellor, handoff_client
 from bot.handlers.errors import on_error
 from bot.handoff.desk import HandoffDesk
 from bot.outbox import Outbox
@@ -128,6 +128,7 @@ def build_application(settings: Settings, database: Database) -> Application:
     )
     counsellor.register(application, forum_chat_id=settings.COUNSELLOR_GROUP_ID)
     admin.register(application)
+    broadcast_staff.register(application)
     handoff_client.register(application)
     announcement.register(application)
     client.register(application)

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 import sqlalchemy.exc
 
 from karyar import migrate, rasa_model
+from karyar.broadcast import commands as broadcast_commands
 from karyar.catalogue import commands as catalogue_commands
 from karyar.office_hours import office_calendar
 from karyar.policies import load_policies
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     catalogue_commands.add_parser(commands)
     staff_commands.add_parser(commands)
+    broadcast_commands.add_parser(commands)
     return parser
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import jdatetime
 from babel.numbers import format_decimal
 
-from nlu.text import to_persian_digits
+from nlu.text import to_ascii_digits, to_persian_digits
 
 LIST_SEPARATOR = "، "
 # Iran has kept standard time all year since 2022; dates people read are Iran dates.
@@ -44,3 +45,29 @@ def jalali_datetime(moment: datetime) -> str:
     """A UTC moment as Iran date and time: «۲ آذر ۱۴۰۵، ساعت ۱۰:۰۵»."""
     local = moment.astimezone(IRAN_TIME)
     return f"{jalali_date(moment)}، ساعت {persian_text(local.strftime('%H:%M'))}"
+
+
+def parse_jalali_datetime(text: str) -> datetime:
+    """An Iran date and time as staff type it, «۱۴۰۵/۰۹/۱۰ ۱۴:۳۰» or "1405-9-10 ساعت 14:30", as a UTC moment.
+
+    Digits may be Persian, Arabic or Latin; the date's parts are separated by / - or . and the time, which
+    is required (an announcement should not go out at midnight by mistake), by : or ٫. Raises ValueError
+    saying what is wrong; whether the moment is in the past is the caller's to decide.
+    """
+    cleaned = re.sub("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", to_ascii_digits(text)).strip()
+    match = re.fullmatch(
+        r"(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[,،T]?\s*(?:ساعت\s*)?(\d{1,2})\s*[:٫]\s*(\d{2})",
+        cleaned,
+    )
+    if match is None:
+        raise ValueError(f"{text!r} is not a Jalali date and time like 1405/09/10 14:30")
+    year, month, day, hour, minute = (int(part) for part in match.groups())
+    if not 1300 <= year <= 1500:
+        raise ValueError(f"{year} is not a plausible Jalali year")
+    try:
+        local = jdatetime.datetime(year, month, day, hour, minute).togregorian()
+    except ValueError as error:
+        raise ValueError(
+            f"{year}/{month:02d}/{day:02d} {hour:02d}:{minute:02d} is not a valid date and time: {error}"
+        ) from None
+    return local.replace(tzinfo=IRAN_TIME).astimezone(UTC)

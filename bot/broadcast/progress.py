@@ -105,7 +105,12 @@ def progress_keyboard(broadcast: Broadcast) -> InlineKeyboardMarkup | None:
                 _("Broadcast button: resume"), callback_data=control_data(broadcast.id, "resume")
             )
         )
-    if status in (BroadcastStatus.SENDING, BroadcastStatus.SCHEDULED, BroadcastStatus.PAUSED):
+    if status in (
+        BroadcastStatus.AWAITING_APPROVAL,
+        BroadcastStatus.SENDING,
+        BroadcastStatus.SCHEDULED,
+        BroadcastStatus.PAUSED,
+    ):
         row.append(
             InlineKeyboardButton(
                 _("Broadcast button: cancel"), callback_data=control_data(broadcast.id, "cancel")

@@ -249,6 +249,7 @@ class BroadcastSender:
         self._last_housekeeping = loop_time
         for broadcast_id in await self._db.run_async(store.start_due):
             logger.info("broadcast %s: its time has come, sending", broadcast_id)
+        await self._db.run_async(delivery.close_abandoned)
         for broadcast_id in await self._db.run_async(store.sending):
             if await self._db.run_async(store.finish_if_done, broadcast_id=broadcast_id):
                 logger.info("broadcast %s: every delivery is done", broadcast_id)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from karyar.broadcast.audience import reachable
 from karyar.clock import now
-from karyar.db.models import BroadcastDelivery, Client, DeliveryStatus
+from karyar.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, Client, DeliveryStatus
 
 D = BroadcastDelivery
 ERROR_LIMIT = 256
@@ -38,6 +38,11 @@ def claim(session: Session, *, broadcast_id: int, limit: int, lease_seconds: flo
     Recipients who unsubscribed, blocked the bot or vanished since the broadcast was confirmed are marked
     SKIPPED instead of being handed out.
     """
+    if (
+        session.scalar(select(Broadcast.status).where(Broadcast.id == broadcast_id))
+        != BroadcastStatus.SENDING
+    ):
+        return []  # paused, waiting for approval or over: nothing of it goes out
     moment = now()
     due = or_(
         and_(
@@ -47,11 +52,18 @@ def claim(session: Session, *, broadcast_id: int, limit: int, lease_seconds: flo
     )
     chosen = select(D.id).where(D.broadcast_id == broadcast_id, due).order_by(D.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
-        chosen = chosen.with_for_update(skip_locked=True)
+        # Lock the rows first, then update exactly those. Inside `IN (…)` PostgreSQL may rescan a
+        # LIMIT … FOR UPDATE subquery once per outer row (a nested-loop semi-join) and take more than `limit`.
+        locked = list(session.scalars(chosen.with_for_update(skip_locked=True)))
+        if not locked:
+            return []
+        taken = D.id.in_(locked)
+    else:
+        taken = D.id.in_(chosen.scalar_subquery())
     rows = session.execute(
         update(D)
         # Repeating `due` makes the UPDATE itself take only rows nobody claimed in between.
-        .where(D.id.in_(chosen.scalar_subquery()), due)
+        .where(taken, due)
         .values(
             status=DeliveryStatus.SENDING,
             lease_until=moment + timedelta(seconds=lease_seconds),
@@ -110,6 +122,25 @@ def record_retry(
 
 def record_failed(session: Session, *, delivery_id: int, error: str) -> None:
     _set(session, [delivery_id], status=DeliveryStatus.FAILED, last_error=error)
+
+
+def close_abandoned(session: Session) -> int:
+    """Rows a stopped sender left claimed in a broadcast that was cancelled or rejected meanwhile: nobody
+    will claim them again, so they are closed as cancelled (the report then adds up). Their number."""
+    over = select(Broadcast.id).where(
+        Broadcast.status.in_((BroadcastStatus.CANCELLED, BroadcastStatus.REJECTED))
+    )
+    result = session.execute(
+        update(D)
+        .where(
+            D.status == DeliveryStatus.SENDING,
+            D.lease_until < now(),
+            D.broadcast_id.in_(over.scalar_subquery()),
+        )
+        .values(status=DeliveryStatus.CANCELLED, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def release(session: Session, *, delivery_ids: list[int]) -> None:

@@ -14,7 +14,14 @@ from karyar.broadcast.report import UNSUBSCRIBE_BUTTON
 from karyar.cases import open_case, record_event
 from karyar.catalogue.interests import record_interest
 from karyar.clock import now
-from karyar.db.models import Broadcast, BroadcastDelivery, BroadcastPress, CaseEventKind, Client
+from karyar.db.models import (
+    Broadcast,
+    BroadcastDelivery,
+    BroadcastPress,
+    CaseEventKind,
+    Client,
+    DeliveryStatus,
+)
 from karyar.subscription import set_subscribed
 
 
@@ -30,10 +37,13 @@ class Press:
 
 
 def was_sent_to(session: Session, *, broadcast_id: int, client_id: int) -> bool:
+    """Whether the client was delivered the announcement; only then can they have pressed its buttons."""
     return (
         session.scalar(
             select(BroadcastDelivery.id).where(
-                BroadcastDelivery.broadcast_id == broadcast_id, BroadcastDelivery.client_id == client_id
+                BroadcastDelivery.broadcast_id == broadcast_id,
+                BroadcastDelivery.client_id == client_id,
+                BroadcastDelivery.status == DeliveryStatus.SENT,
             )
         )
         is not None

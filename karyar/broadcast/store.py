@@ -106,9 +106,10 @@ def confirm(session: Session, *, broadcast_id: int, approval_required: bool) -> 
         insert(BroadcastDelivery)
         .from_select(
             ["broadcast_id", "status", "attempts", "client_id", "chat_id"],
-            recipients(Audience.from_dict(broadcast.audience), leading=fixed).order_by(None),
+            # In client order, so the deliveries' ids (the order of sending) follow it.
+            recipients(Audience.from_dict(broadcast.audience), leading=fixed),
         )
-        # Without it psycopg reports -1 for an INSERT … SELECT (SQLAlchemy keeps rowcount for UPDATE/DELETE only).
+        # Without it psycopg reports -1 for an INSERT … SELECT (SQLAlchemy keeps rowcount for UPDATE/DELETE).
         .execution_options(preserve_rowcount=True)
     )
     broadcast.recipients = _changed(result)

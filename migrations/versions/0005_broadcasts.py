@@ -85,9 +85,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("broadcast_deliveries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_broadcast_deliveries_client_id"), ["client_id"], unique=False)
-        batch_op.create_index(
-            "ix_broadcast_deliveries_claim", ["broadcast_id", "status", "id"], unique=False
-        )
+        batch_op.create_index("ix_broadcast_deliveries_claim", ["broadcast_id", "status", "id"], unique=False)
         batch_op.create_index(
             "uq_broadcast_deliveries_broadcast_client", ["broadcast_id", "client_id"], unique=True
         )
@@ -118,7 +116,8 @@ def upgrade() -> None:
             "uq_broadcast_presses_once", ["broadcast_id", "client_id", "button"], unique=True
         )
 
-    with op.batch_alter_table("clients", schema=None) as batch_op:
+    # In place: SQLite adds columns itself, and rebuilding `clients` would cascade-delete every case.
+    with op.batch_alter_table("clients", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("chat_missing", sa.Boolean(), server_default=sa.text("false"), nullable=False)
         )
@@ -141,7 +140,8 @@ def downgrade() -> None:
             postgresql_where=sa.text("superseded_at IS NULL"),
         )
 
-    with op.batch_alter_table("clients", schema=None) as batch_op:
+    # In place (SQLite 3.35+ drops columns itself): rebuilding `clients` would cascade-delete every case.
+    with op.batch_alter_table("clients", schema=None, recreate="never") as batch_op:
         batch_op.drop_column("chat_missing")
 
     with op.batch_alter_table("broadcast_presses", schema=None) as batch_op:

@@ -1,0 +1,466 @@
+"""The units of work behind the staff's broadcast screens: drafts, audiences within the author's scope,
+confirmation, approval and the progress controls.
+
+Every function takes a session (run them with `Database.run_async`) and returns plain snapshots, so the
+handlers never touch a session. Who may act is checked here against the registry, and every staff action
+goes into the audit log, refused or not; announcement texts and client data never do.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from karyar import audit
+from karyar.broadcast import report, store
+from karyar.broadcast.audience import Audience, AudienceError, count
+from karyar.broadcast.content import Content
+from karyar.broadcast.report import Progress
+from karyar.catalogue.search import get_course
+from karyar.db.models import Broadcast, BroadcastStatus, Course, StaffMember
+from karyar.staff.access import active_member, authorise
+from karyar.staff.roles import Permission, may
+
+TARGET = "broadcast:{}"
+
+
+# --- who is acting ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A staff member as the screens need them (a snapshot, safe outside the session)."""
+
+    id: int
+    telegram_user_id: int
+    name: str
+    role: str
+    organisations: tuple[str, ...]
+    provinces: tuple[str, ...]
+
+    @property
+    def supervises(self) -> bool:
+        return may(self.role, Permission.APPROVE_BROADCASTS)
+
+    @classmethod
+    def of(cls, member: StaffMember) -> Actor:
+        return cls(
+            id=member.id,
+            telegram_user_id=member.telegram_user_id,
+            name=member.name,
+            role=member.role,
+            organisations=tuple(member.organisations or ()),
+            provinces=tuple(member.provinces or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Authorisation:
+    actor: Actor | None
+    # A registered colleague without the permission (their message is not a client's to keep).
+    known_staff: bool = False
+
+
+def authorised(
+    session: Session,
+    *,
+    telegram_user_id: int,
+    action: str,
+    permission: Permission = Permission.BROADCAST,
+    broadcast_id: int | None = None,
+    details: dict[str, Any] | None = None,
+    record: bool = True,
+) -> Authorisation:
+    """The actor if the registry allows the action; the attempt is audited either way.
+
+    With `record=False` an allowed attempt is left for the caller to audit with its outcome (the progress
+    controls and approval, which also depend on whose announcement it is).
+    """
+    target = TARGET.format(broadcast_id) if broadcast_id else None
+    member = authorise(
+        session,
+        telegram_user_id=telegram_user_id,
+        permission=permission,
+        action=action,
+        target=target,
+        details=details,
+    )
+    if member is None:
+        known = active_member(session, telegram_user_id=telegram_user_id) is not None
+        return Authorisation(None, known_staff=known)
+    if not record:
+        return Authorisation(Actor.of(member))
+    audit.record(
+        session,
+        action=action,
+        actor_telegram_user_id=telegram_user_id,
+        actor_role=member.role,
+        target=target,
+        details=details,
+    )
+    return Authorisation(Actor.of(member))
+
+
+def broadcasters(session: Session) -> frozenset[int]:
+    """Telegram ids of the active colleagues who may compose announcements."""
+    members = session.scalars(select(StaffMember).where(StaffMember.active.is_(True)))
+    return frozenset(m.telegram_user_id for m in members if may(m.role, Permission.BROADCAST))
+
+
+# --- drafts -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonInfo:
+    kind: str
+    title: str
+    detail: str  # the course's title and code, or the link's address
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    id: int
+    status: str
+    content: Content
+    buttons: list[dict[str, Any]]
+    button_info: list[ButtonInfo]
+    audience: Audience
+    send_at: datetime | None
+    recipients: int  # counted now, within the author's scope
+
+
+def _scoped(audience: Audience, actor: Actor) -> Audience:
+    return audience.within(organisations=actor.organisations, provinces=actor.provinces)
+
+
+def _content(data: dict[str, Any]) -> Content:
+    """The stored content as it is (checked when it was stored; a photo file may have gone since)."""
+    return Content(
+        text=str(data.get("text") or ""),
+        entities=tuple(data.get("entities") or ()),
+        photo=data.get("photo") or None,
+        photo_path=data.get("photo_path") or None,
+    )
+
+
+def _button_info(session: Session, button: dict[str, Any]) -> ButtonInfo:
+    detail = ""
+    if button["kind"] == "course":
+        course = get_course(session, int(button["course_id"]))
+        detail = f"{course.title} ({course.code})" if course else str(button["course_id"])
+    elif button["kind"] == "link":
+        detail = str(button.get("url", ""))
+    return ButtonInfo(kind=button["kind"], title=button["title"], detail=detail)
+
+
+def snapshot(session: Session, broadcast: Broadcast, actor: Actor | None) -> Draft:
+    audience = Audience.from_dict(broadcast.audience)
+    if actor is not None:
+        audience = _scoped(audience, actor)
+    return Draft(
+        id=broadcast.id,
+        status=broadcast.status,
+        content=_content(broadcast.content),
+        buttons=list(broadcast.buttons),
+        button_info=[_button_info(session, button) for button in broadcast.buttons],
+        audience=audience,
+        send_at=broadcast.send_at,
+        recipients=count(session, audience),
+    )
+
+
+def _own_draft(session: Session, draft_id: int, actor: Actor) -> Broadcast | None:
+    broadcast = store.get(session, draft_id)
+    if broadcast is None or broadcast.status != BroadcastStatus.DRAFT or broadcast.created_by != actor.id:
+        return None
+    return broadcast
+
+
+def load_draft(session: Session, *, draft_id: int, actor: Actor) -> Draft | None:
+    """The actor's draft, or None if it is not theirs or no longer a draft (confirmed, cancelled)."""
+    broadcast = _own_draft(session, draft_id, actor)
+    return snapshot(session, broadcast, actor) if broadcast else None
+
+
+def latest_draft(session: Session, *, actor: Actor) -> int | None:
+    return session.scalar(
+        select(Broadcast.id)
+        .where(Broadcast.created_by == actor.id, Broadcast.status == BroadcastStatus.DRAFT)
+        .order_by(Broadcast.id.desc())
+        .limit(1)
+    )
+
+
+def save_content(session: Session, *, actor: Actor, content: Content, draft_id: int | None) -> int | None:
+    """A new draft with this message, or the draft's message replaced; None if the draft is closed."""
+    if draft_id is None:
+        broadcast = store.create(
+            session, created_by=actor.id, content=content, audience=_scoped(Audience(), actor)
+        )
+        _audit(session, actor, "broadcast.create", broadcast.id)
+        return broadcast.id
+    if _own_draft(session, draft_id, actor) is None:
+        return None
+    store.edit(session, broadcast_id=draft_id, content=content)
+    return draft_id
+
+
+def save_buttons(session: Session, *, actor: Actor, draft_id: int, buttons: list[dict[str, Any]]) -> bool:
+    """Raises ContentError for a button Telegram or clients could not use."""
+    if _own_draft(session, draft_id, actor) is None:
+        return False
+    store.edit(session, broadcast_id=draft_id, buttons=buttons)
+    return True
+
+
+def save_audience(session: Session, *, actor: Actor, draft_id: int, audience: Audience) -> bool:
+    """Stored within the actor's organisations and provinces; raises AudienceError outside them."""
+    if _own_draft(session, draft_id, actor) is None:
+        return False
+    store.edit(session, broadcast_id=draft_id, audience=_scoped(audience, actor))
+    return True
+
+
+def save_send_at(session: Session, *, actor: Actor, draft_id: int, send_at: datetime | None) -> bool:
+    if _own_draft(session, draft_id, actor) is None:
+        return False
+    store.edit(session, broadcast_id=draft_id, send_at=send_at, clear_send_at=send_at is None)
+    return True
+
+
+def drop_draft(session: Session, *, actor: Actor, draft_id: int) -> bool:
+    if _own_draft(session, draft_id, actor) is None:
+        return False
+    return store.cancel(session, broadcast_id=draft_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CourseRef:
+    id: int
+    code: str
+    title: str
+    active: bool
+
+
+def find_course(session: Session, *, code: str) -> CourseRef | None:
+    """A course by the staff's code, letters in any case."""
+    wanted = code.strip()
+    course = session.scalar(select(Course).where(Course.code == wanted)) or session.scalar(
+        select(Course).where(Course.code == wanted.upper())
+    )
+    if course is None:
+        return None
+    return CourseRef(course.id, course.code, course.title, course.active)
+
+
+# --- confirmation and approval -----------------------------------------------------------------------
+
+
+class Outcome(enum.StrEnum):
+    DONE = "done"
+    CLOSED = "closed"  # not the actor's draft any more, or not in a state for this
+    NOBODY = "nobody"  # the audience reaches nobody
+    OWN = "own"  # a supervisor's own announcement
+    NOT_WAITING = "not_waiting"
+    OUTSIDE = "outside"  # beyond the supervisor's organisations or provinces
+    UNKNOWN = "unknown"  # no such broadcast
+    NOT_ALLOWED = "not_allowed"
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmed:
+    outcome: Outcome
+    broadcast_id: int = 0
+    status: str = ""
+    recipients: int = 0
+    send_at: datetime | None = None
+
+
+def confirm(session: Session, *, actor: Actor, draft_id: int, approval_required: bool) -> Confirmed:
+    """Fix the recipients within the author's scope (as it is now) and let it go, or wait for approval."""
+    broadcast = _own_draft(session, draft_id, actor)
+    if broadcast is None:
+        return Confirmed(Outcome.CLOSED)
+    try:
+        audience = _scoped(Audience.from_dict(broadcast.audience), actor)
+    except AudienceError:
+        return Confirmed(Outcome.NOBODY)  # the author's scope changed and excludes what was chosen
+    if count(session, audience) == 0:
+        return Confirmed(Outcome.NOBODY)
+    store.edit(session, broadcast_id=draft_id, audience=audience)
+    store.confirm(session, broadcast_id=draft_id, approval_required=approval_required)
+    _audit(session, actor, "broadcast.confirm", draft_id, recipients=broadcast.recipients)
+    return Confirmed(Outcome.DONE, draft_id, broadcast.status, broadcast.recipients, broadcast.send_at)
+
+
+def _covers(
+    supervisor: StaffMember | Actor, author_organisations: list[str], author_provinces: list[str]
+) -> bool:
+    """Empty lists mean all: a supervisor of everything covers anyone; a limited one only a subset."""
+    for theirs, authors in (
+        (list(supervisor.organisations), author_organisations),
+        (list(supervisor.provinces), author_provinces),
+    ):
+        if theirs and (not authors or not set(authors) <= set(theirs)):
+            return False
+    return True
+
+
+def _author_scope(session: Session, broadcast: Broadcast) -> tuple[list[str], list[str]]:
+    author = session.get(StaffMember, broadcast.created_by) if broadcast.created_by else None
+    if author is None:
+        return [], []
+    return list(author.organisations or []), list(author.provinces or [])
+
+
+def approvers(session: Session, *, broadcast_id: int) -> list[int]:
+    """Telegram ids of the active supervisors, other than the author, whose scope covers the author's."""
+    broadcast = session.get_one(Broadcast, broadcast_id)
+    organisations, provinces = _author_scope(session, broadcast)
+    members = session.scalars(
+        select(StaffMember).where(StaffMember.active.is_(True)).order_by(StaffMember.id)
+    )
+    return [
+        m.telegram_user_id
+        for m in members
+        if may(m.role, Permission.APPROVE_BROADCASTS)
+        and m.id != broadcast.created_by
+        and _covers(m, organisations, provinces)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    outcome: Outcome
+    status: str = ""
+    author_chat_id: int | None = None
+
+
+def decide(session: Session, *, actor: Actor, broadcast_id: int, approve: bool) -> Decision:
+    """A supervisor approves or rejects an announcement waiting for approval."""
+    broadcast = store.get(session, broadcast_id)
+    if broadcast is None:
+        return Decision(Outcome.UNKNOWN)
+    action = "broadcast.approve" if approve else "broadcast.reject"
+    if broadcast.created_by == actor.id:
+        _refuse(session, actor, action, broadcast_id, "own announcement")
+        return Decision(Outcome.OWN)
+    if not _covers(actor, *_author_scope(session, broadcast)):
+        _refuse(session, actor, action, broadcast_id, "outside the supervisor's organisations or provinces")
+        return Decision(Outcome.OUTSIDE)
+    if broadcast.status != BroadcastStatus.AWAITING_APPROVAL:
+        _audit(session, actor, action, broadcast_id, done=False)
+        return Decision(Outcome.NOT_WAITING)
+    try:
+        if approve:
+            store.approve(session, broadcast_id=broadcast_id, approver_id=actor.id)
+        else:
+            store.reject(session, broadcast_id=broadcast_id, approver_id=actor.id)
+    except store.BroadcastError:
+        _audit(session, actor, action, broadcast_id, done=False)
+        return Decision(Outcome.NOT_WAITING)  # another supervisor was quicker
+    _audit(session, actor, action, broadcast_id, done=True)
+    session.flush()
+    session.refresh(broadcast)
+    return Decision(Outcome.DONE, broadcast.status, broadcast.progress_chat_id)
+
+
+# --- controls ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Controlled:
+    outcome: Outcome
+    status: str = ""
+
+
+def _may_control(actor: Actor, broadcast: Broadcast) -> bool:
+    return broadcast.created_by == actor.id or actor.supervises
+
+
+def control(session: Session, *, actor: Actor, broadcast_id: int, action: str) -> Controlled:
+    """Pause, resume or cancel, for the author or a supervisor; "check" only looks (before a cancel)."""
+    broadcast = store.get(session, broadcast_id)
+    if broadcast is None:
+        return Controlled(Outcome.UNKNOWN)
+    name = "broadcast.cancel.ask" if action == "check" else f"broadcast.{action}"
+    if not _may_control(actor, broadcast):
+        _refuse(session, actor, name, broadcast_id, "not the author nor a supervisor")
+        return Controlled(Outcome.NOT_ALLOWED, broadcast.status)
+    changed = {
+        "pause": lambda: store.pause(session, broadcast_id=broadcast_id),
+        "resume": lambda: store.resume(session, broadcast_id=broadcast_id),
+        "cancel": lambda: store.cancel(session, broadcast_id=broadcast_id),
+        "check": lambda: broadcast.status in store.CANCELLABLE,
+    }[action]()
+    _audit(session, actor, name, broadcast_id, done=changed)
+    session.flush()
+    session.refresh(broadcast)
+    return Controlled(Outcome.DONE if changed else Outcome.CLOSED, broadcast.status)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressView:
+    broadcast: Broadcast
+    progress: Progress
+
+
+def progress_view(session: Session, *, broadcast_id: int) -> ProgressView | None:
+    broadcast = store.get(session, broadcast_id)
+    if broadcast is None:
+        return None
+    return ProgressView(broadcast, report.progress(session, broadcast_id=broadcast_id))
+
+
+def record_progress_message(session: Session, *, broadcast_id: int, chat_id: int, message_id: int) -> None:
+    store.set_progress_message(session, broadcast_id=broadcast_id, chat_id=chat_id, message_id=message_id)
+
+
+def report_of(session: Session, *, actor: Actor, broadcast_id: int) -> report.Report | Outcome:
+    broadcast = store.get(session, broadcast_id)
+    if broadcast is None:
+        return Outcome.UNKNOWN
+    if not _may_control(actor, broadcast):
+        _refuse(session, actor, "broadcast.report", broadcast_id, "not the author nor a supervisor")
+        return Outcome.NOT_ALLOWED
+    _audit(session, actor, "broadcast.report", broadcast_id)
+    return report.report(session, broadcast_id=broadcast_id)
+
+
+def listing(session: Session, *, actor: Actor, limit: int = 10) -> list[Broadcast]:
+    """The latest announcements: all of them for a supervisor, the actor's own otherwise."""
+    return store.recent(session, limit=limit, created_by=None if actor.supervises else actor.id)
+
+
+def author_name(session: Session, *, broadcast_id: int) -> str:
+    broadcast = session.get_one(Broadcast, broadcast_id)
+    author = session.get(StaffMember, broadcast.created_by) if broadcast.created_by else None
+    return author.name if author else "—"
+
+
+def _audit(session: Session, actor: Actor, action: str, broadcast_id: int, **details: Any) -> None:
+    audit.record(
+        session,
+        action=action,
+        actor_telegram_user_id=actor.telegram_user_id,
+        actor_role=actor.role,
+        target=TARGET.format(broadcast_id),
+        details=details or None,
+    )
+
+
+def _refuse(session: Session, actor: Actor, action: str, broadcast_id: int, reason: str) -> None:
+    audit.record(
+        session,
+        action=action,
+        actor_telegram_user_id=actor.telegram_user_id,
+        actor_role=actor.role,
+        target=TARGET.format(broadcast_id),
+        allowed=False,
+        details={"reason": reason},
+    )
