@@ -1,6 +1,6 @@
 """`python -m bench`: run every benchmark; each writes its numbers to bench/results/."""
 
-from bench import eligibility_and_search, handoff_latency, stack_baseline
+from bench import broadcast_delivery, eligibility_and_search, handoff_latency, stack_baseline
 from bench.nlu import latency
 
 if __name__ == "__main__":
@@ -8,3 +8,4 @@ if __name__ == "__main__":
     latency.main()
     eligibility_and_search.main()
     handoff_latency.main()
+    broadcast_delivery.main([])
