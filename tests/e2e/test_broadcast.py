@@ -194,3 +194,21 @@ def test_a_conversation_is_answered_at_once_while_a_broadcast_runs(
     assert still_open, "the broadcast was over before the client was answered; nothing was shown"
     _until(lambda: store_status(stack_db, broadcast_id) == BroadcastStatus.DONE)
     assert all(len(stack.api.bot_messages(reader)) == 1 for reader in readers)
+
+
+def test_a_bot_killed_mid_broadcast_goes_on_and_skips_nobody(
+    stack: Stack, stack_db: Database, user_id: int
+) -> None:
+    city = _city()
+    readers = _subscribers(stack_db, stack.api, user_id, 120, city)
+    broadcast_id = _send(stack_db, city)
+    _until(lambda: sum(bool(stack.api.bot_messages(reader)) for reader in readers) >= 30)
+
+    stack.restart_bot(kill=True)
+
+    _until(lambda: store_status(stack_db, broadcast_id) == BroadcastStatus.DONE, seconds=120)
+    received = [len(stack.api.bot_messages(reader)) for reader in readers]
+    assert min(received) == 1, "a client was skipped"
+    # Only messages in flight at the kill can arrive twice: at most BROADCAST_CONCURRENCY of them.
+    assert sum(count - 1 for count in received) <= 8
+    assert {row.status for row in _rows(stack_db, broadcast_id).values()} == {DeliveryStatus.SENT}
