@@ -3,7 +3,8 @@
 The Bot API stand-in enforces Telegram's limits (30 messages a second for the bot, one a second per chat);
 3 % of the recipients have blocked the bot (403), 0.5 % have no chat any more (400 chat not found), and
 0.2 % answer one flood wait (429, retry_after 1 s). A real sender process (`python -m bot.broadcast`)
-delivers from a fresh database at the configured 25 messages a second.
+delivers from a fresh database at the configured 25 messages a second (PostgreSQL results go to
+broadcast_delivery_postgresql.json).
 
 Run 1 goes undisturbed. Run 2 kills the sender with SIGKILL once half the messages are out and starts it
 again. For each: requests a second as a fraction of the configured rate, duplicates (clients who got the
@@ -249,9 +250,12 @@ def main(argv: list[str] | None = None) -> None:
         for name, crash in (("undisturbed", False), ("kill_9_half_way", True)):
             results[name] = _run(args.backend, args.recipients, crash=crash, workdir=Path(workdir))
             print(name, json.dumps(results[name], ensure_ascii=False))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written to {RESULTS}")
+    written = (
+        RESULTS if args.backend == "sqlite" else RESULTS.with_name(f"{RESULTS.stem}_{args.backend}.json")
+    )
+    written.parent.mkdir(parents=True, exist_ok=True)
+    written.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written to {written}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,58 @@
+"""Staff announcements in Telegram: the guided flow (`/broadcast` or «اطلاعیه»), the progress buttons,
+supervisors' approval, and `/broadcasts`.
+
+The flow, one step per screen, each with «انصراف»: the message (text with its formatting, or a photo
+with a caption) → optional buttons (a course, «علاقه‌مندم», a link) → the audience with the live number
+of recipients → a preview exactly as clients see it → now or a Jalali date and time → the confirmation.
+The draft is in the database from the first step, so a restart loses nothing: `/broadcast` offers to
+continue it, and its buttons keep working. Only what the flow waits for (the step) is in memory.
+
+Authority comes from the registry only (`Permission.BROADCAST`, `APPROVE_BROADCASTS` for approval), every
+press and message of the flow is audited, and a refusal is answered politely. The handlers run in a
+group before the admin, counsellor and client handlers, and take a private message only when it is part
+of a staff member's flow, or «اطلاعیه» from a colleague who may announce: a client's «اطلاعیه» reaches
+Rasa, decided without waiting on the database so their messages keep their order.
+
+The modules: `access` (who may announce, the step each staff member is on, shared helpers), `flow`
+(starting, and the typed answers), `presses` (the flow's buttons up to the confirmation and the request
+for approval), `controls` (the progress buttons, approval decisions and `/broadcasts`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.broadcast import compose
+from bot.broadcast.progress import CONTROL_PATTERN
+from bot.handlers.broadcast_staff.access import DIRECTORY_KEY, Broadcasters, refresh_directory
+from bot.handlers.broadcast_staff.controls import CANCEL_PATTERN, on_broadcasts, on_cancel_answer, on_control
+from bot.handlers.broadcast_staff.flow import on_broadcast, on_private_message
+from bot.handlers.broadcast_staff.presses import on_compose_button
+from bot.handlers.counsellor import STAFF_GROUP
+from bot.services import from_bot_data
+
+__all__ = ["GROUP", "Broadcasters", "register"]
+
+# Ahead of the admin (-2), counsellor (-1) and client (0) groups: a supervisor's flow input must not be
+# taken for a message to their client, nor a staff member's for a question to Rasa.
+GROUP = STAFF_GROUP - 2
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.bot_data[DIRECTORY_KEY] = Broadcasters()
+    application.add_handler(CommandHandler("broadcast", on_broadcast, filters=PRIVATE), group=GROUP)
+    application.add_handler(CommandHandler("broadcasts", on_broadcasts, filters=PRIVATE), group=GROUP)
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & PRIVATE, on_private_message), group=GROUP
+    )
+    application.add_handler(CallbackQueryHandler(on_compose_button, pattern=compose.PATTERN), group=GROUP)
+    application.add_handler(CallbackQueryHandler(on_control, pattern=CONTROL_PATTERN), group=GROUP)
+    application.add_handler(CallbackQueryHandler(on_cancel_answer, pattern=CANCEL_PATTERN), group=GROUP)
+    if application.job_queue is not None:
+        interval = from_bot_data(application.bot_data).settings.HANDOFF_CHECK_SECONDS
+        application.job_queue.run_repeating(
+            refresh_directory, interval=interval, first=0.5, name="broadcasters"
+        )

@@ -1,0 +1,154 @@
+"""Who may announce, and where each staff member is in the announcement flow.
+
+The in-memory directory of colleagues who may announce (so «اطلاعیه» is told from a client's question
+without waiting on the database), the registry check behind every press and message of the flow, the
+step each staff member is on, and the few helpers every screen shares.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.broadcast import drafts
+from bot.broadcast.drafts import Actor, Authorisation, Draft
+from bot.handlers.client import keep
+from bot.services import services
+from bot.texts import _
+from karyar.staff.roles import Permission
+
+FLOW_KEY = "broadcast_flow"
+DIRECTORY_KEY = "karyar.broadcasters"
+INPUT_PATIENCE_SECONDS = 30 * 60
+
+
+# --- who may announce, known without waiting on the database ---------------------------------------------
+
+
+class Broadcasters:
+    """Telegram ids of colleagues who may announce, for telling «اطلاعیه» from a client's question.
+
+    Read from the registry on the bot's periodic check; someone authorised by /broadcast is known at once.
+    """
+
+    def __init__(self) -> None:
+        self._ids: frozenset[int] = frozenset()
+        self.locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def knows(self, telegram_user_id: int) -> bool:
+        return telegram_user_id in self._ids
+
+    def learn(self, telegram_user_id: int) -> None:
+        self._ids = self._ids | {telegram_user_id}
+
+    def replace(self, ids: frozenset[int]) -> None:
+        self._ids = ids
+
+
+def directory(context: ContextTypes.DEFAULT_TYPE) -> Broadcasters:
+    found = context.bot_data.setdefault(DIRECTORY_KEY, Broadcasters())
+    assert isinstance(found, Broadcasters)
+    return found
+
+
+async def refresh_directory(context: ContextTypes.DEFAULT_TYPE) -> None:
+    directory(context).replace(await services(context).database.run_async(drafts.broadcasters))
+
+
+# --- where the staff member is in the flow ----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Flow:
+    draft_id: int | None = None
+    # What the next message is read as: "message", "course", "link", "city", "field", "age", "time".
+    awaiting: str | None = None
+    asked_at: float = field(default_factory=time.monotonic)
+
+    def wait_for(self, step: str | None) -> None:
+        self.awaiting, self.asked_at = step, time.monotonic()
+
+    def expects_input(self) -> bool:
+        """Whether the next private message belongs to the flow. A question left unanswered for long is
+        forgotten, so a supervisor's later message to a client is not read as, say, a course code."""
+        return bool(self.awaiting) and time.monotonic() - self.asked_at < INPUT_PATIENCE_SECONDS
+
+
+def current_flow(context: ContextTypes.DEFAULT_TYPE) -> Flow | None:
+    found = (context.user_data or {}).get(FLOW_KEY)
+    return found if isinstance(found, Flow) else None
+
+
+def set_flow(context: ContextTypes.DEFAULT_TYPE, flow: Flow | None) -> None:
+    if context.user_data is None:
+        return
+    if flow is None:
+        context.user_data.pop(FLOW_KEY, None)
+    else:
+        context.user_data[FLOW_KEY] = flow
+
+
+async def authorise(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    action: str,
+    *,
+    permission: Permission = Permission.BROADCAST,
+    broadcast_id: int | None = None,
+    details: dict[str, Any] | None = None,
+    record: bool = True,
+) -> Authorisation:
+    user = update.effective_user
+    assert user is not None
+    found = await services(context).database.run_async(
+        drafts.authorised,
+        telegram_user_id=user.id,
+        action=action,
+        permission=permission,
+        broadcast_id=broadcast_id,
+        details=details,
+        record=record,
+    )
+    if found.actor is not None:
+        directory(context).learn(user.id)
+    return found
+
+
+async def refuse_message(update: Update, context: ContextTypes.DEFAULT_TYPE, found: Authorisation) -> None:
+    """Refused (and audited); a client's words are also kept in their record, as with other staff commands."""
+    message = update.effective_message
+    assert message is not None
+    if not found.known_staff:
+        await keep(update, context, kind="command", text=message.text)
+    await message.reply_text(_("Staff: not allowed"))
+
+
+async def show(query: CallbackQuery, screen: tuple[str, InlineKeyboardMarkup | None]) -> None:
+    """A screen in place of the pressed one (choosing filters edits one message, not many)."""
+    text, keyboard = screen
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def send(message: Message, screen: tuple[str, InlineKeyboardMarkup]) -> Message:
+    text, keyboard = screen
+    return await message.chat.send_message(text, reply_markup=keyboard)
+
+
+async def load_draft(context: ContextTypes.DEFAULT_TYPE, actor: Actor, draft_id: int) -> Draft | None:
+    return await services(context).database.run_async(drafts.load_draft, draft_id=draft_id, actor=actor)
+
+
+def approval_required(context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether a confirmed announcement waits for a supervisor's approval (the setting)."""
+    return services(context).settings.BROADCAST_APPROVAL_REQUIRED
