@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 import jdatetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.broadcast.drafts import Actor, ButtonInfo, Draft
 from bot.texts import _
 from karyar.broadcast.audience import AGE_KEY, FILTER_FACTS, OLDEST, Audience
 from karyar.broadcast.content import BUTTON_TITLE_LIMIT, MAX_BUTTONS
+from karyar.broadcast.workflow import Actor, ButtonInfo, Draft
 from karyar.catalogue.reference import compact_key, fields, places
 from karyar.clock import now
 from karyar.db.models import ProfileFactName

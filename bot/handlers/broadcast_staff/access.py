@@ -17,12 +17,11 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.broadcast import drafts
-from bot.broadcast.drafts import Actor, Authorisation, Draft
 from bot.handlers.client import keep
 from bot.services import services
 from bot.texts import _
-from karyar.staff.roles import Permission
+from karyar.broadcast import workflow
+from karyar.broadcast.workflow import Actor, Authorisation, Draft
 
 FLOW_KEY = "broadcast_flow"
 DIRECTORY_KEY = "karyar.broadcasters"
@@ -59,7 +58,7 @@ def directory(context: ContextTypes.DEFAULT_TYPE) -> Broadcasters:
 
 
 async def refresh_directory(context: ContextTypes.DEFAULT_TYPE) -> None:
-    directory(context).replace(await services(context).database.run_async(drafts.broadcasters))
+    directory(context).replace(await services(context).database.run_async(workflow.broadcasters))
 
 
 # --- where the staff member is in the flow ----------------------------------------------------------------
@@ -96,25 +95,14 @@ def set_flow(context: ContextTypes.DEFAULT_TYPE, flow: Flow | None) -> None:
 
 
 async def authorise(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    action: str,
-    *,
-    permission: Permission = Permission.BROADCAST,
-    broadcast_id: int | None = None,
-    details: dict[str, Any] | None = None,
-    record: bool = True,
+    update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, **options: Any
 ) -> Authorisation:
+    """`workflow.authorised` for the sender of the update (`options`: permission, broadcast_id, details,
+    record); a colleague found allowed is remembered, so their next message is taken at once."""
     user = update.effective_user
     assert user is not None
     found = await services(context).database.run_async(
-        drafts.authorised,
-        telegram_user_id=user.id,
-        action=action,
-        permission=permission,
-        broadcast_id=broadcast_id,
-        details=details,
-        record=record,
+        workflow.authorised, telegram_user_id=user.id, action=action, **options
     )
     if found.actor is not None:
         directory(context).learn(user.id)
@@ -146,7 +134,7 @@ async def send(message: Message, screen: tuple[str, InlineKeyboardMarkup]) -> Me
 
 
 async def load_draft(context: ContextTypes.DEFAULT_TYPE, actor: Actor, draft_id: int) -> Draft | None:
-    return await services(context).database.run_async(drafts.load_draft, draft_id=draft_id, actor=actor)
+    return await services(context).database.run_async(workflow.load_draft, draft_id=draft_id, actor=actor)
 
 
 def approval_required(context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -6,19 +6,20 @@ and `/broadcasts`, the latest announcements with their reports.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.broadcast import drafts
-from bot.broadcast.drafts import Actor, Outcome
 from bot.broadcast.progress import parse_control, progress_keyboard, progress_text, report_text, status_label
 from bot.handlers.broadcast_staff import access
 from bot.outbox import split_text
 from bot.services import services
 from bot.texts import _
+from karyar.broadcast import workflow
 from karyar.broadcast.report import Report
+from karyar.broadcast.workflow import Actor, Outcome
 from karyar.persian import format_number, jalali_date
 from karyar.staff.roles import Permission
 
@@ -30,6 +31,17 @@ LIST_LIMIT = 10
 
 
 # --- the progress buttons, approval and reports ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ControlPress:
+    """A permitted press on a broadcast's control button, with what answering it needs."""
+
+    context: ContextTypes.DEFAULT_TYPE
+    query: CallbackQuery
+    message: Message | None
+    actor: Actor
+    broadcast_id: int
 
 
 async def on_control(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,14 +65,15 @@ async def on_control(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await query.answer(_("Staff: not allowed"), show_alert=True)
         raise ApplicationHandlerStop
     message = query.message if isinstance(query.message, Message) else None
+    pressed = ControlPress(context, query, message, actor, control.broadcast_id)
     if approval:
-        await _decide(context, query, message, actor, control.broadcast_id, control.action == "approve")
+        await _decide(pressed, control.action == "approve")
     elif control.action == "report":
-        await _report(context, query, message, actor, control.broadcast_id)
+        await _report(pressed)
     elif control.action == "cancel":
-        await _ask_cancel(context, query, message, actor, control.broadcast_id)
+        await _ask_cancel(pressed)
     else:
-        await _pause_or_resume(context, query, actor, control.broadcast_id, control.action)
+        await _pause_or_resume(pressed, control.action)
     raise ApplicationHandlerStop
 
 
@@ -77,25 +90,20 @@ def _answer_for(outcome: Outcome, status: str = "") -> str:
     return _("Broadcast control: not possible").format(status=status_label(status))
 
 
-async def _decide(
-    context: ContextTypes.DEFAULT_TYPE,
-    query: CallbackQuery,
-    message: Message | None,
-    actor: Actor,
-    broadcast_id: int,
-    approve: bool,
-) -> None:
-    db = services(context).database
-    decision = await db.run_async(drafts.decide, actor=actor, broadcast_id=broadcast_id, approve=approve)
+async def _decide(p: ControlPress, approve: bool) -> None:
+    db = services(p.context).database
+    decision = await db.run_async(
+        workflow.decide, actor=p.actor, broadcast_id=p.broadcast_id, approve=approve
+    )
     if decision.outcome != Outcome.DONE:
-        await query.answer(_answer_for(decision.outcome), show_alert=True)
+        await p.query.answer(_answer_for(decision.outcome), show_alert=True)
         return
     verdict = (
         _("Broadcast approval: approved by you") if approve else _("Broadcast approval: rejected by you")
     )
-    await query.answer(verdict)
-    if message is not None and message.text:
-        await access.show(query, (f"{message.text}\n\n{verdict}", None))
+    await p.query.answer(verdict)
+    if p.message is not None and p.message.text:
+        await access.show(p.query, (f"{p.message.text}\n\n{verdict}", None))
     if decision.author_chat_id is not None:
         news = (
             _("Broadcast approval: approved, to author")
@@ -103,63 +111,51 @@ async def _decide(
             else _("Broadcast approval: rejected, to author")
         )
         try:
-            await context.bot.send_message(
-                decision.author_chat_id, news.format(number=format_number(broadcast_id), name=actor.name)
+            await p.context.bot.send_message(
+                decision.author_chat_id, news.format(number=format_number(p.broadcast_id), name=p.actor.name)
             )
         except TelegramError as error:
-            logger.warning("could not tell the author of broadcast %s: %s", broadcast_id, error)
-    await refresh_progress(context, broadcast_id)
+            logger.warning("could not tell the author of broadcast %s: %s", p.broadcast_id, error)
+    await refresh_progress(p.context, p.broadcast_id)
 
 
-async def _report(
-    context: ContextTypes.DEFAULT_TYPE,
-    query: CallbackQuery,
-    message: Message | None,
-    actor: Actor,
-    broadcast_id: int,
-) -> None:
-    found = await services(context).database.run_async(
-        drafts.report_of, actor=actor, broadcast_id=broadcast_id
+async def _report(p: ControlPress) -> None:
+    found = await services(p.context).database.run_async(
+        workflow.report_of, actor=p.actor, broadcast_id=p.broadcast_id
     )
     if not isinstance(found, Report):
-        await query.answer(_answer_for(found), show_alert=True)
+        await p.query.answer(_answer_for(found), show_alert=True)
         return
-    await query.answer()
-    if message is not None:
+    await p.query.answer()
+    if p.message is not None:
         for part in split_text(report_text(found)):
-            await message.chat.send_message(part)
+            await p.message.chat.send_message(part)
 
 
-async def _ask_cancel(
-    context: ContextTypes.DEFAULT_TYPE,
-    query: CallbackQuery,
-    message: Message | None,
-    actor: Actor,
-    broadcast_id: int,
-) -> None:
+async def _ask_cancel(p: ControlPress) -> None:
     """Cancelling cannot be undone: asked once more, under its own question."""
-    checked = await services(context).database.run_async(
-        drafts.control, actor=actor, broadcast_id=broadcast_id, action="check"
+    checked = await services(p.context).database.run_async(
+        workflow.control, actor=p.actor, broadcast_id=p.broadcast_id, action="check"
     )
     if checked.outcome != Outcome.DONE:
-        await query.answer(_answer_for(checked.outcome, checked.status), show_alert=True)
+        await p.query.answer(_answer_for(checked.outcome, checked.status), show_alert=True)
         return
-    await query.answer()
-    if message is not None:
+    await p.query.answer()
+    if p.message is not None:
         keyboard = InlineKeyboardMarkup(
             [
                 [
                     InlineKeyboardButton(
-                        _("Broadcast button: yes cancel"), callback_data=f"bk:{broadcast_id}:yes"
+                        _("Broadcast button: yes cancel"), callback_data=f"bk:{p.broadcast_id}:yes"
                     ),
                     InlineKeyboardButton(
-                        _("Broadcast button: no keep"), callback_data=f"bk:{broadcast_id}:no"
+                        _("Broadcast button: no keep"), callback_data=f"bk:{p.broadcast_id}:no"
                     ),
                 ]
             ]
         )
-        await message.chat.send_message(
-            _("Broadcast control: confirm cancel").format(number=format_number(broadcast_id)),
+        await p.message.chat.send_message(
+            _("Broadcast control: confirm cancel").format(number=format_number(p.broadcast_id)),
             reply_markup=keyboard,
         )
 
@@ -184,7 +180,7 @@ async def on_cancel_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await query.answer(_("Staff: not allowed"), show_alert=True)
         raise ApplicationHandlerStop
     done = await services(context).database.run_async(
-        drafts.control, actor=actor, broadcast_id=broadcast_id, action="cancel" if yes else "check"
+        workflow.control, actor=actor, broadcast_id=broadcast_id, action="cancel" if yes else "check"
     )
     if done.outcome in (Outcome.UNKNOWN, Outcome.NOT_ALLOWED) or (yes and done.outcome != Outcome.DONE):
         await query.answer(_answer_for(done.outcome, done.status), show_alert=True)
@@ -196,25 +192,23 @@ async def on_cancel_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     raise ApplicationHandlerStop
 
 
-async def _pause_or_resume(
-    context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, actor: Actor, broadcast_id: int, action: str
-) -> None:
-    done = await services(context).database.run_async(
-        drafts.control, actor=actor, broadcast_id=broadcast_id, action=action
+async def _pause_or_resume(p: ControlPress, action: str) -> None:
+    done = await services(p.context).database.run_async(
+        workflow.control, actor=p.actor, broadcast_id=p.broadcast_id, action=action
     )
     if done.outcome != Outcome.DONE:
-        await query.answer(_answer_for(done.outcome, done.status), show_alert=True)
+        await p.query.answer(_answer_for(done.outcome, done.status), show_alert=True)
         return
-    await query.answer(
+    await p.query.answer(
         _("Broadcast control: paused") if action == "pause" else _("Broadcast control: resumed")
     )
-    await refresh_progress(context, broadcast_id)
+    await refresh_progress(p.context, p.broadcast_id)
 
 
 async def refresh_progress(context: ContextTypes.DEFAULT_TYPE, broadcast_id: int) -> None:
     """Edit the progress message at once; the sender keeps it current afterwards."""
     s = services(context)
-    view = await s.database.run_async(drafts.progress_view, broadcast_id=broadcast_id)
+    view = await s.database.run_async(workflow.progress_view, broadcast_id=broadcast_id)
     if view is None or view.broadcast.progress_chat_id is None or view.broadcast.progress_message_id is None:
         return
     try:
@@ -241,7 +235,7 @@ async def on_broadcasts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if found.actor is None:
         await access.refuse_message(update, context, found)
         raise ApplicationHandlerStop
-    listed = await services(context).database.run_async(drafts.listing, actor=found.actor, limit=LIST_LIMIT)
+    listed = await services(context).database.run_async(workflow.listing, actor=found.actor, limit=LIST_LIMIT)
     if not listed:
         await message.reply_text(_("Broadcast list: empty"))
         raise ApplicationHandlerStop

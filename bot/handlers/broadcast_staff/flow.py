@@ -10,13 +10,14 @@ from typing import Any
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.broadcast import compose, drafts
-from bot.broadcast.drafts import Actor, Draft
+from bot.broadcast import compose
 from bot.handlers.broadcast_staff import access
 from bot.services import services
 from bot.texts import _
+from karyar.broadcast import workflow
 from karyar.broadcast.audience import AGE_KEY, AudienceError
 from karyar.broadcast.content import CAPTION_LIMIT, MAX_BUTTONS, TEXT_LIMIT, Content, ContentError
+from karyar.broadcast.workflow import Actor, Draft
 from karyar.clock import now
 from karyar.persian import format_number, jalali_datetime, parse_jalali_datetime
 
@@ -35,7 +36,7 @@ async def on_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         db = services(context).database
         flow = access.current_flow(context)
         unfinished = (flow.draft_id if flow else None) or await db.run_async(
-            drafts.latest_draft, actor=found.actor
+            workflow.latest_draft, actor=found.actor
         )
         draft = await access.load_draft(context, found.actor, unfinished) if unfinished else None
         if draft is not None:
@@ -135,7 +136,7 @@ async def _read_message(
         await message.reply_text(content)
         return
     draft_id = await services(context).database.run_async(
-        drafts.save_content, actor=actor, content=content, draft_id=flow.draft_id
+        workflow.save_content, actor=actor, content=content, draft_id=flow.draft_id
     )
     draft = await access.load_draft(context, actor, draft_id) if draft_id else None
     if draft is None:
@@ -164,7 +165,7 @@ async def save_buttons(
         return None
     try:
         saved = await services(context).database.run_async(
-            drafts.save_buttons, actor=actor, draft_id=draft.id, buttons=buttons
+            workflow.save_buttons, actor=actor, draft_id=draft.id, buttons=buttons
         )
     except ContentError:
         await message.reply_text(_("Broadcast compose: bad link"))
@@ -176,7 +177,7 @@ async def _read_course(
     context: ContextTypes.DEFAULT_TYPE, message: Message, actor: Actor, flow: access.Flow, draft: Draft
 ) -> None:
     wanted = compose.read_course_input(message.text or "")
-    course = await services(context).database.run_async(drafts.find_course, code=wanted.code)
+    course = await services(context).database.run_async(workflow.find_course, code=wanted.code)
     if course is None:
         await message.reply_text(_("Broadcast compose: course not found").format(code=wanted.code))
         return
@@ -232,7 +233,7 @@ async def save_audience(
         audience = draft.audience.with_filter(name, [str(value) for value in values])
     try:
         saved = await services(context).database.run_async(
-            drafts.save_audience, actor=actor, draft_id=draft.id, audience=audience
+            workflow.save_audience, actor=actor, draft_id=draft.id, audience=audience
         )
     except AudienceError:
         return _("Broadcast compose: bad audience")
@@ -254,12 +255,7 @@ async def _read_names(
         )
         await message.reply_text(problem.format(names="، ".join(unknown) or "—"))
         return
-    updated = await save_audience(context, actor, draft, name, known)
-    if isinstance(updated, str):
-        await message.reply_text(updated)
-        return
-    flow.wait_for(None)
-    await access.send(message, compose.audience_screen(updated))
+    await _narrow(context, message, actor, flow, draft, name, known)
 
 
 async def _read_age(
@@ -269,7 +265,20 @@ async def _read_age(
     if ages is None:
         await message.reply_text(_("Broadcast compose: bad age"))
         return
-    updated = await save_audience(context, actor, draft, AGE_KEY, ages)
+    await _narrow(context, message, actor, flow, draft, AGE_KEY, ages)
+
+
+async def _narrow(
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    actor: Actor,
+    flow: access.Flow,
+    draft: Draft,
+    name: str,
+    values: list[str] | tuple[int | None, int | None],
+) -> None:
+    """Apply a typed filter and show the audience screen again, or say why it cannot be applied."""
+    updated = await save_audience(context, actor, draft, name, values)
     if isinstance(updated, str):
         await message.reply_text(updated)
         return
@@ -292,7 +301,7 @@ async def _read_time(
         await message.reply_text(_("Broadcast compose: past time").format(when=jalali_datetime(moment)))
         return
     await services(context).database.run_async(
-        drafts.save_send_at, actor=actor, draft_id=draft.id, send_at=moment
+        workflow.save_send_at, actor=actor, draft_id=draft.id, send_at=moment
     )
     updated = await access.load_draft(context, actor, draft.id)
     if updated is None:

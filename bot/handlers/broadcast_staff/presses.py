@@ -13,14 +13,15 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, 
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.broadcast import compose, drafts, render
-from bot.broadcast.drafts import Actor, Draft, Outcome
+from bot.broadcast import compose, render
 from bot.broadcast.progress import progress_keyboard, progress_text
 from bot.handlers.broadcast_staff import access
 from bot.handlers.broadcast_staff.flow import save_audience, save_buttons
 from bot.services import services
 from bot.texts import _
+from karyar.broadcast import workflow
 from karyar.broadcast.audience import AGE_KEY
+from karyar.broadcast.workflow import Actor, Draft, Outcome
 from karyar.db.models import BroadcastStatus
 from karyar.persian import format_number
 
@@ -98,7 +99,7 @@ async def _quit(
 ) -> None:
     flow = access.current_flow(context)
     if draft_id:
-        await services(context).database.run_async(drafts.drop_draft, actor=actor, draft_id=draft_id)
+        await services(context).database.run_async(workflow.drop_draft, actor=actor, draft_id=draft_id)
     if flow is not None and flow.draft_id in (None, draft_id):
         access.set_flow(context, None)
     await query.answer()
@@ -130,7 +131,7 @@ async def _press_continue(p: Pressed) -> None:
 
 
 async def _press_fresh(p: Pressed) -> None:
-    await services(p.context).database.run_async(drafts.drop_draft, actor=p.actor, draft_id=p.draft.id)
+    await services(p.context).database.run_async(workflow.drop_draft, actor=p.actor, draft_id=p.draft.id)
     access.set_flow(p.context, access.Flow(None, "message"))
     await _remove_keyboard(p.message)
     await access.send(p.message, compose.ask_message(0))
@@ -232,7 +233,7 @@ async def _press_preview(p: Pressed) -> None:
 
 async def _press_now(p: Pressed) -> None:
     await services(p.context).database.run_async(
-        drafts.save_send_at, actor=p.actor, draft_id=p.draft.id, send_at=None
+        workflow.save_send_at, actor=p.actor, draft_id=p.draft.id, send_at=None
     )
     updated = await access.load_draft(p.context, p.actor, p.draft.id)
     if updated is not None:
@@ -265,7 +266,7 @@ async def _press_edit(p: Pressed) -> None:
 async def _press_go(p: Pressed) -> None:
     s = services(p.context)
     confirmed = await s.database.run_async(
-        drafts.confirm,
+        workflow.confirm,
         actor=p.actor,
         draft_id=p.draft.id,
         approval_required=access.approval_required(p.context),
@@ -280,14 +281,14 @@ async def _press_go(p: Pressed) -> None:
     await access.show(
         p.query, (_("Broadcast compose: confirmed").format(number=format_number(p.draft.id)), None)
     )
-    view = await s.database.run_async(drafts.progress_view, broadcast_id=p.draft.id)
+    view = await s.database.run_async(workflow.progress_view, broadcast_id=p.draft.id)
     assert view is not None
     sent = await p.message.chat.send_message(
         progress_text(view.broadcast, view.progress, rate_per_second=s.settings.BROADCAST_RATE_PER_SECOND),
         reply_markup=progress_keyboard(view.broadcast),
     )
     await s.database.run_async(
-        drafts.record_progress_message,
+        workflow.record_progress_message,
         broadcast_id=p.draft.id,
         chat_id=sent.chat_id,
         message_id=sent.message_id,
@@ -306,7 +307,7 @@ async def _ask_approvers(
 ) -> int:
     """Each supervisor who may approve gets the preview and «تأیید»/«رد»; how many could be reached."""
     db = services(context).database
-    supervisors = await db.run_async(drafts.approvers, broadcast_id=draft.id)
+    supervisors = await db.run_async(workflow.approvers, broadcast_id=draft.id)
     text = _("Broadcast approval: request").format(
         number=format_number(draft.id),
         author=author.name,

@@ -443,24 +443,19 @@ def author_name(session: Session, *, broadcast_id: int) -> str:
     return author.name if author else "—"
 
 
-def _audit(session: Session, actor: Actor, action: str, broadcast_id: int, **details: Any) -> None:
+def _audit(
+    session: Session, actor: Actor, action: str, broadcast_id: int, *, allowed: bool = True, **details: Any
+) -> None:
     audit.record(
         session,
         action=action,
         actor_telegram_user_id=actor.telegram_user_id,
         actor_role=actor.role,
         target=TARGET.format(broadcast_id),
+        allowed=allowed,
         details=details or None,
     )
 
 
 def _refuse(session: Session, actor: Actor, action: str, broadcast_id: int, reason: str) -> None:
-    audit.record(
-        session,
-        action=action,
-        actor_telegram_user_id=actor.telegram_user_id,
-        actor_role=actor.role,
-        target=TARGET.format(broadcast_id),
-        allowed=False,
-        details={"reason": reason},
-    )
+    _audit(session, actor, action, broadcast_id, allowed=False, reason=reason)
