@@ -45,6 +45,16 @@ OUTCOME_STAGES: dict[HandoffOutcome, CaseStage] = {
 }
 # Stages a claim moves forward; later stages (training, placement, follow-up) are kept.
 _BEFORE_COUNSELLING = {CaseStage.INTAKE, CaseStage.ASSESSMENT}
+# The path of a case: a close moves it forward along this, never back (a placed client who is referred to
+# a job again in a later chat stays in follow-up, where /placed put them).
+_PATH = [
+    CaseStage.INTAKE,
+    CaseStage.ASSESSMENT,
+    CaseStage.COUNSELLING,
+    CaseStage.TRAINING,
+    CaseStage.PLACEMENT,
+    CaseStage.FOLLOW_UP,
+]
 RATINGS = range(1, 6)
 COMMENT_LIMIT = 1000
 
@@ -255,8 +265,11 @@ def close(session: Session, *, handoff: Handoff, by: StaffMember, outcome: Hando
     _clear_focus(session, handoff)
     case = session.get_one(Case, handoff.case_id)
     target = OUTCOME_STAGES[outcome]
-    # Counselling never takes a case back from training, placement or follow-up.
-    if case.closed_at is None and (target != CaseStage.COUNSELLING or case.stage in _BEFORE_COUNSELLING):
+    if (
+        case.closed_at is None
+        and case.stage in _PATH
+        and _PATH.index(target) > _PATH.index(CaseStage(case.stage))
+    ):
         cases.change_stage(session, case=case, to_stage=target, changed_by=staff_actor(by), note=str(outcome))
     _record(session, handoff, CaseEventKind.HANDOFF_CLOSED, {"outcome": str(outcome)}, actor=staff_actor(by))
     return True

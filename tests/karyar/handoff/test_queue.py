@@ -769,6 +769,28 @@ def test_closing_a_later_case_with_information_keeps_its_stage(db: Database) -> 
         assert case_of(session, handoff).stage == CaseStage.FOLLOW_UP
 
 
+@pytest.mark.parametrize(
+    ("stage", "outcome"),
+    [
+        (CaseStage.FOLLOW_UP, HandoffOutcome.REFERRED_JOB),
+        (CaseStage.FOLLOW_UP, HandoffOutcome.REFERRED_TRAINING),
+        (CaseStage.PLACEMENT, HandoffOutcome.REFERRED_TRAINING),
+    ],
+)
+def test_closing_never_takes_a_case_back_along_its_path(
+    db: Database, stage: CaseStage, outcome: HandoffOutcome
+) -> None:
+    """/placed put the case in follow-up; closing the same chat as «معرفی به کار» keeps it there."""
+    with db.unit_of_work() as session:
+        client = add_client(session, CLIENT)
+        counsellor = add_member(session, COUNSELLOR)
+        handoff = open_for(session, client)
+        cases.change_stage(session, case=case_of(session, handoff), to_stage=stage)
+        queue.claim(session, handoff_id=handoff.id, member=counsellor)
+        assert queue.close(session, handoff=handoff, by=counsellor, outcome=outcome)
+        assert case_of(session, handoff).stage == stage
+
+
 def test_a_supervisor_closing_a_case_frees_its_counsellor_s_private_chat(db: Database) -> None:
     with db.unit_of_work() as session:
         client = add_client(session, CLIENT)
