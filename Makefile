@@ -26,10 +26,8 @@ migrate: setup ## apply database migrations to DATABASE_URL
 train: setup ## train the Rasa model if its inputs changed (models/karyar-<hash>.tar.gz)
 	@$(PY) -m karyar.cli train
 
-run: setup ## start Rasa, the action server and the bot together; Ctrl-C stops all three
-	@$(PY) -m karyar.cli check --bot
-	@$(MAKE) -s --no-print-directory migrate train
-	@.venv/bin/honcho start -f Procfile
+run: setup ## start everything (with Telegram if TELEGRAM_BOT_TOKEN is set, else local mode in a browser)
+	@$(PY) -m karyar.cli run $(ARGS)
 
 test: setup ## run every test (unit, both databases, actions, Rasa, end to end)
 	@$(PY) -m pytest

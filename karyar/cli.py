@@ -15,12 +15,15 @@ import sqlalchemy.exc
 from karyar import migrate, rasa_model
 from karyar.broadcast import commands as broadcast_commands
 from karyar.catalogue import commands as catalogue_commands
+from karyar.localmode.launcher import DEFAULT_PORT, LocalModeError, LocalOptions, run_local
 from karyar.office_hours import office_calendar
 from karyar.policies import load_policies
+from karyar.services import run_services
 from karyar.settings import PROJECT_ROOT, ConfigurationError, get_settings
 from karyar.staff import commands as staff_commands
 
 RUNTIME_DIR = PROJECT_ROOT / "var" / "rasa"
+LOCAL_STATE_DIR = PROJECT_ROOT / "var" / "local"
 
 
 def _port(url: str) -> int:
@@ -59,16 +62,37 @@ def cmd_train(args: argparse.Namespace) -> None:
 
 
 def write_rasa_runtime_files() -> tuple[Path, Path]:
-    """Endpoints and credentials for `rasa run`, generated from the settings (one source of truth)."""
+    """Endpoints and credentials for `rasa run`, generated from the settings (one source of truth).
+
+    One directory per Rasa port, so two Rasa servers on one machine never read each other's files."""
     settings = get_settings()
-    RUNTIME_DIR.mkdir(parents=True, exist_ok=True)
-    endpoints = RUNTIME_DIR / "endpoints.yml"
+    directory = RUNTIME_DIR / str(_port(settings.rasa_url))
+    directory.mkdir(parents=True, exist_ok=True)
+    endpoints = directory / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "{settings.action_server_url}/webhook"\n', encoding="utf-8"
     )
-    credentials = RUNTIME_DIR / "credentials.yml"
+    credentials = directory / "credentials.yml"
     credentials.write_text("rest:\n", encoding="utf-8")
     return endpoints, credentials
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """The product with Telegram when a bot token is set, local mode (a browser chat page) otherwise."""
+    settings = get_settings()
+    if args.local or settings.TELEGRAM_BOT_TOKEN is None:
+        options = LocalOptions(
+            state_dir=args.state_dir, port=args.port, handoffs=args.handoffs, fresh=args.fresh
+        )
+        try:
+            return run_local(options)
+        except LocalModeError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    cmd_check(argparse.Namespace(bot=True))
+    migrate.upgrade(settings.DATABASE_URL)
+    rasa_model.ensure_trained()
+    return run_services(os.environ)
 
 
 def cmd_serve_rasa(_: argparse.Namespace) -> None:
@@ -117,6 +141,18 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train the Rasa model if its inputs changed")
     train.add_argument("--force", action="store_true", help="train even if an up-to-date model exists")
     train.set_defaults(handler=cmd_train)
+    run = commands.add_parser(
+        "run", help="start everything: with Telegram if TELEGRAM_BOT_TOKEN is set, else local mode"
+    )
+    run.add_argument("--local", action="store_true", help="local mode even when a token is set")
+    run.add_argument("--port", type=int, default=DEFAULT_PORT, help="local mode's chat page and Bot API")
+    run.add_argument("--state-dir", type=Path, default=LOCAL_STATE_DIR, help="local mode's database")
+    run.add_argument(
+        "--handoffs", choices=("group", "private"), default="group",
+        help="local mode: handoffs in a counsellors' forum group (default) or in private chats",
+    )  # fmt: skip
+    run.add_argument("--fresh", action="store_true", help="local mode: start from an empty database")
+    run.set_defaults(handler=cmd_run)
     commands.add_parser("serve-rasa", help="start the Rasa server").set_defaults(handler=cmd_serve_rasa)
     commands.add_parser("serve-actions", help="start the action server").set_defaults(
         handler=cmd_serve_actions
@@ -131,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        args.handler(args)
+        code = args.handler(args)
     except ConfigurationError as error:
         print(error, file=sys.stderr)
         return 2
@@ -145,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

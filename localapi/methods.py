@@ -10,6 +10,7 @@ import asyncio
 import copy
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,6 +25,7 @@ MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_TOPIC_NAME = 128
 MAX_DOWNLOAD = 20 * 1024 * 1024
+CHAT_ACTION_SECONDS = 5.0
 CHAT_ACTIONS = frozenset(
     {
         "typing",
@@ -400,8 +402,10 @@ def send_chat_action(ctx: Context, p: Params) -> Any:
         raise bad_request("wrong parameter action in request")
     with ctx.world.mutate() as world:
         chat = world.require_chat(chat_id)
-        _send_topic(world, chat, p)
+        topic = _send_topic(world, chat, p)
         chat.actions.append(action)
+        # Telegram shows an action for five seconds or until the bot's next message.
+        chat.typing_until[topic.thread_id if topic else 0] = time.time() + CHAT_ACTION_SECONDS
     return True
 
 

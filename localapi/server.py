@@ -14,6 +14,7 @@ import inspect
 import json
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -27,11 +28,14 @@ from localapi.objects import BotIdentity
 from localapi.params import Params, UploadedFile
 from localapi.ratelimit import RateLimit, RateLimiter
 from localapi.state import World
+from localapi.webchat import Persona, add_webchat_routes
 from localapi.webhook import deliver_webhooks
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "7000000001:LOCAL-karyar-test-token"
+# A polling bot asks at least this often (its long-poll timeout plus slack); quieter means it is gone.
+BOT_ONLINE_SECONDS = 30.0
 MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's limit for files bots upload
 
 
@@ -68,6 +72,7 @@ class LocalBotApi(UserDriver):
     ``tokens``: the token(s) this bot accepts (all address the same bot; the bot id is the
     numeric part before ':'). ``disabled_methods`` answer 404 like a server that lacks them.
     ``per_chat_rate``/``global_rate`` turn on 429 flood control for sends and edits.
+    ``personas`` are the people the chat page can act as.
     """
 
     def __init__(
@@ -80,6 +85,7 @@ class LocalBotApi(UserDriver):
         per_chat_rate: RateLimit | None = None,
         global_rate: RateLimit | None = None,
         webhook_retry_delay: float = 1.0,
+        personas: Iterable[Persona] = (),
     ) -> None:
         self.tokens = [tokens] if isinstance(tokens, str) else list(tokens)
         if not self.tokens:
@@ -90,8 +96,11 @@ class LocalBotApi(UserDriver):
         self.disabled_methods = {name.lower() for name in disabled_methods}
         self.limiter = RateLimiter(per_chat_rate, global_rate)
         self.webhook_retry_delay = webhook_retry_delay
+        self.personas = list(personas)
         self.url: str | None = None
-        self._ctx = Context(self.world, self.limiter, self._wait_for_change, lambda: self._stopping)
+        self._ctx = Context(self.world, self.limiter, self.wait_for_change, lambda: self._stopping)
+        self._bot_seen_at: float | None = None  # monotonic time of the bot's last request
+        self._requests_in_flight = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
@@ -111,6 +120,17 @@ class LocalBotApi(UserDriver):
     def file_url(self) -> str:
         """What to give python-telegram-bot as ``base_file_url``."""
         return f"{self._require_url()}/file/bot"
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    def bot_online(self) -> bool:
+        """Whether a bot is talking to this server: a request in progress (a long poll) or one
+        within the last BOT_ONLINE_SECONDS."""
+        if self._requests_in_flight > 0:
+            return True
+        return self._bot_seen_at is not None and time.monotonic() - self._bot_seen_at < BOT_ONLINE_SECONDS
 
     def _require_url(self) -> str:
         if self.url is None:
@@ -137,6 +157,7 @@ class LocalBotApi(UserDriver):
         app.router.add_route("*", r"/bot{token:[^/]+}/{method:[^/]*}", self._handle_bot_api)
         app.router.add_get(r"/file/bot{token:[^/]+}/{path:.+}", self._handle_file)
         add_control_routes(app, self)
+        add_webchat_routes(app, self)
         return app
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -155,7 +176,7 @@ class LocalBotApi(UserDriver):
         self.url = f"http://{host}:{actual_port}"
         self._webhook_task = asyncio.create_task(
             deliver_webhooks(
-                self.world, self._wait_for_change, lambda: self._stopping, self.webhook_retry_delay
+                self.world, self.wait_for_change, lambda: self._stopping, self.webhook_retry_delay
             )
         )
         log.info("local Bot API listening on %s", self.url)
@@ -207,7 +228,7 @@ class LocalBotApi(UserDriver):
         if old is not None:
             old.set()
 
-    async def _wait_for_change(self, seconds: float) -> None:
+    async def wait_for_change(self, seconds: float) -> None:
         """Sleep until the world changes or ``timeout``; callers check their condition first
         and call this without awaiting in between, so no change can slip past."""
         event = self._changed
@@ -228,7 +249,7 @@ class LocalBotApi(UserDriver):
             if remaining <= 0:
                 return False
             if loop is self._loop:
-                await self._wait_for_change(remaining)
+                await self.wait_for_change(remaining)
             else:
                 await asyncio.sleep(min(remaining, 0.01))
         return True
@@ -240,6 +261,7 @@ class LocalBotApi(UserDriver):
         # ok is None while the call is in progress: a waiting long poll is already visible.
         record: dict[str, Any] = {"method": name, "params": {}, "ok": None}
         logged = False
+        self._requests_in_flight += 1
         try:
             if request.match_info["token"] not in self.tokens:
                 raise unauthorized()
@@ -264,6 +286,9 @@ class LocalBotApi(UserDriver):
             log.exception("local Bot API failed on %s", name)
             outcome = {"ok": False, "error_code": 500, "description": "Internal Server Error"}
             response = _json_response(outcome, 500)
+        finally:
+            self._requests_in_flight -= 1
+            self._bot_seen_at = time.monotonic()
         with self.world.mutate() as world:
             record.update(outcome)
             if not logged:

@@ -121,6 +121,8 @@ class ChatRecord:
     messages: dict[int, StoredMessage] = field(default_factory=dict)  # insertion order = chat order
     next_message_id: int = 1
     actions: list[str] = field(default_factory=list)
+    # Until when (epoch seconds) the chat shows "typing…", per forum topic (0: outside topics).
+    typing_until: dict[int, float] = field(default_factory=dict)
     reply_keyboard: dict[str, Any] | None = None  # the reply keyboard the user currently sees
     # Groups only (always supergroups, the only kind that can be a forum):
     title: str = ""
@@ -338,6 +340,8 @@ class World:
                 chat.reply_keyboard = reply_markup
             elif reply_markup.get("remove_keyboard"):
                 chat.reply_keyboard = None
+        if outgoing:  # as on Telegram, the bot's message ends its "typing…"
+            chat.typing_until.pop(data.get("message_thread_id") or 0, None)
         message = StoredMessage(chat.id, chat.next_message_id, outgoing, data, reply_markup)
         chat.messages[message.message_id] = message
         chat.next_message_id += 1

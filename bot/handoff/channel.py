@@ -278,5 +278,6 @@ def _snapshot(session: Session, *, handoff_id: int) -> CaseSnapshot:
 
 
 def _topic_name(snapshot: CaseSnapshot, prefix: str) -> str:
-    name = f"{prefix}{_('Topic: name').format(case=persian_text(str(snapshot.case_id)), name=snapshot.client_name)}"
+    title = _("Topic: name").format(case=persian_text(str(snapshot.case_id)), name=snapshot.client_name)
+    name = prefix + title
     return name[:TOPIC_NAME_LIMIT]

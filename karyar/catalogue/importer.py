@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import cast
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from karyar.catalogue.cells import Problem
 from karyar.catalogue.columns import CatalogueKind, guess_kind
 from karyar.catalogue.reference import REFERENCE_DIR
-from karyar.catalogue.sheets import read_sheet
+from karyar.catalogue.sheets import Row, Sheet, read_sheet
 from karyar.catalogue.validation import ValidRow, validate_sheet
 from karyar.clock import now
 from karyar.db.models import Course, JobOpening
@@ -28,6 +28,7 @@ MODELS: dict[CatalogueKind, type[Course] | type[JobOpening]] = {
     CatalogueKind.COURSES: Course,
     CatalogueKind.JOBS: JobOpening,
 }
+_DATE_COLUMNS = ("starts_at", "closes_at")
 # Codes looked up per query; well under every backend's limit on bound parameters.
 _LOOKUP_BATCH = 500
 
@@ -66,21 +67,52 @@ def import_catalogue(
     Rows whose code exists are updated. With `replace`, active rows whose code is not in the file are
     deactivated (never deleted: clients' interests refer to them).
     """
-    sheet = read_sheet(path)
+    return import_sheet(session, read_sheet(path), source=path.name, kind=kind, replace=replace)
+
+
+def import_sheet(
+    session: Session, sheet: Sheet, *, source: str, kind: CatalogueKind | None = None, replace: bool = False
+) -> ImportReport:
     kind = kind or guess_kind(sheet.header)
     if kind is None:
         raise CatalogueImportError(
-            path.name, [Problem(1, None, "نوع فایل معلوم نیست؛ --kind courses یا --kind jobs را بدهید")]
+            source, [Problem(1, None, "نوع فایل معلوم نیست؛ --kind courses یا --kind jobs را بدهید")]
         )
     rows, problems = validate_sheet(sheet, kind)
     if problems:
-        raise CatalogueImportError(path.name, problems)
+        raise CatalogueImportError(source, problems)
     return _store(session, kind=kind, rows=rows, replace=replace)
 
 
-def import_samples(session: Session) -> list[ImportReport]:
-    """Load the sample courses and jobs shipped in karyar/reference/catalogue/."""
-    return [import_catalogue(session, path=path, kind=kind) for kind, path in SAMPLE_FILES.items()]
+def import_samples(session: Session, *, first_date: date | None = None) -> list[ImportReport]:
+    """Load the sample courses and jobs shipped in karyar/reference/catalogue/.
+
+    With `first_date`, their start and closing dates become one a day from that date on, so a demo or a
+    test sees the same open courses and jobs whatever day it runs.
+    """
+    reports = []
+    for kind, path in SAMPLE_FILES.items():
+        sheet = read_sheet(path)
+        if first_date is not None:
+            sheet = _dated_from(sheet, first_date)
+        reports.append(import_sheet(session, sheet, source=path.name, kind=kind))
+    return reports
+
+
+def _dated_from(sheet: Sheet, first_date: date) -> Sheet:
+    rows = [
+        Row(
+            row.number,
+            {
+                column: (first_date + timedelta(days=index)).isoformat()
+                if column in _DATE_COLUMNS and value
+                else value
+                for column, value in row.cells.items()
+            },
+        )
+        for index, row in enumerate(sheet.rows)
+    ]
+    return Sheet(sheet.header, rows)
 
 
 def _store(session: Session, *, kind: CatalogueKind, rows: list[ValidRow], replace: bool) -> ImportReport:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from karyar.catalogue.importer import SAMPLE_FILES, import_catalogue
+from karyar.catalogue.importer import import_samples
 from karyar.db.engine import Database
 from tests.support.databases import BACKENDS, migrated_database_or_skip
 from tests.support.stack import Stack, running_stack
@@ -26,37 +24,20 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     backend: str = request.param
     workdir = tmp_path_factory.mktemp(f"e2e-{backend}")
     with migrated_database_or_skip(backend, workdir) as url:
-        _load_sample_catalogue(url, workdir)
+        _load_sample_catalogue(url)
         with running_stack(database_url=url, log_dir=workdir) as running:
             yield running
 
 
-def _load_sample_catalogue(url: str, workdir: Path) -> None:
+def _load_sample_catalogue(url: str) -> None:
     """The sample courses and jobs, as staff would import them, with their dates moved into the coming
     weeks so the lists stay the same whatever day the tests run."""
     database = Database(url)
     try:
         with database.unit_of_work() as session:
-            for kind, sample in SAMPLE_FILES.items():
-                import_catalogue(session, path=_upcoming(sample, workdir), kind=kind)
+            import_samples(session, first_date=datetime.now(UTC).date() + timedelta(days=7))
     finally:
         database.dispose()
-
-
-def _upcoming(sample: Path, workdir: Path) -> Path:
-    with sample.open(encoding="utf-8-sig", newline="") as file:
-        rows = list(csv.DictReader(file))
-    start = datetime.now(UTC).date() + timedelta(days=7)
-    for number, row in enumerate(rows):
-        for column in ("starts_at", "closes_at"):
-            if row.get(column):
-                row[column] = (start + timedelta(days=number)).isoformat()
-    copy = workdir / sample.name
-    with copy.open("w", encoding="utf-8", newline="") as file:
-        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return copy
 
 
 @pytest.fixture(scope="session")

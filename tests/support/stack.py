@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from karyar import rasa_model
+from karyar.localmode import ALWAYS_OPEN_CALENDAR
 from localapi.server import ThreadedLocalBotApi
 from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
 from tests.support.rasa_gate import RasaGate
 
 BOT_TOKEN = "7000000001:AAlocal-test-token-for-karyar-e2e"
-ALWAYS_OPEN_CALENDAR = Path(__file__).resolve().parent / "always_open_calendar.yml"
 RASA_TOKEN = "e2e-rasa-secret"
 RASA_LOAD_SECONDS = 240.0
 

@@ -1,0 +1,98 @@
+"""Start local mode: the local Bot API server with the chat page, sample data, then the three services."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from karyar import rasa_model
+from karyar.localmode import ALWAYS_OPEN_CALENDAR
+from karyar.localmode.personas import COUNSELLOR, COUNSELLOR_GROUP_ID, COUNSELLOR_GROUP_TITLE, PERSONAS
+from karyar.localmode.sample_data import prepare
+from karyar.services import run_services
+from localapi.ratelimit import RateLimit
+from localapi.server import DEFAULT_TOKEN, ThreadedLocalBotApi
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8081
+# Telegram's own limit for a bot's messages, so the demo behaves as production will.
+TELEGRAM_GLOBAL_RATE = RateLimit(30, 1.0)
+
+
+class LocalModeError(Exception):
+    """Local mode cannot start; the message says what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class LocalOptions:
+    state_dir: Path
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    handoffs: str = "group"  # group: a forum group with a topic per case; private: counsellors' chats
+    fresh: bool = False  # start from an empty local database
+
+
+def start_api(options: LocalOptions) -> ThreadedLocalBotApi:
+    api = ThreadedLocalBotApi(DEFAULT_TOKEN, personas=PERSONAS, global_rate=TELEGRAM_GLOBAL_RATE)
+    try:
+        api.start(options.host, options.port)
+    except OSError as error:
+        raise LocalModeError(
+            f"the chat page cannot listen on {options.host}:{options.port} ({error.strerror or error}); "
+            "another program may be using the port: choose another with --port"
+        ) from error
+    for persona in PERSONAS:
+        api.add_user(persona.user_id, persona.name)
+    if options.handoffs == "group":
+        api.create_group(
+            COUNSELLOR_GROUP_ID,
+            COUNSELLOR_GROUP_TITLE,
+            members=[COUNSELLOR.persona.user_id],
+            bot_is_admin=True,
+        )
+    return api
+
+
+def service_environment(options: LocalOptions, api_url: str, database_url: str) -> dict[str, str]:
+    """The environment the three services run with: this machine's, pointed at the local server.
+
+    Every Telegram setting is set explicitly (blank means unset), so a `.env` written for production
+    cannot send local mode to the real Telegram or a webhook."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TELEGRAM_")}
+    env.update(
+        TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN,
+        TELEGRAM_API_BASE_URL=api_url,
+        TELEGRAM_PROXY_URL="",
+        TELEGRAM_WEBHOOK_URL="",
+        TELEGRAM_WEBHOOK_SECRET="",
+        DATABASE_URL=database_url,
+        OFFICE_CALENDAR_FILE=str(ALWAYS_OPEN_CALENDAR),
+        COUNSELLOR_GROUP_ID=str(COUNSELLOR_GROUP_ID) if options.handoffs == "group" else "",
+        RASA_TELEMETRY_ENABLED="false",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def run_local(options: LocalOptions) -> int:
+    if options.fresh and options.state_dir.exists():
+        shutil.rmtree(options.state_dir)
+    summary = prepare(options.state_dir)
+    model = rasa_model.ensure_trained()
+    api = start_api(options)
+    try:
+        print(
+            "\n  Karyar local mode (TELEGRAM_BOT_TOKEN is not set): no Telegram needed.\n"
+            f"  Open {api.url}/chat/ in a browser to talk to the bot as a client, a counsellor or staff.\n"
+            f"  Data: {options.state_dir} ({summary.courses_and_jobs} sample courses and jobs). "
+            f"Model: {model.name}; Rasa takes about a minute to load.\n"
+            "  Ctrl-C stops everything.\n",
+            flush=True,
+        )
+        return run_services(service_environment(options, api.url, summary.database_url))
+    finally:
+        api.stop()
