@@ -29,7 +29,8 @@ train: setup ## train the Rasa model if its inputs changed (models/karyar-<hash>
 run: setup ## start everything (with Telegram if TELEGRAM_BOT_TOKEN is set, else local mode in a browser)
 	@$(PY) -m karyar.cli run $(ARGS)
 
-test: setup ## run every test (unit, both databases, actions, Rasa, end to end)
+test: setup ## run every test (unit, both databases, actions, Rasa, end to end, the browser)
+	@scripts/setup_browser.sh
 	@$(PY) -m pytest
 
 lint: setup ## ruff and mypy

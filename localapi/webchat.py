@@ -96,6 +96,15 @@ def _visible(chat: ChatRecord, thread: int | None) -> list[StoredMessage]:
     return [m for m in messages if m.data.get("message_thread_id") == wanted]
 
 
+def _thread(chat: ChatRecord, thread_id: int, title: str, closed: bool) -> dict[str, Any]:
+    return {
+        "thread_id": thread_id,
+        "title": title,
+        "closed": closed,
+        "last": _last(_visible(chat, thread_id)),
+    }
+
+
 def _chat_summary(world: World, chat: ChatRecord, now: float) -> dict[str, Any]:
     if chat.user_id is not None:
         return {
@@ -113,22 +122,14 @@ def _chat_summary(world: World, chat: ChatRecord, now: float) -> dict[str, Any]:
         "typing": any(until > now for until in chat.typing_until.values()),
     }
     if chat.is_forum:
-        threads = [{"thread_id": GENERAL_TOPIC, "title": "عمومی", "closed": False,
-                    "last": _last(_visible(chat, GENERAL_TOPIC))}]  # fmt: skip
-        threads += [
-            {
-                "thread_id": topic.thread_id,
-                "title": topic.name,
-                "closed": topic.closed,
-                "last": _last(_visible(chat, topic.thread_id)),
-            }
+        topics = [
+            _thread(chat, topic.thread_id, topic.name, topic.closed)
             for topic in chat.topics.values()
             if not topic.deleted
         ]
         # General stays on top; the other topics newest activity first, as Telegram lists them.
-        threads[1:] = sorted(
-            threads[1:], key=lambda t: t["last"]["message_id"] if t["last"] else 0, reverse=True
-        )
+        topics.sort(key=lambda t: t["last"]["message_id"] if t["last"] else 0, reverse=True)
+        threads = [_thread(chat, GENERAL_TOPIC, "عمومی", False), *topics]
         summary["threads"] = threads
     return summary
 
@@ -203,7 +204,8 @@ def add_webchat_routes(app: web.Application, api: LocalBotApi) -> None:
             headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(record.file_name, safe='')}"
         return web.Response(
             body=record.content,
-            content_type=record.mime_type or _guess_type(record.kind, record.content),
+            # Telegram calls every photo image/jpeg; the browser needs what the bytes really are.
+            content_type=_sniffed_type(record.content) or record.mime_type or "application/octet-stream",
             headers=headers,
         )
 
@@ -235,11 +237,13 @@ def add_webchat_routes(app: web.Application, api: LocalBotApi) -> None:
     app.router.add_get("/_local/events", events)
 
 
-def _guess_type(kind: str, content: bytes) -> str:
+def _sniffed_type(content: bytes) -> str | None:
     if content.startswith(b"\x89PNG"):
         return "image/png"
     if content.startswith(b"\xff\xd8"):
         return "image/jpeg"
     if content.startswith(b"RIFF") and content[8:12] == b"WEBP":
         return "image/webp"
-    return "application/octet-stream"
+    if content.startswith(b"%PDF"):
+        return "application/pdf"
+    return None

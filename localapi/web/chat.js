@@ -15,7 +15,8 @@ const state = {
   chat: null, // {chat_id, thread, type, title}
   view: null,
   seen: JSON.parse(localStorage.getItem("karyar-local-seen") || "{}"),
-  listOnly: false, // phones: the chat list is showing, not a chat
+  listOnly: false,
+  keyboardFolded: false, // the client folded the reply keyboard away // phones: the chat list is showing, not a chat
   refreshing: false,
   again: false,
 };
@@ -339,7 +340,8 @@ function messageNode(m) {
 function renderReplyKeyboard(keyboard) {
   const box = $("reply-keyboard");
   const rows = keyboard?.keyboard;
-  box.hidden = !rows;
+  $("keyboard-btn").hidden = !rows;
+  box.hidden = !rows || state.keyboardFolded;
   if (!rows) return box.replaceChildren();
   box.replaceChildren(
     ...rows.map((row) =>
@@ -369,14 +371,14 @@ function renderChat() {
 
   const box = $("messages");
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
-  box.replaceChildren(...view.messages.map(messageNode));
-  if (atBottom || state.scrollToEnd) box.scrollTop = box.scrollHeight;
-  state.scrollToEnd = false;
-
+  // Everything that changes the height of the message list first, so the scroll lands at the end.
   $("start-panel").hidden = !(chat.type === "private" && view.messages.length === 0);
   renderReplyKeyboard(view.keyboard);
   $("closed-note").hidden = !view.closed;
   $("composer").hidden = view.closed;
+  box.replaceChildren(...view.messages.map(messageNode));
+  if (atBottom || state.scrollToEnd) box.scrollTop = box.scrollHeight;
+  state.scrollToEnd = false;
   markSeen();
 }
 
@@ -430,7 +432,9 @@ function choosePersona(userId) {
   state.personaId = userId;
   state.chat = null;
   state.view = null;
+  state.scrollToEnd = true;
   $("reply-keyboard").hidden = true;
+  $("toast").hidden = true;
   history.replaceState(null, "", `#persona=${userId}`);
   refresh();
 }
@@ -459,20 +463,21 @@ function showAlert(text) {
   $("alert-ok").focus();
 }
 
-async function act(promise) {
+async function act(promise, failure = "انجام نشد") {
   try {
     const result = await promise;
     state.scrollToEnd = true;
     return result;
   } catch (error) {
-    toast(`انجام نشد: ${error.message}`);
+    console.warn(error);
+    toast(`${failure}.\n(${error.message})`);
     return null;
   }
 }
 
 async function sendText(text) {
   const body = { ...target(), type: "text", text };
-  return act(control("send", body));
+  return act(control("send", body), "پیام فرستاده نشد");
 }
 
 async function sendKind(kind, extra) {
@@ -488,7 +493,8 @@ async function pressButton(node, message, button) {
   node.setAttribute("aria-busy", "true");
   const body = { user_id: state.personaId, message_id: message.message_id, callback_data: button.callback_data };
   if (state.chat.type !== "private") body.chat_id = state.chat.chat_id;
-  const queryId = await act(control("press", body));
+  // A button can be gone by now (the bot edited the message); say so instead of pretending.
+  const queryId = await act(control("press", body), "این دکمه دیگر کار نمی‌کند");
   if (queryId) {
     // Like Telegram: the button shows progress until the bot answers the press.
     const deadline = Date.now() + ANSWER_WAIT_MS;
@@ -552,6 +558,10 @@ function wire() {
       ev.preventDefault();
       $("composer").requestSubmit();
     }
+  });
+  $("keyboard-btn").addEventListener("click", () => {
+    state.keyboardFolded = !state.keyboardFolded;
+    renderReplyKeyboard(state.view?.keyboard);
   });
   $("start-btn").addEventListener("click", () => sendText("/start"));
   $("attach-btn").addEventListener("click", () => ($("attach-menu").hidden = !$("attach-menu").hidden));
