@@ -1,6 +1,6 @@
 """`python -m bench`: run every benchmark; each writes its numbers to bench/results/."""
 
-from bench import broadcast_delivery, eligibility_and_search, handoff_latency, stack_baseline
+from bench import broadcast_delivery, eligibility_and_search, handoff_latency, local_mode, stack_baseline
 from bench.nlu import latency
 
 if __name__ == "__main__":
@@ -9,3 +9,4 @@ if __name__ == "__main__":
     eligibility_and_search.main()
     handoff_latency.main()
     broadcast_delivery.main([])
+    local_mode.main()

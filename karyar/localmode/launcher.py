@@ -41,8 +41,9 @@ def start_api(options: LocalOptions) -> ThreadedLocalBotApi:
     try:
         api.start(options.host, options.port)
     except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
         raise LocalModeError(
-            f"the chat page cannot listen on {options.host}:{options.port} ({error.strerror or error}); "
+            f"the chat page cannot listen on {options.host}:{options.port} ({reason}); "
             "another program may be using the port: choose another with --port"
         ) from error
     for persona in PERSONAS:
@@ -81,18 +82,23 @@ def service_environment(options: LocalOptions, api_url: str, database_url: str) 
 def run_local(options: LocalOptions) -> int:
     if options.fresh and options.state_dir.exists():
         shutil.rmtree(options.state_dir)
-    summary = prepare(options.state_dir)
-    model = rasa_model.ensure_trained()
-    api = start_api(options)
+    api = start_api(options)  # first: a port in use is said at once, not after training
     try:
         print(
-            "\n  Karyar local mode (TELEGRAM_BOT_TOKEN is not set): no Telegram needed.\n"
+            "\n  Karyar local mode: no Telegram needed.\n"
             f"  Open {api.url}/chat/ in a browser to talk to the bot as a client, a counsellor or staff.\n"
-            f"  Data: {options.state_dir} ({summary.courses_and_jobs} sample courses and jobs). "
-            f"Model: {model.name}; Rasa takes about a minute to load.\n"
             "  Ctrl-C stops everything.\n",
             flush=True,
         )
+        summary = prepare(options.state_dir)
+        model = rasa_model.ensure_trained()
+        print(
+            f"  Data: {options.state_dir} ({summary.courses_and_jobs} sample courses and jobs); "
+            f"model {model.name}; Rasa takes about a minute to load.\n",
+            flush=True,
+        )
         return run_services(service_environment(options, api.url, summary.database_url))
+    except KeyboardInterrupt:  # Ctrl-C while the database or the model is being prepared
+        return 130
     finally:
         api.stop()

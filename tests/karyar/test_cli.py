@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlalchemy
+
+from karyar import cli
+from karyar.settings import get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -67,3 +72,36 @@ def test_a_command_on_an_unmigrated_database_says_to_migrate(tmp_path: Path) -> 
     assert result.returncode == 1
     assert "no such table: courses" in result.stderr and "make migrate" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_run_without_a_token_starts_local_mode_and_explains_a_port_in_use(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _cli("run", "--port", str(port), "--state-dir", str(tmp_path / "local"))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: the chat page cannot listen on 127.0.0.1:{port} (Address already in use); "
+        "another program may be using the port: choose another with --port"
+    ]
+    assert not (tmp_path / "local").exists()  # nothing was prepared for a start that could not happen
+
+
+def test_run_with_a_token_starts_the_services_on_the_configured_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'production.sqlite3'}"
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:AAproduction-token-of-twenty")
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    started: list[dict[str, str]] = []
+    monkeypatch.setattr(cli.rasa_model, "ensure_trained", lambda: tmp_path / "model.tar.gz")
+    monkeypatch.setattr(cli, "run_services", lambda env: started.append(dict(env)) or 0)
+    try:
+        assert cli.main(["run"]) == 0
+    finally:
+        get_settings.cache_clear()
+    (env,) = started
+    assert env["DATABASE_URL"] == url and env["TELEGRAM_BOT_TOKEN"].startswith("123456:")
+    assert "alembic_version" in sqlalchemy.inspect(sqlalchemy.create_engine(url)).get_table_names()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,19 +19,15 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from bot.texts import _
 from karyar.localmode.personas import CLIENTS, COUNSELLOR
+from tests.support.browser import BOT_MESSAGE, CHROMIUM, CHROMIUM_FLAGS
 from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
 from tests.support.stack import RASA_LOAD_SECONDS, base_environment
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # `KARYAR_SCREENSHOT_DIR=docs` refreshes the README's picture of the page.
 SCREENSHOT_DIR = os.environ.get("KARYAR_SCREENSHOT_DIR")
 REPLY_MS = 45_000  # a reply goes through Rasa; generous for a loaded CI machine
 CLIENT = CLIENTS[0]
-BOT_MESSAGE = '.msg[data-from-bot="true"]'
-# This machine's network is closed: without these Chromium keeps trying to reach Google's services.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                  "--disable-background-networking", "--disable-component-update"]  # fmt: skip
 PERSIAN = re.compile(r"[\u0600-\u06FF]{3,}")
 
 
