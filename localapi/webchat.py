@@ -158,7 +158,7 @@ def chat_view(api: LocalBotApi, user_id: int, chat_id: int, thread: int | None, 
     def read(world: World) -> dict[str, Any]:
         chat = world.find_chat(chat_id)
         if chat is None:  # a private chat before the first message: empty, ready for /start
-            return {"messages": [], "keyboard": None, "typing": False, "closed": False}
+            return {"messages": [], "keyboard": None, "typing": False, "closed": False, "commands": []}
         if chat.user_id not in (None, user_id) or (chat.user_id is None and user_id not in chat.members):
             raise web.HTTPForbidden(text=f"user {user_id} is not in chat {chat_id}")
         topic = chat.topics.get(thread) if thread else None
@@ -167,9 +167,27 @@ def chat_view(api: LocalBotApi, user_id: int, chat_id: int, thread: int | None, 
             "keyboard": chat.reply_keyboard if chat.user_id is not None else None,
             "typing": chat.typing_until.get(thread or 0, 0) > now,
             "closed": bool(topic and topic.closed),
+            "commands": _commands_for(world, chat, user_id),
         }
 
     return api.world.read(read)
+
+
+def _commands_for(world: World, chat: ChatRecord, user_id: int) -> list[dict[str, str]]:
+    """The command menu this user sees in this chat: the narrowest scope the bot set, as Telegram picks it."""
+    if chat.user_id is not None:
+        scopes = [{"type": "chat", "chat_id": chat.id}, {"type": "all_private_chats"}]
+    else:
+        scopes = [{"type": "chat_member", "chat_id": chat.id, "user_id": user_id}, {"type": "chat", "chat_id": chat.id},
+                  {"type": "all_group_chats"}]  # fmt: skip
+    user = world.users.get(user_id)
+    languages = [user.language_code, ""] if user and user.language_code else [""]
+    for scope in [*scopes, {"type": "default"}]:
+        for language in languages:
+            commands = world.commands.get((json.dumps(scope, sort_keys=True), language))
+            if commands:
+                return commands
+    return []
 
 
 def _json(body: Any) -> web.Response:

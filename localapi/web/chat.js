@@ -358,6 +358,21 @@ function renderReplyKeyboard(keyboard) {
   );
 }
 
+// The bot's command menu (setMyCommands), as Telegram's "/" button shows it.
+function renderCommands(commands) {
+  $("commands-btn").hidden = !commands.length;
+  $("commands-menu").replaceChildren(
+    ...commands.map((c) =>
+      el(
+        "button",
+        { type: "button", "data-command": c.command, onclick: () => { $("commands-menu").hidden = true; sendText(`/${c.command}`); } },
+        el("span", { class: "command" }, `/${c.command}`),
+        el("span", { class: "command-description" }, c.description),
+      ),
+    ),
+  );
+}
+
 function renderChat() {
   const chat = state.chat;
   const view = state.view;
@@ -374,6 +389,7 @@ function renderChat() {
   // Everything that changes the height of the message list first, so the scroll lands at the end.
   $("start-panel").hidden = !(chat.type === "private" && view.messages.length === 0);
   renderReplyKeyboard(view.keyboard);
+  renderCommands(view.commands || []);
   $("closed-note").hidden = !view.closed;
   $("composer").hidden = view.closed;
   box.replaceChildren(...view.messages.map(messageNode));
@@ -565,6 +581,7 @@ function wire() {
   });
   $("start-btn").addEventListener("click", () => sendText("/start"));
   $("attach-btn").addEventListener("click", () => ($("attach-menu").hidden = !$("attach-menu").hidden));
+  $("commands-btn").addEventListener("click", () => ($("commands-menu").hidden = !$("commands-menu").hidden));
   for (const button of document.querySelectorAll("[data-attach]")) {
     button.addEventListener("click", () => attach(button.dataset.attach));
   }

@@ -10,7 +10,14 @@ from typing import Any
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyKeyboardMarkup,
+)
 
 from localapi import LocalBotApi
 from localapi.webchat import Persona, preview
@@ -202,3 +209,14 @@ def test_previews_name_media_and_topic_events() -> None:
     assert preview({"photo": [], "caption": "کارت ملی"}) == "🖼 عکس کارت ملی"
     assert preview({"forum_topic_created": {"name": "پرونده ۳"}}) == "موضوع «پرونده ۳» ساخته شد"
     assert preview({"text": "الف" * 100}).endswith("…") and len(preview({"text": "الف" * 100})) == 60
+
+
+async def test_the_command_menu_follows_the_scopes_the_bot_set(
+    api: LocalBotApi, bot: Bot, web: httpx.AsyncClient
+) -> None:
+    await bot.set_my_commands([BotCommand("start", "شروع"), BotCommand("menu", "منو")])
+    await bot.set_my_commands([BotCommand("broadcast", "اطلاعیه")], scope=BotCommandScopeChat(COUNSELLOR))
+    api.send_text(COUNSELLOR, "سلام")
+    api.send_text(USER, "سلام")
+    assert [c["command"] for c in (await chat(web, USER, USER))["commands"]] == ["start", "menu"]
+    assert [c["command"] for c in (await chat(web, COUNSELLOR, COUNSELLOR))["commands"]] == ["broadcast"]

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from bot.texts import _
-from karyar.localmode.personas import CLIENTS, COUNSELLOR
+from karyar.localmode.personas import CLIENTS, COUNSELLOR, STAFF
 from tests.support.browser import BOT_MESSAGE, CHROMIUM, CHROMIUM_FLAGS
 from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
 from tests.support.stack import RASA_LOAD_SECONDS, base_environment
@@ -140,3 +140,12 @@ def test_a_client_and_a_counsellor_use_the_page(local_mode: str, page: Page, tmp
     bot_said("چه کاری بلدید؟")
     if SCREENSHOT_DIR:
         page.screenshot(path=str(Path(SCREENSHOT_DIR) / "local-mode.png"))
+
+    # As staff: the bot's command menu is there, and /broadcast opens the first step of an announcement.
+    page.click(f'[data-persona="{STAFF.persona.user_id}"]')
+    page.click("#commands-btn")
+    expect(page.locator('#commands-menu [data-command="start"]')).to_be_visible()
+    page.click("#commands-btn")
+    page.fill("#composer-input", "/broadcast")
+    page.press("#composer-input", "Enter")
+    bot_said(first_line("Broadcast compose: ask message"))
