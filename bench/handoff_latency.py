@@ -8,14 +8,13 @@ message each way, close. Prints the numbers and writes them to bench/results/han
 
 from __future__ import annotations
 
-import json
-import statistics
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.stats import percentile
+from bench.results_file import write_results
+from bench.stats import latency_summary
 from karyar.db.engine import Database
 from karyar.staff import registry
 from localapi import UserDriver
@@ -26,14 +25,6 @@ RESULTS = Path(__file__).resolve().parent / "results" / "handoff_latency.json"
 ROUNDS = 20
 COUNSELLOR = 8_950_000_000
 ASK = "میخوام با یه مشاور حرف بزنم"
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    return {
-        "p50": round(statistics.median(values), 1),
-        "p95": round(percentile(values, 0.95), 1),
-        "max": round(max(values), 1),
-    }
 
 
 def _timed(api: UserDriver, chat: int, action: Any) -> tuple[float, list[dict[str, Any]]]:
@@ -99,13 +90,9 @@ def main() -> None:
             database.dispose()
     results = {
         "rounds": ROUNDS,
-        **{name: _summary(values) for name, values in timings.items()},
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        **{name: latency_summary(values) for name, values in timings.items()},
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    print(f"written to {RESULTS}")
+    write_results(RESULTS, results)
 
 
 if __name__ == "__main__":

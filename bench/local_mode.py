@@ -8,8 +8,6 @@ the server-sent events) and the bot's replies to «سلام» typed into the pag
 
 from __future__ import annotations
 
-import json
-import statistics
 import tempfile
 import time
 from collections.abc import Callable
@@ -18,8 +16,9 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Page, sync_playwright
 
+from bench.results_file import write_results
 from bench.stack_baseline import resident_mib
-from bench.stats import percentile
+from bench.stats import latency_summary
 from karyar import rasa_model
 from karyar.localmode.personas import CLIENTS
 from localapi.webchat import WEB_DIR
@@ -55,12 +54,7 @@ def _send_and_time(page: Page, text: str, selector: str) -> float:
 
 
 def _summary(values: list[float]) -> dict[str, float]:
-    return {
-        "rounds": len(values),
-        "p50": round(statistics.median(values), 1),
-        "p95": round(percentile(values, 0.95), 1),
-        "max": round(max(values), 1),
-    }
+    return {"rounds": len(values), **latency_summary(values)}
 
 
 def main() -> None:
@@ -111,12 +105,8 @@ def main() -> None:
         "page": {"bytes_uncompressed": page_bytes, "load_to_bot_status_ms": round(page_load_ms, 1)},
         "own_message_shown_ms": _summary(echo),
         "bot_reply_shown_ms": _summary(replies),
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    print(f"written to {RESULTS}")
+    write_results(RESULTS, results)
 
 
 if __name__ == "__main__":

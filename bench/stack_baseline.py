@@ -7,13 +7,12 @@ SQLite database, waits until it is idle, reads each process's resident memory fr
 
 from __future__ import annotations
 
-import json
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.stats import percentile
+from bench.results_file import write_results
+from bench.stats import latency_summary
 from tests.support.databases import migrated_database
 from tests.support.stack import running_stack
 
@@ -69,16 +68,10 @@ def main() -> None:
         "resident_memory_mib_at_idle": memory,
         "reply_latency_ms": {
             "rounds": ROUNDS,
-            "p50": round(statistics.median(latencies), 1),
-            "p95": round(percentile(latencies, 0.95), 1),
-            "max": round(max(latencies), 1),
+            **latency_summary(latencies),
         },
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2, ensure_ascii=False))
-    print(f"written to {RESULTS}")
+    write_results(RESULTS, results)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from localapi.formatting import format_text, utf16_len
 from localapi.objects import FileRecord, image_size, normalize_reply_markup
 from localapi.params import Params, UploadedFile
 from localapi.ratelimit import RateLimiter
-from localapi.state import UPDATE_TYPES, ChatRecord, StoredMessage, TopicRecord, World, now
+from localapi.state import UPDATE_TYPES, ChatRecord, StoredMessage, TopicRecord, World, commands_key, now
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -221,7 +221,7 @@ def _commands_key(p: Params) -> tuple[str, str]:
     scope = p.get_json("scope", invalid="can't parse BotCommandScope JSON object") or {"type": "default"}
     if not isinstance(scope, dict) or "type" not in scope:
         raise bad_request("can't parse BotCommandScope JSON object")
-    return json.dumps(scope, sort_keys=True), p.get_str("language_code") or ""
+    return commands_key(scope, p.get_str("language_code") or "")
 
 
 @method("setMyCommands")

@@ -10,6 +10,7 @@ through :meth:`World.mutate`, which wakes both kinds of waiters: threads blocked
 from __future__ import annotations
 
 import copy
+import json
 import threading
 import time
 from collections import deque
@@ -72,6 +73,11 @@ SERVICE_KEYS = ("forum_topic_created", "forum_topic_edited", "forum_topic_closed
 
 def now() -> int:
     return int(time.time())
+
+
+def commands_key(scope: dict[str, Any], language_code: str) -> tuple[str, str]:
+    """Where setMyCommands keeps a command list: its scope (as canonical JSON) and language ("" for all)."""
+    return json.dumps(scope, sort_keys=True), language_code
 
 
 def is_service(message: dict[str, Any]) -> bool:
@@ -176,7 +182,7 @@ class World:
         self.updates: list[dict[str, Any]] = []
         self.next_update_id = 1
         self.allowed_updates: list[str] | None = None
-        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}  # by commands_key()
         self.webhook = WebhookRecord()
         self.files: dict[str, FileRecord] = {}
         self.callbacks: dict[str, CallbackRecord] = {}

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from localapi.state import ChatRecord, StoredMessage, World, is_service
+from localapi.state import ChatRecord, StoredMessage, World, commands_key, is_service
 
 if TYPE_CHECKING:
     from localapi.server import LocalBotApi
@@ -175,6 +175,7 @@ def chat_view(api: LocalBotApi, user_id: int, chat_id: int, thread: int | None, 
 
 def _commands_for(world: World, chat: ChatRecord, user_id: int) -> list[dict[str, str]]:
     """The command menu this user sees in this chat: the narrowest scope the bot set, as Telegram picks it."""
+    scopes: list[dict[str, Any]]
     if chat.user_id is not None:
         scopes = [{"type": "chat", "chat_id": chat.id}, {"type": "all_private_chats"}]
     else:
@@ -184,7 +185,7 @@ def _commands_for(world: World, chat: ChatRecord, user_id: int) -> list[dict[str
     languages = [user.language_code, ""] if user and user.language_code else [""]
     for scope in [*scopes, {"type": "default"}]:
         for language in languages:
-            commands = world.commands.get((json.dumps(scope, sort_keys=True), language))
+            commands = world.commands.get(commands_key(scope, language))
             if commands:
                 return commands
     return []

@@ -6,9 +6,7 @@ sends every held-out utterance, in rounds, one request at a time. Results: bench
 
 from __future__ import annotations
 
-import json
 import re
-import statistics
 import subprocess
 import tempfile
 import time
@@ -17,7 +15,8 @@ from pathlib import Path
 import httpx
 from ruamel.yaml import YAML
 
-from bench.stats import percentile
+from bench.results_file import write_results
+from bench.stats import latency_summary
 from karyar import rasa_model
 from karyar.settings import PROJECT_ROOT
 from tests.support.processes import ManagedProcess, free_port
@@ -86,16 +85,11 @@ def main() -> None:
         "server_load_seconds": round(load_seconds, 1),
         "parse_ms": {
             "requests": len(latencies),
-            "p50": round(statistics.median(latencies), 1),
-            "p95": round(percentile(latencies, 0.95), 1),
-            "max": round(max(latencies), 1),
+            **latency_summary(latencies),
         },
         "target_p50_ms": 30,
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(json.dumps(results, indent=2, ensure_ascii=False))
+    write_results(RESULTS, results)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 from dataclasses import dataclass
@@ -15,8 +14,6 @@ from karyar.localmode.sample_data import prepare
 from karyar.services import run_services
 from localapi.ratelimit import RateLimit
 from localapi.server import DEFAULT_TOKEN, ThreadedLocalBotApi
-
-log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8081
 # Telegram's own limit for a bot's messages, so the demo behaves as production will.
