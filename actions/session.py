@@ -16,7 +16,7 @@ from karyar.db.models import ProfileFactName
 
 # Slots that mirror single-valued profile facts of the same name.
 PROFILE_SLOTS = [
-    name.value for name in ProfileFactName if name not in (ProfileFactName.PHONE, ProfileFactName.LOCATION)
+    name.value for name in ProfileFactName if name != ProfileFactName.LOCATION
 ]
 
 

@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot.app import build_application
 from karyar.db.engine import Database
+from karyar.privacy.cipher import DataCipher
 from karyar.settings import ConfigurationError, get_settings
 
 
@@ -26,6 +27,7 @@ def main() -> int:
     try:
         settings = get_settings()
         settings.require_bot_token()
+        DataCipher.from_settings(settings)
     except ConfigurationError as error:
         print(error, file=sys.stderr)
         return 2

@@ -11,22 +11,26 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from bot.broadcast.gate import SendGate
 from bot.broadcast.runner import start_sender
 from bot.broadcast.traffic import ConversationTraffic
-from bot.handlers import admin, announcement, broadcast_staff, client, counsellor, handoff_client
+from bot.handlers import admin, announcement, broadcast_staff, client, counsellor, handoff_client, privacy
 from bot.handlers.errors import on_error
 from bot.handoff.desk import HandoffDesk
 from bot.outbox import Outbox
+from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient
 from bot.relay import Relay
 from bot.services import Services, attach, from_bot_data, services
 from bot.staff_directory import StaffDirectory
 from bot.texts import _
 from karyar.db.engine import Database
+from karyar.privacy import retention
+from karyar.privacy.cipher import DataCipher
 from karyar.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 # Updates of different clients are handled side by side; one client's are kept in order by the relay.
 CONCURRENT_UPDATES = 64
+RETENTION_INTERVAL_SECONDS = 6 * 3600
 
 
 def bot_commands() -> list[BotCommand]:
@@ -36,6 +40,8 @@ def bot_commands() -> list[BotCommand]:
         BotCommand("help", _("Command: help")),
         BotCommand("cancel", _("Command: cancel")),
         BotCommand("restart", _("Command: restart")),
+        BotCommand("mydata", _("Command: my data")),
+        BotCommand("deletemydata", _("Command: delete my data")),
     ]
 
 
@@ -58,6 +64,9 @@ async def _post_init(application: Application) -> None:
         application.job_queue.run_repeating(
             _check_handoffs, interval=s.settings.HANDOFF_CHECK_SECONDS, first=2.0, name="check-handoffs"
         )
+        application.job_queue.run_repeating(
+            _apply_retention, interval=RETENTION_INTERVAL_SECONDS, first=30.0, name="retention"
+        )
 
 
 async def _post_shutdown(application: Application) -> None:
@@ -74,6 +83,16 @@ async def _check_handoffs(context: ContextTypes.DEFAULT_TYPE) -> None:
     await s.desk.check(context.bot)
 
 
+async def _apply_retention(context: ContextTypes.DEFAULT_TYPE) -> None:
+    s = services(context)
+    older_than = retention.cutoff(retention_days=s.settings.MESSAGE_RETENTION_DAYS)
+    total = 0
+    while done := await s.database.run_async(retention.anonymise_batch, older_than=older_than):
+        total += done
+    if total:
+        logger.info("retention: anonymised the texts of %d message(s)", total)
+
+
 async def _answer_waiting(context: ContextTypes.DEFAULT_TYPE) -> None:
     served = await services(context).relay.answer_waiting(context.bot)
     if served:
@@ -82,6 +101,7 @@ async def _answer_waiting(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def build_application(settings: Settings, database: Database) -> Application:
     token = settings.require_bot_token()
+    cipher = DataCipher.from_settings(settings)
     gate = SendGate(settings.BROADCAST_RATE_PER_SECOND)
     builder: ApplicationBuilder = (
         Application.builder()
@@ -106,11 +126,14 @@ def build_application(settings: Settings, database: Database) -> Application:
     )
     outbox = Outbox(database)
     desk = HandoffDesk(database=database, outbox=outbox, rasa=rasa, settings=settings)
+    privacy_desk = PrivacyDesk(database=database, outbox=outbox, rasa=rasa, cipher=cipher)
     relay = Relay(
         database=database,
         rasa=rasa,
         outbox=outbox,
         desk=desk,
+        privacy=privacy_desk,
+        cipher=cipher,
         patience_seconds=settings.RASA_PATIENCE_SECONDS,
     )
     attach(
@@ -124,6 +147,8 @@ def build_application(settings: Settings, database: Database) -> Application:
             desk=desk,
             staff=StaffDirectory(database),
             gate=gate,
+            cipher=cipher,
+            privacy=privacy_desk,
         ),
     )
     counsellor.register(application, forum_chat_id=settings.COUNSELLOR_GROUP_ID)
@@ -131,6 +156,7 @@ def build_application(settings: Settings, database: Database) -> Application:
     broadcast_staff.register(application)
     handoff_client.register(application)
     announcement.register(application)
+    privacy.register(application)
     client.register(application)
     application.add_error_handler(on_error)
     return application

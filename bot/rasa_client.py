@@ -115,6 +115,23 @@ class RasaClient:
             sender_id, [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
         )
 
+    async def forget(self, *, sender_id: str) -> None:
+        """Empty the conversation's tracker (the client had their data erased): what they said goes too."""
+        try:
+            response = await self._http.put(
+                f"{self._base_url}/conversations/{sender_id}/tracker/events",
+                params={**self._params, "include_events": "NONE"},
+                json=[],
+            )
+        except httpx.HTTPError as error:
+            raise RasaUnavailableError(
+                f"Rasa at {self._base_url} is unreachable: {type(error).__name__}"
+            ) from error
+        if response.status_code != 200:
+            raise RasaUnavailableError(
+                f"Rasa answered HTTP {response.status_code} to replacing tracker events"
+            )
+
     async def _append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
         try:
             response = await self._http.post(

@@ -23,6 +23,7 @@ from telegram.error import TelegramError
 from bot.handoff.desk import HandoffDesk
 from bot.keyboards import main_menu
 from bot.outbox import Outbox
+from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailableError
 from bot.texts import _
 from karyar import clients, messages
@@ -30,6 +31,9 @@ from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
 from karyar.db.models import Message
 from karyar.handoff import queue as handoff_queue
+from karyar.privacy import store as identifier_store
+from karyar.privacy.cipher import DataCipher
+from karyar.privacy.identifiers import Protected
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +51,8 @@ class Inbound:
     telegram_message_id: int | None = None
     telegram_update_id: int | None = None
     extra: dict[str, Any] | None = None
+    # National ids and phone numbers found in the text (which holds only their masks), to store encrypted.
+    identifiers: tuple[Protected, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,7 @@ class Receipt:
     message_id: int
     handoff_id: int | None = None  # written during a handoff: for the counsellor, not for Rasa
     comment: bool = False  # the client's comment on a counsellor's help
+    identifiers_stored: bool = False  # the message's identifiers were stored (the client has consented)
 
     @property
     def taken(self) -> bool:
@@ -64,7 +71,7 @@ class Receipt:
         return self.handoff_id is not None or self.comment
 
 
-def _store_inbound(session: Session, *, inbound: Inbound) -> Receipt:
+def _store_inbound(session: Session, *, inbound: Inbound, cipher: DataCipher) -> Receipt:
     client = clients.ensure_client(session, identity=inbound.identity)
     active = handoff_queue.active_handoff(session, client_id=client.id)
     commenting = None if active else handoff_queue.awaiting_comment(session, client_id=client.id)
@@ -87,8 +94,21 @@ def _store_inbound(session: Session, *, inbound: Inbound) -> Receipt:
     )
     if commenting is not None:
         handoff_queue.save_comment(session, handoff=commenting, text=inbound.text or "")
+    # In the same transaction as the message: the identifiers are never lost, nor stored without it.
+    identifiers_stored = bool(inbound.identifiers) and identifier_store.record_with_consent(
+        session,
+        cipher=cipher,
+        client_id=client.id,
+        values=list(inbound.identifiers),
+        source="message",
+        source_message_id=stored.id,
+    )
     return Receipt(
-        client.id, stored.id, handoff_id=active.id if active else None, comment=commenting is not None
+        client.id,
+        stored.id,
+        handoff_id=active.id if active else None,
+        comment=commenting is not None,
+        identifiers_stored=identifiers_stored,
     )
 
 
@@ -100,12 +120,16 @@ class Relay:
         rasa: RasaClient,
         outbox: Outbox,
         desk: HandoffDesk,
+        privacy: PrivacyDesk,
+        cipher: DataCipher,
         patience_seconds: float,
     ) -> None:
         self._db = database
+        self._cipher = cipher
         self._rasa = rasa
         self._outbox = outbox
         self._desk = desk
+        self._privacy = privacy
         self._patience = patience_seconds
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._told_unavailable: set[int] = set()
@@ -116,7 +140,7 @@ class Relay:
         for Rasa. Messages that are none of these are only stored; the caller answers them."""
         user_id = inbound.identity.user_id
         async with self._locks[user_id]:
-            receipt: Receipt = await self._db.run_async(_store_inbound, inbound=inbound)
+            receipt: Receipt = await self._db.run_async(_store_inbound, inbound=inbound, cipher=self._cipher)
             if receipt.handoff_id is not None:
                 await self._desk.from_client(
                     bot, handoff_id=receipt.handoff_id, kind=inbound.kind, text=inbound.text
@@ -259,6 +283,12 @@ class Relay:
         handoff = custom.get("handoff") if isinstance(custom, dict) else None
         if isinstance(handoff, dict) and isinstance(handoff.get("id"), int):
             await self._desk.announce(bot, handoff["id"])
+            return
+        if isinstance(custom, dict) and custom.get("privacy") in {"show", "erase"}:
+            if custom["privacy"] == "show":
+                await self._privacy.show(bot, client_id=client_id, chat_id=chat_id)
+            else:
+                await self._privacy.ask_erasure(bot, client_id=client_id, chat_id=chat_id)
             return
         if isinstance(custom, dict) and custom.get("menu"):
             await self._outbox.send_text(

@@ -10,10 +10,12 @@ from bot.broadcast.gate import SendGate
 from bot.broadcast.runner import RunningSender
 from bot.handoff.desk import HandoffDesk
 from bot.outbox import Outbox
+from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient
 from bot.relay import Relay
 from bot.staff_directory import StaffDirectory
 from karyar.db.engine import Database
+from karyar.privacy.cipher import DataCipher
 from karyar.settings import Settings
 
 _KEY = "karyar"
@@ -29,6 +31,8 @@ class Services:
     desk: HandoffDesk
     staff: StaffDirectory
     gate: SendGate
+    cipher: DataCipher
+    privacy: PrivacyDesk
     # The broadcast sender running inside the bot, if it does (BROADCAST_SENDER_IN_BOT).
     sender: RunningSender | None = None
 

@@ -18,6 +18,8 @@ from karyar.catalogue import commands as catalogue_commands
 from karyar.localmode.launcher import DEFAULT_PORT, LocalModeError, LocalOptions, run_local
 from karyar.office_hours import office_calendar
 from karyar.policies import load_policies
+from karyar.privacy import commands as privacy_commands
+from karyar.privacy.cipher import DataCipher
 from karyar.services import run_services
 from karyar.settings import PROJECT_ROOT, ConfigurationError, get_settings
 from karyar.staff import commands as staff_commands
@@ -35,6 +37,7 @@ def cmd_check(args: argparse.Namespace) -> None:
     settings = get_settings()
     if args.bot:
         settings.require_bot_token()
+        DataCipher.from_settings(settings)
     mode = "webhook" if settings.webhook_mode else "polling"
     token = "set" if settings.TELEGRAM_BOT_TOKEN else "not set"
     rules = load_policies()  # a bad policy file stops the start here, naming the file and line
@@ -160,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue_commands.add_parser(commands)
     staff_commands.add_parser(commands)
     broadcast_commands.add_parser(commands)
+    privacy_commands.add_parser(commands)
     return parser
 
 

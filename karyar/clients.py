@@ -12,7 +12,7 @@ from karyar.cases import open_case
 from karyar.clock import now
 from karyar.db.models import Client
 
-CONSENT_VERSION = "2026-11"
+CONSENT_VERSION = "2026-12"
 
 
 @dataclass(frozen=True, slots=True)

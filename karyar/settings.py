@@ -20,6 +20,7 @@ DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'karyar.sqlite3'}"
 # Telegram tokens look like 123456789:AA…; Bale and other Bot-API-compatible servers use the same shape.
 _TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 _WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_FERNET_KEY_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}=$")
 
 
 class ConfigurationError(SystemExit):
@@ -80,6 +81,11 @@ class Settings(BaseSettings):
     # Where staff keep the policy files (emdad.yml, behzisti.yml, general.yml); the shipped ones by default.
     POLICIES_DIR: Path | None = None
     LOG_LEVEL: str = "INFO"
+    # Fernet keys for national ids and phone numbers, newest first, separated by commas (karyar/privacy).
+    DATA_ENCRYPTION_KEYS: str | None = None
+    # Message texts older than this are anonymised; the messages' kind and time stay for the counts.
+    # 18 months: the last follow-up check-in comes 12 months after a placement.
+    MESSAGE_RETENTION_DAYS: Annotated[int, Field(ge=30, le=3650)] = 540
 
     @model_validator(mode="before")
     @classmethod
@@ -124,6 +130,19 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         return normalise_database_url(value)
 
+    @field_validator("DATA_ENCRYPTION_KEYS")
+    @classmethod
+    def _keys_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        for key in value.split(","):
+            if not _FERNET_KEY_PATTERN.match(key.strip()):
+                raise ValueError(
+                    "each key must be 44 characters of URL-safe base64 ending in '='; "
+                    "create one with `python -m karyar.cli keys new`"
+                )
+        return value
+
     @field_validator("LOG_LEVEL")
     @classmethod
     def _log_level(cls, value: str) -> str:
@@ -143,6 +162,10 @@ class Settings(BaseSettings):
     @property
     def telegram_base_file_url(self) -> str:
         return f"{str(self.TELEGRAM_API_BASE_URL).rstrip('/')}/file/bot"
+
+    @property
+    def data_encryption_keys(self) -> list[str]:
+        return [key.strip() for key in (self.DATA_ENCRYPTION_KEYS or "").split(",") if key.strip()]
 
     @property
     def rasa_url(self) -> str:

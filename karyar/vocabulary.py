@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from karyar.db.models import ProfileFactName
+from karyar.privacy.identifiers import IdentifierKind
 
 FACT_LABELS: dict[str, str] = {
     ProfileFactName.AGE: "سن",
@@ -19,8 +20,12 @@ FACT_LABELS: dict[str, str] = {
     ProfileFactName.SCHOOL_GRADE: "پایه تحصیلی",
     ProfileFactName.WORK_ABILITY: "توان کار",
     ProfileFactName.WORK_EXPERIENCE: "تجربه کار",
-    ProfileFactName.PHONE: "شماره تلفن",
     ProfileFactName.LOCATION: "موقعیت",
+}
+
+IDENTIFIER_LABELS: dict[str, str] = {
+    IdentifierKind.NATIONAL_ID: "کد ملی",
+    IdentifierKind.PHONE: "شماره تلفن",
 }
 
 VALUE_LABELS: dict[str, dict[str, str]] = {

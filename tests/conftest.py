@@ -14,8 +14,11 @@ import pytest
 
 from karyar.db.engine import Database
 from tests.support.databases import BACKENDS, empty_all_tables, migrated_database_or_skip
+from tests.support.stack import DATA_KEY
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# In-process bots and CLI commands store identifiers encrypted with the suite's key.
+os.environ.setdefault("DATA_ENCRYPTION_KEYS", DATA_KEY)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

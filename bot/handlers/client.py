@@ -18,6 +18,7 @@ from telegram.ext import (
 from bot import keyboards
 from bot.media import media_kind
 from bot.outbox import ReplyMarkup
+from bot.privacy.screens import identifier_labels
 from bot.relay import Inbound, Receipt
 from bot.services import services
 from bot.texts import _
@@ -25,8 +26,11 @@ from karyar import clients, messages
 from karyar.clients import TelegramIdentity
 from karyar.db.models import Message as StoredMessage
 from karyar.db.models import ProfileFactName
+from karyar.privacy import store as identifier_store
+from karyar.privacy.identifiers import IdentifierKind, Protected, Shielded, normalise_phone, shield
 from karyar.profile import record_facts_with_consent
 from karyar.subscription import set_subscribed
+from nlu.text import to_ascii_digits
 
 PRIVATE = filters.ChatType.PRIVATE
 # Commands whose meaning Rasa owns: they reach it as intents, like a menu press.
@@ -50,8 +54,21 @@ def identity_of(update: Update) -> TelegramIdentity:
     )
 
 
-def _inbound(update: Update, *, kind: str, text: str | None, rasa_text: str | None) -> Inbound:
+def _inbound(
+    update: Update,
+    *,
+    kind: str,
+    text: str | None,
+    rasa_text: str | None,
+    identifiers: tuple[Protected, ...] = (),
+) -> Inbound:
+    """The message as it will be stored. National ids and phone numbers in it are kept only masked in the
+    text (and so in Rasa and on counsellors' screens); their values travel apart, to be stored encrypted."""
     message = update.effective_message
+    shielded = shield(text) if text else None
+    if shielded is not None and shielded.found_any:
+        rasa_text = shielded.text if rasa_text == text else rasa_text
+        text, identifiers = shielded.text, shielded.identifiers or identifiers
     return Inbound(
         identity=identity_of(update),
         kind=kind,
@@ -59,6 +76,7 @@ def _inbound(update: Update, *, kind: str, text: str | None, rasa_text: str | No
         rasa_text=rasa_text,
         telegram_message_id=message.message_id if message else None,
         telegram_update_id=update.update_id,
+        identifiers=identifiers,
     )
 
 
@@ -145,7 +163,30 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     payload = keyboards.menu_payload(text)
     kind = "menu" if payload else "text"
-    await s.relay.receive(context.bot, _inbound(update, kind=kind, text=text, rasa_text=payload or text))
+    shielded = shield(text)
+    if not shielded.found_any:
+        await s.relay.receive(context.bot, _inbound(update, kind=kind, text=text, rasa_text=payload or text))
+        return
+    # «کد ملیم ۰۰۱۲۳۴۵۶۷۹»: the bot answers that itself; anything more in the message goes on to Rasa.
+    rasa_text = None if shielded.only_identifiers else text
+    receipt = await s.relay.receive(context.bot, _inbound(update, kind=kind, text=text, rasa_text=rasa_text))
+    if not receipt.taken:
+        await _answer_identifiers(update, context, receipt, shielded)
+
+
+async def _answer_identifiers(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, receipt: Receipt, shielded: Shielded
+) -> None:
+    client_id = receipt.client_id
+    if shielded.invalid:
+        await _reply(update, context, client_id, _("Identifier: national id invalid"))
+    if not shielded.identifiers:
+        return
+    if not receipt.identifiers_stored:
+        await _ask_consent_first(update, context, client_id)
+        return
+    labels = identifier_labels([value.kind for value in shielded.identifiers])
+    await _reply(update, context, client_id, _("Identifier: stored").format(what=labels))
 
 
 async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -266,10 +307,15 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not own:
         await _reply(update, context, client_id, _("Only your own phone"))
         return
+    phone = normalise_phone(message.contact.phone_number)
+    if phone is None:
+        # Not an Iranian number; still the client's own, so it is kept as Telegram gave it.
+        phone = to_ascii_digits(message.contact.phone_number).strip()[:32]
     stored = await s.database.run_async(
-        record_facts_with_consent,
+        identifier_store.record_with_consent,
+        cipher=s.cipher,
         client_id=client_id,
-        facts=[(ProfileFactName.PHONE, message.contact.phone_number)],
+        values=[Protected(IdentifierKind.PHONE, phone)],
         source="telegram",
         source_message_id=message_id,
     )
@@ -301,6 +347,10 @@ async def _after_shared_fact(
     if stored:
         await _reply(update, context, client_id, confirmation)
         return
+    await _ask_consent_first(update, context, client_id)
+
+
+async def _ask_consent_first(update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int) -> None:
     await _reply(update, context, client_id, _("Consent needed for personal data"))
     await _reply(update, context, client_id, _("Privacy notice"), reply_markup=keyboards.consent_keyboard())
 

@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 
 from sqlalchemy.orm import Session
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -26,12 +26,15 @@ from bot.handoff import callbacks, screens
 from bot.handoff.timeline import timeline_for
 from bot.services import services
 from bot.texts import _
-from karyar import followup
+from karyar import audit, followup
 from karyar.clock import now
 from karyar.db.models import Case, FollowUpKind, Handoff, HandoffOutcome, HandoffStatus, StaffMember
 from karyar.handoff import casebook, posts, queue, routing
 from karyar.handoff.queue import ClaimResult
 from karyar.persian import jalali_date, persian_text
+from karyar.privacy import store as identifier_store
+from karyar.privacy.cipher import DataCipher
+from karyar.privacy.identifiers import IdentifierKind
 from karyar.staff.access import active_member, authorise
 from karyar.staff.roles import Permission, may
 
@@ -228,7 +231,9 @@ async def _profile(update: Update, context: ContextTypes.DEFAULT_TYPE, member: S
     if not await _may_see(message, context, member, handoff):
         return
     snapshot = await services(context).desk.channel.snapshot(handoff.id)
-    await message.reply_text(screens.card_text(snapshot))
+    await message.reply_text(
+        screens.card_text(snapshot), reply_markup=InlineKeyboardMarkup([[screens.reveal_button(handoff.id)]])
+    )
 
 
 async def _transfer(
@@ -351,12 +356,51 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             await message.edit_reply_markup(reply_markup=None)
     elif press.action == callbacks.FOCUS:
         await _focus(query, context, member, press.target)
+    elif press.action == callbacks.REVEAL:
+        await _reveal(query, context, member, press.target)
     elif press.action == callbacks.TIMELINE:
         await query.answer()
         if message is not None:
             await message.reply_text(
                 await timeline_for(services(context).database, member=member, case_id=press.target)
             )
+
+
+async def _reveal(
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, handoff_id: int
+) -> None:
+    s = services(context)
+    values = await s.database.run_async(
+        _revealed, member_id=member.id, handoff_id=handoff_id, cipher=s.cipher
+    )
+    if values is None:
+        await query.answer(_("Staff: not allowed"), show_alert=True)
+        return
+    await query.answer(screens.revealed_text(values), show_alert=True)
+
+
+def _revealed(
+    session: Session, *, member_id: int, handoff_id: int, cipher: DataCipher
+) -> dict[IdentifierKind, str] | None:
+    """The client's identifiers in clear if the member may see the case; every attempt is audited."""
+    member = session.get_one(StaffMember, member_id)
+    handoff = session.get(Handoff, handoff_id)
+    allowed = handoff is not None and _may_view(session, member_id=member_id, case_id=handoff.case_id)
+    values = (
+        identifier_store.reveal(session, cipher=cipher, client_id=handoff.client_id)
+        if allowed and handoff
+        else {}
+    )
+    audit.record(
+        session,
+        action="identifiers.reveal",
+        actor_telegram_user_id=member.telegram_user_id,
+        actor_role=member.role,
+        target=f"client:{handoff.client_id}" if handoff else f"handoff:{handoff_id}",
+        allowed=allowed,
+        details={"handoff": handoff_id, "kinds": sorted(values)},
+    )
+    return values if allowed else None
 
 
 def _claim_answer(result: ClaimResult) -> str:

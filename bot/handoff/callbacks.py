@@ -14,6 +14,7 @@ TRANSFER = "transfer"
 TRANSFER_TO = "to"
 FOCUS = "focus"
 TIMELINE = "case"
+REVEAL = "reveal"
 # Client side
 CANCEL = "cancel"
 RATE = "rate"
@@ -21,7 +22,7 @@ COMMENT = "comment"
 NO_COMMENT = "nocomment"
 FOLLOW_UP = "fu"
 
-COUNSELLOR_PATTERN = rf"^ho:({CLAIM}|{CLOSE}|{OUTCOME}|{TRANSFER}|{TRANSFER_TO}|{FOCUS}|{TIMELINE}):"
+COUNSELLOR_PATTERN = rf"^ho:({CLAIM}|{CLOSE}|{OUTCOME}|{TRANSFER}|{TRANSFER_TO}|{FOCUS}|{TIMELINE}|{REVEAL}):"
 CLIENT_PATTERN = rf"^hc:({CANCEL}|{RATE}|{COMMENT}|{NO_COMMENT}|{FOLLOW_UP}):"
 _SHAPE = re.compile(r"^(ho|hc):([a-z]+):(\d{1,18})(?::([a-z_0-9]{1,24}))?$")
 

@@ -23,6 +23,8 @@ from karyar.handoff.snapshot import CaseSnapshot
 from karyar.handoff.waiting import WaitingInfo
 from karyar.office_hours import describe_moment
 from karyar.persian import jalali_datetime, persian_text
+from karyar.privacy.identifiers import IdentifierKind
+from karyar.vocabulary import IDENTIFIER_LABELS
 
 # A card stays readable on a phone: long recent messages are cut.
 _QUOTE_LIMIT = 200
@@ -92,9 +94,23 @@ def conversation_keyboard(handoff_id: int) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(
                     _("Button: close case"), callback_data=callbacks.counsellor(callbacks.CLOSE, handoff_id)
                 ),
-            ]
+            ],
+            [reveal_button(handoff_id)],
         ]
     )
+
+
+def reveal_button(handoff_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        _("Button: reveal identifiers"), callback_data=callbacks.counsellor(callbacks.REVEAL, handoff_id)
+    )
+
+
+def revealed_text(values: dict[IdentifierKind, str]) -> str:
+    """Shown only to the counsellor who pressed (an alert), never posted where colleagues read."""
+    if not values:
+        return _("Reveal: nothing recorded")
+    return "\n".join(f"{IDENTIFIER_LABELS[kind]}: {persian_text(value)}" for kind, value in values.items())
 
 
 def outcome_keyboard(handoff_id: int) -> InlineKeyboardMarkup:

@@ -77,8 +77,8 @@ class ProfileFactName(enum.StrEnum):
     SCHOOL_GRADE = "school_grade"
     WORK_ABILITY = "work_ability"
     WORK_EXPERIENCE = "work_experience"
-    PHONE = "phone"
     LOCATION = "location"
+    # Phone numbers and national ids are not facts: they are kept encrypted in client_identifiers.
 
 
 class Client(Base):
@@ -98,6 +98,8 @@ class Client(Base):
     chat_missing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     first_seen_at: Mapped[datetime] = mapped_column(default=now)
     last_seen_at: Mapped[datetime] = mapped_column(default=now)
+    # Set when the client had their personal data erased; the row stays for anonymous counts.
+    erased_at: Mapped[datetime | None]
 
     cases: Mapped[list[Case]] = relationship(back_populates="client", order_by="Case.id")
 
@@ -203,6 +205,8 @@ class Message(Base):
     extra: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime] = mapped_column(default=now)
     answered_at: Mapped[datetime | None]
+    # When the text was anonymised (the client's erasure request, or the retention period ran out).
+    erased_at: Mapped[datetime | None]
 
 
 class ProfileFact(Base):
@@ -225,6 +229,23 @@ class ProfileFact(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(32))
     value: Mapped[str] = mapped_column(String(256))
+    source: Mapped[str] = mapped_column(String(32))
+    source_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(default=now)
+    superseded_at: Mapped[datetime | None]
+
+
+class ClientIdentifier(Base):
+    """A national id or phone number, encrypted (karyar.privacy.cipher); the mask is what counsellors see."""
+
+    __tablename__ = "client_identifiers"
+    __table_args__ = (Index("ix_client_identifiers_client_kind", "client_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    ciphertext: Mapped[str] = mapped_column(Text)
+    masked: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(32))
     source_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(default=now)

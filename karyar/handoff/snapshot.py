@@ -21,8 +21,9 @@ from karyar.db.models import (
     StaffMember,
 )
 from karyar.policies import policies
+from karyar.privacy import store as identifier_store
 from karyar.profile import current_profile
-from karyar.vocabulary import FACT_LABELS, value_label
+from karyar.vocabulary import FACT_LABELS, IDENTIFIER_LABELS, value_label
 
 RECENT_MESSAGES = 6
 _SHOWN_FACTS = [name for name in ProfileFactName if name not in {ProfileFactName.LOCATION}]
@@ -84,11 +85,14 @@ def case_snapshot(session: Session, *, handoff: Handoff) -> CaseSnapshot:
 
 def _facts(session: Session, *, client_id: int) -> list[tuple[str, str]]:
     profile = current_profile(session, client_id=client_id)
-    return [
+    facts = [
         (FACT_LABELS[name], "، ".join(value_label(name, value) for value in profile[name]))
         for name in _SHOWN_FACTS
         if name in profile
     ]
+    # Masked: the counsellor reveals them on purpose, and that is audited.
+    masked = identifier_store.masked(session, client_id=client_id)
+    return facts + [(IDENTIFIER_LABELS[kind], shown) for kind, shown in masked.items()]
 
 
 def _eligibility(session: Session, *, case_id: int) -> tuple[list[tuple[str, str]], str | None]:

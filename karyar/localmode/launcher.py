@@ -11,6 +11,7 @@ from karyar import rasa_model
 from karyar.localmode import ALWAYS_OPEN_CALENDAR
 from karyar.localmode.personas import COUNSELLOR, COUNSELLOR_GROUP_ID, COUNSELLOR_GROUP_TITLE, PERSONAS
 from karyar.localmode.sample_data import prepare
+from karyar.privacy.cipher import DataCipher
 from karyar.services import run_services
 from localapi.ratelimit import RateLimit
 from localapi.server import DEFAULT_TOKEN, ThreadedLocalBotApi
@@ -70,10 +71,21 @@ def service_environment(options: LocalOptions, api_url: str, database_url: str) 
         DATABASE_URL=database_url,
         OFFICE_CALENDAR_FILE=str(ALWAYS_OPEN_CALENDAR),
         COUNSELLOR_GROUP_ID=str(COUNSELLOR_GROUP_ID) if options.handoffs == "group" else "",
+        DATA_ENCRYPTION_KEYS=local_data_key(options.state_dir),
         RASA_TELEMETRY_ENABLED="false",
         PYTHONUNBUFFERED="1",
     )
     return env
+
+
+def local_data_key(state_dir: Path) -> str:
+    """Local mode's own encryption key, made on first start and kept beside its database."""
+    path = state_dir / "data-key"
+    if not path.exists():
+        state_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(DataCipher.new_key() + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 def run_local(options: LocalOptions) -> int:

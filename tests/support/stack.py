@@ -20,6 +20,8 @@ from tests.support.rasa_gate import RasaGate
 
 BOT_TOKEN = "7000000001:AAlocal-test-token-for-karyar-e2e"
 RASA_TOKEN = "e2e-rasa-secret"
+# A fixed key, so the tests can decrypt what the bot stored.
+DATA_KEY = "Vd8wqVHk0NmEy3ZcUeUj3PZ9nVnBKxu3jHx2Mk0wq5Y="
 RASA_LOAD_SECONDS = 240.0
 
 
@@ -54,7 +56,9 @@ class Stack:
 
 def base_environment(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RASA_", "ACTION_SERVER"))}
-    env.update(RASA_TELEMETRY_ENABLED="false", PYTHONUNBUFFERED="1", LOG_LEVEL="INFO")
+    env.update(
+        RASA_TELEMETRY_ENABLED="false", PYTHONUNBUFFERED="1", LOG_LEVEL="INFO", DATA_ENCRYPTION_KEYS=DATA_KEY
+    )
     env.update(overrides)
     return env
 

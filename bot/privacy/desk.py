@@ -1,0 +1,109 @@
+"""The privacy desk: shows clients their data, sends it as a file, and erases it when they confirm."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from sqlalchemy.orm import Session
+from telegram import Bot, InputFile
+from telegram.error import TelegramError
+
+from bot.keyboards import main_menu
+from bot.outbox import Outbox
+from bot.privacy import screens
+from bot.rasa_client import RasaClient, RasaUnavailableError
+from bot.texts import _
+from karyar import clients, messages
+from karyar.db.engine import Database
+from karyar.privacy import erasure
+from karyar.privacy.cipher import DataCipher
+from karyar.privacy.erasure import Erasure, ErasureRefusal
+from karyar.privacy.export import ClientData, client_data
+
+logger = logging.getLogger(__name__)
+
+FILE_NAME = "karyar-my-data.txt"
+
+
+class PrivacyDesk:
+    def __init__(self, *, database: Database, outbox: Outbox, rasa: RasaClient, cipher: DataCipher) -> None:
+        self._db = database
+        self._outbox = outbox
+        self._rasa = rasa
+        self._cipher = cipher
+
+    async def _data(self, client_id: int) -> ClientData:
+        return await self._db.run_async(client_data, client_id=client_id, cipher=self._cipher)
+
+    async def show(self, bot: Bot, *, client_id: int, chat_id: int) -> None:
+        data = await self._data(client_id)
+        await self._outbox.send_text(
+            bot,
+            client_id=client_id,
+            chat_id=chat_id,
+            text=screens.summary_text(data),
+            reply_markup=screens.summary_keyboard(client_id),
+        )
+
+    async def send_file(self, bot: Bot, *, client_id: int, chat_id: int) -> None:
+        data = await self._data(client_id)
+        content = screens.file_text(data).encode("utf-8")
+        try:
+            await bot.send_document(
+                chat_id,
+                InputFile(io.BytesIO(content), filename=FILE_NAME),
+                caption=_("My data file: caption"),
+            )
+        except TelegramError as error:
+            logger.error("could not send the data file of client %s: %s", client_id, error)
+            await self._outbox.send_text(
+                bot, client_id=client_id, chat_id=chat_id, text=_("My data file: failed")
+            )
+            return
+        await self._db.run_async(_log_file_sent, client_id=client_id, size=len(content))
+
+    async def ask_erasure(self, bot: Bot, *, client_id: int, chat_id: int) -> None:
+        await self._outbox.send_text(
+            bot,
+            client_id=client_id,
+            chat_id=chat_id,
+            text=_("Erase: question"),
+            reply_markup=screens.erase_question_keyboard(client_id),
+        )
+
+    async def erase(self, bot: Bot, *, client_id: int, chat_id: int) -> Erasure | ErasureRefusal:
+        done = await self._db.run_async(erasure.erase_client, client_id=client_id)
+        if isinstance(done, ErasureRefusal):
+            await self._outbox.send_text(
+                bot, client_id=client_id, chat_id=chat_id, text=_("Erase: in conversation")
+            )
+            return done
+        try:
+            await self._rasa.forget(sender_id=str(chat_id))
+        except RasaUnavailableError as error:
+            # The case database is clean; Rasa's copy of the conversation needs the operator.
+            logger.error("client %s was erased but Rasa's tracker could not be emptied: %s", client_id, error)
+        logger.info(
+            "client %s erased: %d messages, %d facts, %d identifiers",
+            client_id,
+            done.messages,
+            done.facts,
+            done.identifiers,
+        )
+        await self._outbox.send_text(
+            bot, client_id=client_id, chat_id=chat_id, text=_("Erase: done"), reply_markup=main_menu()
+        )
+        return done
+
+
+def _log_file_sent(session: Session, *, client_id: int, size: int) -> None:
+    messages.log_outbound(
+        session, client_id=client_id, kind="document", text=None, extra={"file": FILE_NAME, "bytes": size}
+    )
+
+
+def owner_of(session: Session, *, telegram_user_id: int) -> int | None:
+    """The client id of this Telegram user now (a new one after an erasure), or None if they never wrote."""
+    client = clients.find_client(session, telegram_user_id=telegram_user_id)
+    return client.id if client is not None else None
