@@ -93,7 +93,8 @@ def summary_keyboard(client_id: int) -> InlineKeyboardMarkup:
 def _entry_line(entry: RawEntry) -> str:
     when = jalali_datetime(entry.at)
     if entry.kind == "stage":
-        return f"{when}: {_('My data file: stage')} {stage_label(str(entry.data.get('stage')))}"
+        stage_word = _("My data file: stage")
+        return f"{when}: {stage_word} {stage_label(str(entry.data.get('stage')))}"
     detail = ""
     if entry.data.get("reason"):
         detail = reason_label(str(entry.data["reason"]))

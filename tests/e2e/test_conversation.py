@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from karyar.db.engine import Database
-from karyar.db.models import Client, Message, ProfileFact
+from karyar.db.models import Client, ClientIdentifier, Message, ProfileFact
+from karyar.privacy.cipher import DataCipher
 from tests.support.chat import Chat
-from tests.support.stack import Stack
+from tests.support.stack import DATA_KEY, Stack
 
 pytestmark = pytest.mark.e2e
 PERSIAN = re.compile(r"[\u0600-\u06FF]")
@@ -157,7 +158,14 @@ def test_shared_phone_and_location_are_stored_only_with_consent(
             f.name: f.value
             for f in session.scalars(select(ProfileFact).where(ProfileFact.client_id == client.id))
         }
-    assert facts == {"phone": "+989121112233", "location": "36.29720,59.60670"}
+        phones = session.scalars(
+            select(ClientIdentifier).where(ClientIdentifier.client_id == client.id)
+        ).all()
+    assert facts == {"location": "36.29720,59.60670"}
+    # The phone number is kept encrypted, in its national form, and shown masked.
+    assert [(DataCipher([DATA_KEY]).decrypt(p.ciphertext), p.masked) for p in phones] == [
+        ("09121112233", "۰۹۱۲•••۲۲۳۳")
+    ]
 
 
 def test_a_very_long_message_is_answered_and_stored_whole(
@@ -191,5 +199,5 @@ def test_a_flood_of_messages_is_answered_in_order_and_nothing_is_lost(
 
 def test_bot_commands_are_registered_with_telegram(stack: Stack) -> None:
     commands = {c["command"]: c["description"] for c in stack.api.commands()}
-    assert set(commands) == {"start", "menu", "help", "cancel", "restart"}
+    assert set(commands) == {"start", "menu", "help", "cancel", "restart", "mydata", "deletemydata"}
     assert all(PERSIAN.search(d) for d in commands.values())
