@@ -15,9 +15,7 @@ from karyar.clients import TelegramIdentity
 from karyar.db.models import ProfileFactName
 
 # Slots that mirror single-valued profile facts of the same name.
-PROFILE_SLOTS = [
-    name.value for name in ProfileFactName if name != ProfileFactName.LOCATION
-]
+PROFILE_SLOTS = [name.value for name in ProfileFactName if name != ProfileFactName.LOCATION]
 
 
 def _register(session: Session, *, user_id: int) -> tuple[bool, dict[str, list[str]]]:
