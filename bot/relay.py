@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -40,6 +40,10 @@ logger = logging.getLogger(__name__)
 # NLU needs no more than this; the whole text is still stored.
 RASA_TEXT_LIMIT = 1000
 _TYPING_REFRESH_SECONDS = 4.0
+# A client with this many messages waiting behind the one being answered is asked, once, to slow down;
+# beyond FLOOD_CAP waiting, messages are recorded but not answered one by one.
+FLOOD_NOTICE_AT = 4
+FLOOD_CAP = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,32 +136,72 @@ class Relay:
         self._privacy = privacy
         self._patience = patience_seconds
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._store_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Messages stored while the client's answering loop was running, not yet picked up by it.
+        self._waiting: defaultdict[int, int] = defaultdict(int)
+        self._told_flood: set[int] = set()  # asked to slow down during the flood being answered now
         self._told_unavailable: set[int] = set()
 
     async def receive(self, bot: Bot, inbound: Inbound) -> Receipt:
         """Store a client's message, then pass it on: to the counsellor during a handoff, as a comment on
         the counsellor's help if one was asked for, else to Rasa (with any earlier unanswered ones) if it is
-        for Rasa. Messages that are none of these are only stored; the caller answers them."""
+        for Rasa. Messages that are none of these are only stored; the caller answers them.
+
+        While one of the client's messages is being answered, later ones are stored and left to that answering
+        loop, so a client who floods holds one handler, not dozens, and everybody else is served as usual."""
         user_id = inbound.identity.user_id
-        async with self._locks[user_id]:
+        lock = self._locks[user_id]
+        async with self._store_locks[user_id]:  # stored in the order sent
+            if inbound.rasa_text is not None and lock.locked() and self._waiting[user_id] >= FLOOD_CAP:
+                # Recorded like every message, but not answered one by one.
+                inbound = replace(inbound, rasa_text=None, extra={**(inbound.extra or {}), "flood": True})
             receipt: Receipt = await self._db.run_async(_store_inbound, inbound=inbound, cipher=self._cipher)
-            if receipt.handoff_id is not None:
-                await self._desk.from_client(
-                    bot, handoff_id=receipt.handoff_id, kind=inbound.kind, text=inbound.text
-                )
-            elif receipt.comment:
-                await self._outbox.send_text(
-                    bot,
-                    client_id=receipt.client_id,
-                    chat_id=user_id,
-                    text=_("Rating: comment saved"),
-                    reply_markup=main_menu(),
-                )
-            elif inbound.rasa_text is not None:
-                await self._drain(
+            for_rasa = inbound.rasa_text is not None and receipt.handoff_id is None and not receipt.comment
+            if for_rasa and lock.locked():
+                self._waiting[user_id] += 1  # counted here, so the next message in line sees it
+        if receipt.handoff_id is not None or receipt.comment:
+            async with lock:  # relayed in the order sent
+                await self._pass_on(bot, receipt, inbound)
+        elif inbound.rasa_text is not None:
+            if lock.locked():
+                await self._wait_behind(bot, receipt, user_id=user_id)
+                return receipt
+            async with lock:
+                while await self._drain(
                     bot, client_id=receipt.client_id, user_id=user_id, fresh_id=receipt.message_id
-                )
+                ):
+                    # Nothing awaits between this check and the release: a message stored later finds
+                    # the lock free and answers itself.
+                    if not self._waiting.pop(user_id, 0):
+                        break
+                self._waiting.pop(user_id, None)
+                self._told_flood.discard(user_id)
         return receipt
+
+    async def _pass_on(self, bot: Bot, receipt: Receipt, inbound: Inbound) -> None:
+        if receipt.handoff_id is not None:
+            await self._desk.from_client(
+                bot, handoff_id=receipt.handoff_id, kind=inbound.kind, text=inbound.text
+            )
+            return
+        await self._outbox.send_text(
+            bot,
+            client_id=receipt.client_id,
+            chat_id=inbound.identity.user_id,
+            text=_("Rating: comment saved"),
+            reply_markup=main_menu(),
+        )
+
+    async def _wait_behind(self, bot: Bot, receipt: Receipt, *, user_id: int) -> None:
+        """The message waits for the answering loop already running for this client; a flood is told once."""
+        if self._waiting[user_id] >= FLOOD_NOTICE_AT and user_id not in self._told_flood:
+            self._told_flood.add(user_id)
+            logger.info(
+                "client %s is sending faster than they can be answered; asked to slow down", receipt.client_id
+            )
+            await self._outbox.send_text(
+                bot, client_id=receipt.client_id, chat_id=user_id, text=_("Flood: slow down")
+            )
 
     async def answer_waiting(self, bot: Bot) -> int:
         """Answer the messages that waited while Rasa was unavailable; returns how many clients were served."""

@@ -197,6 +197,33 @@ def test_a_flood_of_messages_is_answered_in_order_and_nothing_is_lost(
     assert all(m.status == "answered" for m in inbound)
 
 
+def test_a_client_flooding_is_slowed_politely_others_are_served_and_everything_is_recorded(
+    stack: Stack, stack_db: Database, user_id: int
+) -> None:
+    other = user_id + 500_000
+    for n in range(45):
+        stack.api.send_text(user_id, f"پیام {n}")
+    mark = stack.api.mark(other)
+    stack.api.send_text(other, "سلام")
+    stack.api.wait_for_bot_messages(other, 1, since=mark, timeout=REPLY_SECONDS)
+    # The other client is answered while the flood is still being worked through.
+    assert any(m.status == "pending" for m in _conversation(stack_db, user_id) if m.direction == "in")
+    stack.api.wait_until(
+        lambda: (
+            all(m.status != "pending" for m in _conversation(stack_db, user_id) if m.direction == "in")
+            and len([m for m in _conversation(stack_db, user_id) if m.direction == "in"]) == 45
+        ),
+        timeout=120,
+    )
+    inbound = [m for m in _conversation(stack_db, user_id) if m.direction == "in"]
+    assert [m.text for m in inbound] == [f"پیام {n}" for n in range(45)]  # all kept, in order
+    flooded = [m for m in inbound if (m.extra or {}).get("flood")]
+    assert flooded and all(m.status == "not_for_rasa" for m in flooded)
+    assert inbound[0].status == "answered" and len(inbound) - len(flooded) >= 20
+    texts = [str(m.get("text")) for m in stack.api.bot_messages(user_id)]
+    assert sum("آهسته‌تر" in t for t in texts) == 1
+
+
 def test_bot_commands_are_registered_with_telegram(stack: Stack) -> None:
     commands = {c["command"]: c["description"] for c in stack.api.commands()}
     assert set(commands) == {"start", "menu", "help", "cancel", "restart", "mydata", "deletemydata"}
