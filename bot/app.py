@@ -8,6 +8,7 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
+from bot import limits
 from bot.broadcast.gate import SendGate
 from bot.broadcast.runner import start_sender
 from bot.broadcast.traffic import ConversationTraffic
@@ -151,6 +152,7 @@ def build_application(settings: Settings, database: Database) -> Application:
             privacy=privacy_desk,
         ),
     )
+    limits.register(application)
     counsellor.register(application, forum_chat_id=settings.COUNSELLOR_GROUP_ID)
     admin.register(application)
     broadcast_staff.register(application)

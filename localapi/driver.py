@@ -514,22 +514,35 @@ class UserDriver:
                 raise DriverError(
                     f"message {message_id} has no callback button {callback_data or text!r}; it has {labels}"
                 )
-            query_id = world.new_callback_id()
-            world.callbacks[query_id] = CallbackRecord(
-                query_id, user_id, chat.id, message_id, button["callback_data"]
-            )
-            self._queue(
-                chat,
-                "callback_query",
-                {
-                    "id": query_id,
-                    "from": world.users[user_id].user_json(),
-                    "message": message.data,
-                    "chat_instance": chat_instance(chat.id),
-                    "data": button["callback_data"],
-                },
-            )
-            return query_id
+            return self._queue_press(world, chat, user_id, message.data, button["callback_data"])
+
+    def forge_press(self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None) -> str:
+        """A press carrying ``data`` that the message's buttons do not (a forged or altered client, or a
+        made-up update). Queues the ``callback_query``; returns its id."""
+        with self.world.mutate() as world:
+            chat = self._chat_of(user_id, chat_id)
+            message = world.find_message(chat, message_id)
+            if message is None:
+                raise DriverError(f"no message {message_id} in chat {chat.id}")
+            return self._queue_press(world, chat, user_id, message.data, data)
+
+    def _queue_press(
+        self, world: World, chat: ChatRecord, user_id: int, message: dict[str, Any], data: str
+    ) -> str:
+        query_id = world.new_callback_id()
+        world.callbacks[query_id] = CallbackRecord(query_id, user_id, chat.id, message["message_id"], data)
+        self._queue(
+            chat,
+            "callback_query",
+            {
+                "id": query_id,
+                "from": world.users[user_id].user_json(),
+                "message": message,
+                "chat_instance": chat_instance(chat.id),
+                "data": data,
+            },
+        )
+        return query_id
 
     def reply_keyboard(self, chat_id: int) -> dict[str, Any] | None:
         """The ReplyKeyboardMarkup the user currently sees (None when removed or never sent)."""

@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import keyboards
+from bot import keyboards, limits
 from bot.media import media_kind
 from bot.outbox import ReplyMarkup
 from bot.privacy.screens import identifier_labels
@@ -65,6 +65,8 @@ def _inbound(
     """The message as it will be stored. National ids and phone numbers in it are kept only masked in the
     text (and so in Rasa and on counsellors' screens); their values travel apart, to be stored encrypted."""
     message = update.effective_message
+    text, cut_from = limits.cut(text)
+    rasa_text, _rasa_cut = limits.cut(rasa_text)
     shielded = shield(text) if text else None
     if shielded is not None and shielded.found_any:
         rasa_text = shielded.text if rasa_text == text else rasa_text
@@ -77,6 +79,7 @@ def _inbound(
         telegram_message_id=message.message_id if message else None,
         telegram_update_id=update.update_id,
         identifiers=identifiers,
+        extra={"cut_from": cut_from} if cut_from else None,
     )
 
 

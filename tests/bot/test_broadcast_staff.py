@@ -37,7 +37,6 @@ from karyar.db.models import (
 from karyar.persian import format_number
 from karyar.settings import load_settings
 from localapi import LocalBotApi
-from localapi.state import CallbackRecord
 from tests.karyar.broadcast.conftest import ALBORZ, FARS, TEHRAN, add_client, add_member
 from tests.karyar.catalogue.factories import course
 
@@ -178,21 +177,7 @@ async def press(
 
 async def forge(api: LocalBotApi, user: int, message: dict[str, Any], data: str) -> dict[str, Any]:
     """A press with data the message's buttons do not carry (a forged or made-up button). The answer."""
-    with api.world.mutate() as world:
-        chat = world.find_chat(user)
-        assert chat is not None
-        query = world.new_callback_id()
-        world.callbacks[query] = CallbackRecord(query, user, chat.id, message["message_id"], data)
-        world.queue_update(
-            "callback_query",
-            {
-                "id": query,
-                "from": world.users[user].user_json(),
-                "message": message,
-                "chat_instance": str(chat.id),
-                "data": data,
-            },
-        )
+    query = api.forge_press(user, message["message_id"], data)
     await until(lambda: api.callback_answers(query))
     await asyncio.sleep(0.1)
     return api.callback_answers(query)[0]

@@ -178,6 +178,24 @@ def test_a_very_long_message_is_answered_and_stored_whole(
     assert _conversation(stack_db, user_id)[0].text == text
 
 
+def test_an_oversized_text_only_a_forged_update_could_carry_is_cut_and_answered(
+    stack: Stack, stack_db: Database, user_id: int
+) -> None:
+    text = ("کار " * 3000).strip()
+    sent = stack.api.send_text(user_id, text)
+    [reply, *_] = stack.api.wait_for_bot_messages(user_id, 1, since=sent, timeout=REPLY_SECONDS)
+    assert PERSIAN.search(reply["text"])
+    stored = _conversation(stack_db, user_id)[0]
+    assert stored.text == text[:4096] and (stored.extra or {}).get("cut_from") == len(text)
+
+
+def test_forged_oversized_callback_data_is_refused(stack: Stack, user_id: int) -> None:
+    Chat(stack.api, user_id).accept_privacy_notice()
+    [menu] = Chat(stack.api, user_id).say("سلام")[-1:]
+    query = stack.api.forge_press(user_id, menu["message_id"], "rb:" + "9" * 200)
+    assert stack.api.wait_for_callback_answer(query, timeout=REPLY_SECONDS)["text"]
+
+
 def test_a_flood_of_messages_is_answered_in_order_and_nothing_is_lost(
     stack: Stack, stack_db: Database, user_id: int
 ) -> None:
