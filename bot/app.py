@@ -15,6 +15,8 @@ from bot.broadcast.traffic import ConversationTraffic
 from bot.handlers import admin, announcement, broadcast_staff, client, counsellor, handoff_client, privacy
 from bot.handlers.errors import on_error
 from bot.handoff.desk import HandoffDesk
+from bot.observability.metrics import watch_queues
+from bot.observability.server import HealthServer
 from bot.outbox import Outbox
 from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient
@@ -55,6 +57,11 @@ async def _post_init(application: Application) -> None:
             "setMyCommands is not available on this Bot API server (%s); continuing without it", error
         )
     s = from_bot_data(application.bot_data)
+    watch_queues(s.database)
+    s.health = HealthServer(
+        database=s.database, rasa=s.rasa, listen=s.settings.BOT_HEALTH_LISTEN, port=s.settings.BOT_HEALTH_PORT
+    )
+    await s.health.start()
     await s.staff.refresh()
     if s.settings.BROADCAST_SENDER_IN_BOT:
         s.sender = await start_sender(database=s.database, settings=s.settings, gate=s.gate)
@@ -74,6 +81,8 @@ async def _post_shutdown(application: Application) -> None:
     s = from_bot_data(application.bot_data)
     if s.sender is not None:
         await s.sender.stop()
+    if s.health is not None:
+        await s.health.stop()
     await s.rasa.close()
     s.database.dispose()
 

@@ -9,6 +9,7 @@ from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyParame
 from telegram.error import BadRequest, Forbidden
 
 from bot.keyboards import rasa_buttons
+from bot.observability import metrics
 from karyar import clients, messages
 from karyar.db.engine import Database
 
@@ -108,8 +109,10 @@ class Outbox:
             await self._db.run_async(clients.mark_blocked, telegram_user_id=chat_id)
             return None
         except BadRequest as error:
+            metrics.ERRORS.labels("telegram_refused").inc()
             logger.error("Telegram refused outbound message %s: %s", logged_id, error.message)
             return None
+        metrics.MESSAGES.labels("out").inc()
         await self._db.run_async(
             messages.set_telegram_message_id, message_id=logged_id, telegram_message_id=sent.message_id
         )

@@ -22,12 +22,14 @@ from telegram.error import TelegramError
 
 from bot.handoff.desk import HandoffDesk
 from bot.keyboards import main_menu
+from bot.observability import metrics
 from bot.outbox import Outbox
 from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailableError
 from bot.texts import _
 from karyar import clients, messages
 from karyar.clients import TelegramIdentity
+from karyar.clock import now
 from karyar.db.engine import Database
 from karyar.db.models import Message
 from karyar.handoff import queue as handoff_queue
@@ -151,6 +153,7 @@ class Relay:
         loop, so a client who floods holds one handler, not dozens, and everybody else is served as usual."""
         user_id = inbound.identity.user_id
         lock = self._locks[user_id]
+        metrics.MESSAGES.labels("in").inc()
         async with self._store_locks[user_id]:  # stored in the order sent
             if inbound.rasa_text is not None and lock.locked() and self._waiting[user_id] >= FLOOD_CAP:
                 # Recorded like every message, but not answered one by one.
@@ -196,6 +199,7 @@ class Relay:
         """The message waits for the answering loop already running for this client; a flood is told once."""
         if self._waiting[user_id] >= FLOOD_NOTICE_AT and user_id not in self._told_flood:
             self._told_flood.add(user_id)
+            metrics.FLOODS.inc()
             logger.info(
                 "client %s is sending faster than they can be answered; asked to slow down", receipt.client_id
             )
@@ -231,6 +235,7 @@ class Relay:
             try:
                 replies = await self._ask_rasa(bot, message, user_id=user_id, delayed=delayed)
             except RasaUnavailableError as error:
+                metrics.ERRORS.labels("rasa_unavailable").inc()
                 logger.warning("message %s of client %s waits for Rasa: %s", message.id, client_id, error)
                 if user_id not in self._told_unavailable:
                     self._told_unavailable.add(user_id)
@@ -255,6 +260,7 @@ class Relay:
                 reply_to=reply_to,
                 answering=message.id,
             )
+            metrics.REPLY_SECONDS.observe((now() - message.created_at).total_seconds())
         return True
 
     async def _ask_rasa(self, bot: Bot, message: Message, *, user_id: int, delayed: bool) -> list[RasaReply]:

@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 from bot.broadcast.gate import SendGate
 from bot.broadcast.runner import RunningSender
 from bot.handoff.desk import HandoffDesk
+from bot.observability.server import HealthServer
 from bot.outbox import Outbox
 from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient
@@ -35,6 +36,7 @@ class Services:
     privacy: PrivacyDesk
     # The broadcast sender running inside the bot, if it does (BROADCAST_SENDER_IN_BOT).
     sender: RunningSender | None = None
+    health: HealthServer | None = None
 
 
 def attach(bot_data: dict[str, object], services: Services) -> None:

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     # Where staff keep the policy files (emdad.yml, behzisti.yml, general.yml); the shipped ones by default.
     POLICIES_DIR: Path | None = None
     LOG_LEVEL: str = "INFO"
+    # The bot's /health and /metrics (Prometheus); localhost unless the scraper runs elsewhere.
+    BOT_HEALTH_LISTEN: str = "127.0.0.1"
+    BOT_HEALTH_PORT: Annotated[int, Field(ge=1, le=65535)] = 8090
     # Fernet keys for national ids and phone numbers, newest first, separated by commas (karyar/privacy).
     DATA_ENCRYPTION_KEYS: str | None = None
     # Message texts older than this are anonymised; the messages' kind and time stay for the counts.

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.observability import metrics
 from bot.texts import _
 
 logger = logging.getLogger(__name__)
@@ -16,6 +17,7 @@ logger = logging.getLogger(__name__)
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     # No message text or names here: logs must not hold personal data.
     update_id = update.update_id if isinstance(update, Update) else None
+    metrics.ERRORS.labels("handler").inc()
     logger.error("update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error)
     if (
         not isinstance(update, Update)

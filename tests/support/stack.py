@@ -36,6 +36,10 @@ class Stack:
     log_dir: Path
     bot_env: dict[str, str]
 
+    @property
+    def bot_health_url(self) -> str:
+        return f"http://127.0.0.1:{self.bot_env['BOT_HEALTH_PORT']}"
+
     def logs(self) -> str:
         return "\n".join(f"--- {name} ---\n{p.tail()}" for name, p in self.processes.items())
 
@@ -105,6 +109,7 @@ def running_stack(*, database_url: str, log_dir: Path) -> Iterator[Stack]:
             "RASA_TIMEOUT_SECONDS": "30",
             "PENDING_RETRY_SECONDS": "1",
             "HANDOFF_CHECK_SECONDS": "1",
+            "BOT_HEALTH_PORT": str(free_port()),
         }
         bot = start("bot", [APP_PYTHON, "-m", "bot"], bot_env)
         cleanup.callback(lambda: stack.processes["bot"].stop())  # the bot running at the end, after restarts
@@ -131,6 +136,7 @@ def extra_bot(stack: Stack, api: ThreadedLocalBotApi, name: str, **env: str) -> 
             ACTION_SERVER_URL=stack.action_server_url,
             OFFICE_CALENDAR_FILE=str(ALWAYS_OPEN_CALENDAR),
             HANDOFF_CHECK_SECONDS="1",
+            BOT_HEALTH_PORT=str(free_port()),
             **env,
         ),
         log_dir=stack.log_dir,

@@ -1,0 +1,1 @@
+"""The bot's health endpoint and Prometheus metrics."""

@@ -1,0 +1,1 @@
+"""What operators watch: the state of the queues, read from the case database."""
