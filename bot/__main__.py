@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
 from urllib.parse import urlsplit
@@ -9,6 +10,7 @@ from urllib.parse import urlsplit
 from telegram import Update
 
 from bot.app import build_application
+from bot.polling import serve
 from karyar.db.engine import Database
 from karyar.privacy.cipher import DataCipher
 from karyar.settings import ConfigurationError, get_settings
@@ -32,7 +34,8 @@ def main() -> int:
         print(error, file=sys.stderr)
         return 2
     configure_logging(settings.LOG_LEVEL)
-    application = build_application(settings, Database(settings.DATABASE_URL))
+    database = Database(settings.DATABASE_URL)
+    application = build_application(settings, database)
     if settings.webhook_mode:
         webhook_url = str(settings.TELEGRAM_WEBHOOK_URL)
         application.run_webhook(
@@ -45,7 +48,7 @@ def main() -> int:
             allowed_updates=Update.ALL_TYPES,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(serve(application, database))
     return 0
 
 

@@ -18,12 +18,14 @@ from bot.handoff.desk import HandoffDesk
 from bot.observability.metrics import watch_queues
 from bot.observability.server import HealthServer
 from bot.outbox import Outbox
+from bot.polling import InboxUpdateProcessor
 from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient
 from bot.relay import Relay
 from bot.services import Services, attach, from_bot_data, services
 from bot.staff_directory import StaffDirectory
 from bot.texts import _
+from karyar import inbox
 from karyar.db.engine import Database
 from karyar.privacy import retention
 from karyar.privacy.cipher import DataCipher
@@ -101,6 +103,7 @@ async def _apply_retention(context: ContextTypes.DEFAULT_TYPE) -> None:
         total += done
     if total:
         logger.info("retention: anonymised the texts of %d message(s)", total)
+    await s.database.run_async(inbox.forget_old)
 
 
 async def _answer_waiting(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,7 +121,7 @@ def build_application(settings: Settings, database: Database) -> Application:
         .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .concurrent_updates(CONCURRENT_UPDATES)
+        .concurrent_updates(InboxUpdateProcessor(CONCURRENT_UPDATES, database))
         # Notes what conversations send, so a running broadcast slows down for them.
         .rate_limiter(ConversationTraffic(gate))
         .post_init(_post_init)

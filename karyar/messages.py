@@ -24,7 +24,20 @@ def log_inbound(
     extra: dict[str, Any] | None = None,
 ) -> Message:
     """Store an inbound message; one meant for Rasa waits as PENDING until it is answered, one written during
-    a handoff waits as FOR_COUNSELLOR until it has been copied to the counsellor."""
+    a handoff waits as FOR_COUNSELLOR until it has been copied to the counsellor.
+
+    An update handled again after a crash finds its message already here and gets that one back, so it is
+    answered once (or not again, if it was)."""
+    if telegram_update_id is not None:
+        stored = session.scalar(
+            select(Message).where(
+                Message.client_id == client_id,
+                Message.telegram_update_id == telegram_update_id,
+                Message.direction == Direction.INBOUND,
+            )
+        )
+        if stored is not None:
+            return stored
     if handoff_id is not None:
         status = InboundStatus.FOR_COUNSELLOR
     else:

@@ -252,6 +252,18 @@ class ClientIdentifier(Base):
     superseded_at: Mapped[datetime | None]
 
 
+class TelegramUpdate(Base):
+    """An update from Telegram, stored before it is acknowledged (karyar/inbox.py). The payload is cleared
+    once the update is processed; the id stays a day, so a redelivered update is never processed twice."""
+
+    __tablename__ = "telegram_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[dict[str, Any] | None]
+    received_at: Mapped[datetime] = mapped_column(default=now)
+    processed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
 class AuditEntry(Base):
     """What staff did, by whom and when; written once, never changed."""
 

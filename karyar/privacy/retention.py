@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import null, select, update
 from sqlalchemy.orm import Session
 
 from karyar.clock import now
@@ -30,5 +30,5 @@ def anonymise_batch(session: Session, *, older_than: datetime, batch: int = BATC
     )
     if not ids:
         return 0
-    session.execute(update(Message).where(Message.id.in_(ids)).values(text=None, extra=None, erased_at=now()))
+    session.execute(update(Message).where(Message.id.in_(ids)).values(text=None, extra=null(), erased_at=now()))
     return len(ids)

@@ -1,0 +1,71 @@
+"""Updates are acknowledged only after they are stored: a bot killed with kill -9 in the middle of a
+conversation, and started again, handles every message exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+
+from karyar.db.engine import Database
+from karyar.db.models import Client, Message, TelegramUpdate
+from tests.support.stack import Stack
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def gate(stack: Stack) -> Iterator[Stack]:
+    yield stack
+    stack.gate.mode = "open"
+
+
+def _inbound(db: Database, user_id: int) -> list[Message]:
+    with db.unit_of_work() as session:
+        client = session.scalar(select(Client).where(Client.telegram_user_id == user_id))
+        if client is None:
+            return []
+        return list(
+            session.scalars(
+                select(Message)
+                .where(Message.client_id == client.id, Message.direction == "in")
+                .order_by(Message.id)
+            )
+        )
+
+
+def test_a_bot_killed_mid_conversation_handles_every_message_exactly_once(
+    gate: Stack, stack_db: Database, user_id: int
+) -> None:
+    clients = [user_id, user_id + 700_000, user_id + 700_001]
+    gate.gate.mode = "slow"  # Rasa takes seconds: the messages are stored and in flight when the bot dies
+    gate.gate.slow_seconds = 4.0
+    said = {client: [f"سلام {n}" for n in range(3)] for client in clients}
+    for n in range(3):
+        for client in clients:
+            gate.api.send_text(client, said[client][n])
+    assert gate.api.wait_until(lambda: sum(len(_inbound(stack_db, c)) for c in clients) == 9, timeout=30)
+    gate.restart_bot(kill=True)
+    gate.gate.mode = "open"
+    gate.api.send_text(clients[0], "سلام دوباره")  # and the restarted bot takes new messages too
+
+    def all_answered() -> bool:
+        return all(
+            len(rows) == len(said[c]) + (c == clients[0]) and all(m.status == "answered" for m in rows)
+            for c in clients
+            for rows in [_inbound(stack_db, c)]
+        )
+
+    assert gate.api.wait_until(all_answered, timeout=90), gate.logs()
+    for client in clients:
+        texts = [m.text for m in _inbound(stack_db, client)]
+        assert texts[:3] == said[client]  # each stored once, in the order sent
+    with stack_db.unit_of_work() as session:
+        left = session.scalar(
+            select(func.count()).select_from(TelegramUpdate).where(TelegramUpdate.processed_at.is_(None))
+        )
+        kept_text = session.scalar(
+            select(func.count()).select_from(TelegramUpdate).where(TelegramUpdate.payload.is_not(None))
+        )
+    assert left == 0 and kept_text == 0  # processed, and no copy of what clients wrote is left behind
