@@ -132,14 +132,14 @@ def build_application(settings: Settings, database: Database) -> Application:
     application = builder.build()
 
     rasa = RasaClient(
-        settings.rasa_url,
+        settings.rasa_urls,
         auth_token=settings.RASA_AUTH_TOKEN,
         timeout=settings.RASA_TIMEOUT_SECONDS,
         action_server_url=settings.action_server_url,
     )
     outbox = Outbox(database)
     desk = HandoffDesk(database=database, outbox=outbox, rasa=rasa, settings=settings)
-    privacy_desk = PrivacyDesk(database=database, outbox=outbox, rasa=rasa, cipher=cipher)
+    privacy_desk = PrivacyDesk(database=database, outbox=outbox, rasa=rasa, cipher=cipher, settings=settings)
     relay = Relay(
         database=database,
         rasa=rasa,

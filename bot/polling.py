@@ -42,7 +42,8 @@ class InboxUpdateProcessor(SimpleUpdateProcessor):
         finally:
             # Also after a handler failed: the error handler has answered, and a retry would fail again.
             if isinstance(update, Update):
-                await self._db.run_async(inbox.mark_processed, update_id=update.update_id)
+                bot_id = update.get_bot().id
+                await self._db.run_async(inbox.mark_processed, bot_id=bot_id, update_id=update.update_id)
 
 
 class InboxPoller:
@@ -52,7 +53,7 @@ class InboxPoller:
         self._stopping = asyncio.Event()
 
     async def replay_unprocessed(self) -> int:
-        waiting = await self._db.run_async(inbox.unprocessed)
+        waiting = await self._db.run_async(inbox.unprocessed, bot_id=self._app.bot.id)
         for payload in waiting:
             await self._app.update_queue.put(Update.de_json(payload, self._app.bot))
         if waiting:
@@ -91,7 +92,9 @@ class InboxPoller:
             pause = 1.0
             if not updates:
                 continue
-            fresh = await self._db.run_async(inbox.store_new, updates=[u.to_dict() for u in updates])
+            fresh = await self._db.run_async(
+                inbox.store_new, bot_id=self._app.bot.id, updates=[u.to_dict() for u in updates]
+            )
             fresh_ids = {int(u["update_id"]) for u in fresh}
             for update in updates:
                 if update.update_id in fresh_ids:

@@ -25,16 +25,21 @@ class Understanding:
 
 
 class RasaClient:
+    """One or several Rasa instances sharing a tracker store and a lock store. A conversation always goes
+    to the same instance while it is up (its tracker stays warm there) and to the next one when it is not."""
+
     def __init__(
         self,
-        base_url: str,
+        base_urls: list[str],
         *,
         auth_token: str | None,
         timeout: float,
         action_server_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._base_url = base_url.rstrip("/")
+        if not base_urls:
+            raise ValueError("at least one Rasa URL is needed")
+        self._base_urls = [url.rstrip("/") for url in base_urls]
         self._action_server_url = action_server_url.rstrip("/") if action_server_url else None
         self._params = {"token": auth_token} if auth_token else {}
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=3.0), transport=transport)
@@ -42,19 +47,39 @@ class RasaClient:
     async def close(self) -> None:
         await self._http.aclose()
 
+    def _instances(self, sender_id: str) -> list[str]:
+        """The conversation's own instance first, then the others in turn."""
+        first = (int(sender_id) if sender_id.lstrip("-").isdigit() else sum(sender_id.encode())) % len(
+            self._base_urls
+        )
+        return self._base_urls[first:] + self._base_urls[:first]
+
+    async def _request(self, method: str, sender_id: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One call to the conversation's instance; an instance that refuses the connection is skipped."""
+        error: httpx.HTTPError | None = None
+        for base_url in self._instances(sender_id):
+            try:
+                return await self._http.request(method, f"{base_url}{path}", **kwargs)
+            except httpx.ConnectError as refused:
+                error = refused
+                continue
+            except httpx.TimeoutException as slow:
+                raise RasaUnavailableError(f"Rasa at {base_url} did not answer in time") from slow
+            except httpx.HTTPError as failed:
+                raise RasaUnavailableError(
+                    f"Rasa at {base_url} is unreachable: {type(failed).__name__}"
+                ) from failed
+        where = ", ".join(self._base_urls)
+        raise RasaUnavailableError(f"no Rasa instance answers ({where}): {type(error).__name__}") from error
+
     async def send(self, *, sender_id: str, text: str, metadata: dict[str, Any]) -> list[RasaReply]:
         """Send one user message through the REST channel and return the bot's replies."""
-        try:
-            response = await self._http.post(
-                f"{self._base_url}/webhooks/rest/webhook",
-                json={"sender": sender_id, "message": text, "metadata": metadata},
-            )
-        except httpx.TimeoutException as error:
-            raise RasaUnavailableError(f"Rasa at {self._base_url} did not answer in time") from error
-        except httpx.HTTPError as error:
-            raise RasaUnavailableError(
-                f"Rasa at {self._base_url} is unreachable: {type(error).__name__}"
-            ) from error
+        response = await self._request(
+            "POST",
+            sender_id,
+            "/webhooks/rest/webhook",
+            json={"sender": sender_id, "message": text, "metadata": metadata},
+        )
         if response.status_code != 200:
             raise RasaUnavailableError(f"Rasa answered HTTP {response.status_code} to a message")
         replies = response.json()
@@ -65,13 +90,15 @@ class RasaClient:
     async def understanding(self, *, sender_id: str) -> Understanding:
         """The intent and confidence Rasa gave the conversation's latest user message."""
         try:
-            response = await self._http.get(
-                f"{self._base_url}/conversations/{sender_id}/tracker",
+            response = await self._request(
+                "GET",
+                sender_id,
+                f"/conversations/{sender_id}/tracker",
                 params={**self._params, "include_events": "NONE"},
             )
             response.raise_for_status()
             intent = (response.json().get("latest_message") or {}).get("intent") or {}
-        except (httpx.HTTPError, ValueError) as error:
+        except (httpx.HTTPError, ValueError, RasaUnavailableError) as error:
             logger.warning(
                 "could not read what Rasa understood (%s); the message is logged without intent", error
             )
@@ -85,8 +112,10 @@ class RasaClient:
         Messages carry their case-database id as metadata, so a retry never makes Rasa see a message twice.
         """
         try:
-            response = await self._http.get(
-                f"{self._base_url}/conversations/{sender_id}/tracker",
+            response = await self._request(
+                "GET",
+                sender_id,
+                f"/conversations/{sender_id}/tracker",
                 params={**self._params, "include_events": "AFTER_RESTART"},
             )
             response.raise_for_status()
@@ -117,45 +146,45 @@ class RasaClient:
 
     async def forget(self, *, sender_id: str) -> None:
         """Empty the conversation's tracker (the client had their data erased): what they said goes too."""
-        try:
-            response = await self._http.put(
-                f"{self._base_url}/conversations/{sender_id}/tracker/events",
-                params={**self._params, "include_events": "NONE"},
-                json=[],
-            )
-        except httpx.HTTPError as error:
-            raise RasaUnavailableError(
-                f"Rasa at {self._base_url} is unreachable: {type(error).__name__}"
-            ) from error
+        response = await self._request(
+            "PUT",
+            sender_id,
+            f"/conversations/{sender_id}/tracker/events",
+            params={**self._params, "include_events": "NONE"},
+            json=[],
+        )
         if response.status_code != 200:
             raise RasaUnavailableError(
                 f"Rasa answered HTTP {response.status_code} to replacing tracker events"
             )
 
     async def _append_events(self, sender_id: str, events: list[dict[str, Any]]) -> None:
-        try:
-            response = await self._http.post(
-                f"{self._base_url}/conversations/{sender_id}/tracker/events",
-                params={**self._params, "include_events": "NONE"},
-                json=events,
-            )
-        except httpx.HTTPError as error:
-            raise RasaUnavailableError(
-                f"Rasa at {self._base_url} is unreachable: {type(error).__name__}"
-            ) from error
+        response = await self._request(
+            "POST",
+            sender_id,
+            f"/conversations/{sender_id}/tracker/events",
+            params={**self._params, "include_events": "NONE"},
+            json=events,
+        )
         if response.status_code != 200:
             raise RasaUnavailableError(
                 f"Rasa answered HTTP {response.status_code} to appending tracker events"
             )
 
     async def healthy(self) -> bool:
-        """Both Rasa and, when known, the action server answer their health checks."""
-        targets = [f"{self._base_url}/"]
-        if self._action_server_url:
-            targets.append(f"{self._action_server_url}/health")
+        """Some Rasa instance and, when known, the action server answer their health checks."""
+        rasa_up = False
+        for base_url in self._base_urls:
+            if await self._answers(f"{base_url}/"):
+                rasa_up = True
+                break
+        if not rasa_up:
+            return False
+        return self._action_server_url is None or await self._answers(f"{self._action_server_url}/health")
+
+    async def _answers(self, url: str) -> bool:
         try:
-            for url in targets:
-                (await self._http.get(url, timeout=3.0)).raise_for_status()
+            (await self._http.get(url, timeout=3.0)).raise_for_status()
         except httpx.HTTPError:
             return False
         return True

@@ -20,6 +20,7 @@ from karyar.office_hours import office_calendar
 from karyar.policies import load_policies
 from karyar.privacy import commands as privacy_commands
 from karyar.privacy.cipher import DataCipher
+from karyar.rasa_stores import ensure_tracker_schema, store_endpoints
 from karyar.services import run_services
 from karyar.settings import PROJECT_ROOT, ConfigurationError, get_settings
 from karyar.staff import commands as staff_commands
@@ -64,20 +65,22 @@ def cmd_train(args: argparse.Namespace) -> None:
     print(f"model: {path.relative_to(PROJECT_ROOT)}")
 
 
-def write_rasa_runtime_files() -> tuple[Path, Path]:
-    """Endpoints and credentials for `rasa run`, generated from the settings (one source of truth).
+def write_rasa_runtime_files(rasa_url: str) -> tuple[Path, Path, dict[str, str]]:
+    """Endpoints and credentials for `rasa run`, generated from the settings (one source of truth), and
+    the environment Rasa reads the stores' passwords from.
 
     One directory per Rasa port, so two Rasa servers on one machine never read each other's files."""
     settings = get_settings()
-    directory = RUNTIME_DIR / str(_port(settings.rasa_url))
+    directory = RUNTIME_DIR / str(_port(rasa_url))
     directory.mkdir(parents=True, exist_ok=True)
     endpoints = directory / "endpoints.yml"
+    stores = store_endpoints(settings)
     endpoints.write_text(
-        f'action_endpoint:\n  url: "{settings.action_server_url}/webhook"\n', encoding="utf-8"
+        f'action_endpoint:\n  url: "{settings.action_server_url}/webhook"\n' + stores.yaml, encoding="utf-8"
     )
     credentials = directory / "credentials.yml"
     credentials.write_text("rest:\n", encoding="utf-8")
-    return endpoints, credentials
+    return endpoints, credentials, stores.environment
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -98,23 +101,25 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_services(os.environ)
 
 
-def cmd_serve_rasa(_: argparse.Namespace) -> None:
+def cmd_serve_rasa(args: argparse.Namespace) -> None:
     settings = get_settings()
+    rasa_url = args.url or settings.rasa_url
     model = rasa_model.ensure_trained()
-    endpoints, credentials = write_rasa_runtime_files()
-    parts = urlsplit(settings.rasa_url)
+    endpoints, credentials, store_environment = write_rasa_runtime_files(rasa_url)
+    ensure_tracker_schema(settings)
+    parts = urlsplit(rasa_url)
     command = [
         str(rasa_model.RASA_BIN), "run",
         "--enable-api",
         "--interface", parts.hostname or "127.0.0.1",
-        "--port", str(_port(settings.rasa_url)),
+        "--port", str(_port(rasa_url)),
         "--model", str(model),
         "--endpoints", str(endpoints),
         "--credentials", str(credentials),
     ]  # fmt: skip
     if settings.RASA_AUTH_TOKEN:
         command += ["--auth-token", settings.RASA_AUTH_TOKEN]
-    os.execve(command[0], command, rasa_model.rasa_environment())
+    os.execve(command[0], command, rasa_model.rasa_environment() | store_environment)
 
 
 def cmd_serve_actions(_: argparse.Namespace) -> None:
@@ -156,7 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     run.add_argument("--fresh", action="store_true", help="local mode: start from an empty database")
     run.set_defaults(handler=cmd_run)
-    commands.add_parser("serve-rasa", help="start the Rasa server").set_defaults(handler=cmd_serve_rasa)
+    serve_rasa = commands.add_parser("serve-rasa", help="start the Rasa server")
+    serve_rasa.add_argument(
+        "--url", help="where this Rasa server listens, one of RASA_URL's (default: the first)"
+    )
+    serve_rasa.set_defaults(handler=cmd_serve_rasa)
     commands.add_parser("serve-actions", help="start the action server").set_defaults(
         handler=cmd_serve_actions
     )

@@ -19,34 +19,43 @@ from karyar.db.models import TelegramUpdate
 KEEP_IDS_FOR = timedelta(days=1)
 
 
-def store_new(session: Session, *, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def store_new(session: Session, *, bot_id: int, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Store the updates not seen before; returns those (a redelivered update is already here)."""
     if not updates:
         return []
     ids = [int(u["update_id"]) for u in updates]
-    known = set(session.scalars(select(TelegramUpdate.update_id).where(TelegramUpdate.update_id.in_(ids))))
+    known = set(
+        session.scalars(
+            select(TelegramUpdate.update_id).where(
+                TelegramUpdate.bot_id == bot_id, TelegramUpdate.update_id.in_(ids)
+            )
+        )
+    )
     fresh = [u for u in updates if int(u["update_id"]) not in known]
     moment = now()
     session.add_all(
-        TelegramUpdate(update_id=int(u["update_id"]), payload=u, received_at=moment) for u in fresh
+        TelegramUpdate(bot_id=bot_id, update_id=int(u["update_id"]), payload=u, received_at=moment)
+        for u in fresh
     )
     session.flush()
     return fresh
 
 
-def unprocessed(session: Session) -> list[dict[str, Any]]:
+def unprocessed(session: Session, *, bot_id: int) -> list[dict[str, Any]]:
     """Updates stored but not processed when the bot stopped, oldest first."""
     rows = session.scalars(
-        select(TelegramUpdate).where(TelegramUpdate.processed_at.is_(None)).order_by(TelegramUpdate.update_id)
+        select(TelegramUpdate)
+        .where(TelegramUpdate.bot_id == bot_id, TelegramUpdate.processed_at.is_(None))
+        .order_by(TelegramUpdate.update_id)
     )
     return [row.payload for row in rows if row.payload is not None]
 
 
-def mark_processed(session: Session, *, update_id: int) -> None:
+def mark_processed(session: Session, *, bot_id: int, update_id: int) -> None:
     # The payload holds what the client wrote, in clear; the case database keeps it from here on.
     session.execute(
         update(TelegramUpdate)
-        .where(TelegramUpdate.update_id == update_id)
+        .where(TelegramUpdate.bot_id == bot_id, TelegramUpdate.update_id == update_id)
         .values(processed_at=now(), payload=null())
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,8 +45,14 @@ class Settings(BaseSettings):
 
     DATABASE_URL: str = DEFAULT_SQLITE_URL
 
-    RASA_URL: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:5005")
+    # One Rasa server, or several sharing the tracker and lock stores, separated by commas.
+    RASA_URL: str = "http://127.0.0.1:5005"
     RASA_AUTH_TOKEN: str | None = None
+    # Where Rasa keeps conversations: "auto" puts them in the case database when it is PostgreSQL (so several
+    # Rasa servers share them and a restart keeps them), in Rasa's memory otherwise.
+    RASA_TRACKER_STORE: Literal["auto", "memory", "database"] = "auto"
+    # Rasa's lock store, needed when several Rasa servers or workers share conversations.
+    REDIS_URL: str | None = None
     RASA_TIMEOUT_SECONDS: Annotated[float, Field(gt=0, le=300)] = 30.0
     RASA_PATIENCE_SECONDS: Annotated[float, Field(gt=0, le=60)] = 4.0
     ACTION_SERVER_URL: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:5055")
@@ -128,6 +134,23 @@ class Settings(BaseSettings):
             raise ValueError("must be an http://, https:// or socks5:// URL")
         return value
 
+    @field_validator("RASA_URL")
+    @classmethod
+    def _rasa_urls(cls, value: str) -> str:
+        urls = [url.strip() for url in value.split(",") if url.strip()]
+        if not urls or not all(re.match(r"^https?://[^\s/:]+(:\d+)?/?$", url) for url in urls):
+            raise ValueError(
+                "must be an http:// URL (or several, separated by commas) like http://127.0.0.1:5005"
+            )
+        return ",".join(url.rstrip("/") for url in urls)
+
+    @field_validator("REDIS_URL")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^rediss?://[^\s/]+(/\d+)?$", value):
+            raise ValueError("must look like redis://[:password@]host:6379/0")
+        return value
+
     @field_validator("DATABASE_URL")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -171,8 +194,20 @@ class Settings(BaseSettings):
         return [key.strip() for key in (self.DATA_ENCRYPTION_KEYS or "").split(",") if key.strip()]
 
     @property
+    def rasa_urls(self) -> list[str]:
+        return self.RASA_URL.split(",")
+
+    @property
     def rasa_url(self) -> str:
-        return str(self.RASA_URL).rstrip("/")
+        """The first Rasa server: the one `karyar.cli serve-rasa` starts unless told another."""
+        return self.rasa_urls[0]
+
+    @property
+    def rasa_tracker_in_database(self) -> bool:
+        """Rasa keeps conversations in the case database (schema `rasa`) when that is PostgreSQL."""
+        if self.RASA_TRACKER_STORE == "auto":
+            return self.DATABASE_URL.startswith("postgresql")
+        return self.RASA_TRACKER_STORE == "database"
 
     @property
     def action_server_url(self) -> str:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from telegram import Bot, InputFile
 from telegram.error import TelegramError
@@ -20,6 +22,8 @@ from karyar.privacy import erasure
 from karyar.privacy.cipher import DataCipher
 from karyar.privacy.erasure import Erasure, ErasureRefusal
 from karyar.privacy.export import ClientData, client_data
+from karyar.rasa_stores import forget_conversation_sql
+from karyar.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +31,10 @@ FILE_NAME = "karyar-my-data.txt"
 
 
 class PrivacyDesk:
-    def __init__(self, *, database: Database, outbox: Outbox, rasa: RasaClient, cipher: DataCipher) -> None:
+    def __init__(
+        self, *, database: Database, outbox: Outbox, rasa: RasaClient, cipher: DataCipher, settings: Settings
+    ) -> None:
+        self._settings = settings
         self._db = database
         self._outbox = outbox
         self._rasa = rasa
@@ -80,8 +87,10 @@ class PrivacyDesk:
             )
             return done
         try:
+            # A SQL tracker store keeps every event whatever the API is told: delete them there too.
+            await asyncio.to_thread(forget_conversation_sql, self._settings, str(chat_id))
             await self._rasa.forget(sender_id=str(chat_id))
-        except RasaUnavailableError as error:
+        except (RasaUnavailableError, SQLAlchemyError) as error:
             # The case database is clean; Rasa's copy of the conversation needs the operator.
             logger.error("client %s was erased but Rasa's tracker could not be emptied: %s", client_id, error)
         logger.info(

@@ -258,6 +258,8 @@ class TelegramUpdate(Base):
 
     __tablename__ = "telegram_updates"
 
+    # Update ids are per bot; two bots (a Telegram one and a Bale one, say) may share a case database.
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     payload: Mapped[dict[str, Any] | None]
     received_at: Mapped[datetime] = mapped_column(default=now)

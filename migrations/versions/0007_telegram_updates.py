@@ -20,11 +20,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "telegram_updates",
+        sa.Column("bot_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("payload", sa.JSON(), nullable=True),
         sa.Column("received_at", karyar.db.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("processed_at", karyar.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.PrimaryKeyConstraint("update_id", name=op.f("pk_telegram_updates")),
+        sa.PrimaryKeyConstraint("bot_id", "update_id", name=op.f("pk_telegram_updates")),
     )
     with op.batch_alter_table("telegram_updates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_telegram_updates_processed_at"), ["processed_at"], unique=False)

@@ -12,7 +12,7 @@ from bot.rasa_client import RasaClient, RasaUnavailableError
 
 def _client(handler) -> RasaClient:  # type: ignore[no-untyped-def]
     return RasaClient(
-        "http://rasa.test", auth_token="tok", timeout=5, action_server_url="http://actions.test",
+        ["http://rasa.test"], auth_token="tok", timeout=5, action_server_url="http://actions.test",
         transport=httpx.MockTransport(handler),
     )  # fmt: skip
 
@@ -110,3 +110,26 @@ async def test_healthy_needs_both_rasa_and_the_action_server() -> None:
 
     assert not await _client(handler).healthy()
     assert await _client(lambda request: httpx.Response(200)).healthy()
+
+
+async def test_a_conversation_stays_on_its_instance_and_moves_when_that_one_is_down() -> None:
+    down = {"rasa-b.test"}
+    hosts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host in down:
+            raise httpx.ConnectError("refused", request=request)
+        hosts.append(request.url.host)
+        return httpx.Response(200, json=[{"recipient_id": "1", "text": "سلام"}])
+
+    rasa = RasaClient(
+        ["http://rasa-a.test", "http://rasa-b.test"], auth_token=None, timeout=5,
+        transport=httpx.MockTransport(handler),
+    )  # fmt: skip
+    await rasa.send(sender_id="10", text="سلام", metadata={})  # 10 % 2 == 0: instance a
+    await rasa.send(sender_id="11", text="سلام", metadata={})  # instance b is down: a takes it
+    down.add("rasa-a.test")
+    with pytest.raises(RasaUnavailableError, match="no Rasa instance answers"):
+        await rasa.send(sender_id="10", text="سلام", metadata={})
+    await rasa.close()
+    assert hosts == ["rasa-a.test", "rasa-a.test"]

@@ -24,6 +24,7 @@ def free_port() -> int:
 class ManagedProcess:
     def __init__(self, name: str, command: list[str], *, env: dict[str, str], log_dir: Path) -> None:
         self.name = name
+        self.env = env
         self.log_path = log_dir / f"{name}.log"
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(

@@ -23,6 +23,7 @@ RASA_TOKEN = "e2e-rasa-secret"
 # A fixed key, so the tests can decrypt what the bot stored.
 DATA_KEY = "Vd8wqVHk0NmEy3ZcUeUj3PZ9nVnBKxu3jHx2Mk0wq5Y="
 RASA_LOAD_SECONDS = 240.0
+REDIS_URL = os.environ.get("KARYAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @dataclass
@@ -80,6 +81,9 @@ def running_stack(*, database_url: str, log_dir: Path) -> Iterator[Stack]:
         ACTION_SERVER_URL=action_server_url,
         OFFICE_CALENDAR_FILE=str(ALWAYS_OPEN_CALENDAR),
     )
+    if database_url.startswith("postgresql"):
+        # Production's shape: Rasa's conversations in the case database, its locks in Redis.
+        env["REDIS_URL"] = REDIS_URL
     with ExitStack() as cleanup:
         processes: dict[str, ManagedProcess] = {}
 
@@ -128,16 +132,18 @@ def extra_bot(stack: Stack, api: ThreadedLocalBotApi, name: str, **env: str) -> 
         name,
         [APP_PYTHON, "-m", "bot"],
         env=base_environment(
-            DATABASE_URL=stack.database_url,
-            TELEGRAM_BOT_TOKEN=api.token,
-            TELEGRAM_API_BASE_URL=api.url,
-            RASA_URL=stack.gate.url,
-            RASA_AUTH_TOKEN=RASA_TOKEN,
-            ACTION_SERVER_URL=stack.action_server_url,
-            OFFICE_CALENDAR_FILE=str(ALWAYS_OPEN_CALENDAR),
-            HANDOFF_CHECK_SECONDS="1",
-            BOT_HEALTH_PORT=str(free_port()),
-            **env,
+            **{
+                "DATABASE_URL": stack.database_url,
+                "TELEGRAM_BOT_TOKEN": api.token,
+                "TELEGRAM_API_BASE_URL": api.url,
+                "RASA_URL": stack.gate.url,
+                "RASA_AUTH_TOKEN": RASA_TOKEN,
+                "ACTION_SERVER_URL": stack.action_server_url,
+                "OFFICE_CALENDAR_FILE": str(ALWAYS_OPEN_CALENDAR),
+                "HANDOFF_CHECK_SECONDS": "1",
+                "BOT_HEALTH_PORT": str(free_port()),
+            }
+            | env
         ),
         log_dir=stack.log_dir,
     )

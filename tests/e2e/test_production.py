@@ -1,0 +1,56 @@
+"""Production's shape on this machine: Rasa's conversations in PostgreSQL, its locks in Redis, and the bot
+talking to two Rasa servers, one of which fails."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from localapi.server import ThreadedLocalBotApi
+from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
+from tests.support.stack import RASA_LOAD_SECONDS, RASA_TOKEN, Stack, extra_bot
+
+pytestmark = pytest.mark.e2e
+
+SECOND_BOT_TOKEN = "7000000002:AAsecond-bot-token-for-karyar-e2e"
+
+
+def _user_turns(rasa_url: str, user_id: int) -> list[str]:
+    tracker = httpx.get(
+        f"{rasa_url}/conversations/{user_id}/tracker", params={"token": RASA_TOKEN}, timeout=10
+    ).json()
+    return [str(event.get("text")) for event in tracker["events"] if event["event"] == "user"]
+
+
+def test_two_rasa_servers_share_conversations_and_one_takes_over_when_the_other_stops(
+    stack: Stack, user_id: int
+) -> None:
+    if not stack.database_url.startswith("postgresql"):
+        pytest.skip("Rasa shares conversations through the PostgreSQL tracker store")
+    second_url = f"http://127.0.0.1:{free_port()}"
+    env = {k: v for k, v in stack.processes["rasa"].env.items()}
+    second = ManagedProcess(
+        "rasa-second",
+        [APP_PYTHON, "-m", "karyar.cli", "serve-rasa", "--url", second_url],
+        env=env,
+        log_dir=stack.log_dir,
+    )
+    api = ThreadedLocalBotApi(SECOND_BOT_TOKEN)
+    api.start()
+    try:
+        second.wait_http(f"{second_url}/status?token={RASA_TOKEN}", timeout=RASA_LOAD_SECONDS)
+        client = user_id if user_id % 2 == 1 else user_id + 1  # its conversation belongs to the second server
+        with extra_bot(stack, api, "bot-two-rasa", RASA_URL=f"{stack.rasa_url},{second_url}") as bot:
+            assert api.wait_until(lambda: bool(api.api_calls("getUpdates")), timeout=60), bot.tail()
+            sent = api.send_text(client, "سلام")
+            api.wait_for_bot_messages(client, 1, since=sent, timeout=30)
+            assert _user_turns(second_url, client) == ["سلام"]
+            second.stop()
+            sent = api.send_text(client, "درباره وام بگو")
+            [answer, *_] = api.wait_for_bot_messages(client, 1, since=sent, timeout=30)
+            assert "وام" in answer["text"]
+            # The first server carried on the same conversation, read from the shared tracker store.
+            assert _user_turns(stack.rasa_url, client) == ["سلام", "درباره وام بگو"]
+    finally:
+        second.stop()
+        api.stop()
