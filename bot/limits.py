@@ -18,8 +18,12 @@ GUARD_GROUP = -10
 
 
 def cut(text: str | None, limit: int = TEXT_LIMIT) -> tuple[str | None, int | None]:
-    """The text within the limit, and its original length if it had to be cut."""
-    if text is None or len(text) <= limit:
+    """The text within the limit, and its original length if it had to be cut. NUL characters (which
+    PostgreSQL cannot store and Telegram never sends) become U+FFFD, the usual mark of a lost character."""
+    if text is None:
+        return None, None
+    text = text.replace("\x00", "\ufffd")
+    if len(text) <= limit:
         return text, None
     return text[:limit], len(text)
 

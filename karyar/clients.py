@@ -57,7 +57,7 @@ def _refresh_identity(client: Client, identity: TelegramIdentity) -> None:
     for field in ("first_name", "last_name", "username", "language_code"):
         value = getattr(identity, field)
         if value is not None:
-            setattr(client, field, value[:128])
+            setattr(client, field, value.replace("\x00", "\ufffd")[:128])  # PostgreSQL refuses NUL
     # A message from the user means they have not blocked the bot (any more).
     client.blocked_bot = False
     client.chat_missing = False

@@ -1,15 +1,19 @@
 """Conversations' sends, noted for the broadcast's pace: python-telegram-bot calls this around every request
-the interactive bot makes. Nothing is held back here; a flood-wait answer also holds the broadcast."""
+the interactive bot makes. Nothing is held back here; a flood-wait answer also holds the broadcast. Being
+around every request, it is also where a replayed press's too-late answer is let go."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.broadcast.gate import SendGate, flood_wait
+
+logger = logging.getLogger(__name__)
 
 # Methods that put a message in a chat (edits and chat actions count with Telegram too).
 _SENDS = frozenset(
@@ -60,4 +64,13 @@ class ConversationTraffic(BaseRateLimiter[None]):
             return await callback(*args, **kwargs)
         except RetryAfter as error:
             self._gate.hold(flood_wait(error))
+            raise
+        except BadRequest as error:
+            if endpoint == "answerCallbackQuery" and "query is too old" in error.message.lower():
+                # A press handled again after a restart: Telegram no longer takes an answer, and the
+                # handler must still do its work (which is written to be safe to repeat).
+                logger.info(
+                    "a button press was answered too late to show its notice (a replay after a restart)"
+                )
+                return True
             raise

@@ -1,0 +1,162 @@
+"""Load: simulated clients holding real conversations through the Bot API stand-in, on PostgreSQL.
+
+Each client says the next line of a conversation only after the bot has answered the previous one; a
+scheduler starts turns at a fixed rate, picking idle clients. For each rate it reports the latency from
+sending a message to the bot's first reply (p50/p95/p99), the rate achieved, errors (no reply within 30 s)
+and the peak resident memory of each process. The highest sustained rate is the highest step whose p95 stays
+under one second with no errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench.results_file import write_results
+from bench.stack_baseline import resident_mib
+from bench.stats import percentile
+from tests.support.databases import migrated_database
+from tests.support.stack import Stack, running_stack
+
+RESULTS = Path(__file__).resolve().parent / "results" / "load.json"
+CONVERSATION = [
+    "سلام",
+    "دوره خیاطی تو مشهد دارین؟",
+    "کار میخوام",
+    "وام میخوام",
+    "مدارک لازم چیه؟",
+    "ممنون",
+]
+RATES = (5, 10, 20, 30, 40)
+STEP_SECONDS = 30.0
+REPLY_TIMEOUT = 30.0
+CLIENTS = 400
+
+
+class MemoryWatch:
+    """Samples each process's resident memory once a second and keeps the peak."""
+
+    def __init__(self, stack: Stack) -> None:
+        self._stack = stack
+        self.peak: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(1.0):
+            for name, process in self._stack.processes.items():
+                self.peak[name] = max(self.peak.get(name, 0.0), resident_mib(process.process.pid))
+
+
+def _turn(stack: Stack, user: int, text: str) -> float | None:
+    started = time.perf_counter()
+    sent = stack.api.send_text(user, text)
+    try:
+        stack.api.wait_for_bot_messages(user, 1, since=sent, timeout=REPLY_TIMEOUT)
+    except TimeoutError:
+        return None
+    return (time.perf_counter() - started) * 1000
+
+
+def run_step(stack: Stack, rate: float, *, first_user: int, seconds: float) -> dict[str, float | int]:
+    idle = list(range(first_user, first_user + CLIENTS))
+    position = dict.fromkeys(idle, 0)
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors = 0
+
+    def conversation_turn(user: int) -> None:
+        nonlocal errors
+        elapsed = _turn(stack, user, CONVERSATION[position[user] % len(CONVERSATION)])
+        with lock:
+            position[user] += 1
+            if elapsed is None:
+                errors += 1
+            else:
+                latencies.append(elapsed)
+            idle.append(user)
+
+    started = time.perf_counter()
+    sent = 0
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        while (now := time.perf_counter() - started) < seconds:
+            due = int(now * rate) + 1
+            while sent < due:
+                with lock:
+                    user = idle.pop(0) if idle else None
+                if user is None:
+                    break  # every client is waiting for an answer: the product is saturated
+                pool.submit(conversation_turn, user)
+                sent += 1
+            time.sleep(0.005)
+    duration = time.perf_counter() - started
+    return {
+        "target_per_second": rate,
+        "sent": sent,
+        "achieved_per_second": round(sent / duration, 1),
+        "errors": errors,
+        "p50_ms": round(percentile(latencies, 0.5), 1) if latencies else -1,
+        "p95_ms": round(percentile(latencies, 0.95), 1) if latencies else -1,
+        "p99_ms": round(percentile(latencies, 0.99), 1) if latencies else -1,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=STEP_SECONDS, help="length of each rate step")
+    parser.add_argument("--rates", default=",".join(map(str, RATES)), help="messages per second to try")
+    args = parser.parse_args(argv)
+    rates = [float(r) for r in args.rates.split(",")]
+    steps = []
+    with tempfile.TemporaryDirectory() as workdir:
+        work = Path(workdir)
+        with (
+            migrated_database("postgresql", work) as url,
+            running_stack(database_url=url, log_dir=work) as stack,
+        ):
+            _turn(stack, 8_800_000_000, "سلام")  # warm-up: the first parse loads lazily
+            with MemoryWatch(stack) as memory:
+                for number, rate in enumerate(rates):
+                    step = run_step(
+                        stack, rate, first_user=8_800_000_001 + number * CLIENTS, seconds=args.seconds
+                    )
+                    print(step, flush=True)
+                    steps.append(step)
+    sustained = [
+        s
+        for s in steps
+        if s["errors"] == 0
+        and 0 < s["p95_ms"] < 1000
+        and s["achieved_per_second"] >= 0.9 * s["target_per_second"]
+    ]
+    at_20 = next((s for s in steps if s["target_per_second"] == 20), None)
+    write_results(
+        RESULTS,
+        {
+            "database": "postgresql",
+            "conversation": CONVERSATION,
+            "step_seconds": args.seconds,
+            "steps": steps,
+            "highest_sustained_per_second_with_p95_under_1s": max(
+                (s["target_per_second"] for s in sustained), default=0
+            ),
+            "at_20_per_second": at_20,
+            "peak_resident_memory_mib": memory.peak,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
