@@ -39,6 +39,7 @@ def cmd_check(args: argparse.Namespace) -> None:
     if args.bot:
         settings.require_bot_token()
         DataCipher.from_settings(settings)
+        settings.require_rasa_token()
     mode = "webhook" if settings.webhook_mode else "polling"
     token = "set" if settings.TELEGRAM_BOT_TOKEN else "not set"
     rules = load_policies()  # a bad policy file stops the start here, naming the file and line
@@ -117,8 +118,7 @@ def cmd_serve_rasa(args: argparse.Namespace) -> None:
         "--endpoints", str(endpoints),
         "--credentials", str(credentials),
     ]  # fmt: skip
-    if settings.RASA_AUTH_TOKEN:
-        command += ["--auth-token", settings.RASA_AUTH_TOKEN]
+    command += ["--auth-token", settings.require_rasa_token()]
     os.execve(command[0], command, rasa_model.rasa_environment() | store_environment)
 
 

@@ -213,6 +213,15 @@ class Settings(BaseSettings):
     def action_server_url(self) -> str:
         return str(self.ACTION_SERVER_URL).rstrip("/")
 
+    def require_rasa_token(self) -> str:
+        if not self.RASA_AUTH_TOKEN:
+            raise ConfigurationError(
+                "Configuration error: RASA_AUTH_TOKEN is not set; without it Rasa's HTTP API (conversations, "
+                "tracker events) is open to anyone who reaches its port. Set a long random value "
+                "(e.g. `openssl rand -hex 32`) for Rasa and the bot"
+            )
+        return self.RASA_AUTH_TOKEN
+
     def require_bot_token(self) -> str:
         if self.TELEGRAM_BOT_TOKEN is None:
             raise ConfigurationError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,8 @@ def service_environment(options: LocalOptions, api_url: str, database_url: str) 
         OFFICE_CALENDAR_FILE=str(ALWAYS_OPEN_CALENDAR),
         COUNSELLOR_GROUP_ID=str(COUNSELLOR_GROUP_ID) if options.handoffs == "group" else "",
         DATA_ENCRYPTION_KEYS=local_data_key(options.state_dir),
+        # Rasa always requires its token; local mode makes one for each run unless one is configured.
+        RASA_AUTH_TOKEN=os.environ.get("RASA_AUTH_TOKEN") or secrets.token_hex(16),
         RASA_TELEMETRY_ENABLED="false",
         PYTHONUNBUFFERED="1",
     )

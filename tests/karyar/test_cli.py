@@ -94,6 +94,7 @@ def test_run_with_a_token_starts_the_services_on_the_configured_database(
     url = f"sqlite:///{tmp_path / 'production.sqlite3'}"
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:AAproduction-token-of-twenty")
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("RASA_AUTH_TOKEN", "production-rasa-secret")
     get_settings.cache_clear()
     started: list[dict[str, str]] = []
     monkeypatch.setattr(cli.rasa_model, "ensure_trained", lambda: tmp_path / "model.tar.gz")
@@ -105,3 +106,10 @@ def test_run_with_a_token_starts_the_services_on_the_configured_database(
     (env,) = started
     assert env["DATABASE_URL"] == url and env["TELEGRAM_BOT_TOKEN"].startswith("123456:")
     assert "alembic_version" in sqlalchemy.inspect(sqlalchemy.create_engine(url)).get_table_names()
+
+
+def test_production_refuses_to_start_rasa_without_its_token() -> None:
+    result = _cli(
+        "check", "--bot", TELEGRAM_BOT_TOKEN="123456:AAproduction-token-of-twenty", RASA_AUTH_TOKEN=""
+    )
+    assert result.returncode == 2 and "RASA_AUTH_TOKEN is not set" in result.stderr
