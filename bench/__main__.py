@@ -1,6 +1,15 @@
 """`python -m bench`: run every benchmark; each writes its numbers to bench/results/."""
 
-from bench import broadcast_delivery, eligibility_and_search, handoff_latency, local_mode, stack_baseline
+from bench import (
+    bad_input,
+    broadcast_delivery,
+    eligibility_and_search,
+    faults,
+    handoff_latency,
+    load,
+    local_mode,
+    stack_baseline,
+)
 from bench.nlu import latency
 
 if __name__ == "__main__":
@@ -10,3 +19,6 @@ if __name__ == "__main__":
     handoff_latency.main()
     broadcast_delivery.main([])
     local_mode.main()
+    load.main([])
+    bad_input.main()
+    faults.main()
