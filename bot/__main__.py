@@ -7,10 +7,9 @@ import logging
 import sys
 from urllib.parse import urlsplit
 
-from telegram import Update
-
 from bot.app import build_application
 from bot.polling import serve
+from bot.webhook import serve_webhook
 from karyar.db.engine import Database
 from karyar.privacy.cipher import DataCipher
 from karyar.settings import ConfigurationError, get_settings
@@ -38,14 +37,18 @@ def main() -> int:
     application = build_application(settings, database)
     if settings.webhook_mode:
         webhook_url = str(settings.TELEGRAM_WEBHOOK_URL)
-        application.run_webhook(
-            listen=settings.TELEGRAM_WEBHOOK_LISTEN,
-            port=settings.TELEGRAM_WEBHOOK_PORT,
-            # The reverse proxy forwards the public path unchanged, so the bot serves that same path.
-            url_path=urlsplit(webhook_url).path.lstrip("/"),
-            webhook_url=webhook_url,
-            secret_token=settings.TELEGRAM_WEBHOOK_SECRET,
-            allowed_updates=Update.ALL_TYPES,
+        assert settings.TELEGRAM_WEBHOOK_SECRET is not None  # require_bot_token checked it
+        asyncio.run(
+            serve_webhook(
+                application,
+                database,
+                listen=settings.TELEGRAM_WEBHOOK_LISTEN,
+                port=settings.TELEGRAM_WEBHOOK_PORT,
+                # The reverse proxy forwards the public path unchanged, so the bot serves that same path.
+                url_path=urlsplit(webhook_url).path,
+                webhook_url=webhook_url,
+                secret=settings.TELEGRAM_WEBHOOK_SECRET,
+            )
         )
     else:
         asyncio.run(serve(application, database))

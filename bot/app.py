@@ -18,7 +18,7 @@ from bot.handoff.desk import HandoffDesk
 from bot.observability.metrics import watch_queues
 from bot.observability.server import HealthServer
 from bot.outbox import Outbox
-from bot.polling import InboxUpdateProcessor
+from bot.polling import InboxUpdateProcessor, retry_unhandled
 from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient
 from bot.relay import Relay
@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 # Updates of different clients are handled side by side; one client's are kept in order by the relay.
 CONCURRENT_UPDATES = 64
 RETENTION_INTERVAL_SECONDS = 6 * 3600
+RETRY_INTERVAL_SECONDS = 15.0
 
 
 def bot_commands() -> list[BotCommand]:
@@ -75,6 +76,12 @@ async def _post_init(application: Application) -> None:
             _check_handoffs, interval=s.settings.HANDOFF_CHECK_SECONDS, first=2.0, name="check-handoffs"
         )
         application.job_queue.run_repeating(
+            _retry_unhandled,
+            interval=RETRY_INTERVAL_SECONDS,
+            first=RETRY_INTERVAL_SECONDS,
+            name="retry-unhandled",
+        )
+        application.job_queue.run_repeating(
             _apply_retention, interval=RETENTION_INTERVAL_SECONDS, first=30.0, name="retention"
         )
 
@@ -93,6 +100,10 @@ async def _check_handoffs(context: ContextTypes.DEFAULT_TYPE) -> None:
     s = services(context)
     await s.staff.refresh()
     await s.desk.check(context.bot)
+
+
+async def _retry_unhandled(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await retry_unhandled(context.application, services(context).database)
 
 
 async def _apply_retention(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -121,7 +132,10 @@ def build_application(settings: Settings, database: Database) -> Application:
         .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .concurrent_updates(InboxUpdateProcessor(CONCURRENT_UPDATES, database))
+        # A bot's id is the number before the colon of its token.
+        .concurrent_updates(
+            InboxUpdateProcessor(CONCURRENT_UPDATES, database, bot_id=int(token.split(":")[0]))
+        )
         # Notes what conversations send, so a running broadcast slows down for them.
         .rate_limiter(ConversationTraffic(gate))
         .post_init(_post_init)

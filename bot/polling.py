@@ -11,39 +11,87 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
-import signal
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, SimpleUpdateProcessor
 
+from bot.lifecycle import replay_unprocessed, running, stop_on_signals
 from karyar import inbox
+from karyar.clock import now
 from karyar.db.engine import Database
 
 logger = logging.getLogger(__name__)
 
 POLL_TIMEOUT_SECONDS = 10
+# An update still unprocessed this long after it was stored is taken up again (unless being handled).
+RETRY_AFTER = timedelta(seconds=20)
 _MAX_PAUSE_SECONDS = 30.0
 
 
 class InboxUpdateProcessor(SimpleUpdateProcessor):
-    """Runs the handlers of an update side by side with others, then marks it processed in the inbox."""
+    """Runs the handlers of an update side by side with others, then marks it processed in the inbox.
 
-    def __init__(self, max_concurrent_updates: int, database: Database) -> None:
+    An update whose handling failed because the database was unreachable stays unprocessed, and
+    `retry_unhandled` takes it up again; any other failure is final (the error handler has answered, and
+    the same update would fail the same way)."""
+
+    def __init__(self, max_concurrent_updates: int, database: Database, *, bot_id: int) -> None:
         super().__init__(max_concurrent_updates)
         self._db = database
+        self._bot_id = bot_id
+        self.in_flight: set[int] = set()
+        self.failed_on_database: set[int] = set()  # filled by the error handler
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        if not isinstance(update, Update):
+            await coroutine
+            return
+        if update.update_id in self.in_flight:  # taken up again while still being handled
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()
+            return
+        self.in_flight.add(update.update_id)
         try:
             await coroutine
         finally:
-            # Also after a handler failed: the error handler has answered, and a retry would fail again.
-            if isinstance(update, Update):
-                bot_id = update.get_bot().id
-                await self._db.run_async(inbox.mark_processed, bot_id=bot_id, update_id=update.update_id)
+            self.in_flight.discard(update.update_id)
+            if update.update_id in self.failed_on_database:
+                self.failed_on_database.discard(update.update_id)
+            else:
+                await self._mark(update)
+
+    async def _mark(self, update: Update) -> None:
+        try:
+            await self._db.run_async(inbox.mark_processed, bot_id=self._bot_id, update_id=update.update_id)
+        except SQLAlchemyError as error:
+            # Handled, but not marked: a retry finds its stored message and does not answer it twice.
+            logger.warning(
+                "update %s handled but not marked in the inbox: %s", update.update_id, type(error).__name__
+            )
+
+
+async def retry_unhandled(application: Application, database: Database) -> int:
+    """Queue again the updates stored a while ago and still not processed (the database was away)."""
+    processor = application.update_processor
+    assert isinstance(processor, InboxUpdateProcessor)
+    waiting = await database.run_async(
+        inbox.unprocessed, bot_id=application.bot.id, received_before=now() - RETRY_AFTER
+    )
+    queued = 0
+    for payload in waiting:
+        if int(payload["update_id"]) not in processor.in_flight:
+            await application.update_queue.put(Update.de_json(payload, application.bot))
+            queued += 1
+    if queued:
+        logger.info("handling again %d update(s) whose handling the database interrupted", queued)
+    return queued
 
 
 class InboxPoller:
@@ -51,14 +99,6 @@ class InboxPoller:
         self._app = application
         self._db = database
         self._stopping = asyncio.Event()
-
-    async def replay_unprocessed(self) -> int:
-        waiting = await self._db.run_async(inbox.unprocessed, bot_id=self._app.bot.id)
-        for payload in waiting:
-            await self._app.update_queue.put(Update.de_json(payload, self._app.bot))
-        if waiting:
-            logger.info("handling %d update(s) stored before the last stop", len(waiting))
-        return len(waiting)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -92,9 +132,16 @@ class InboxPoller:
             pause = 1.0
             if not updates:
                 continue
-            fresh = await self._db.run_async(
-                inbox.store_new, bot_id=self._app.bot.id, updates=[u.to_dict() for u in updates]
-            )
+            try:
+                fresh = await self._db.run_async(
+                    inbox.store_new, bot_id=self._app.bot.id, updates=[u.to_dict() for u in updates]
+                )
+            except SQLAlchemyError as error:
+                # Not stored, so not acknowledged: Telegram sends the same updates again.
+                logger.error("updates could not be stored (%s); asking for them again", type(error).__name__)
+                await self._sleep(pause)
+                pause = min(pause * 2, _MAX_PAUSE_SECONDS)
+                continue
             fresh_ids = {int(u["update_id"]) for u in fresh}
             for update in updates:
                 if update.update_id in fresh_ids:
@@ -124,19 +171,7 @@ class InboxPoller:
 async def serve(application: Application, database: Database) -> None:
     """Run the application with the inbox poller until SIGINT or SIGTERM."""
     poller = InboxPoller(application, database)
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, poller.stop)
-    await application.initialize()
-    try:
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        await poller.replay_unprocessed()
+    stop_on_signals(poller.stop)
+    async with running(application):
+        await replay_unprocessed(application, database)
         await poller.run()
-    finally:
-        if application.running:
-            await application.stop()
-        await application.shutdown()
-        if application.post_shutdown is not None:
-            await application.post_shutdown(application)

@@ -41,13 +41,16 @@ def store_new(session: Session, *, bot_id: int, updates: list[dict[str, Any]]) -
     return fresh
 
 
-def unprocessed(session: Session, *, bot_id: int) -> list[dict[str, Any]]:
-    """Updates stored but not processed when the bot stopped, oldest first."""
-    rows = session.scalars(
-        select(TelegramUpdate)
-        .where(TelegramUpdate.bot_id == bot_id, TelegramUpdate.processed_at.is_(None))
-        .order_by(TelegramUpdate.update_id)
+def unprocessed(
+    session: Session, *, bot_id: int, received_before: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Updates stored but not processed (the bot stopped, or the database was away), oldest first."""
+    query = select(TelegramUpdate).where(
+        TelegramUpdate.bot_id == bot_id, TelegramUpdate.processed_at.is_(None)
     )
+    if received_before is not None:
+        query = query.where(TelegramUpdate.received_at < received_before)
+    rows = session.scalars(query.order_by(TelegramUpdate.update_id))
     return [row.payload for row in rows if row.payload is not None]
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.observability import metrics
+from bot.polling import InboxUpdateProcessor
 from bot.texts import _
 
 logger = logging.getLogger(__name__)
@@ -18,6 +20,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     # No message text or names here: logs must not hold personal data.
     update_id = update.update_id if isinstance(update, Update) else None
     metrics.ERRORS.labels("handler").inc()
+    processor = context.application.update_processor
+    database_away = isinstance(context.error, SQLAlchemyError) and isinstance(update, Update)
+    if database_away and isinstance(processor, InboxUpdateProcessor) and isinstance(update, Update):
+        processor.failed_on_database.add(update.update_id)  # handled again once the database is back
     logger.error("update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error)
     if (
         not isinstance(update, Update)

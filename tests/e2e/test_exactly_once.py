@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from karyar.db.engine import Database
 from karyar.db.models import Client, Message, TelegramUpdate
-from tests.support.stack import Stack
+from tests.support.stack import BOT_TOKEN, Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -61,11 +61,14 @@ def test_a_bot_killed_mid_conversation_handles_every_message_exactly_once(
     for client in clients:
         texts = [m.text for m in _inbound(stack_db, client)]
         assert texts[:3] == said[client]  # each stored once, in the order sent
+    ours = TelegramUpdate.bot_id == int(BOT_TOKEN.split(":")[0])  # other tests run bots of their own
     with stack_db.unit_of_work() as session:
         left = session.scalar(
-            select(func.count()).select_from(TelegramUpdate).where(TelegramUpdate.processed_at.is_(None))
+            select(func.count())
+            .select_from(TelegramUpdate)
+            .where(ours, TelegramUpdate.processed_at.is_(None))
         )
         kept_text = session.scalar(
-            select(func.count()).select_from(TelegramUpdate).where(TelegramUpdate.payload.is_not(None))
+            select(func.count()).select_from(TelegramUpdate).where(ours, TelegramUpdate.payload.is_not(None))
         )
     assert left == 0 and kept_text == 0  # processed, and no copy of what clients wrote is left behind
