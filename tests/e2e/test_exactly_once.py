@@ -62,13 +62,20 @@ def test_a_bot_killed_mid_conversation_handles_every_message_exactly_once(
         texts = [m.text for m in _inbound(stack_db, client)]
         assert texts[:3] == said[client]  # each stored once, in the order sent
     ours = TelegramUpdate.bot_id == int(BOT_TOKEN.split(":")[0])  # other tests run bots of their own
-    with stack_db.unit_of_work() as session:
-        left = session.scalar(
-            select(func.count())
-            .select_from(TelegramUpdate)
-            .where(ours, TelegramUpdate.processed_at.is_(None))
-        )
-        kept_text = session.scalar(
-            select(func.count()).select_from(TelegramUpdate).where(ours, TelegramUpdate.payload.is_not(None))
-        )
-    assert left == 0 and kept_text == 0  # processed, and no copy of what clients wrote is left behind
+
+    def inbox_left() -> tuple[int, int]:
+        with stack_db.unit_of_work() as session:
+            unprocessed = session.scalar(
+                select(func.count())
+                .select_from(TelegramUpdate)
+                .where(ours, TelegramUpdate.processed_at.is_(None))
+            )
+            with_text = session.scalar(
+                select(func.count())
+                .select_from(TelegramUpdate)
+                .where(ours, TelegramUpdate.payload.is_not(None))
+            )
+        return int(unprocessed or 0), int(with_text or 0)
+
+    # Processed (the last handler may still be sending its answer), and no copy of what clients wrote is left.
+    assert gate.api.wait_until(lambda: inbox_left() == (0, 0), timeout=30), inbox_left()
