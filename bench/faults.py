@@ -140,7 +140,8 @@ def main() -> None:
                 results[name] = _under_fault(stack, database, fault, first_user=8_950_000_001 + number * 1000)
                 print(name, results[name], flush=True)
             database.dispose()
-    write_results(RESULTS, results)
+            # Written before the teardown: the restart of PostgreSQL may have cut the connection it uses.
+            write_results(RESULTS, results)
 
 
 if __name__ == "__main__":
