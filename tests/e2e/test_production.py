@@ -12,7 +12,7 @@ from tests.support.stack import RASA_LOAD_SECONDS, RASA_TOKEN, Stack, extra_bot
 
 pytestmark = pytest.mark.e2e
 
-SECOND_BOT_TOKEN = "7000000002:AAsecond-bot-token-for-karyar-e2e"
+SECOND_BOT_TOKEN = "7000000006:AAsecond-bot-token-for-karyar-e2e"
 
 
 def _user_turns(rasa_url: str, user_id: int) -> list[str]:
