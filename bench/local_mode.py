@@ -24,7 +24,7 @@ from karyar.localmode.personas import CLIENTS
 from localapi.webchat import WEB_DIR
 from tests.support.browser import BOT_MESSAGE, CHROMIUM, CHROMIUM_FLAGS
 from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
-from tests.support.stack import base_environment
+from tests.support.stack import RASA_TOKEN, base_environment
 
 RESULTS = Path(__file__).resolve().parent / "results" / "local_mode.json"
 ROUNDS = 20
@@ -66,7 +66,9 @@ def main() -> None:
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         env = base_environment(
-            RASA_URL=f"http://127.0.0.1:{free_port()}", ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}"
+            RASA_URL=f"http://127.0.0.1:{free_port()}",
+            ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
+            RASA_AUTH_TOKEN=RASA_TOKEN,
         )
         command = [APP_PYTHON, "-m", "karyar.cli", "run", "--local", "--fresh", "--port", str(port),
                    "--state-dir", str(work / "state")]  # fmt: skip
@@ -77,7 +79,13 @@ def main() -> None:
             bot_up = _until(
                 lambda: httpx.get(f"{url}/_local/web/overview").json()["bot_online"], 120, process
             )
-            _until(lambda: httpx.get(f"{env['RASA_URL']}/status").status_code == 200, 300, process)
+            _until(
+                lambda: (
+                    httpx.get(f"{env['RASA_URL']}/status", params={"token": RASA_TOKEN}).status_code == 200
+                ),
+                300,
+                process,
+            )
             ready = time.perf_counter() - started
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)

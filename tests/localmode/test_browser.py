@@ -21,7 +21,7 @@ from bot.texts import _
 from karyar.localmode.personas import CLIENTS, COUNSELLOR, STAFF
 from tests.support.browser import BOT_MESSAGE, CHROMIUM, CHROMIUM_FLAGS
 from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
-from tests.support.stack import RASA_LOAD_SECONDS, base_environment
+from tests.support.stack import RASA_LOAD_SECONDS, RASA_TOKEN, base_environment
 
 pytestmark = pytest.mark.e2e
 # `KARYAR_SCREENSHOT_DIR=docs` refreshes the README's picture of the page.
@@ -48,7 +48,9 @@ def local_mode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("local-mode")
     port = free_port()
     env = base_environment(
-        RASA_URL=f"http://127.0.0.1:{free_port()}", ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}"
+        RASA_URL=f"http://127.0.0.1:{free_port()}",
+        ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
+        RASA_AUTH_TOKEN=RASA_TOKEN,  # local mode uses a configured token instead of making one
     )
     command = [APP_PYTHON, "-m", "karyar.cli", "run", "--local", "--fresh", "--port", str(port),
                "--state-dir", str(workdir / "state")]  # fmt: skip
@@ -56,7 +58,7 @@ def local_mode(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         url = f"http://127.0.0.1:{port}"
         process.wait_http(f"{url}/chat/", timeout=300)  # the model is trained first if it is not yet
-        process.wait_http(f"{env['RASA_URL']}/status", timeout=RASA_LOAD_SECONDS)
+        process.wait_http(f"{env['RASA_URL']}/status?token={RASA_TOKEN}", timeout=RASA_LOAD_SECONDS)
         wait_for_bot(process, url)
         yield url
     finally:
