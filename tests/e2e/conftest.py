@@ -48,6 +48,13 @@ def stack_db(stack: Stack) -> Iterator[Database]:
 
 
 @pytest.fixture
+def gate(stack: Stack) -> Iterator[Stack]:
+    """The stack, with the Rasa gate opened again after the test (tests close it or slow it down)."""
+    yield stack
+    stack.gate.mode = "open"
+
+
+@pytest.fixture
 def user_id(stack: Stack) -> int:
     """A new Telegram user for each test, so tests never see each other's conversations."""
     return next(_user_ids)

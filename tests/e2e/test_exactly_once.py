@@ -3,36 +3,15 @@ conversation, and started again, handles every message exactly once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import func, select
 
 from karyar.db.engine import Database
-from karyar.db.models import Client, Message, TelegramUpdate
+from karyar.db.models import TelegramUpdate
+from tests.e2e.test_rasa_outage import inbound_messages
 from tests.support.stack import BOT_TOKEN, Stack
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def gate(stack: Stack) -> Iterator[Stack]:
-    yield stack
-    stack.gate.mode = "open"
-
-
-def _inbound(db: Database, user_id: int) -> list[Message]:
-    with db.unit_of_work() as session:
-        client = session.scalar(select(Client).where(Client.telegram_user_id == user_id))
-        if client is None:
-            return []
-        return list(
-            session.scalars(
-                select(Message)
-                .where(Message.client_id == client.id, Message.direction == "in")
-                .order_by(Message.id)
-            )
-        )
 
 
 def test_a_bot_killed_mid_conversation_handles_every_message_exactly_once(
@@ -45,7 +24,9 @@ def test_a_bot_killed_mid_conversation_handles_every_message_exactly_once(
     for n in range(3):
         for client in clients:
             gate.api.send_text(client, said[client][n])
-    assert gate.api.wait_until(lambda: sum(len(_inbound(stack_db, c)) for c in clients) == 9, timeout=30)
+    assert gate.api.wait_until(
+        lambda: sum(len(inbound_messages(stack_db, c)) for c in clients) == 9, timeout=30
+    )
     gate.restart_bot(kill=True)
     gate.gate.mode = "open"
     gate.api.send_text(clients[0], "سلام دوباره")  # and the restarted bot takes new messages too
@@ -54,12 +35,12 @@ def test_a_bot_killed_mid_conversation_handles_every_message_exactly_once(
         return all(
             len(rows) == len(said[c]) + (c == clients[0]) and all(m.status == "answered" for m in rows)
             for c in clients
-            for rows in [_inbound(stack_db, c)]
+            for rows in [inbound_messages(stack_db, c)]
         )
 
     assert gate.api.wait_until(all_answered, timeout=90), gate.logs()
     for client in clients:
-        texts = [m.text for m in _inbound(stack_db, client)]
+        texts = [m.text for m in inbound_messages(stack_db, client)]
         assert texts[:3] == said[client]  # each stored once, in the order sent
     ours = TelegramUpdate.bot_id == int(BOT_TOKEN.split(":")[0])  # other tests run bots of their own
 

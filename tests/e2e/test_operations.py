@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -12,12 +11,6 @@ from tests.support.chat import Chat
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def gate(stack: Stack) -> Iterator[Stack]:
-    yield stack
-    stack.gate.mode = "open"
 
 
 def _metric(text: str, name: str, labels: str = "") -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import select
@@ -15,13 +14,8 @@ from tests.support.stack import Stack
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def gate(stack: Stack) -> Iterator[Stack]:
-    yield stack
-    stack.gate.mode = "open"
-
-
-def _inbound(db: Database, user_id: int) -> list[Message]:
+def inbound_messages(db: Database, user_id: int) -> list[Message]:
+    """A client's inbound messages, oldest first (none before their first message)."""
     with db.unit_of_work() as session:
         client = session.scalar(select(Client).where(Client.telegram_user_id == user_id))
         if client is None:
@@ -46,7 +40,7 @@ def test_rasa_down_gets_a_polite_word_and_the_message_is_answered_when_rasa_is_b
     assert "ثبت شد" in sorry["text"]
     second = gate.api.send_text(user_id, "درباره وام بگو")
     time.sleep(2)
-    [pending_first, pending_second] = _inbound(stack_db, user_id)
+    [pending_first, pending_second] = inbound_messages(stack_db, user_id)
     assert pending_first.status == pending_second.status == "pending"
     assert len(gate.api.bot_messages(user_id, since=sent)) == 1  # told once, not once per message
 
@@ -57,7 +51,7 @@ def test_rasa_down_gets_a_polite_word_and_the_message_is_answered_when_rasa_is_b
     assert answers[0]["reply_to_message"]["message_id"] == sent["message_id"]
     assert any(m.get("reply_to_message", {}).get("message_id") == second["message_id"] for m in answers[1:])
     assert gate.api.wait_until(
-        lambda: all(m.status == "answered" for m in _inbound(stack_db, user_id)), timeout=10
+        lambda: all(m.status == "answered" for m in inbound_messages(stack_db, user_id)), timeout=10
     )
 
 
