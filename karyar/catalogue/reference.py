@@ -22,7 +22,7 @@ def compact_key(text: str) -> str:
     return search_key(text).replace(" ", "")
 
 
-def _load(name: str) -> Any:
+def load_reference(name: str) -> Any:
     return YAML(typ="safe", pure=True).load((REFERENCE_DIR / name).read_text(encoding="utf-8"))
 
 
@@ -80,7 +80,7 @@ class Places:
 def fields() -> Fields:
     by_key: dict[str, str] = {}
     names = []
-    for entry in _load("fields.yml")["fields"]:
+    for entry in load_reference("fields.yml")["fields"]:
         names.append(entry["name"])
         for surface in [entry["name"], *entry.get("variants", [])]:
             by_key.setdefault(search_key(surface), entry["name"])
@@ -90,8 +90,8 @@ def fields() -> Fields:
 
 @cache
 def places() -> Places:
-    data = _load("places.yml")
-    neighbours = _load("neighbours.yml")["neighbours"]
+    data = load_reference("places.yml")
+    neighbours = load_reference("neighbours.yml")["neighbours"]
     provinces = tuple(p["name"] for p in data["provinces"])
     city_province = {c["name"]: c["province"] for c in data["cities"]}
     return Places(

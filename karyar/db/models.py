@@ -83,6 +83,7 @@ class ProfileFactName(enum.StrEnum):
 
 class Client(Base):
     __tablename__ = "clients"
+    __table_args__ = (Index("ix_clients_first_seen_at", "first_seen_at"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True)
@@ -169,7 +170,10 @@ class CaseEvent(Base):
     """The timeline of a case beyond its stages (results, interests, …); written once, never changed."""
 
     __tablename__ = "case_events"
-    __table_args__ = (Index("ix_case_events_case_id_id", "case_id", "id"),)
+    __table_args__ = (
+        Index("ix_case_events_case_id_id", "case_id", "id"),
+        Index("ix_case_events_kind_created_at", "kind", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
@@ -187,6 +191,7 @@ class Message(Base):
     __table_args__ = (
         Index("ix_messages_client_id_id", "client_id", "id"),
         Index("ix_messages_status", "status"),
+        Index("ix_messages_created_at", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -437,6 +442,7 @@ class Handoff(Base):
             postgresql_where=text("ended_at IS NULL"),
         ),
         Index("ix_handoffs_topic", "topic_chat_id", "topic_thread_id"),
+        Index("ix_handoffs_requested_at", "requested_at"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)

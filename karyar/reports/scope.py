@@ -1,0 +1,55 @@
+"""Which clients a report counts: an organisation and a province filter, within what the reader may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, true
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Select
+
+from karyar.db.models import ProfileFact
+from karyar.vocabulary import VALUE_LABELS
+
+ORGANISATIONS = ("emdad", "behzisti")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Empty means every organisation or every province."""
+
+    organisations: tuple[str, ...] = ()
+    provinces: tuple[str, ...] = ()
+
+    def label(self) -> str:
+        labels = VALUE_LABELS["organisation"]
+        organisations = "، ".join(labels.get(name, name) for name in self.organisations) or "همه‌ی نهادها"
+        provinces = "، ".join(self.provinces) or "همه‌ی استان‌ها"
+        return f"{organisations} · {provinces}"
+
+    def key(self) -> dict[str, list[str]]:
+        return {"organisations": list(self.organisations), "provinces": list(self.provinces)}
+
+
+def join_facts(
+    statement: Select[tuple[object, ...]], client_id: ColumnElement[int], names: tuple[str, ...]
+) -> tuple[Select[tuple[object, ...]], dict[str, ColumnElement[str]]]:
+    """`statement` joined with each named fact in force of the client (NULL when never told)."""
+    columns = {}
+    for name in names:
+        fact = aliased(ProfileFact, name=f"fact_{name}")
+        statement = statement.outerjoin(
+            fact, and_(fact.client_id == client_id, fact.name == name, fact.superseded_at.is_(None))
+        )
+        columns[name] = fact.value
+    return statement, columns
+
+
+def condition(scope: Scope, facts: dict[str, ColumnElement[str]]) -> ColumnElement[bool]:
+    """The scope as a WHERE clause over the columns of `join_facts` (organisation and province)."""
+    clauses = []
+    if scope.organisations:
+        clauses.append(facts["organisation"].in_(scope.organisations))
+    if scope.provinces:
+        clauses.append(facts["province"].in_(scope.provinces))
+    return and_(true(), *clauses)
