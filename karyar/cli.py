@@ -21,6 +21,7 @@ from karyar.policies import load_policies
 from karyar.privacy import commands as privacy_commands
 from karyar.privacy.cipher import DataCipher
 from karyar.rasa_stores import ensure_tracker_schema, store_endpoints
+from karyar.reports import commands as report_commands
 from karyar.services import run_services
 from karyar.settings import PROJECT_ROOT, ConfigurationError, get_settings
 from karyar.staff import commands as staff_commands
@@ -173,6 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff_commands.add_parser(commands)
     broadcast_commands.add_parser(commands)
     privacy_commands.add_parser(commands)
+    report_commands.add_parser(commands)
     return parser
 
 

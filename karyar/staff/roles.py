@@ -14,14 +14,21 @@ class Permission(enum.StrEnum):
     MANAGE_STAFF = "manage_staff"
     BROADCAST = "broadcast"  # compose and send announcements, read their reports
     APPROVE_BROADCASTS = "approve_broadcasts"  # when approval is required, let another's announcement go
+    REPORT = "report"  # figures, charts and anonymised exports of the case database
 
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
     StaffRole.COUNSELLOR: frozenset({Permission.HANDLE_CASES}),
     StaffRole.SUPERVISOR: frozenset(
-        {Permission.HANDLE_CASES, Permission.SUPERVISE, Permission.BROADCAST, Permission.APPROVE_BROADCASTS}
+        {
+            Permission.HANDLE_CASES,
+            Permission.SUPERVISE,
+            Permission.BROADCAST,
+            Permission.APPROVE_BROADCASTS,
+            Permission.REPORT,
+        }
     ),
-    StaffRole.STAFF: frozenset({Permission.BROADCAST}),
+    StaffRole.STAFF: frozenset({Permission.BROADCAST, Permission.REPORT}),
     StaffRole.ADMIN: frozenset({Permission.MANAGE_STAFF}),
 }
 
