@@ -172,7 +172,7 @@ def generate(
     known = _Places()
     with database.unit_of_work() as session:
         batches = _Batches(session)
-        next_id = {
+        next_id: dict[type, int] = {
             model: _ids(session, model) for model in (Client, Case, Handoff, CaseEvent, FollowUp, Broadcast)
         }
         broadcast_ids = []

@@ -12,7 +12,16 @@ from bot import limits
 from bot.broadcast.gate import SendGate
 from bot.broadcast.runner import start_sender
 from bot.broadcast.traffic import ConversationTraffic
-from bot.handlers import admin, announcement, broadcast_staff, client, counsellor, handoff_client, privacy
+from bot.handlers import (
+    admin,
+    announcement,
+    broadcast_staff,
+    client,
+    counsellor,
+    handoff_client,
+    privacy,
+    report,
+)
 from bot.handlers.errors import on_error
 from bot.handoff.desk import HandoffDesk
 from bot.observability.metrics import watch_queues
@@ -185,6 +194,7 @@ def build_application(settings: Settings, database: Database) -> Application:
     handoff_client.register(application)
     announcement.register(application)
     privacy.register(application)
+    report.register(application)
     client.register(application)
     application.add_error_handler(on_error)
     return application

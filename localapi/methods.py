@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import itertools
 import json
 import re
 import time
@@ -485,6 +486,35 @@ def _media_sender(name: str, kind: str) -> None:
         return copy.deepcopy(_deliver(ctx, p, body, markup).data)
 
     method(name)(send)
+
+
+ALBUM_KINDS = ("photo", "video", "document", "audio")
+_album_ids = itertools.count(13_000_000_000_000_001)
+
+
+@method("sendMediaGroup")
+def send_media_group(ctx: Context, p: Params) -> Any:
+    """An album: 2 to 10 photos, videos, documents or audios, stored as messages sharing a media_group_id."""
+    p.chat_id()
+    media = p.get_json("media", invalid="can't parse media JSON object")
+    if not isinstance(media, list) or not 2 <= len(media) <= 10:
+        raise bad_request("wrong number of media in the album")
+    ctx.world.require_chat(p.chat_id())
+    group_id = str(next(_album_ids))
+    bodies = []
+    for item in media:
+        kind = item.get("type") if isinstance(item, dict) else None
+        if kind not in ALBUM_KINDS or not isinstance(item.get("media"), str):
+            raise bad_request("can't parse InputMedia: media type is invalid")
+        caption = str(item.get("caption") or "")
+        if utf16_len(caption) > MAX_CAPTION:
+            raise bad_request("message caption is too long")
+        record = _file_from_param(ctx.world, p.file_reference(item["media"]), kind)
+        body: dict[str, Any] = {kind: _media_json(ctx.world, kind, record, p), "media_group_id": group_id}
+        if caption:
+            body["caption"] = caption
+        bodies.append(body)
+    return [copy.deepcopy(_deliver(ctx, p, body, None).data) for body in bodies]
 
 
 _media_sender("sendPhoto", "photo")

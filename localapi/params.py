@@ -122,6 +122,10 @@ class Params:
         value = self.get_str(name)
         if value is None:
             return None
+        return self.file_reference(value)
+
+    def file_reference(self, value: str) -> UploadedFile | str:
+        """An ``attach://<part>`` reference resolved to its uploaded part; a file_id or URL as it is."""
         if value.startswith("attach://"):
             part = self._files.get(value.removeprefix("attach://"))
             if part is None:

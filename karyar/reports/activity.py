@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, and_, literal, select, union_all
+from sqlalchemy import ColumnElement, SQLColumnExpression, String, and_, literal, select, union_all
 from sqlalchemy.sql import Subquery
 
 from karyar.db.models import Case, CaseEvent, CaseEventKind, Client, Handoff
@@ -34,7 +34,7 @@ _EVENT_ACTIVITY = {
 }
 
 
-def _between(column: ColumnElement[datetime], start: datetime, end: datetime) -> ColumnElement[bool]:
+def _between(column: SQLColumnExpression[datetime], start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(column >= start, column < end)
 
 
@@ -50,12 +50,12 @@ def activity(start: datetime, end: datetime) -> Subquery:
         .where(CaseEvent.kind == kind, _between(CaseEvent.created_at, start, end))
         for kind, figure in _EVENT_ACTIVITY.items()
     ]
-    return union_all(
+    return union_all(  # type: ignore[misc]
         select(
             Client.id.label("client_id"), _kind(Activity.NEW_CLIENTS), Client.first_seen_at.label("at")
         ).where(_between(Client.first_seen_at, start, end)),
         select(Client.id, _kind(Activity.CONSENTS), Client.consent_given_at).where(
-            _between(Client.consent_given_at, start, end)  # type: ignore[arg-type]
+            _between(Client.consent_given_at, start, end)  # type: ignore[arg-type]  # nullable column
         ),
         *events,
         select(Handoff.client_id, _kind(Activity.HANDOFFS), Handoff.requested_at).where(

@@ -97,7 +97,9 @@ class Classifier:
 
 @cache
 def classifier() -> Classifier:
-    sectors = {entry["name"]: Sector(entry["sector"]) for entry in load_reference("fields.yml")["fields"]}
+    sectors: dict[str, str] = {
+        entry["name"]: Sector(entry["sector"]) for entry in load_reference("fields.yml")["fields"]
+    }
     areas = load_reference("areas.yml")
     rural = frozenset(compact_key(entry["name"]) for entry in areas["rural"])
     known = places()

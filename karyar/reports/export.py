@@ -34,9 +34,9 @@ TOTAL = "کل"
 def figure_rows(report: Report) -> Iterator[tuple[str, str, str, str, int | float]]:
     """Every number of the report as (section, figure, split, value, count)."""
     section = "مددجویان و پرونده‌ها"
-    for kind in Activity:
-        figure = report.figures[kind]
-        name = labels.FIGURES[kind]
+    for activity_kind in Activity:
+        figure = report.figures[activity_kind]
+        name = labels.FIGURES[activity_kind]
         yield section, name, TOTAL, "", figure.total
         for split in Split:
             for value, count in sorted(figure.splits[split].items()):

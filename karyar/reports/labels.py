@@ -5,7 +5,7 @@ from __future__ import annotations
 from karyar.db.models import DeliveryStatus, FollowUpAnswer, HandoffOutcome
 from karyar.reports.activity import Activity
 
-FIGURES = {
+FIGURES: dict[str, str] = {
     Activity.NEW_CLIENTS: "مددجویان تازه",
     Activity.CONSENTS: "رضایت‌های ثبت‌شده",
     Activity.ELIGIBILITY_CHECKS: "بررسی‌های شرایط",
@@ -14,7 +14,7 @@ FIGURES = {
     Activity.TRAINING_STARTS: "آغاز آموزش",
     Activity.PLACEMENTS: "اشتغال ثبت‌شده",
 }
-FUNNEL = {
+FUNNEL: dict[str, str] = {
     "started": "آغاز گفتگو",
     "consented": "رضایت",
     "checked": "بررسی شرایط",
@@ -22,9 +22,13 @@ FUNNEL = {
     "handed_off": "ارجاع به مشاور",
     "placed": "اشتغال",
 }
-STATUSES = {"eligible": "واجد شرایط", "not_eligible": "فاقد شرایط", "needs_info": "نیازمند اطلاعات بیشتر"}
-INTEREST_KINDS = {"course": "دوره‌ی آموزشی", "job": "فرصت شغلی", "unknown": "نامشخص"}
-OUTCOMES = {
+STATUSES: dict[str, str] = {
+    "eligible": "واجد شرایط",
+    "not_eligible": "فاقد شرایط",
+    "needs_info": "نیازمند اطلاعات بیشتر",
+}
+INTEREST_KINDS: dict[str, str] = {"course": "دوره‌ی آموزشی", "job": "فرصت شغلی", "unknown": "نامشخص"}
+OUTCOMES: dict[str, str] = {
     HandoffOutcome.REFERRED_TRAINING: "معرفی به آموزش",
     HandoffOutcome.REFERRED_JOB: "معرفی به کار",
     HandoffOutcome.LOAN_FILE: "تشکیل پرونده‌ی تسهیلات",
@@ -32,12 +36,12 @@ OUTCOMES = {
     HandoffOutcome.NOT_REACHABLE: "دسترسی نشد",
     HandoffOutcome.OTHER: "دیگر",
 }
-ANSWERS = {
+ANSWERS: dict[str, str] = {
     FollowUpAnswer.WORKING: "هنوز سر کار",
     FollowUpAnswer.STOPPED: "کار را رها کرده",
     FollowUpAnswer.PROBLEM: "مشکل دارد",
 }
-DELIVERIES = {
+DELIVERIES: dict[str, str] = {
     DeliveryStatus.SENT: "رسیده",
     DeliveryStatus.BLOCKED: "ربات را مسدود کرده",
     DeliveryStatus.CHAT_MISSING: "گفتگو در دسترس نیست",
@@ -47,8 +51,8 @@ DELIVERIES = {
     DeliveryStatus.PENDING: "در صف",
     DeliveryStatus.SENDING: "در حال ارسال",
 }
-DIRECTIONS = {"in": "پیام‌های مددجویان", "out": "پاسخ‌های کاریار"}
-TREND_SERIES = {
+DIRECTIONS: dict[str, str] = {"in": "پیام‌های مددجویان", "out": "پاسخ‌های کاریار"}
+TREND_SERIES: dict[Activity, str] = {
     Activity.NEW_CLIENTS: "مددجویان تازه",
     Activity.HANDOFFS: "ارجاع به مشاور",
     Activity.PLACEMENTS: "اشتغال",

@@ -105,6 +105,19 @@ def week_of(day: jdatetime.date) -> Period:
     return Period(period.start, period.end, f"هفته‌ی {period.label}", period.jalali_year)
 
 
+def spanning(first: jdatetime.date, last: jdatetime.date) -> Period:
+    """The period of these whole days, named as a month, year or week when it is one."""
+    following = last + timedelta(days=1)
+    if first.day == 1 and following.day == 1:
+        if first.month == 1 and following.month == 1 and following.year == first.year + 1:
+            return year(first.year)
+        if (following.year * 12 + following.month) - (first.year * 12 + first.month) == 1:
+            return month(first.year, first.month)
+    if first.weekday() == 0 and (last - first).days == 6:
+        return week_of(first)
+    return days(first, last)
+
+
 def _jalali_date(year_text: str, month_text: str, day_text: str) -> jdatetime.date:
     try:
         return jdatetime.date(int(year_text), int(month_text), int(day_text))

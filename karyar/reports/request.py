@@ -23,6 +23,9 @@ ORGANISATION_WORDS = {
 }
 
 
+EVERYTHING = Scope()
+
+
 class RequestError(ValueError):
     """The request cannot be answered; the message is Persian and says why."""
 
@@ -40,7 +43,7 @@ def _take(text: str, phrase: str) -> tuple[str, bool]:
     return remaining, found > 0
 
 
-def parse(text: str, *, allowed: Scope = Scope(), today: datetime | None = None) -> ReportRequest:
+def parse(text: str, *, allowed: Scope = EVERYTHING, today: datetime | None = None) -> ReportRequest:
     remaining = search_key(text)
     organisations = []
     for organisation, words in ORGANISATION_WORDS.items():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, true
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
@@ -12,6 +14,7 @@ from karyar.db.models import ProfileFact
 from karyar.vocabulary import VALUE_LABELS
 
 ORGANISATIONS = ("emdad", "behzisti")
+SelectT = TypeVar("SelectT", bound=Select[Any])
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +35,16 @@ class Scope:
 
 
 def join_facts(
-    statement: Select[tuple[object, ...]], client_id: ColumnElement[int], names: tuple[str, ...]
-) -> tuple[Select[tuple[object, ...]], dict[str, ColumnElement[str]]]:
+    statement: SelectT, client_id: SQLColumnExpression[int], names: tuple[str, ...]
+) -> tuple[SelectT, dict[str, ColumnElement[str]]]:
     """`statement` joined with each named fact in force of the client (NULL when never told)."""
-    columns = {}
+    columns: dict[str, ColumnElement[str]] = {}
     for name in names:
         fact = aliased(ProfileFact, name=f"fact_{name}")
         statement = statement.outerjoin(
             fact, and_(fact.client_id == client_id, fact.name == name, fact.superseded_at.is_(None))
         )
-        columns[name] = fact.value
+        columns[name] = fact.value.expression
     return statement, columns
 
 

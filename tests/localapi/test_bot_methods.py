@@ -14,6 +14,7 @@ from telegram import (
     ChatFullInfo,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     KeyboardButton,
     Message,
     MessageEntity,
@@ -23,6 +24,7 @@ from telegram import (
     ReplyParameters,
 )
 from telegram.constants import ChatAction, ParseMode
+from telegram.error import BadRequest
 
 from localapi import LocalBotApi
 
@@ -175,6 +177,22 @@ async def test_photo_and_document_upload_get_file_and_download(api: LocalBotApi,
     assert document.document is not None and document.document.file_name == "cv.pdf"
     downloaded = await (await bot.get_file(document.document.file_id)).download_as_bytearray()
     assert bytes(downloaded) == b"%PDF-1.4 ..."
+
+
+async def test_album_of_photos_shares_a_media_group(api: LocalBotApi, bot: Bot, user: int) -> None:
+    pngs = [tiny_png(40, 30), tiny_png(20, 10)]
+    album = await bot.send_media_group(
+        user, [InputMediaPhoto(io.BytesIO(png), caption=f"نمودار {n}") for n, png in enumerate(pngs)]
+    )
+    assert len(album) == 2 and album[0].media_group_id == album[1].media_group_id is not None
+    assert [m.caption for m in album] == ["نمودار 0", "نمودار 1"]
+    assert [(m.photo[-1].width, m.photo[-1].height) for m in album] == [(40, 30), (20, 10)]
+    stored = await bot.get_file(album[1].photo[-1].file_id)
+    assert bytes(await stored.download_as_bytearray()) == pngs[1]
+    assert len(api.bot_messages(user)) == 2
+
+    with pytest.raises(BadRequest, match="(?i)wrong number of media"):
+        await bot.send_media_group(user, [InputMediaPhoto(io.BytesIO(pngs[0]))])
 
 
 async def test_get_chat_and_commands(bot: Bot, user: int) -> None:
