@@ -55,8 +55,8 @@ class ClientRecord:
     # (months, answered_at, answer)
     follow_ups: list[tuple[int, datetime, str]] = field(default_factory=list)
     messages: list[tuple[str, datetime]] = field(default_factory=list)
-    # (broadcast index, delivery status, pressed)
-    deliveries: list[tuple[int, str, bool]] = field(default_factory=list)
+    # (broadcast index, when the broadcast started, delivery status, pressed)
+    deliveries: list[tuple[int, datetime, str, bool]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def _client(
     for index, (_, started) in enumerate(broadcast_ids):
         if started > first_seen and rng.random() < 0.3:
             status = "sent" if rng.random() < 0.9 else "blocked"
-            record.deliveries.append((index, status, status == "sent" and rng.random() < 0.2))
+            record.deliveries.append((index, started, status, status == "sent" and rng.random() < 0.2))
     return record
 
 
@@ -378,8 +378,8 @@ def _write_client(
                 "created_at": at,
             },
         )
-    for index, status, pressed in record.deliveries:
-        broadcast_id, started = broadcast_ids[index]
+    for index, started, status, pressed in record.deliveries:
+        broadcast_id = broadcast_ids[index][0]
         batches.add(
             BroadcastDelivery,
             {
