@@ -41,7 +41,8 @@ PROVINCES_SHOWN = 15
 def shape(text: str) -> str:
     """Persian text as matplotlib must be given it: joined letters, visual right-to-left order."""
     lines = persian_text(text).split("\n")  # bidi reorders within a line; lines keep their order
-    return "\n".join(str(get_display(arabic_reshaper.reshape(line))) for line in lines)
+    # Once the letters have their forms the half-space has done its work; fonts often have no glyph for it.
+    return "\n".join(str(get_display(arabic_reshaper.reshape(line))).replace("\u200c", "") for line in lines)
 
 
 @dataclass(frozen=True, slots=True)

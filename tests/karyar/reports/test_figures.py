@@ -75,7 +75,9 @@ class Expected:
             return [asked for asked, *_ in record.handoffs]
         return [at for kind, at, _ in record.events if kind == EVENT_FIGURES[activity]]
 
-    def figure(self, activity: Activity, period: Period, scope: Scope) -> tuple[int, dict[Split, Counter[str]]]:
+    def figure(
+        self, activity: Activity, period: Period, scope: Scope
+    ) -> tuple[int, dict[Split, Counter[str]]]:
         total, splits = 0, {split: Counter[str]() for split in Split}
         for record in self.records:
             if not self.in_scope(record, scope):
@@ -91,7 +93,9 @@ class Expected:
 @pytest.fixture
 def history(db: Database) -> Expected:
     records: list[ClientRecord] = []
-    generate(db, HistoryShape(clients=1500, messages_per_client=4, start=START, end=END), observe=records.append)
+    generate(
+        db, HistoryShape(clients=1500, messages_per_client=4, start=START, end=END), observe=records.append
+    )
     return Expected(records)
 
 
@@ -102,10 +106,16 @@ def _report(db: Database, period: Period = ABAN, scope: Scope = Scope()) -> Repo
 
 @pytest.mark.parametrize(
     "scope",
-    [Scope(), Scope(organisations=("behzisti",)), Scope(organisations=("emdad",), provinces=("تهران", "فارس"))],
+    [
+        Scope(),
+        Scope(organisations=("behzisti",)),
+        Scope(organisations=("emdad",), provinces=("تهران", "فارس")),
+    ],
     ids=["everyone", "behzisti", "emdad-in-two-provinces"],
 )
-def test_every_figure_and_split_equals_the_independent_count(db: Database, history: Expected, scope: Scope) -> None:
+def test_every_figure_and_split_equals_the_independent_count(
+    db: Database, history: Expected, scope: Scope
+) -> None:
     report = _report(db, scope=scope)
     assert report.figures[Activity.NEW_CLIENTS].total > 0
     for activity in Activity:
@@ -152,7 +162,9 @@ def test_handoff_waits_outcomes_and_ratings(db: Database, history: Expected) -> 
     ratings = [rating for *_, rating in handoffs if rating is not None]
     found = _report(db).handoffs
     assert (found.requested, found.claimed) == (len(handoffs), len(waits))
-    assert found.median_wait_minutes == pytest.approx((waits[len(waits) // 2] + waits[(len(waits) - 1) // 2]) / 2)
+    assert found.median_wait_minutes == pytest.approx(
+        (waits[len(waits) // 2] + waits[(len(waits) - 1) // 2]) / 2
+    )
     # Nearest rank: the smallest wait that at least 90% of the claimed handoffs did not exceed.
     p90 = found.p90_wait_minutes
     assert p90 in waits and sum(w <= p90 for w in waits) >= 0.9 * len(waits) > sum(w < p90 for w in waits)
@@ -218,8 +230,12 @@ def test_weekly_trend_covers_whole_weeks_and_adds_up(db: Database, history: Expe
         assert sum(week.counts[series] for week in report.trend) == total
 
 
-def test_a_configured_target_shows_with_the_count_since_the_year_began(db: Database, history: Expected) -> None:
-    configured = {t.figure: t for t in targets() if t.year == 1405 and t.organisation is None and t.province is None}
+def test_a_configured_target_shows_with_the_count_since_the_year_began(
+    db: Database, history: Expected
+) -> None:
+    configured = {
+        t.figure: t for t in targets() if t.year == 1405 and t.organisation is None and t.province is None
+    }
     report = _report(db)
     placements = report.figures[Activity.PLACEMENTS]
     assert placements.target == configured["placements"]
@@ -237,4 +253,3 @@ def test_an_empty_database_gives_a_report_of_zeros(db: Database) -> None:
     assert report.handoffs.median_wait_minutes is None and report.handoffs.share_within_target is None
     assert [count for _, count in report.funnel] == [0] * 6
     assert report.trend and all(sum(week.counts.values()) == 0 for week in report.trend)
-
