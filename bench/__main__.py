@@ -8,6 +8,7 @@ from bench import (
     handoff_latency,
     load,
     local_mode,
+    reports,
     stack_baseline,
 )
 from bench.nlu import latency
@@ -22,3 +23,4 @@ if __name__ == "__main__":
     load.main([])
     bad_input.main()
     faults.main()
+    reports.main([])

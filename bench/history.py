@@ -238,6 +238,11 @@ def _client(
         consent_given_at=consent,
         facts=_facts(rng, known) if consent else {},
     )
+    for _ in range(shape.messages_per_client):
+        at = first_seen + timedelta(days=rng.random() * 30)
+        record.messages.append(
+            ("in" if rng.random() < 0.5 else "out", min(at, shape.end - timedelta(seconds=1)))
+        )
     if consent is None:
         return record
 
@@ -271,8 +276,6 @@ def _client(
             answered = placed + timedelta(days=30.5 * months, hours=3)
             if answered < shape.end and rng.random() < 0.8:
                 record.follow_ups.append((months, answered, "working" if rng.random() < 0.75 else "stopped"))
-    for _ in range(shape.messages_per_client):
-        record.messages.append(("in" if rng.random() < 0.5 else "out", later(30)))
     for index, (_, started) in enumerate(broadcast_ids):
         if started > first_seen and rng.random() < 0.3:
             status = "sent" if rng.random() < 0.9 else "blocked"

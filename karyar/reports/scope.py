@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, true

@@ -191,7 +191,7 @@ async def test_album_of_photos_shares_a_media_group(api: LocalBotApi, bot: Bot, 
     assert bytes(await stored.download_as_bytearray()) == pngs[1]
     assert len(api.bot_messages(user)) == 2
 
-    with pytest.raises(BadRequest, match="(?i)wrong number of media"):
+    with pytest.raises(BadRequest, match=r"(?i)wrong number of media"):
         await bot.send_media_group(user, [InputMediaPhoto(io.BytesIO(pngs[0]))])
 
 

@@ -99,7 +99,10 @@ def history(db: Database) -> Expected:
     return Expected(records)
 
 
-def _report(db: Database, period: Period = ABAN, scope: Scope = Scope()) -> Report:
+EVERYONE = Scope()
+
+
+def _report(db: Database, period: Period = ABAN, scope: Scope = EVERYONE) -> Report:
     with db.unit_of_work() as session:
         return figures.build(session, period=period, scope=scope, claim_target_minutes=15)
 

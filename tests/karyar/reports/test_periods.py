@@ -3,6 +3,7 @@ Saturday, the named periods staff write, and the Persian explanations of what ca
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 import jdatetime
@@ -104,5 +105,5 @@ def test_weeks_cover_a_month_cut_to_it() -> None:
     azar = periods.parse("1405/09")
     weeks = periods.weeks(azar.start, azar.end)
     assert weeks[0][0] == azar.start and weeks[-1][1] == azar.end
-    assert all(end == following for (_, end), (following, _) in zip(weeks, weeks[1:], strict=False))
+    assert all(end == following for (_, end), (following, _) in itertools.pairwise(weeks))
     assert all(periods.jalali_day(start).weekday() == 0 for start, _ in weeks[1:])
