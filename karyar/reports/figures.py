@@ -144,7 +144,10 @@ def _client_figures(session: Session, *, period: Period, scope: Scope) -> dict[A
     )
     figures = {kind: Figure(kind) for kind in Activity}
     classify = classifier()
-    for kind, gender, province, city, field_name, count in session.execute(statement):
+    # Streamed: a year of a national history has tens of thousands of (place, field) combinations.
+    for kind, gender, province, city, field_name, count in session.execute(
+        statement.execution_options(yield_per=5000)
+    ):
         splits = classify.splits(gender=gender, province=province, city=city, field=field_name)
         figures[Activity(kind)].add(splits, count)
     return figures
