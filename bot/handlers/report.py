@@ -142,8 +142,7 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message.reply_text(parts[-1], reply_markup=_keyboard(request))
     images = charts.all_charts(report)
     album = [
-        InputMediaPhoto(chart.png, filename=f"{chart.name}.png", caption=chart.title)
-        for chart in images
+        InputMediaPhoto(chart.png, filename=f"{chart.name}.png", caption=chart.title) for chart in images
     ]
     try:
         await message.reply_media_group(album)
