@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=STEP_SECONDS, help="length of each rate step")
     parser.add_argument("--rates", default=",".join(map(str, RATES)), help="messages per second to try")
+    parser.add_argument("--rasa-servers", type=int, default=1, help="Rasa servers sharing the conversations")
     args = parser.parse_args(argv)
     rates = [float(r) for r in args.rates.split(",")]
     steps = []
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         work = Path(workdir)
         with (
             migrated_database("postgresql", work) as url,
-            running_stack(database_url=url, log_dir=work) as stack,
+            running_stack(database_url=url, log_dir=work, rasa_servers=args.rasa_servers) as stack,
         ):
             _turn(stack, 8_800_000_000, "سلام")  # warm-up: the first parse loads lazily
             with MemoryWatch(stack) as memory:
@@ -145,9 +146,10 @@ def main(argv: list[str] | None = None) -> None:
     ]
     at_20 = next((s for s in steps if s["target_per_second"] == 20), None)
     write_results(
-        RESULTS,
+        RESULTS if args.rasa_servers == 1 else RESULTS.with_name(f"load_{args.rasa_servers}_rasa.json"),
         {
             "database": "postgresql",
+            "rasa_servers": args.rasa_servers,
             "conversation": CONVERSATION,
             "step_seconds": args.seconds,
             "steps": steps,

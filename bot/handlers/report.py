@@ -10,6 +10,7 @@ a restart; each press is checked against the registry again and audited like the
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -35,7 +36,7 @@ from karyar.catalogue.reference import places
 from karyar.reports import charts, export, periods, service
 from karyar.reports.figures import Report
 from karyar.reports.periods import PeriodError
-from karyar.reports.request import ReportRequest, RequestError, parse
+from karyar.reports.request import ReportRequest, RequestError, parse, within
 from karyar.reports.scope import ORGANISATIONS, Scope
 from karyar.reports.summary import text
 from karyar.staff.access import active_member
@@ -46,7 +47,6 @@ PREFIX = "rp"
 FORMATS = ("csv", "rows", "xlsx")
 # Jalali days are sent as days since this one, so the data stays short (Telegram allows 64 bytes).
 _EPOCH = jdatetime.date(1300, 1, 1)
-NOT_STAFF = ""  # what _prepare returns for someone who is not in the staff registry at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +95,13 @@ def _keyboard(request: ReportRequest) -> InlineKeyboardMarkup:
 
 def _prepare(
     session: Session, *, telegram_user_id: int, request_text: str, claim_target: float
-) -> Report | str:
-    """The report, or the Persian reason there is none (not allowed, or a request that cannot be read)."""
+) -> Report | str | None:
+    """The report, or the Persian reason there is none (not allowed, or a request that cannot be read);
+    None for someone who is not in the staff registry at all."""
     member = service.reader(session, telegram_user_id=telegram_user_id)
     if member is None:
         return (
-            NOT_STAFF
+            None
             if active_member(session, telegram_user_id=telegram_user_id) is None
             else _("Report: not allowed")
         )
@@ -129,7 +130,7 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         request_text=request_text,
         claim_target=s.settings.HANDOFF_ESCALATE_MINUTES,
     )
-    if outcome is NOT_STAFF:
+    if outcome is None:
         return  # a client: the client handlers record it and answer as any unknown command
     if not isinstance(outcome, Report):
         await message.reply_text(outcome)
@@ -140,7 +141,9 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(part)
     request = ReportRequest(report.period, report.scope)
     await message.reply_text(parts[-1], reply_markup=_keyboard(request))
-    images = charts.all_charts(report)
+    images = await asyncio.to_thread(
+        charts.all_charts, report
+    )  # drawing takes a while: not on the event loop
     album = [
         InputMediaPhoto(chart.png, filename=f"{chart.name}.png", caption=chart.title) for chart in images
     ]
@@ -159,11 +162,10 @@ def _export(
     member = service.reader(session, telegram_user_id=telegram_user_id)
     if member is None:
         return _("Report: not allowed")
-    allowed = service.allowed_scope(member)
-    if (
-        allowed.organisations and not set(press.request.scope.organisations) <= set(allowed.organisations)
-    ) or (allowed.provinces and not set(press.request.scope.provinces) <= set(allowed.provinces)):
-        return _("Report: not allowed")
+    try:  # the reader's scope may have narrowed since the report was sent
+        within(press.request.scope, service.allowed_scope(member))
+    except RequestError as error:
+        return str(error)
     report = service.build(
         session,
         request=press.request,

@@ -58,7 +58,7 @@ def parse(text: str, *, allowed: Scope = EVERYTHING, today: datetime | None = No
             provinces.append(name)
     # The period is read from the original text's words that are left, so its digits and signs survive.
     period = periods.parse(_unkeyed_rest(text, remaining), today=today)
-    return ReportRequest(period=period, scope=_within(Scope(tuple(organisations), tuple(provinces)), allowed))
+    return ReportRequest(period=period, scope=within(Scope(tuple(organisations), tuple(provinces)), allowed))
 
 
 def _unkeyed_rest(original: str, remaining_key: str) -> str:
@@ -75,7 +75,8 @@ def _unkeyed_rest(original: str, remaining_key: str) -> str:
     return " ".join(kept)
 
 
-def _within(asked: Scope, allowed: Scope) -> Scope:
+def within(asked: Scope, allowed: Scope) -> Scope:
+    """What was asked, bounded by what the reader may see (all of it when nothing was asked)."""
     for organisation in asked.organisations:
         if allowed.organisations and organisation not in allowed.organisations:
             raise RequestError("گزارش این نهاد در دسترس شما نیست؛ گزارش نهاد خودتان را بخواهید.")

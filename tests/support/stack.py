@@ -69,7 +69,9 @@ def base_environment(**overrides: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_stack(*, database_url: str, log_dir: Path) -> Iterator[Stack]:
+def running_stack(*, database_url: str, log_dir: Path, rasa_servers: int = 1) -> Iterator[Stack]:
+    """The product: an action server, `rasa_servers` Rasa servers (the first behind the gate; more than one
+    needs PostgreSQL, whose tracker store and Redis lock store they share), the stand-in and the bot."""
     model = rasa_model.ensure_trained()
     rasa_port, actions_port = free_port(), free_port()
     rasa_url = f"http://127.0.0.1:{rasa_port}"
@@ -102,13 +104,19 @@ def running_stack(*, database_url: str, log_dir: Path) -> Iterator[Stack]:
         gate.start()
         cleanup.callback(gate.stop)
 
+        more_rasa = {f"rasa{n}": f"http://127.0.0.1:{free_port()}" for n in range(2, rasa_servers + 1)}
+        for name, url in more_rasa.items():
+            start(name, [APP_PYTHON, "-m", "karyar.cli", "serve-rasa", "--url", url], env)
+
         actions.wait_http(f"{action_server_url}/health", timeout=60)
         rasa.wait_http(f"{rasa_url}/status?token={RASA_TOKEN}", timeout=RASA_LOAD_SECONDS)
+        for name, url in more_rasa.items():
+            processes[name].wait_http(f"{url}/status?token={RASA_TOKEN}", timeout=RASA_LOAD_SECONDS)
         bot_env = {
             **env,
             "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
             "TELEGRAM_API_BASE_URL": api.url,
-            "RASA_URL": gate.url,
+            "RASA_URL": ",".join([gate.url, *more_rasa.values()]),
             "RASA_PATIENCE_SECONDS": "2",
             "RASA_TIMEOUT_SECONDS": "30",
             "PENDING_RETRY_SECONDS": "1",
