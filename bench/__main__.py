@@ -21,6 +21,7 @@ if __name__ == "__main__":
     broadcast_delivery.main([])
     local_mode.main()
     load.main([])
+    load.main(["--rasa-servers", "2"])
     bad_input.main()
     faults.main()
     reports.main([])
