@@ -11,7 +11,7 @@ import enum
 from dataclasses import dataclass
 from functools import cache
 
-from karyar.catalogue.reference import compact_key, fields, load_reference, places
+from karyar.catalogue.reference import compact_key, load_reference, places
 from karyar.vocabulary import VALUE_LABELS
 
 UNKNOWN = "unknown"
@@ -53,13 +53,6 @@ def value_label(split: Split, value: str) -> str:
     if value == UNKNOWN:
         return UNKNOWN_LABEL
     return _VALUE_LABELS.get(split, {}).get(value, value)
-
-
-def values_of(split: Split) -> list[str]:
-    """The known values of a split in the order reports list them (provinces as places.yml lists them)."""
-    if split == Split.PROVINCE:
-        return list(places().provinces)
-    return list(_VALUE_LABELS[split])
 
 
 @dataclass(frozen=True)
@@ -110,7 +103,3 @@ def classifier() -> Classifier:
         rural_words=tuple(areas["rural_words"]),
         province_names=frozenset(known.provinces),
     )
-
-
-def field_names() -> tuple[str, ...]:
-    return fields().names
