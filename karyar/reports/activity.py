@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, String, and_, literal, select, union_all
 from sqlalchemy.sql import Subquery
@@ -34,7 +35,7 @@ _EVENT_ACTIVITY = {
 }
 
 
-def _between(column: SQLColumnExpression[datetime], start: datetime, end: datetime) -> ColumnElement[bool]:
+def between(column: SQLColumnExpression[Any], start: datetime, end: datetime) -> ColumnElement[bool]:
     return and_(column >= start, column < end)
 
 
@@ -47,18 +48,18 @@ def activity(start: datetime, end: datetime) -> Subquery:
     events = [
         select(Case.client_id.label("client_id"), _kind(figure), CaseEvent.created_at.label("at"))
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(CaseEvent.kind == kind, _between(CaseEvent.created_at, start, end))
+        .where(CaseEvent.kind == kind, between(CaseEvent.created_at, start, end))
         for kind, figure in _EVENT_ACTIVITY.items()
     ]
-    return union_all(  # type: ignore[misc]
+    return union_all(
         select(
             Client.id.label("client_id"), _kind(Activity.NEW_CLIENTS), Client.first_seen_at.label("at")
-        ).where(_between(Client.first_seen_at, start, end)),
+        ).where(between(Client.first_seen_at, start, end)),
         select(Client.id, _kind(Activity.CONSENTS), Client.consent_given_at).where(
-            _between(Client.consent_given_at, start, end)  # type: ignore[arg-type]  # nullable column
+            between(Client.consent_given_at, start, end)
         ),
         *events,
         select(Handoff.client_id, _kind(Activity.HANDOFFS), Handoff.requested_at).where(
-            _between(Handoff.requested_at, start, end)
+            between(Handoff.requested_at, start, end)
         ),
     ).subquery("activity")

@@ -20,6 +20,7 @@ matplotlib.use("Agg")  # no display on a server
 from bidi import get_display
 from matplotlib import font_manager
 from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -77,8 +78,8 @@ def _persian_ticks(value: float, _: object) -> str:
     return format_number(int(value)) if value == int(value) else ""
 
 
-def _bar_labels(axes: Axes, bars: object, values: list[int]) -> None:
-    axes.bar_label(bars, labels=[format_number(value) for value in values], padding=3, fontsize=10)  # type: ignore[arg-type]
+def _bar_labels(axes: Axes, bars: BarContainer, values: list[int]) -> None:
+    axes.bar_label(bars, labels=[format_number(value) for value in values], padding=3, fontsize=10)
 
 
 def funnel(report: Report) -> Chart:
@@ -151,9 +152,7 @@ def provinces(report: Report) -> Chart:
         axes.text(
             0.5, 0.5, shape("در این دوره داده‌ای نیست"), ha="center", va="center", transform=axes.transAxes
         )
-    subtitle = (
-        f"{report.period.label} — {PROVINCES_SHOWN if len(names) == PROVINCES_SHOWN else len(names)} استان"
-    )
+    subtitle = f"{report.period.label} — {len(names)} استان"
     return Chart("provinces", title, _finish(figure, axes, title=title, subtitle=subtitle))
 
 

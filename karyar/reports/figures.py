@@ -6,13 +6,14 @@ so a monthly report over a national history reads a few thousand small rows at m
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 
 from karyar.clock import now
@@ -32,14 +33,13 @@ from karyar.db.models import (
 )
 from karyar.followup import CHECK_IN_MONTHS
 from karyar.reports import periods
-from karyar.reports.activity import Activity, activity
+from karyar.reports.activity import Activity, activity, between
 from karyar.reports.dimensions import Split, classifier
 from karyar.reports.periods import Period
-from karyar.reports.scope import Scope, condition, join_facts
+from karyar.reports.scope import Scope, condition, join_facts, scoped
 from karyar.reports.targets import Target, target_for
 
 SPLIT_FACTS = ("gender", "province", "city", "field", "organisation")
-SCOPE_FACTS = ("organisation", "province")
 # A trend shorter than this many weeks says little; a shorter period's trend reaches back to it.
 TREND_WEEKS = 8
 TREND_SERIES = (Activity.NEW_CLIENTS, Activity.HANDOFFS, Activity.PLACEMENTS)
@@ -155,8 +155,7 @@ def _client_figures(session: Session, *, period: Period, scope: Scope) -> dict[A
 
 def _kind_counts(session: Session, *, start: datetime, end: datetime, scope: Scope) -> Counter[str]:
     rows = activity(start, end)
-    statement, facts = join_facts(select(rows.c.kind, func.count()), rows.c.client_id, SCOPE_FACTS)
-    statement = statement.where(condition(scope, facts)).group_by(rows.c.kind)
+    statement = scoped(select(rows.c.kind, func.count()), rows.c.client_id, scope).group_by(rows.c.kind)
     return Counter({kind: count for kind, count in session.execute(statement)})
 
 
@@ -177,12 +176,9 @@ def _scoped_events(kind: CaseEventKind, *, period: Period, scope: Scope, columns
         select(*columns)
         .select_from(CaseEvent)
         .join(Case, Case.id == CaseEvent.case_id)
-        .where(
-            CaseEvent.kind == kind, CaseEvent.created_at >= period.start, CaseEvent.created_at < period.end
-        )
+        .where(CaseEvent.kind == kind, between(CaseEvent.created_at, period.start, period.end))
     )
-    statement, facts = join_facts(statement, Case.client_id, SCOPE_FACTS)
-    return statement.where(condition(scope, facts))
+    return scoped(statement, Case.client_id, scope)
 
 
 def _eligibility(session: Session, *, period: Period, scope: Scope) -> dict[str, Counter[str]]:
@@ -212,11 +208,8 @@ def _interests_by_kind(session: Session, *, period: Period, scope: Scope) -> dic
 
 
 def _scoped_handoffs(period: Period, scope: Scope, *columns: Any) -> Any:
-    statement = select(*columns).where(
-        Handoff.requested_at >= period.start, Handoff.requested_at < period.end
-    )
-    statement, facts = join_facts(statement, Handoff.client_id, SCOPE_FACTS)
-    return statement.where(condition(scope, facts))
+    statement = select(*columns).where(between(Handoff.requested_at, period.start, period.end))
+    return scoped(statement, Handoff.client_id, scope)
 
 
 def _handoffs(session: Session, *, period: Period, scope: Scope, target_minutes: float) -> HandoffFigures:
@@ -257,16 +250,15 @@ def _percentile(ordered: list[float], fraction: float) -> float | None:
     """The nearest-rank percentile of sorted values."""
     if not ordered:
         return None
-    rank = max(1, -(-len(ordered) * fraction // 1))  # ceil without floats drifting
-    return ordered[int(rank) - 1]
+    return ordered[max(1, math.ceil(len(ordered) * fraction)) - 1]
 
 
 def _follow_ups(session: Session, *, period: Period, scope: Scope) -> dict[int, Counter[str]]:
     statement = select(FollowUp.months, FollowUp.answer, func.count()).where(
-        FollowUp.answered_at >= period.start, FollowUp.answered_at < period.end, FollowUp.answer.is_not(None)
+        between(FollowUp.answered_at, period.start, period.end),
+        FollowUp.answer.is_not(None),
     )
-    statement, facts = join_facts(statement, FollowUp.client_id, SCOPE_FACTS)
-    statement = statement.where(condition(scope, facts)).group_by(FollowUp.months, FollowUp.answer)
+    statement = scoped(statement, FollowUp.client_id, scope).group_by(FollowUp.months, FollowUp.answer)
     results: dict[int, Counter[str]] = {months: Counter() for months in CHECK_IN_MONTHS}
     for months, answer, count in session.execute(statement):
         results.setdefault(months, Counter())[answer] += count
@@ -274,29 +266,24 @@ def _follow_ups(session: Session, *, period: Period, scope: Scope) -> dict[int, 
 
 
 def _broadcasts(session: Session, *, period: Period, scope: Scope) -> BroadcastFigures:
-    started = and_(Broadcast.started_at >= period.start, Broadcast.started_at < period.end)
-    statement = (
-        select(
-            BroadcastDelivery.status, func.count(), func.count(func.distinct(BroadcastDelivery.broadcast_id))
-        )
+    started = between(Broadcast.started_at, period.start, period.end)
+    deliveries_statement = (
+        select(BroadcastDelivery.status, func.count())
         .join(Broadcast, Broadcast.id == BroadcastDelivery.broadcast_id)
         .where(started)
     )
-    statement, facts = join_facts(statement, BroadcastDelivery.client_id, SCOPE_FACTS)
+    deliveries_statement = scoped(deliveries_statement, BroadcastDelivery.client_id, scope)
     deliveries = {
         status: count
-        for status, count, _ in session.execute(
-            statement.where(condition(scope, facts)).group_by(BroadcastDelivery.status)
-        )
+        for status, count in session.execute(deliveries_statement.group_by(BroadcastDelivery.status))
     }
     broadcasts = session.scalar(select(func.count(Broadcast.id)).where(started)) or 0
-    presses_statement = select(func.count(), func.count(func.distinct(BroadcastPress.client_id))).join(
-        Broadcast, Broadcast.id == BroadcastPress.broadcast_id
+    presses_statement = (
+        select(func.count(), func.count(func.distinct(BroadcastPress.client_id)))
+        .join(Broadcast, Broadcast.id == BroadcastPress.broadcast_id)
+        .where(started)
     )
-    presses_statement, facts = join_facts(
-        presses_statement.where(started), BroadcastPress.client_id, SCOPE_FACTS
-    )
-    presses, pressing = session.execute(presses_statement.where(condition(scope, facts))).one()
+    presses, pressing = session.execute(scoped(presses_statement, BroadcastPress.client_id, scope)).one()
     return BroadcastFigures(
         broadcasts=broadcasts, deliveries=deliveries, presses=presses, pressing_clients=pressing
     )
@@ -304,12 +291,10 @@ def _broadcasts(session: Session, *, period: Period, scope: Scope) -> BroadcastF
 
 def _messages(session: Session, *, period: Period, scope: Scope) -> dict[str, int]:
     statement = select(Message.direction, func.count()).where(
-        Message.created_at >= period.start, Message.created_at < period.end
+        between(Message.created_at, period.start, period.end)
     )
-    if scope.organisations or scope.provinces:
-        statement, facts = join_facts(statement, Message.client_id, SCOPE_FACTS)
-        statement = statement.where(condition(scope, facts))
-    return {direction: count for direction, count in session.execute(statement.group_by(Message.direction))}
+    statement = scoped(statement, Message.client_id, scope).group_by(Message.direction)
+    return {direction: count for direction, count in session.execute(statement)}
 
 
 FUNNEL_STEPS = ("started", "consented", "checked", "interested", "handed_off", "placed")
@@ -332,9 +317,8 @@ def _funnel(session: Session, *, period: Period, scope: Scope) -> list[tuple[str
         reached(_has_event(CaseEventKind.INTEREST)),
         reached(exists().where(Handoff.client_id == Client.id)),
         reached(_has_event(CaseEventKind.PLACEMENT)),
-    ).where(Client.first_seen_at >= period.start, Client.first_seen_at < period.end)
-    statement, facts = join_facts(statement, Client.id, SCOPE_FACTS)
-    counts = session.execute(statement.where(condition(scope, facts))).one()
+    ).where(between(Client.first_seen_at, period.start, period.end))
+    counts = session.execute(scoped(statement, Client.id, scope)).one()
     return list(zip(FUNNEL_STEPS, (int(count) for count in counts), strict=True))
 
 
@@ -351,8 +335,8 @@ def _trend(session: Session, *, period: Period, scope: Scope) -> list[TrendWeek]
     week_index = case(
         *((rows.c.at < week_end, index) for index, (_, week_end) in enumerate(weeks)), else_=len(weeks)
     ).label("week")
-    inner, facts = join_facts(select(week_index, rows.c.kind), rows.c.client_id, SCOPE_FACTS)
-    bucketed = inner.where(condition(scope, facts), rows.c.kind.in_(TREND_SERIES)).subquery()
+    inner = scoped(select(week_index, rows.c.kind), rows.c.client_id, scope)
+    bucketed = inner.where(rows.c.kind.in_(TREND_SERIES)).subquery()
     statement = select(bucketed.c.week, bucketed.c.kind, func.count()).group_by(
         bucketed.c.week, bucketed.c.kind
     )

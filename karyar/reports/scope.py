@@ -13,6 +13,8 @@ from karyar.db.models import ProfileFact
 from karyar.vocabulary import VALUE_LABELS
 
 ORGANISATIONS = ("emdad", "behzisti")
+# The facts a scope filters on.
+SCOPE_FACTS = ("organisation", "province")
 SelectT = TypeVar("SelectT", bound=Select[Any])
 
 
@@ -55,3 +57,11 @@ def condition(scope: Scope, facts: dict[str, ColumnElement[str]]) -> ColumnEleme
     if scope.provinces:
         clauses.append(facts["province"].in_(scope.provinces))
     return and_(true(), *clauses)
+
+
+def scoped(statement: SelectT, client_id: SQLColumnExpression[int], scope: Scope) -> SelectT:
+    """`statement` limited to the clients of the scope; left as it is, without joins, for everyone."""
+    if not scope.organisations and not scope.provinces:
+        return statement
+    statement, facts = join_facts(statement, client_id, SCOPE_FACTS)
+    return statement.where(condition(scope, facts))
