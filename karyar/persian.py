@@ -14,6 +14,13 @@ from nlu.text import to_ascii_digits, to_persian_digits
 LIST_SEPARATOR = "، "
 # Iran has kept standard time all year since 2022; dates people read are Iran dates.
 IRAN_TIME = ZoneInfo("Asia/Tehran")
+_MARKS = re.compile("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def typed_digits_and_spaces(text: str) -> str:
+    """A date or number as staff type it: ASCII digits, and a space for each half-space or direction mark
+    (Telegram clients put those around digits in Persian text)."""
+    return _MARKS.sub(" ", to_ascii_digits(text))
 
 
 def format_number(number: int | float) -> str:
@@ -54,7 +61,7 @@ def parse_jalali_datetime(text: str) -> datetime:
     is required (an announcement should not go out at midnight by mistake), by : or ٫. Raises ValueError
     saying what is wrong; whether the moment is in the past is the caller's to decide.
     """
-    cleaned = re.sub("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", to_ascii_digits(text)).strip()
+    cleaned = typed_digits_and_spaces(text).strip()
     match = re.fullmatch(
         r"(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[,،T]?\s*(?:ساعت\s*)?(\d{1,2})\s*[:٫]\s*(\d{2})",
         cleaned,

@@ -14,8 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 import jdatetime
 
 from karyar.clock import now
-from karyar.persian import IRAN_TIME, persian_text
-from nlu.text import to_ascii_digits
+from karyar.persian import IRAN_TIME, persian_text, typed_digits_and_spaces
 
 MONTHS = jdatetime.date.j_months_fa
 # Words staff may use for the named periods (English for the command line).
@@ -28,7 +27,6 @@ _NAMED = {
     "last-year": ("last-year", "پارسال", "سال قبل", "سال گذشته"),
 }
 _DATE = r"(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})"
-_CLEAN = re.compile("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class PeriodError(ValueError):
@@ -129,7 +127,7 @@ def _jalali_date(year_text: str, month_text: str, day_text: str) -> jdatetime.da
 
 def parse(text: str, *, today: datetime | None = None) -> Period:
     """The period a staff member named; an empty text is this month."""
-    cleaned = " ".join(_CLEAN.sub(" ", to_ascii_digits(text)).split()).lower()
+    cleaned = " ".join(typed_digits_and_spaces(text).split()).lower()
     current = _today(today)
     named = next((name for name, words in _NAMED.items() if cleaned in words), None)
     if not cleaned or named == "month":
