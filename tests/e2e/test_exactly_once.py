@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from karyar.db.engine import Database
 from karyar.db.models import TelegramUpdate
-from tests.e2e.test_rasa_outage import inbound_messages
+from tests.support.records import inbound_messages
 from tests.support.stack import BOT_TOKEN, Stack
 
 pytestmark = pytest.mark.e2e

@@ -5,28 +5,12 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import select
 
 from karyar.db.engine import Database
-from karyar.db.models import Client, Message
+from tests.support.records import inbound_messages
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
-
-
-def inbound_messages(db: Database, user_id: int) -> list[Message]:
-    """A client's inbound messages, oldest first (none before their first message)."""
-    with db.unit_of_work() as session:
-        client = session.scalar(select(Client).where(Client.telegram_user_id == user_id))
-        if client is None:
-            return []
-        return list(
-            session.scalars(
-                select(Message)
-                .where(Message.client_id == client.id, Message.direction == "in")
-                .order_by(Message.id)
-            )
-        )
 
 
 def test_rasa_down_gets_a_polite_word_and_the_message_is_answered_when_rasa_is_back(

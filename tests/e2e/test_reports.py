@@ -18,7 +18,7 @@ from sqlalchemy import select
 from karyar import cases, clients
 from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
-from karyar.db.models import AuditEntry, CaseEventKind, Message, ProfileFactName
+from karyar.db.models import AuditEntry, CaseEventKind, ProfileFactName
 from karyar.persian import format_number
 from karyar.profile import record_fact
 from karyar.reports import figures, periods
@@ -27,6 +27,7 @@ from karyar.reports.scope import Scope
 from karyar.staff import registry
 from localapi import UserDriver
 from tests.support.chat import button_titles
+from tests.support.records import inbound_messages
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -163,10 +164,4 @@ def test_a_clients_report_command_is_answered_and_kept(
     mark = api.mark(user_id)
     api.send_text(user_id, "/report")
     assert api.wait_for_bot_messages(user_id, 1, since=mark, timeout=WAIT)[0]["text"]
-    with stack_db.unit_of_work() as session:
-        client = clients.find_client(session, telegram_user_id=user_id)
-        assert client is not None
-        kept = session.scalars(
-            select(Message.text).where(Message.client_id == client.id, Message.direction == "in")
-        )
-        assert list(kept) == ["/report"]
+    assert [message.text for message in inbound_messages(stack_db, user_id)] == ["/report"]
