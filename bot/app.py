@@ -61,6 +61,9 @@ def bot_commands() -> list[BotCommand]:
 
 
 async def _post_init(application: Application) -> None:
+    processor = application.update_processor
+    if isinstance(processor, InboxUpdateProcessor):
+        processor.serve_as(application.bot.id)  # the id getMe gave, as the intake stores updates under
     try:
         await application.bot.set_my_commands(bot_commands())
     except TelegramError as error:
@@ -141,10 +144,7 @@ def build_application(settings: Settings, database: Database) -> Application:
         .token(token)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        # A bot's id is the number before the colon of its token.
-        .concurrent_updates(
-            InboxUpdateProcessor(CONCURRENT_UPDATES, database, bot_id=int(token.split(":")[0]))
-        )
+        .concurrent_updates(InboxUpdateProcessor(CONCURRENT_UPDATES, database))
         # Notes what conversations send, so a running broadcast slows down for them.
         .rate_limiter(ConversationTraffic(gate))
         .post_init(_post_init)

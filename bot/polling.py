@@ -4,7 +4,7 @@ python-telegram-bot's own polling acknowledges a batch as soon as it asks for th
 batch has been handled, so a crash in between loses those updates. Here every update is written to the
 inbox (karyar/inbox.py) first; Telegram learns it may forget it with the next getUpdates call, and
 the inbox is marked when the handlers are done. On start, what was stored but not processed is handled
-first, and a redelivered update finds its id taken and is skipped.
+first, and a redelivered update finds its key taken and is skipped.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tel
 from telegram.ext import Application, SimpleUpdateProcessor
 
 from bot.lifecycle import replay_unprocessed, running, stop_on_signals
+from bot.update_identity import key_of
 from karyar import inbox
 from karyar.clock import now
 from karyar.db.engine import Database
@@ -40,40 +41,62 @@ class InboxUpdateProcessor(SimpleUpdateProcessor):
 
     An update whose handling failed because the database was unreachable stays unprocessed, and
     `retry_unhandled` takes it up again; any other failure is final (the error handler has answered, and
-    the same update would fail the same way)."""
+    the same update would fail the same way).
 
-    def __init__(self, max_concurrent_updates: int, database: Database, *, bot_id: int) -> None:
+    Updates are stored under the bot's id as the Bot API server reports it (getMe), so the processor learns
+    it when the application starts (`serve_as`), never from the token."""
+
+    def __init__(self, max_concurrent_updates: int, database: Database) -> None:
         super().__init__(max_concurrent_updates)
         self._db = database
+        self._bot_id: int | None = None
+        self.in_flight: set[str] = set()  # update keys
+        self._failed_on_database: set[str] = set()
+
+    def serve_as(self, bot_id: int) -> None:
         self._bot_id = bot_id
-        self.in_flight: set[int] = set()
-        self.failed_on_database: set[int] = set()  # filled by the error handler
+
+    def handle_again(self, update: Update) -> None:
+        """Leave the update unprocessed: the database interrupted its handling (said by the error handler)."""
+        self._failed_on_database.add(key_of(update))
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if not isinstance(update, Update):
             await coroutine
             return
-        if update.update_id in self.in_flight:  # taken up again while still being handled
+        key = key_of(update)
+        if key in self.in_flight:  # taken up again while still being handled
             if inspect.iscoroutine(coroutine):
                 coroutine.close()
             return
-        self.in_flight.add(update.update_id)
+        self.in_flight.add(key)
         try:
             await coroutine
         finally:
-            self.in_flight.discard(update.update_id)
-            if update.update_id in self.failed_on_database:
-                self.failed_on_database.discard(update.update_id)
+            self.in_flight.discard(key)
+            if key in self._failed_on_database:
+                self._failed_on_database.discard(key)
             else:
-                await self._mark(update)
+                await self._mark(update, key)
 
-    async def _mark(self, update: Update) -> None:
+    async def _mark(self, update: Update, key: str) -> None:
+        if self._bot_id is None:
+            raise RuntimeError("InboxUpdateProcessor.serve_as was not called before updates were processed")
         try:
-            await self._db.run_async(inbox.mark_processed, bot_id=self._bot_id, update_id=update.update_id)
+            marked = await self._db.run_async(inbox.mark_processed, bot_id=self._bot_id, key=key)
         except SQLAlchemyError as error:
             # Handled, but not marked: a retry finds its stored message and does not answer it twice.
             logger.warning(
                 "update %s handled but not marked in the inbox: %s", update.update_id, type(error).__name__
+            )
+            return
+        if not marked:
+            logger.error(
+                "update %s handled but not found in the inbox under bot %s (key %s…); it was not stored "
+                "by this bot's intake",
+                update.update_id,
+                self._bot_id,
+                key[:12],
             )
 
 
@@ -86,8 +109,9 @@ async def retry_unhandled(application: Application, database: Database) -> int:
     )
     queued = 0
     for payload in waiting:
-        if int(payload["update_id"]) not in processor.in_flight:
-            await application.update_queue.put(Update.de_json(payload, application.bot))
+        update = Update.de_json(payload, application.bot)
+        if key_of(update) not in processor.in_flight:
+            await application.update_queue.put(update)
             queued += 1
     if queued:
         logger.info("handling again %d update(s) whose handling the database interrupted", queued)
@@ -126,6 +150,10 @@ class InboxPoller:
                 continue
             except (NetworkError, TelegramError) as error:
                 logger.warning("getUpdates failed (%s); retrying in %.0f s", error, pause)
+                # The server may come back numbering afresh, and an offset from the old numbering would
+                # confirm (and so drop) its new updates. Asking without one may bring back the last batch,
+                # which the inbox knows.
+                offset = None
                 await self._sleep(pause)
                 pause = min(pause * 2, _MAX_PAUSE_SECONDS)
                 continue
@@ -142,9 +170,9 @@ class InboxPoller:
                 await self._sleep(pause)
                 pause = min(pause * 2, _MAX_PAUSE_SECONDS)
                 continue
-            fresh_ids = {int(u["update_id"]) for u in fresh}
+            fresh_keys = {inbox.update_key(u) for u in fresh}
             for update in updates:
-                if update.update_id in fresh_ids:
+                if key_of(update) in fresh_keys:
                     await self._app.update_queue.put(update)
             offset = updates[-1].update_id + 1  # acknowledged with the next call, now that they are stored
 

@@ -56,6 +56,7 @@ class Inbound:
     rasa_text: str | None  # what Rasa should receive; None when the message is not for Rasa
     telegram_message_id: int | None = None
     telegram_update_id: int | None = None
+    telegram_update_key: str | None = None  # how a replay of the update finds this message (karyar/inbox.py)
     extra: dict[str, Any] | None = None
     # National ids and phone numbers found in the text (which holds only their masks), to store encrypted.
     identifiers: tuple[Protected, ...] = ()
@@ -94,6 +95,7 @@ def _store_inbound(session: Session, *, inbound: Inbound, cipher: DataCipher) ->
         text=inbound.text,
         telegram_message_id=inbound.telegram_message_id,
         telegram_update_id=inbound.telegram_update_id,
+        telegram_update_key=inbound.telegram_update_key,
         for_rasa=inbound.rasa_text is not None and commenting is None,
         handoff_id=active.id if active else None,
         extra=extra or None,

@@ -45,9 +45,11 @@ class WebhookReceiver:
             return web.Response(status=400, text="not JSON")
         if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
             return web.Response(status=400, text="not an update")
-        fresh = await self._db.run_async(inbox.store_new, bot_id=self._app.bot.id, updates=[payload])
+        update = Update.de_json(payload, self._app.bot)
+        # Stored in python-telegram-bot's form, as polling stores it, so its key is the one it is marked by.
+        fresh = await self._db.run_async(inbox.store_new, bot_id=self._app.bot.id, updates=[update.to_dict()])
         if fresh:
-            await self._app.update_queue.put(Update.de_json(payload, self._app.bot))
+            await self._app.update_queue.put(update)
         return web.Response(status=200)  # stored: Telegram may forget it
 
 

@@ -1,11 +1,20 @@
 """The inbox of Telegram updates: stored before they are acknowledged, marked when processed.
 
-Telegram resends an update until the bot asks for the next ones, so storing first and acknowledging after
-means a crash (even kill -9) loses nothing; the update id as the key means nothing is processed twice.
+A Bot API server resends an update until the bot asks for the next ones, so storing first and
+acknowledging after means a crash (even kill -9) loses nothing.
+
+An update id alone does not say which update it is: a Bot API server may number updates from 1 again
+after it restarts (the local one does; Telegram picks a new starting number after a quiet week). So an
+update is known by its key, a digest of everything the server said in it, id included: a redelivered
+update is the same down to the byte and is skipped; a new update that reuses an old id differs (its own
+message, date or press) and is handled.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,30 +24,73 @@ from sqlalchemy.orm import Session
 from karyar.clock import now
 from karyar.db.models import TelegramUpdate
 
-# Telegram keeps unconfirmed updates for 24 hours; an id older than that can never come back.
-KEEP_IDS_FOR = timedelta(days=1)
+logger = logging.getLogger(__name__)
+
+# Telegram keeps unconfirmed updates for 24 hours; an update older than that can never come back.
+KEEP_KEYS_FOR = timedelta(days=1)
+
+
+def update_key(payload: dict[str, Any]) -> str:
+    """The identity of an update across restarts of the bot and of the Bot API server."""
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def store_new(session: Session, *, bot_id: int, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Store the updates not seen before; returns those (a redelivered update is already here)."""
     if not updates:
         return []
-    ids = [int(u["update_id"]) for u in updates]
-    known = set(
-        session.scalars(
-            select(TelegramUpdate.update_id).where(
-                TelegramUpdate.bot_id == bot_id, TelegramUpdate.update_id.in_(ids)
+    keyed = {update_key(u): u for u in updates}
+    known = {
+        row.key: row
+        for row in session.scalars(
+            select(TelegramUpdate).where(TelegramUpdate.bot_id == bot_id, TelegramUpdate.key.in_(keyed))
+        )
+    }
+    moment = now()
+    fresh: list[dict[str, Any]] = []
+    for key, payload in keyed.items():
+        if key in known:
+            logger.info(
+                "update %s skipped: the same update (key %s…) was stored at %s",
+                payload["update_id"],
+                key[:12],
+                known[key].received_at.isoformat(timespec="seconds"),
+            )
+            continue
+        session.add(
+            TelegramUpdate(
+                bot_id=bot_id,
+                key=key,
+                update_id=int(payload["update_id"]),
+                payload=payload,
+                received_at=moment,
             )
         )
-    )
-    fresh = [u for u in updates if int(u["update_id"]) not in known]
-    moment = now()
-    session.add_all(
-        TelegramUpdate(bot_id=bot_id, update_id=int(u["update_id"]), payload=u, received_at=moment)
-        for u in fresh
-    )
+        fresh.append(payload)
+    _note_reused_ids(session, bot_id=bot_id, fresh=fresh, moment=moment)
     session.flush()
     return fresh
+
+
+def _note_reused_ids(session: Session, *, bot_id: int, fresh: list[dict[str, Any]], moment: datetime) -> None:
+    """Say so when the server numbers new updates like earlier ones: it restarted or renumbered."""
+    ids = [int(u["update_id"]) for u in fresh]
+    reused = session.scalar(
+        select(TelegramUpdate.update_id)
+        .where(
+            TelegramUpdate.bot_id == bot_id,
+            TelegramUpdate.update_id.in_(ids),
+            TelegramUpdate.received_at < moment,
+        )
+        .limit(1)
+    )
+    if reused is not None:
+        logger.info(
+            "update %s reuses the id of an earlier, different update (the Bot API server restarted or "
+            "renumbered its updates); new updates are handled as new",
+            reused,
+        )
 
 
 def unprocessed(
@@ -50,24 +102,27 @@ def unprocessed(
     )
     if received_before is not None:
         query = query.where(TelegramUpdate.received_at < received_before)
-    rows = session.scalars(query.order_by(TelegramUpdate.update_id))
+    # Ids are in order only within one numbering, so the time of arrival comes first.
+    rows = session.scalars(query.order_by(TelegramUpdate.received_at, TelegramUpdate.update_id))
     return [row.payload for row in rows if row.payload is not None]
 
 
-def mark_processed(session: Session, *, bot_id: int, update_id: int) -> None:
+def mark_processed(session: Session, *, bot_id: int, key: str) -> bool:
+    """Mark the update processed; False if no stored update has this key."""
     # The payload holds what the client wrote, in clear; the case database keeps it from here on.
-    session.execute(
+    result = session.execute(
         update(TelegramUpdate)
-        .where(TelegramUpdate.bot_id == bot_id, TelegramUpdate.update_id == update_id)
+        .where(TelegramUpdate.bot_id == bot_id, TelegramUpdate.key == key)
         .values(processed_at=now(), payload=null())
     )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def forget_old(session: Session, *, moment: datetime | None = None) -> int:
     result = session.execute(
         delete(TelegramUpdate).where(
             TelegramUpdate.processed_at.is_not(None),
-            TelegramUpdate.processed_at < (moment or now()) - KEEP_IDS_FOR,
+            TelegramUpdate.processed_at < (moment or now()) - KEEP_KEYS_FOR,
         )
     )
     return int(getattr(result, "rowcount", 0) or 0)

@@ -19,6 +19,7 @@ def log_inbound(
     text: str | None,
     telegram_message_id: int | None = None,
     telegram_update_id: int | None = None,
+    telegram_update_key: str | None = None,
     for_rasa: bool = True,
     handoff_id: int | None = None,
     extra: dict[str, Any] | None = None,
@@ -26,13 +27,14 @@ def log_inbound(
     """Store an inbound message; one meant for Rasa waits as PENDING until it is answered, one written during
     a handoff waits as FOR_COUNSELLOR until it has been copied to the counsellor.
 
-    An update handled again after a crash finds its message already here and gets that one back, so it is
-    answered once (or not again, if it was)."""
-    if telegram_update_id is not None:
+    An update handled again after a crash finds its message already here (by the update's key: its id
+    alone is reused when the Bot API server numbers afresh) and gets that one back, so it is answered once
+    (or not again, if it was)."""
+    if telegram_update_key is not None:
         stored = session.scalar(
             select(Message).where(
                 Message.client_id == client_id,
-                Message.telegram_update_id == telegram_update_id,
+                Message.telegram_update_key == telegram_update_key,
                 Message.direction == Direction.INBOUND,
             )
         )
@@ -49,6 +51,7 @@ def log_inbound(
         text=text,
         telegram_message_id=telegram_message_id,
         telegram_update_id=telegram_update_id,
+        telegram_update_key=telegram_update_key,
         status=status,
         handoff_id=handoff_id,
         extra=extra,

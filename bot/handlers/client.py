@@ -22,6 +22,7 @@ from bot.privacy.screens import identifier_labels
 from bot.relay import Inbound, Receipt
 from bot.services import services
 from bot.texts import _
+from bot.update_identity import key_of
 from karyar import clients, messages
 from karyar.clients import TelegramIdentity
 from karyar.db.models import Message as StoredMessage
@@ -78,6 +79,7 @@ def _inbound(
         rasa_text=rasa_text,
         telegram_message_id=message.message_id if message else None,
         telegram_update_id=update.update_id,
+        telegram_update_key=key_of(update),
         identifiers=identifiers,
         extra={"cut_from": cut_from} if cut_from else None,
     )

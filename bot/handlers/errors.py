@@ -23,7 +23,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     processor = context.application.update_processor
     database_away = isinstance(context.error, SQLAlchemyError) and isinstance(update, Update)
     if database_away and isinstance(processor, InboxUpdateProcessor) and isinstance(update, Update):
-        processor.failed_on_database.add(update.update_id)  # handled again once the database is back
+        processor.handle_again(update)  # once the database is back
     logger.error("update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error)
     if (
         not isinstance(update, Update)

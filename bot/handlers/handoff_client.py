@@ -12,6 +12,7 @@ from bot.handoff.labels import follow_up_answer_labels
 from bot.keyboards import main_menu
 from bot.services import services
 from bot.texts import _
+from bot.update_identity import key_of
 from karyar import clients, followup, messages
 from karyar.clients import TelegramIdentity
 from karyar.db.models import FollowUpAnswer, HandoffReason
@@ -19,11 +20,19 @@ from karyar.handoff import queue
 from karyar.persian import persian_text
 
 
-def _log_press(session: Session, *, identity: TelegramIdentity, text: str, update_id: int) -> int:
+def _log_press(
+    session: Session, *, identity: TelegramIdentity, text: str, update_id: int, update_key: str
+) -> int:
     """Store the press like any message (never for Rasa, never relayed); returns the client id."""
     client = clients.ensure_client(session, identity=identity)
     messages.log_inbound(
-        session, client_id=client.id, kind="button", text=text, telegram_update_id=update_id, for_rasa=False
+        session,
+        client_id=client.id,
+        kind="button",
+        text=text,
+        telegram_update_id=update_id,
+        telegram_update_key=update_key,
+        for_rasa=False,
     )
     return client.id
 
@@ -35,7 +44,11 @@ async def on_client_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     press = callbacks.parse(query.data)
     identity = identity_of(update)
     client_id = await s.database.run_async(
-        _log_press, identity=identity, text=str(query.data), update_id=update.update_id
+        _log_press,
+        identity=identity,
+        text=str(query.data),
+        update_id=update.update_id,
+        update_key=key_of(update),
     )
     message = query.message if isinstance(query.message, Message) else None
     if press is None:

@@ -201,6 +201,9 @@ class Message(Base):
     text: Mapped[str | None] = mapped_column(Text)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     telegram_update_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The key of the update that brought it (karyar/inbox.py), so a replayed update finds it; a digest of
+    # what the client wrote, so it is cleared with the text.
+    telegram_update_key: Mapped[str | None] = mapped_column(String(64))
     intent: Mapped[str | None] = mapped_column(String(64))
     confidence: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str | None] = mapped_column(String(16))
@@ -259,13 +262,16 @@ class ClientIdentifier(Base):
 
 class TelegramUpdate(Base):
     """An update from Telegram, stored before it is acknowledged (karyar/inbox.py). The payload is cleared
-    once the update is processed; the id stays a day, so a redelivered update is never processed twice."""
+    once the update is processed; the key stays a day, so a redelivered update is never processed twice."""
 
     __tablename__ = "telegram_updates"
+    __table_args__ = (Index("ix_telegram_updates_bot_id_update_id", "bot_id", "update_id"),)
 
-    # Update ids are per bot; two bots (a Telegram one and a Bale one, say) may share a case database.
+    # Updates are per bot; two bots (a Telegram one and a Bale one, say) may share a case database.
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # A digest of the whole update: its id alone is reused when a Bot API server numbers afresh.
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    update_id: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any] | None]
     received_at: Mapped[datetime] = mapped_column(default=now)
     processed_at: Mapped[datetime | None] = mapped_column(index=True)

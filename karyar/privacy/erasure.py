@@ -62,7 +62,7 @@ def erase_client(session: Session, *, client_id: int) -> Erasure | ErasureRefusa
         session.execute(
             update(Message)
             .where(Message.client_id == client_id, Message.erased_at.is_(None))
-            .values(text=None, extra=null(), erased_at=moment)
+            .values(text=None, telegram_update_key=None, extra=null(), erased_at=moment)
         )
     )
     facts = _changed(session.execute(delete(ProfileFact).where(ProfileFact.client_id == client_id)))
