@@ -1,8 +1,9 @@
 """The screens of the staff's guided broadcast flow: what each step says and which buttons it offers.
 
 Buttons carry "bc:<draft id>:<action>[:<argument>[:<index>]]"; option values are never in the data,
-only their place in the list, so Persian names need not fit in Telegram's 64 bytes. Typed input (a
-course code, a link, cities, fields, an age range, a time) is read here too.
+only their place in the list (or a course's id), so Persian names need not fit in Telegram's 64 bytes.
+Typed input (part of a course's name or its code, a link, cities, fields, an age range, a time) is read
+here too.
 """
 
 from __future__ import annotations
@@ -17,16 +18,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.texts import _
 from karyar.broadcast.audience import AGE_KEY, FILTER_FACTS, OLDEST, Audience
 from karyar.broadcast.content import BUTTON_TITLE_LIMIT, MAX_BUTTONS
-from karyar.broadcast.workflow import Actor, ButtonInfo, Draft
+from karyar.broadcast.workflow import Actor, ButtonInfo, CourseChoices, CourseRef, Draft
 from karyar.catalogue.reference import compact_key, fields, places
 from karyar.clock import now
 from karyar.db.models import ProfileFactName
-from karyar.persian import IRAN_TIME, format_number, jalali_datetime, join_list, persian_text
+from karyar.persian import IRAN_TIME, format_number, jalali_date, jalali_datetime, join_list, persian_text
 from karyar.vocabulary import FACT_LABELS, VALUE_LABELS, value_label
 from nlu.text import to_ascii_digits
 
 PATTERN = r"^bc:"
-_DATA = re.compile(r"^bc:(\d{1,18}):([a-z]{1,8})(?::([a-z_]{1,16}|\d{1,3}))?(?::(\d{1,3}))?$")
+_DATA = re.compile(r"^bc:(\d{1,18}):([a-z]{1,8})(?::([a-z_]{1,16}|\d{1,12}))?(?::(\d{1,3}))?$")
 # Facts chosen from buttons, and those typed (cities and fields are too many to list).
 TOGGLED = (
     ProfileFactName.ORGANISATION,
@@ -39,6 +40,7 @@ TYPED = (ProfileFactName.CITY, ProfileFactName.FIELD, AGE_KEY)
 FILTERS: tuple[str, ...] = (*FILTER_FACTS, AGE_KEY)
 PAGE_SIZE = 10
 BUTTON_VALUES_CHARS = 28
+COURSE_TITLE_CHARS = 36
 _SEPARATORS = re.compile(r"[,،;؛\n]+")
 _AGE = re.compile(r"^\s*(\d{1,3})?\s*(?:-|–|—|تا)\s*(\d{1,3})?\s*$")
 _ONE_AGE = re.compile(r"^\s*(\d{1,3})\s*$")
@@ -107,9 +109,23 @@ def ask_message(draft_id: int) -> tuple[str, InlineKeyboardMarkup]:
 # --- step 2: buttons ------------------------------------------------------------------------------------
 
 
+def course_label(course: CourseRef | None, *, title_chars: int | None = None) -> str:
+    """A course as staff know it: «خیاطی لباس مجلسی (مشهد، ۲۱ آذر ۱۴۰۵)», never its code alone."""
+    if course is None:
+        return _("Broadcast compose: course gone")
+    title = persian_text(course.title)
+    return _("Broadcast compose: course label").format(
+        title=_short(title, title_chars) if title_chars else title,
+        place=course.place,
+        date=jalali_date(course.starts_at),
+    )
+
+
 def button_line(info: ButtonInfo) -> str:
     if info.kind == "course":
-        return _("Broadcast compose: course button line").format(title=info.title, course=info.detail)
+        return _("Broadcast compose: course button line").format(
+            title=info.title, course=course_label(info.course)
+        )
     if info.kind == "link":
         return _("Broadcast compose: link button line").format(title=info.title, url=info.detail)
     return _("Broadcast compose: interest button line").format(title=info.title)
@@ -147,16 +163,63 @@ def back_to_buttons(draft_id: int, prompt: str) -> tuple[str, InlineKeyboardMark
     )
 
 
+def _course_keyboard(draft_id: int, courses: tuple[CourseRef, ...]) -> InlineKeyboardMarkup:
+    rows = [
+        [_button(course_label(course, title_chars=COURSE_TITLE_CHARS), draft_id, "crs", course.id)]
+        for course in courses
+    ]
+    rows += [[_button(_("Broadcast button: back"), draft_id, "edit", "btn")], _quit(draft_id)]
+    return InlineKeyboardMarkup(rows)
+
+
+def _or_pick(upcoming: CourseChoices) -> str:
+    return _("Broadcast compose: or pick an upcoming course") if upcoming.courses else ""
+
+
+def ask_course(draft_id: int, upcoming: CourseChoices) -> tuple[str, InlineKeyboardMarkup]:
+    """Part of a course's name (or its code) to type, or one of the upcoming courses to press."""
+    prompt = _("Broadcast compose: ask course")
+    hint = _or_pick(upcoming) or _("Broadcast compose: no upcoming courses")
+    return f"{prompt}\n\n{hint}", _course_keyboard(draft_id, upcoming.courses)
+
+
+def course_matches(draft_id: int, typed: str, found: CourseChoices) -> tuple[str, InlineKeyboardMarkup]:
+    text = _("Broadcast compose: course matches").format(count=format_number(found.total), text=typed)
+    if found.total > len(found.courses):
+        text += "\n" + _("Broadcast compose: more course matches").format(
+            shown=format_number(len(found.courses))
+        )
+    return text, _course_keyboard(draft_id, found.courses)
+
+
+def no_course_match(draft_id: int, typed: str, upcoming: CourseChoices) -> tuple[str, InlineKeyboardMarkup]:
+    """Nothing by that name: try again, or pick an upcoming course."""
+    text = _("Broadcast compose: no course match").format(text=typed)
+    hint = _or_pick(upcoming)
+    return (f"{text}\n{hint}" if hint else text), _course_keyboard(draft_id, upcoming.courses)
+
+
+def with_courses(text: str, draft: Draft) -> str:
+    """The text with a line for each course the announcement links, by name (the confirmation and the
+    approval request show no buttons list)."""
+    lines = [
+        _("Broadcast compose: linked course").format(course=course_label(info.course))
+        for info in draft.button_info
+        if info.kind == "course"
+    ]
+    return "\n".join([text, *lines])
+
+
 @dataclass(frozen=True, slots=True)
 class CourseInput:
-    code: str
+    text: str  # part of the course's name, or its code
     title: str | None
 
 
 def read_course_input(text: str) -> CourseInput:
-    """«C-THR-001» or «C-THR-001 | ثبت‌نام در دوره»."""
-    code, _sep, title = text.partition("|")
-    return CourseInput(code.strip(), title.strip() or None)
+    """«مجلسی», «C-THR-001», or either with the button's own title: «مجلسی | ثبت‌نام در دوره»."""
+    wanted, _sep, title = text.partition("|")
+    return CourseInput(" ".join(wanted.split()), title.strip() or None)
 
 
 def read_link(text: str) -> tuple[str, str] | None:
@@ -209,8 +272,8 @@ def describe_audience(audience: Audience) -> str:
     return " · ".join(parts) if parts else _("Broadcast compose: every subscriber")
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= BUTTON_VALUES_CHARS else text[: BUTTON_VALUES_CHARS - 1] + "…"
+def _short(text: str, limit: int = BUTTON_VALUES_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def audience_screen(draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
@@ -391,6 +454,7 @@ def confirm_screen(draft: Draft, *, approval_required: bool) -> tuple[str, Inlin
         text = _("Broadcast compose: confirm now").format(count=count)
     else:
         text = _("Broadcast compose: confirm at").format(count=count, when=jalali_datetime(draft.send_at))
+    text = with_courses(text, draft)
     if approval_required:
         text += "\n" + _("Broadcast compose: approval note")
     rows = [

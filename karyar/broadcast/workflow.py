@@ -1,5 +1,5 @@
-"""The units of work behind the staff's broadcast screens: drafts, audiences within the author's scope,
-confirmation, approval and the progress controls.
+"""The units of work behind the staff's broadcast screens: the courses an announcement can link, drafts,
+audiences within the author's scope, confirmation, approval and the progress controls.
 
 Every function takes a session (run them with `Database.run_async`) and returns plain snapshots, so the
 handlers never touch a session. Who may act is checked here against the registry, and every staff action
@@ -21,10 +21,13 @@ from karyar.broadcast import report, store
 from karyar.broadcast.audience import Audience, AudienceError, count
 from karyar.broadcast.content import Content
 from karyar.broadcast.report import Progress
+from karyar.catalogue import labels
+from karyar.catalogue.lookup import find_courses
 from karyar.catalogue.search import get_course
 from karyar.db.models import Broadcast, BroadcastStatus, Course, StaffMember
 from karyar.staff.access import active_member, authorise
 from karyar.staff.roles import Permission, may
+from nlu.text import to_ascii_digits
 
 TARGET = "broadcast:{}"
 
@@ -112,6 +115,53 @@ def broadcasters(session: Session) -> frozenset[int]:
     return frozenset(m.telegram_user_id for m in members if may(m.role, Permission.BROADCAST))
 
 
+# --- courses to link -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CourseRef:
+    """A course as staff tell it apart: its name, where and when it starts."""
+
+    id: int
+    code: str
+    title: str
+    place: str  # the city, else the province, else how it is held (online)
+    starts_at: datetime
+    active: bool
+
+    @classmethod
+    def of(cls, course: Course) -> CourseRef:
+        place = course.city or course.province or labels.MODE.get(course.mode, course.mode)
+        return cls(course.id, course.code, course.title, place, course.starts_at, course.active)
+
+
+def find_course(session: Session, *, code: str) -> CourseRef | None:
+    """A course by the staff's code, letters in any case, digits in any script."""
+    wanted = to_ascii_digits(code.strip())
+    course = session.scalar(select(Course).where(Course.code == wanted)) or session.scalar(
+        select(Course).where(Course.code == wanted.upper())
+    )
+    return CourseRef.of(course) if course is not None else None
+
+
+def course_by_id(session: Session, *, course_id: int) -> CourseRef | None:
+    course = get_course(session, course_id)
+    return CourseRef.of(course) if course is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class CourseChoices:
+    courses: tuple[CourseRef, ...]
+    total: int  # all that match, of which `courses` are the first
+
+
+def course_choices(session: Session, *, actor: Actor, text: str = "") -> CourseChoices:
+    """A short list of courses to link: those whose name (or code) holds `text`, or with no text the
+    upcoming ones; the actor's provinces first."""
+    found = find_courses(session, text=text, provinces=actor.provinces)
+    return CourseChoices(tuple(CourseRef.of(course) for course in found.courses), found.total)
+
+
 # --- drafts -------------------------------------------------------------------------------------------
 
 
@@ -119,7 +169,8 @@ def broadcasters(session: Session) -> frozenset[int]:
 class ButtonInfo:
     kind: str
     title: str
-    detail: str  # the course's title and code, or the link's address
+    detail: str  # the link's address
+    course: CourseRef | None = None  # the linked course; None if it is no longer in the catalogue
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,13 +200,11 @@ def _content(data: dict[str, Any]) -> Content:
 
 
 def _button_info(session: Session, button: dict[str, Any]) -> ButtonInfo:
-    detail = ""
+    course = None
     if button["kind"] == "course":
-        course = get_course(session, int(button["course_id"]))
-        detail = f"{course.title} ({course.code})" if course else str(button["course_id"])
-    elif button["kind"] == "link":
-        detail = str(button.get("url", ""))
-    return ButtonInfo(kind=button["kind"], title=button["title"], detail=detail)
+        course = course_by_id(session, course_id=int(button["course_id"]))
+    detail = str(button.get("url", "")) if button["kind"] == "link" else ""
+    return ButtonInfo(kind=button["kind"], title=button["title"], detail=detail, course=course)
 
 
 def snapshot(session: Session, broadcast: Broadcast, actor: Actor | None) -> Draft:
@@ -237,25 +286,6 @@ def drop_draft(session: Session, *, actor: Actor, draft_id: int) -> bool:
     if _own_draft(session, draft_id, actor) is None:
         return False
     return store.cancel(session, broadcast_id=draft_id)
-
-
-@dataclass(frozen=True, slots=True)
-class CourseRef:
-    id: int
-    code: str
-    title: str
-    active: bool
-
-
-def find_course(session: Session, *, code: str) -> CourseRef | None:
-    """A course by the staff's code, letters in any case."""
-    wanted = code.strip()
-    course = session.scalar(select(Course).where(Course.code == wanted)) or session.scalar(
-        select(Course).where(Course.code == wanted.upper())
-    )
-    if course is None:
-        return None
-    return CourseRef(course.id, course.code, course.title, course.active)
 
 
 # --- confirmation and approval -----------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -34,7 +34,7 @@ from karyar.db.models import (
     Message,
     StaffRole,
 )
-from karyar.persian import format_number
+from karyar.persian import format_number, jalali_date
 from karyar.settings import load_settings
 from localapi import LocalBotApi
 from tests.karyar.broadcast.conftest import ALBORZ, FARS, TEHRAN, add_client, add_member
@@ -58,6 +58,7 @@ CLIENTS: list[tuple[int, str, str, dict[str, Any]]] = [
 FUTURE_TEXT = "۱۴۱۰/۰۱/۱۵ ۰۹:۳۰"
 FUTURE_UTC = datetime(2031, 4, 4, 6, 0, tzinfo=UTC)
 ANNOUNCEMENT = "<b>دوره خیاطی</b> در تهران: ثبت‌نام آغاز شد"
+IN_20_DAYS = datetime.now(UTC) + timedelta(days=20)
 
 
 @pytest.fixture
@@ -73,7 +74,9 @@ def database(db: Database) -> Iterator[Database]:
         add_member(session, TEHRAN_STAFF, provinces=(TEHRAN,))
         for telegram_id, province, gender, extra in CLIENTS:
             add_client(session, telegram_id, province=province, gender=gender, **extra)
-        session.add(course("C-THR-001", title="دوخت مانتو", province=TEHRAN, city=TEHRAN))
+        session.add(
+            course("C-THR-001", title="دوخت مانتو", province=TEHRAN, city=TEHRAN, starts_at=IN_20_DAYS)
+        )
     # The bot gets its own engine: the application disposes of it when it stops.
     own = Database(db.url)
     yield own
@@ -286,16 +289,16 @@ async def test_a_staff_member_composes_previews_schedules_and_confirms(
     assert sent["entities"] == [{"type": "bold", "offset": 0, "length": len("دوره خیاطی")}]
     assert screen["text"].startswith(_("Broadcast compose: buttons").split("\n")[0])
 
-    # 2. a course button, by the course's code
+    # 2. a course button, by the course's code (picking by name is tested below)
     await press(api, STAFF, screen, compose.data(number, "btn", "course"), edited=True)
-    assert current(api, STAFF, screen)["text"] == _("Broadcast compose: ask course")
+    assert current(api, STAFF, screen)["text"].startswith(_("Broadcast compose: ask course"))
     [unknown] = await say(api, STAFF, "C-XXX-999")
-    assert unknown["text"] == _("Broadcast compose: course not found").format(code="C-XXX-999")
+    assert unknown["text"].startswith(_("Broadcast compose: no course match").format(text="C-XXX-999"))
     [screen] = await say(api, STAFF, "c-thr-001")
     course_title = _("Broadcast compose: course button title")
+    coat = f"دوخت مانتو (تهران، {jalali_date(IN_20_DAYS)})"
     assert (
-        _("Broadcast compose: course button line").format(title=course_title, course="دوخت مانتو (C-THR-001)")
-        in screen["text"]
+        _("Broadcast compose: course button line").format(title=course_title, course=coat) in screen["text"]
     )
     assert [b["kind"] for b in broadcast(database, number).buttons] == ["course"]
 
@@ -344,6 +347,7 @@ async def test_a_staff_member_composes_previews_schedules_and_confirms(
         [(_("Announcement: unsubscribe button"), f"an:{number}:u")],
     ]
     assert recipients_line(2) in summary["text"] and "استان: تهران · جنسیت: زن" in summary["text"]
+    assert coat in summary["text"]
 
     # 5. a Jalali time: the past and impossible days are refused, then stored as the right UTC moment
     [ask_time] = await pressed_new(api, STAFF, summary, text=_("Broadcast button: schedule"))
@@ -361,7 +365,12 @@ async def test_a_staff_member_composes_previews_schedules_and_confirms(
     _preview, summary = await pressed_new(api, STAFF, confirm, text=_("Broadcast button: back"), count=2)
     [confirm] = await pressed_new(api, STAFF, summary, text=_("Broadcast button: send now"))
     assert broadcast(database, number).send_at is None
-    assert confirm["text"] == _("Broadcast compose: confirm now").format(count=format_number(2))
+    assert confirm["text"] == "\n".join(
+        [
+            _("Broadcast compose: confirm now").format(count=format_number(2)),
+            _("Broadcast compose: linked course").format(course=coat),
+        ]
+    )
 
     # 6. confirmed: a delivery row for exactly the matching subscribed, unblocked clients
     [progress] = await pressed_new(
@@ -392,6 +401,128 @@ async def test_a_staff_member_composes_previews_schedules_and_confirms(
             session.scalar(select(func.count()).select_from(Client).where(Client.telegram_user_id == STAFF))
             == 0
         )
+
+
+def add_sewing_courses(database: Database) -> dict[str, tuple[int, str]]:
+    """Courses sharing a word, in several places and times: code → (id, how staff see it)."""
+    today = datetime.now(UTC)
+    made = {
+        "C-KHZ-003": ("خیاطی مقدماتی", "خوزستان", "اهواز", "in_person", today + timedelta(days=5)),
+        "C-KHR-001": ("خیاطی لباس مجلسی", "خراسان رضوی", "مشهد", "in_person", today + timedelta(days=10)),
+        "C-ONL-003": ("خیاطی مقدماتی (آموزش آنلاین)", None, None, "online", today + timedelta(days=40)),
+        "C-KRM-003": ("خیاطی مقدماتی", "کرمان", "بم", "in_person", today - timedelta(days=3)),
+        "C-OLD-001": ("خیاطی سنتی", TEHRAN, TEHRAN, "in_person", today + timedelta(days=7)),
+    }
+    found = {}
+    with database.unit_of_work() as session:
+        for code, (title, province, city, mode, starts_at) in made.items():
+            row = course(
+                code,
+                title=title,
+                province=province,
+                city=city,
+                mode=mode,
+                starts_at=starts_at,
+                active=code != "C-OLD-001",
+            )
+            session.add(row)
+            session.flush()
+            place = city or "آنلاین"
+            found[code] = (row.id, f"{title} ({place}، {jalali_date(starts_at)})")
+    return found
+
+
+def course_buttons(message: dict[str, Any]) -> list[str]:
+    return [text for row in buttons(message) for text, data in row if ":crs:" in data]
+
+
+@pytest.mark.usefixtures("bot")
+async def test_a_course_is_found_by_part_of_its_name_and_shown_by_name_to_the_end(
+    api: LocalBotApi, database: Database
+) -> None:
+    courses = add_sewing_courses(database)
+    coat = f"دوخت مانتو (تهران، {jalali_date(IN_20_DAYS)})"
+    await say(api, STAFF, "/broadcast")
+    [screen] = await say(api, STAFF, "ثبت‌نام دوره‌های خیاطی آغاز شد")
+    number = latest_broadcast_id(api, screen)
+
+    # with nothing typed yet: the courses still to start, soonest first (none started, none withdrawn)
+    await press(api, STAFF, screen, text=_("Broadcast button: add course"), edited=True)
+    ask = current(api, STAFF, screen)
+    assert ask["text"].startswith(_("Broadcast compose: ask course"))
+    assert _("Broadcast compose: or pick an upcoming course") in ask["text"]
+    assert course_buttons(ask) == [
+        courses["C-KHZ-003"][1],
+        courses["C-KHR-001"][1],
+        coat,
+        courses["C-ONL-003"][1],
+    ]
+
+    # nothing by that name: said plainly, the upcoming courses offered again, and another try is read
+    [nothing] = await say(api, STAFF, "ناکجا")
+    assert nothing["text"].startswith(_("Broadcast compose: no course match").format(text="ناکجا"))
+    assert len(course_buttons(nothing)) == 4
+
+    # part of a name, written with an Arabic yeh: only that course
+    [found] = await say(api, STAFF, "مجلسي")
+    assert found["text"] == _("Broadcast compose: course matches").format(
+        count=format_number(1), text="مجلسي"
+    )
+    assert course_buttons(found) == [courses["C-KHR-001"][1]]
+
+    # a shared word, with the button's own title: upcoming soonest first, then the one already started
+    [found] = await say(api, STAFF, "خياطی | ثبت‌نام در دوره")
+    assert found["text"] == _("Broadcast compose: course matches").format(
+        count=format_number(4), text="خياطی"
+    )
+    assert course_buttons(found) == [
+        courses["C-KHZ-003"][1],
+        courses["C-KHR-001"][1],
+        courses["C-ONL-003"][1],
+        courses["C-KRM-003"][1],
+    ]
+    await press(api, STAFF, found, text=courses["C-KHR-001"][1], edited=True)
+    gown = courses["C-KHR-001"][1]
+    screen = current(api, STAFF, found)
+    line = _("Broadcast compose: course button line").format(title="ثبت‌نام در دوره", course=gown)
+    assert (
+        screen["text"].startswith(_("Broadcast compose: buttons").split("\n")[0]) and line in screen["text"]
+    )
+    assert broadcast(database, number).buttons == [
+        {"kind": "course", "title": "ثبت‌نام در دوره", "course_id": courses["C-KHR-001"][0]}
+    ]
+
+    # a withdrawn course's code is refused by its name; a made-up course adds nothing
+    await press(api, STAFF, screen, text=_("Broadcast button: add course"), edited=True)
+    [withdrawn] = await say(api, STAFF, "C-OLD-001")
+    assert withdrawn["text"] == _("Broadcast compose: course inactive").format(
+        course=f"خیاطی سنتی (تهران، {jalali_date(datetime.now(UTC) + timedelta(days=7))})"
+    )
+    await forge(api, STAFF, screen, compose.data(number, "crs", 999_999_999))
+    assert len(broadcast(database, number).buttons) == 1
+
+    # the summary and the confirmation name the course; its code is never shown
+    await press(api, STAFF, screen, text=_("Broadcast button: back"), edited=True)
+    [audience] = await pressed_new(api, STAFF, screen, text=_("Broadcast button: continue"))
+    preview, summary = await pressed_new(api, STAFF, audience, compose.data(number, "prev"), count=2)
+    assert labels(preview)[0] == "ثبت‌نام در دوره" and line in summary["text"]
+    [confirm] = await pressed_new(api, STAFF, summary, text=_("Broadcast button: send now"))
+    assert _("Broadcast compose: linked course").format(course=gown) in confirm["text"]
+    shown = [*api.bot_messages(STAFF), *api.edits(STAFF)]
+    assert not any("C-KHR-001" in f"{m.get('text')} {labels(m)}" for m in shown)
+    picked = [e for e in audit(database, STAFF) if e.action == "broadcast.press.crs"]
+    assert [e.details for e in picked] == [{"course_id": courses["C-KHR-001"][0]}, {"course_id": 999_999_999}]
+
+    # a colleague of one province sees its courses (and online ones) first
+    await say(api, TEHRAN_STAFF, "/broadcast")
+    [screen] = await say(api, TEHRAN_STAFF, "برای تهرانی‌ها")
+    await press(api, TEHRAN_STAFF, screen, text=_("Broadcast button: add course"), edited=True)
+    assert course_buttons(current(api, TEHRAN_STAFF, screen)) == [
+        coat,
+        courses["C-ONL-003"][1],
+        courses["C-KHZ-003"][1],
+        courses["C-KHR-001"][1],
+    ]
 
 
 @pytest.mark.usefixtures("bot")

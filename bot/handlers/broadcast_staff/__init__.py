@@ -2,10 +2,12 @@
 supervisors' approval, and `/broadcasts`.
 
 The flow, one step per screen, each with «انصراف»: the message (text with its formatting, or a photo
-with a caption) → optional buttons (a course, «علاقه‌مندم», a link) → the audience with the live number
-of recipients → a preview exactly as clients see it → now or a Jalali date and time → the confirmation.
-The draft is in the database from the first step, so a restart loses nothing: `/broadcast` offers to
-continue it, and its buttons keep working. Only what the flow waits for (the step) is in memory.
+with a caption) → optional buttons (a course, found by part of its name or picked from the upcoming ones;
+«علاقه‌مندم»; a link) → the audience with the live number of recipients → a preview exactly as clients
+see it → now or a Jalali date and time → the confirmation, which names the linked course. The draft is in
+the database from the first step, so a restart loses nothing: `/broadcast` offers to continue it, and its
+buttons keep working. Only what the flow waits for (the step, and a title typed with a course's name) is
+in memory.
 
 Authority comes from the registry only (`Permission.BROADCAST`, `APPROVE_BROADCASTS` for approval), every
 press and message of the flow is audited, and a refusal is answered politely. The handlers run in a

@@ -70,6 +70,8 @@ class Flow:
     # What the next message is read as: "message", "course", "link", "city", "field", "age", "time".
     awaiting: str | None = None
     asked_at: float = field(default_factory=time.monotonic)
+    # The title typed with a course's name («مجلسی | ثبت‌نام در دوره»), for the course then picked.
+    course_title: str | None = None
 
     def wait_for(self, step: str | None) -> None:
         self.awaiting, self.asked_at = step, time.monotonic()

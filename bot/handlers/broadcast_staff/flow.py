@@ -1,6 +1,7 @@
 """The announcement flow as far as it is typed: starting it (`/broadcast` or «اطلاعیه»), and reading a
-staff member's answer to the step they are on — the message (step 1), a course or link button (step 2),
-cities, fields or ages (step 3) and a Jalali date and time (step 5). The presses are in `presses`.
+staff member's answer to the step they are on — the message (step 1), a course (part of its name, or its
+code) or a link for a button (step 2), cities, fields or ages (step 3) and a Jalali date and time (step 5).
+The presses are in `presses`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bot.texts import _
 from karyar.broadcast import workflow
 from karyar.broadcast.audience import AGE_KEY, AudienceError
 from karyar.broadcast.content import CAPTION_LIMIT, MAX_BUTTONS, TEXT_LIMIT, Content, ContentError
-from karyar.broadcast.workflow import Actor, Draft
+from karyar.broadcast.workflow import Actor, CourseRef, Draft
 from karyar.clock import now
 from karyar.persian import format_number, jalali_datetime, parse_jalali_datetime
 
@@ -176,23 +177,56 @@ async def save_buttons(
 async def _read_course(
     context: ContextTypes.DEFAULT_TYPE, message: Message, actor: Actor, flow: access.Flow, draft: Draft
 ) -> None:
+    """A course's code links it at once; part of its name shows the courses to pick from."""
     wanted = compose.read_course_input(message.text or "")
-    course = await services(context).database.run_async(workflow.find_course, code=wanted.code)
-    if course is None:
-        await message.reply_text(_("Broadcast compose: course not found").format(code=wanted.code))
-        return
-    if not course.active:
-        await message.reply_text(_("Broadcast compose: course inactive").format(code=course.code))
-        return
-    title = wanted.title or _("Broadcast compose: course button title")
-    if not compose.title_fits(title):
+    if wanted.title is not None and not compose.title_fits(wanted.title):
         await message.reply_text(_("Broadcast compose: bad title").format(limit=format_number(64)))
         return
-    button = {"kind": "course", "title": title, "course_id": course.id}
+    db = services(context).database
+    flow.course_title = wanted.title
+    if not wanted.text:  # only a title: the name is still to come
+        upcoming = await db.run_async(workflow.course_choices, actor=actor)
+        await access.send(message, compose.ask_course(draft.id, upcoming))
+        return
+    course = await db.run_async(workflow.find_course, code=wanted.text)
+    if course is not None:
+        updated = await add_course(context, message, actor, flow, draft, course, wanted.title)
+        if updated is not None:
+            await access.send(message, compose.buttons_screen(updated))
+        return
+    found = await db.run_async(workflow.course_choices, actor=actor, text=wanted.text)
+    if found.courses:
+        await access.send(message, compose.course_matches(draft.id, wanted.text, found))
+        return
+    upcoming = await db.run_async(workflow.course_choices, actor=actor)
+    await access.send(message, compose.no_course_match(draft.id, wanted.text, upcoming))
+
+
+async def add_course(
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    actor: Actor,
+    flow: access.Flow,
+    draft: Draft,
+    course: CourseRef,
+    title: str | None,
+) -> Draft | None:
+    """The draft with a button for this course, or None after telling the staff member why not."""
+    if not course.active:
+        await message.reply_text(
+            _("Broadcast compose: course inactive").format(course=compose.course_label(course))
+        )
+        return None
+    button = {
+        "kind": "course",
+        "title": title or _("Broadcast compose: course button title"),
+        "course_id": course.id,
+    }
     updated = await save_buttons(context, message, actor, draft, [*draft.buttons, button])
     if updated is not None:
         flow.wait_for(None)
-        await access.send(message, compose.buttons_screen(updated))
+        flow.course_title = None
+    return updated
 
 
 async def _read_link(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
@@ -16,7 +17,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.broadcast import compose, render
 from bot.broadcast.progress import progress_keyboard, progress_text
 from bot.handlers.broadcast_staff import access
-from bot.handlers.broadcast_staff.flow import save_audience, save_buttons
+from bot.handlers.broadcast_staff.flow import add_course, save_audience, save_buttons
 from bot.services import services
 from bot.texts import _
 from karyar.broadcast import workflow
@@ -51,7 +52,7 @@ async def _on_compose_press(
         context,
         f"broadcast.press.{press.action}",
         broadcast_id=press.draft_id or None,
-        details={"choice": press.argument} if press.argument and not press.argument.isdigit() else None,
+        details=_audited_choice(press),
     )
     actor = found.actor
     if actor is None:
@@ -78,6 +79,7 @@ async def _on_compose_press(
         "cont": _press_continue,
         "fresh": _press_fresh,
         "btn": _press_buttons,
+        "crs": _press_course,
         "aud": _press_audience,
         "f": _press_filter,
         "t": _press_toggle,
@@ -92,6 +94,15 @@ async def _on_compose_press(
     handler = handlers.get(press.action)
     if handler is not None:
         await handler(Pressed(context, query, message, actor, flow, draft, press))
+
+
+def _audited_choice(press: compose.Press) -> dict[str, Any] | None:
+    """What was chosen, for the audit log: a named option or a course, never a place in a list."""
+    if press.action == "crs" and press.argument:
+        return {"course_id": int(press.argument)}
+    if press.argument and not press.argument.isdigit():
+        return {"choice": press.argument}
+    return None
 
 
 async def _quit(
@@ -141,7 +152,9 @@ async def _press_buttons(p: Pressed) -> None:
     choice = p.press.argument
     if choice == "course":
         p.flow.wait_for("course")
-        await access.show(p.query, compose.back_to_buttons(p.draft.id, _("Broadcast compose: ask course")))
+        p.flow.course_title = None
+        upcoming = await services(p.context).database.run_async(workflow.course_choices, actor=p.actor)
+        await access.show(p.query, compose.ask_course(p.draft.id, upcoming))
     elif choice == "link":
         p.flow.wait_for("link")
         await access.show(p.query, compose.back_to_buttons(p.draft.id, _("Broadcast compose: ask link")))
@@ -157,6 +170,22 @@ async def _press_buttons(p: Pressed) -> None:
     elif choice == "next":
         await _remove_keyboard(p.message)
         await access.send(p.message, compose.audience_screen(p.draft))
+
+
+async def _press_course(p: Pressed) -> None:
+    """A course picked from the list: its button is added, with the title typed with its name if any."""
+    if p.press.argument is None or not p.press.argument.isdigit():
+        return
+    course = await services(p.context).database.run_async(
+        workflow.course_by_id, course_id=int(p.press.argument)
+    )
+    if course is None:
+        return  # no such course: a made-up button
+    updated = await add_course(p.context, p.message, p.actor, p.flow, p.draft, course, p.flow.course_title)
+    if updated is None:
+        p.flow.wait_for("course")  # another name may still be typed, or another course picked
+        return
+    await access.show(p.query, compose.buttons_screen(updated))
 
 
 async def _press_audience(p: Pressed) -> None:
@@ -308,12 +337,15 @@ async def _ask_approvers(
     """Each supervisor who may approve gets the preview and «تأیید»/«رد»; how many could be reached."""
     db = services(context).database
     supervisors = await db.run_async(workflow.approvers, broadcast_id=draft.id)
-    text = _("Broadcast approval: request").format(
-        number=format_number(draft.id),
-        author=author.name,
-        count=format_number(recipients),
-        when=compose.when_text(draft.send_at),
-        audience=compose.describe_audience(draft.audience),
+    text = compose.with_courses(
+        _("Broadcast approval: request").format(
+            number=format_number(draft.id),
+            author=author.name,
+            count=format_number(recipients),
+            when=compose.when_text(draft.send_at),
+            audience=compose.describe_audience(draft.audience),
+        ),
+        draft,
     )
     keyboard = InlineKeyboardMarkup(
         [
