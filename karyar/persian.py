@@ -12,6 +12,17 @@ from babel.numbers import format_decimal
 from nlu.text import to_ascii_digits, to_persian_digits
 
 LIST_SEPARATOR = "، "
+# Between the parts of one line that are not items of one list («مشهد؛ حضوری»). Not «·» or «|»: next to
+# numbers they read as the Persian digits ۰ and ۱.
+PART_SEPARATOR = "؛ "
+# Left-to-right mark. Latin digits right after Persian letters count as Arabic numbers in the bidi algorithm,
+# so Telegram shows «051-38400000» as «38400000-051» and «/start» as «start/»; a mark on each side keeps the
+# run in its own order. A mark, not an isolate (U+2066…U+2069): every Telegram client honours it.
+LRM = "\u200e"
+# A run that must read left to right: a command, a phone number, a course code, a URL, a @username.
+_LTR_RUN = re.compile(
+    r"(?<![\w\u200e\-./:@+?=&%#~])[/@+]?[A-Za-z0-9](?:[A-Za-z0-9_\-./:@+?=&%#~]*[A-Za-z0-9_/])?"
+)
 # Iran has kept standard time all year since 2022; dates people read are Iran dates.
 IRAN_TIME = ZoneInfo("Asia/Tehran")
 _MARKS = re.compile("[\u200c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -35,6 +46,26 @@ def persian_text(text: str) -> str:
 
 def join_list(items: list[str]) -> str:
     return LIST_SEPARATOR.join(items)
+
+
+def join_parts(parts: list[str]) -> str:
+    """«مشهد، استان خراسان رضوی؛ حضوری»: the parts of one line, set apart more than items of a list."""
+    return PART_SEPARATOR.join(parts)
+
+
+def ltr(run: str) -> str:
+    """A run that must read left to right (a phone number, a command, a code), kept so in Persian text."""
+    return f"{LRM}{run}{LRM}"
+
+
+def mark_ltr_runs(text: str) -> str:
+    """Every left-to-right run in a free text, such as «تلفن 051-38400000», marked with `ltr`; plain Latin
+    words need no mark and get none. Runs already marked are left as they are."""
+
+    def mark(match: re.Match[str]) -> str:
+        return match[0] if match[0].isalpha() else ltr(match[0])
+
+    return _LTR_RUN.sub(mark, text)
 
 
 def jalali_date(moment: datetime) -> str:

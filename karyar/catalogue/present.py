@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from karyar.catalogue import labels
 from karyar.db.models import CatalogueItem, CatalogueMode, Course, JobOpening
-from karyar.persian import LIST_SEPARATOR, format_number, jalali_date, persian_text, toman
+from karyar.persian import (
+    LIST_SEPARATOR,
+    format_number,
+    jalali_date,
+    join_parts,
+    mark_ltr_runs,
+    persian_text,
+    toman,
+)
 
 
 def course_card(course: Course) -> str:
     lines = [persian_text(course.title), persian_text(course.provider), _place(course)]
-    start = f"شروع: {jalali_date(course.starts_at)}"
+    lines.append(f"شروع: {jalali_date(course.starts_at)}")
     if course.duration_hours:
-        start += f" · {format_number(course.duration_hours)} ساعت"
-    lines.append(start)
+        lines.append(f"مدت: {format_number(course.duration_hours)} ساعت")
     lines.append("رایگان" if course.cost_toman == 0 else f"هزینه: {toman(course.cost_toman)}")
     return "\n".join(lines)
 
@@ -59,7 +66,7 @@ def _place(item: CatalogueItem) -> str:
     where = LIST_SEPARATOR.join(
         part for part in (item.city, item.province and f"استان {item.province}") if part
     )
-    return f"{where} · {labels.MODE[CatalogueMode.IN_PERSON]}"
+    return join_parts([where, labels.MODE[CatalogueMode.IN_PERSON]])
 
 
 def _wage(job: JobOpening) -> str:
@@ -75,6 +82,7 @@ def _shared_details(item: CatalogueItem) -> list[str]:
     if item.requirements:
         lines.append(f"شرایط: {persian_text(item.requirements)}")
     if item.contact:
-        # Phone numbers stay as staff wrote them: Telegram makes Latin-digit numbers tappable.
-        lines.append(f"تماس: {item.contact}")
+        # Phone numbers stay as staff wrote them (Telegram makes Latin-digit numbers tappable), marked to read
+        # left to right in the Persian line.
+        lines.append(f"تماس: {mark_ltr_runs(item.contact)}")
     return lines

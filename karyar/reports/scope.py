@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from karyar.db.models import ProfileFact
+from karyar.persian import join_list, join_parts
 from karyar.vocabulary import VALUE_LABELS
 
 ORGANISATIONS = ("emdad", "behzisti")
@@ -27,9 +28,9 @@ class Scope:
 
     def label(self) -> str:
         labels = VALUE_LABELS["organisation"]
-        organisations = "، ".join(labels.get(name, name) for name in self.organisations) or "همه‌ی نهادها"
-        provinces = "، ".join(self.provinces) or "همه‌ی استان‌ها"
-        return f"{organisations} · {provinces}"
+        organisations = join_list([labels.get(name, name) for name in self.organisations]) or "همه‌ی نهادها"
+        provinces = join_list(list(self.provinces)) or "همه‌ی استان‌ها"
+        return join_parts([organisations, provinces])
 
     def key(self) -> dict[str, list[str]]:
         return {"organisations": list(self.organisations), "provinces": list(self.provinces)}

@@ -92,7 +92,7 @@ def test_staff_get_the_summary_charts_and_files_of_their_province(
     texts = [m["text"] for m in messages if "text" in m]
     summary = "\n".join(texts)
     assert summary.startswith(f"📊 گزارش کاریار — {periods.parse('').label}")
-    assert f"همه‌ی نهادها · {PROVINCE}" in summary  # the registry's province, without asking for it
+    assert f"همه‌ی نهادها؛ {PROVINCE}" in summary  # the registry's province, without asking for it
     new_clients = expected.figures[Activity.NEW_CLIENTS].total
     assert new_clients >= 3
     assert f"• مددجویان تازه: {format_number(new_clients)}" in summary

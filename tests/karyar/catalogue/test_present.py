@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from karyar.catalogue.present import course_card, course_details, job_card, job_details
+from karyar.persian import ltr
 from tests.karyar.catalogue.factories import course, job
 
 # 1405-10-15 00:00 in Iran
@@ -13,11 +14,13 @@ DEY_15 = datetime(2027, 1, 4, 20, 30, tzinfo=UTC)
 
 def test_course_card_has_jalali_start_persian_digits_and_free() -> None:
     card = course_card(course("c", title="خیاطی مانتو", city="کاشان", starts_at=DEY_15, duration_hours=120))
+    # No «·»: between Persian digits it reads as a zero («۱۴۰۵ · ۱۲۰» as «۱۴۰۵ ۰ ۱۲۰»).
     assert card.splitlines() == [
         "خیاطی مانتو",
         "مرکز آموزش کمیته امداد",
-        "کاشان، استان اصفهان · حضوری",
-        "شروع: ۱۵ دی ۱۴۰۵ · ۱۲۰ ساعت",
+        "کاشان، استان اصفهان؛ حضوری",
+        "شروع: ۱۵ دی ۱۴۰۵",
+        "مدت: ۱۲۰ ساعت",
         "رایگان",
     ]
 
@@ -46,7 +49,9 @@ def test_details_say_who_it_suits_requirements_and_contact() -> None:
     )
     assert "سطح آموزش: مهارت‌آموزی" in details
     assert "مناسب برای: زنان، ۱۸ تا ۴۵ سال، بانوی سرپرست خانوار، مددجویان کمیته امداد" in details
-    assert "شرایط: سواد سیکل" in details and "تماس: تلفن 031-55400000" in details
+    assert "شرایط: سواد سیکل" in details
+    # Marked left to right, or Telegram shows it as «55400000-031».
+    assert f"تماس: تلفن {ltr('031-55400000')}" in details
     assert "مناسب برای: همه" in course_details(course("d", starts_at=DEY_15))
 
 

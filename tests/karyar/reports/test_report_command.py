@@ -54,7 +54,7 @@ def test_report_prints_the_summary_and_writes_the_files(db: Database, tmp_path: 
     with db.unit_of_work() as session:
         expected = figures.build(session, period=periods.parse("1405/08"), scope=Scope(("behzisti",)))
         audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "report.run")).all()
-    assert "📊 گزارش کاریار — آبان ۱۴۰۵" in done.stdout and "بهزیستی · همه‌ی استان‌ها" in done.stdout
+    assert "📊 گزارش کاریار — آبان ۱۴۰۵" in done.stdout and "بهزیستی؛ همه‌ی استان‌ها" in done.stdout
     new_clients = expected.figures[Activity.NEW_CLIENTS].total
     assert f"• مددجویان تازه: {format_number(new_clients)}" in done.stdout
     assert len(audit) == 1 and audit[0].actor_role == "operator" and audit[0].details
