@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from pathlib import Path
 
 from localapi.ratelimit import RateLimit
 from localapi.server import DEFAULT_TOKEN, LocalBotApi
@@ -26,6 +27,7 @@ async def _serve(args: argparse.Namespace) -> None:
         disabled_methods=args.disable,
         per_chat_rate=_rate(args.per_chat_rate),
         global_rate=_rate(args.global_rate),
+        state_dir=args.state_dir,
     )
     url = await api.start(args.host, args.port)
     print(f"local Bot API on {url} (base_url {api.bot_url}, bot @{api.world.bot.username})", flush=True)
@@ -49,6 +51,7 @@ def main() -> None:
     parser.add_argument("--disable", action="append", default=[], help="method answering 404 (repeatable)")
     parser.add_argument("--per-chat-rate", help="flood limit per chat, e.g. 1/1 (calls/seconds)")
     parser.add_argument("--global-rate", help="flood limit for the bot, e.g. 30/1")
+    parser.add_argument("--state-dir", type=Path, help="keep chats and counters here across restarts")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     with contextlib.suppress(KeyboardInterrupt):

@@ -7,7 +7,6 @@ client library (and ``telegram.Update.de_json``) parses it as it would a real re
 from __future__ import annotations
 
 import hashlib
-import itertools
 import struct
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,12 +158,13 @@ class FileIds:
     """Deterministic but Telegram-looking file identifiers."""
 
     def __init__(self) -> None:
-        self._counter = itertools.count(1)
+        self.next_number = 1  # kept across restarts, so a new file never takes an old one's path
 
     def new(
         self, kind: str, content: bytes, *, mime_type: str | None = None, file_name: str | None = None
     ) -> FileRecord:
-        number = next(self._counter)
+        number = self.next_number
+        self.next_number += 1
         digest = hashlib.sha1(content + str(number).encode()).hexdigest()
         folder, ext, default_mime = FILE_KINDS.get(kind, FILE_KINDS["document"])
         if file_name and "." in file_name:

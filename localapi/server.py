@@ -16,7 +16,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
@@ -26,6 +28,7 @@ from localapi.errors import ApiError, bad_request, not_found, unauthorized
 from localapi.methods import Context, find_method
 from localapi.objects import BotIdentity
 from localapi.params import Params, UploadedFile
+from localapi.persistence import WorldStore
 from localapi.ratelimit import RateLimit, RateLimiter
 from localapi.state import World
 from localapi.webchat import Persona, add_webchat_routes
@@ -37,6 +40,10 @@ DEFAULT_TOKEN = "7000000001:LOCAL-karyar-test-token"
 # A polling bot asks at least this often (its long-poll timeout plus slack); quieter means it is gone.
 BOT_ONLINE_SECONDS = 30.0
 MAX_UPLOAD = 50 * 1024 * 1024  # Telegram's limit for files bots upload
+# A kept world is written this long after a change, so a burst of changes (one reply is several calls)
+# is written once; a process killed at any moment loses at most this much.
+SAVE_DELAY_SECONDS = 0.2
+KEEP_SAVED_IDLE_SECONDS = 60.0
 
 
 def _json_response(body: Any, status: int = 200) -> web.Response:
@@ -72,7 +79,10 @@ class LocalBotApi(UserDriver):
     ``tokens``: the token(s) this bot accepts (all address the same bot; the bot id is the
     numeric part before ':'). ``disabled_methods`` answer 404 like a server that lacks them.
     ``per_chat_rate``/``global_rate`` turn on 429 flood control for sends and edits.
-    ``personas`` are the people the chat page can act as.
+    ``personas`` are the people the chat page can act as. With ``state_dir`` the world (users, chats,
+    messages, files, pending updates and every counter) is loaded from that directory and written back
+    as it changes, so the server can be restarted without its chats or update ids starting over;
+    without it the world lives in memory only.
     """
 
     def __init__(
@@ -86,6 +96,7 @@ class LocalBotApi(UserDriver):
         global_rate: RateLimit | None = None,
         webhook_retry_delay: float = 1.0,
         personas: Iterable[Persona] = (),
+        state_dir: Path | None = None,
     ) -> None:
         self.tokens = [tokens] if isinstance(tokens, str) else list(tokens)
         if not self.tokens:
@@ -97,7 +108,11 @@ class LocalBotApi(UserDriver):
         self.limiter = RateLimiter(per_chat_rate, global_rate)
         self.webhook_retry_delay = webhook_retry_delay
         self.personas = list(personas)
+        self.store = WorldStore(state_dir) if state_dir is not None else None
+        if self.store is not None:
+            self.store.load(self.world)
         self.url: str | None = None
+        self.open_event_streams = 0  # chat pages listening to /_local/events right now
         self._ctx = Context(self.world, self.limiter, self.wait_for_change, lambda: self._stopping)
         self._bot_seen_at: float | None = None  # monotonic time of the bot's last request
         self._requests_in_flight = 0
@@ -105,6 +120,7 @@ class LocalBotApi(UserDriver):
         self._changed: asyncio.Event | None = None
         self._runner: web.AppRunner | None = None
         self._webhook_task: asyncio.Task[None] | None = None
+        self._saving_task: asyncio.Task[None] | None = None
         self._stopping = False
 
     @property
@@ -179,6 +195,8 @@ class LocalBotApi(UserDriver):
                 self.world, self.wait_for_change, lambda: self._stopping, self.webhook_retry_delay
             )
         )
+        if self.store is not None:
+            self._saving_task = asyncio.create_task(self._keep_saved(self.store))
         log.info("local Bot API listening on %s", self.url)
         return self.url
 
@@ -187,13 +205,16 @@ class LocalBotApi(UserDriver):
             return
         self._stopping = True
         self._pulse()  # long polls return [] at once instead of holding shutdown up
-        if self._webhook_task is not None:
-            self._webhook_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._webhook_task
-            self._webhook_task = None
+        for task in (self._webhook_task, self._saving_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._webhook_task = self._saving_task = None
         await self._runner.cleanup()
         self._runner = None
+        if self.store is not None:  # the last changes, made while the server was shutting down
+            await asyncio.to_thread(self._save, self.store)
         self.world.remove_listener(self._on_world_change)
         self._loop = None
         self.url = None
@@ -212,6 +233,25 @@ class LocalBotApi(UserDriver):
             return
         if running is self._loop:
             raise RuntimeError("blocking wait on the server's own loop; use the *_async variant")
+
+    # --- keeping the world on disk ---------------------------------------------------------
+
+    async def _keep_saved(self, store: WorldStore) -> None:
+        """Write the world a moment after every burst of changes, for as long as the server runs."""
+        saved: int | None = None  # at once: changes made before the server started are not on disk yet
+        while not self._stopping:
+            if self.world.version == saved:
+                await self.wait_for_change(KEEP_SAVED_IDLE_SECONDS)
+                continue
+            await asyncio.sleep(SAVE_DELAY_SECONDS)
+            saved = self.world.version  # read before the snapshot, so a change made meanwhile is saved next
+            await asyncio.to_thread(self._save, store)
+
+    def _save(self, store: WorldStore) -> None:
+        try:
+            store.save(self.world)
+        except OSError:  # a full disk must not stop the chat: the next change tries again
+            log.exception("could not save the local Bot API's chats in %s", store.directory)
 
     # --- change notification --------------------------------------------------------------
 
@@ -373,6 +413,18 @@ class ThreadedLocalBotApi(UserDriver):
             thread.join(timeout)
             loop.close()
             self._loop = self._thread = None
+
+    def restart(self, *, renumber_updates: bool = False, timeout: float = 10.0) -> str:
+        """Stop and start again on the same address, keeping the world, as a Bot API server restarts:
+        the bot's connections break off and it has to connect again. With ``renumber_updates`` updates
+        are numbered from 1 again (pending ones included), as by a server that lost its update counter."""
+        address = urlsplit(self.url)
+        host, port = address.hostname or "127.0.0.1", address.port or 0
+        self.stop(timeout)
+        if renumber_updates:
+            with self.world.mutate() as world:
+                world.renumber_updates()
+        return self.start(host, port, timeout)
 
     def _assert_may_block(self) -> None:
         if self._thread is not None and threading.current_thread() is self._thread:

@@ -171,8 +171,8 @@ class World:
         self._lock = threading.RLock()
         self._cond = threading.Condition(self._lock)
         self._listeners: list[Callable[[], None]] = []
-        self._file_ids = FileIds()
-        self._callback_counter = 0
+        self.file_ids = FileIds()
+        self.callback_counter = 0
         self.version = 0
         self._reset_data()
 
@@ -188,6 +188,10 @@ class World:
         self.callbacks: dict[str, CallbackRecord] = {}
         self.edits: list[dict[str, Any]] = []
         self.profile: dict[tuple[str, str], str] = {}  # setMyName/Description/..., menu buttons
+        # What each user has read, as Telegram keeps it: (user, chat, topic or 0) -> last message id read.
+        self.read_marks: dict[tuple[int, int, int], int] = {}
+        # The chat (and topic) each user last had open on the chat page.
+        self.last_open: dict[int, tuple[int, int | None]] = {}
         # Every Bot API request, for assertions; bounded because a polling bot never stops asking.
         self.calls: deque[dict[str, Any]] = deque(maxlen=MAX_CALL_LOG)
 
@@ -317,6 +321,26 @@ class World:
             return {"status": "administrator", "user": bot, **BOT_ADMIN_RIGHTS}
         return {"status": "member", "user": bot}
 
+    # --- what users have read --------------------------------------------------------------
+
+    def note_viewing(self, user_id: int, chat_id: int, thread: int | None, message_id: int) -> None:
+        """``user_id`` has the chat (topic ``thread``) open and has read it up to ``message_id``: the read
+        mark moves on and this is the place to reopen. Wakes waiters only when something changed."""
+        with self._lock:
+            key = (user_id, chat_id, thread or 0)
+            read = max(self.read_marks.get(key, 0), message_id)
+            place = (chat_id, thread)
+            if self.read_marks.get(key) == read and self.last_open.get(user_id) == place:
+                return
+            self.read_marks[key] = read
+            self.last_open[user_id] = place
+            self.notify()
+
+    def read_up_to(self, user_id: int, chat_id: int, thread: int | None) -> int:
+        """The last message of the chat (topic) ``user_id`` has read; 0 for none."""
+        with self._lock:
+            return self.read_marks.get((user_id, chat_id, thread or 0), 0)
+
     # --- messages --------------------------------------------------------------------------
 
     def add_message(
@@ -415,6 +439,14 @@ class World:
         self.updates.append(update)
         return update
 
+    def renumber_updates(self, first_id: int = 1) -> None:
+        """Number updates from ``first_id`` again, pending ones included, as a Bot API server does that
+        lost its counter (or Telegram after a quiet week); the caller holds the lock."""
+        for update in self.updates:
+            update["update_id"] = first_id
+            first_id += 1
+        self.next_update_id = first_id
+
     def confirm_updates(self, offset: int | None) -> None:
         """Forget updates as getUpdates' ``offset`` asks (negative: keep only the last -offset)."""
         with self._lock:
@@ -444,7 +476,7 @@ class World:
         extra: dict[str, Any] | None = None,
     ) -> FileRecord:
         with self._lock:
-            record = self._file_ids.new(kind, content, mime_type=mime_type, file_name=file_name)
+            record = self.file_ids.new(kind, content, mime_type=mime_type, file_name=file_name)
             record.extra.update(extra or {})
             self.files[record.file_id] = record
             return record
@@ -467,8 +499,8 @@ class World:
 
     def new_callback_id(self) -> str:
         with self._lock:
-            self._callback_counter += 1
-            return str(4_300_000_000_000_000_000 + self._callback_counter * 7919)
+            self.callback_counter += 1
+            return str(4_300_000_000_000_000_000 + self.callback_counter * 7919)
 
 
 def update_type(update: dict[str, Any]) -> str:

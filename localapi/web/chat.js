@@ -8,15 +8,18 @@ const ANSWER_WAIT_MS = 4000; // how long a pressed button waits for the bot's an
 const STICKERS = ["😀", "👍", "🙏", "❤️", "😢", "🌹"];
 const TEHRAN = { latitude: 35.6892, longitude: 51.389 };
 const COLORS = ["#e17076", "#7bc862", "#65aadd", "#a695e7", "#ee7aae", "#6ec9cb", "#faa774"];
+const PHOTO_BOX = { width: 400, height: 320 }; // the most room a photo takes in a bubble (chat.css agrees)
+const BOTTOM_SLACK_PX = 80; // this close to the end counts as "at the bottom"
 
 const state = {
   overview: null,
   personaId: null,
   chat: null, // {chat_id, thread, type, title}
   view: null,
-  seen: JSON.parse(localStorage.getItem("karyar-local-seen") || "{}"),
-  listOnly: false,
-  keyboardFolded: false, // the client folded the reply keyboard away // phones: the chat list is showing, not a chat
+  viewing: null, // the chat, topic and last message last reported to the server as read
+  atBottom: true, // the message list shows its end, so what arrives (or grows, as a photo loading) stays in view
+  listOnly: false, // phones: the chat list is showing, not a chat
+  keyboardFolded: false, // the client folded the reply keyboard away
   refreshing: false,
   again: false,
 };
@@ -68,21 +71,27 @@ function target() {
   return body;
 }
 
-// --- unread marks ---------------------------------------------------------------------------
+// --- read marks (kept by the server, as Telegram keeps them) ----------------------------------
 
-const seenKey = (personaId, chatId, thread) => `${personaId}:${chatId}:${thread ?? ""}`;
-
-function isUnread(personaId, chatId, thread, last) {
-  if (!last || last.from_user_id === personaId) return false;
-  return last.message_id > (state.seen[seenKey(personaId, chatId, thread)] || 0);
-}
-
-function markSeen() {
+// Tells the server what this persona has open and has read; it marks chats unread from that, and
+// opens this chat again when the persona is chosen next time.
+function reportViewing() {
+  if (!state.chat) return;
   const messages = state.view?.messages || [];
-  if (!state.chat || !messages.length) return;
-  state.seen[seenKey(state.personaId, state.chat.chat_id, state.chat.thread)] =
-    messages[messages.length - 1].message_id;
-  localStorage.setItem("karyar-local-seen", JSON.stringify(state.seen));
+  const body = {
+    user_id: state.personaId,
+    chat_id: state.chat.chat_id,
+    thread: state.chat.thread,
+    message_id: messages.length ? messages[messages.length - 1].message_id : 0,
+  };
+  const key = JSON.stringify(body);
+  if (key === state.viewing) return;
+  state.viewing = key;
+  fetch("/_local/web/viewing", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: key,
+  }).catch((error) => console.warn(error));
 }
 
 function personaChats(p) {
@@ -95,11 +104,17 @@ function personaChats(p) {
 }
 
 function personaHasUnread(p) {
-  return personaChats(p).some((c) =>
-    c.threads
-      ? c.threads.some((t) => isUnread(p.user_id, c.chat_id, t.thread_id, t.last))
-      : isUnread(p.user_id, c.chat_id, null, c.last),
-  );
+  return personaChats(p).some((c) => c.unread);
+}
+
+// The chat (and topic) the server suggests opening for a persona: something waiting, else the last one open.
+function openingChat(p) {
+  const chats = personaChats(p);
+  const wanted = p.opening && chats.find((c) => c.chat_id === p.opening.chat_id);
+  const chat = wanted || chats[0];
+  if (!chat) return null;
+  const thread = chat.threads ? (wanted && chat.threads.some((t) => t.thread_id === p.opening.thread) ? p.opening.thread : GENERAL_TOPIC) : null;
+  return { ...chat, thread };
 }
 
 // --- rendering: sidebar ---------------------------------------------------------------------
@@ -161,7 +176,7 @@ function chatItem(p, c) {
         el("div", { class: "name" }, c.title),
         el("div", { class: "preview" }, c.typing ? "در حال نوشتن…" : c.last ? c.last.preview : ""),
       ),
-      !c.threads && !selected && isUnread(p.user_id, c.chat_id, null, c.last) ? el("span", { class: "unread" }) : null,
+      !c.threads && !selected && c.unread ? el("span", { class: "unread" }) : null,
     ),
   );
   if (c.threads) {
@@ -187,7 +202,7 @@ function chatItem(p, c) {
               el("div", { class: "name" }, t.title),
               el("div", { class: "preview" }, t.last ? t.last.preview : ""),
             ),
-            !here && isUnread(p.user_id, c.chat_id, t.thread_id, t.last) ? el("span", { class: "unread" }) : null,
+            !here && t.unread ? el("span", { class: "unread" }) : null,
           );
         }),
       ),
@@ -254,8 +269,9 @@ function fileUrl(fileId) {
 function mediaOf(m) {
   if (m.photo) {
     const biggest = m.photo[m.photo.length - 1];
-    const img = el("img", { class: "photo", src: fileUrl(biggest.file_id), alt: "عکس", loading: "lazy" });
+    const img = el("img", { class: "photo", src: fileUrl(biggest.file_id), alt: "عکس", loading: "lazy", ...photoSize(biggest) });
     img.addEventListener("error", () => img.replaceWith(el("div", { class: "media-missing" }, "🖼")));
+    img.addEventListener("load", keepAtBottom);
     return img;
   }
   if (m.sticker) return el("div", { class: "sticker" }, m.sticker.emoji || "🙂");
@@ -279,6 +295,23 @@ function mediaOf(m) {
   }
   if (m.contact) return el("div", {}, `📞 ${m.contact.first_name || ""} ${m.contact.phone_number}`);
   return null;
+}
+
+// The size a photo is shown at, known before it loads, so the list does not grow under the reader.
+function photoSize(size) {
+  if (!size.width || !size.height) return {};
+  const scale = Math.min(1, PHOTO_BOX.width / size.width, PHOTO_BOX.height / size.height);
+  return { width: Math.round(size.width * scale), height: Math.round(size.height * scale) };
+}
+
+function isAtBottom(box) {
+  return box.scrollHeight - box.scrollTop - box.clientHeight < BOTTOM_SLACK_PX;
+}
+
+// Something in the list grew (a photo loaded): if the reader was at the end, the end stays in view.
+function keepAtBottom() {
+  const box = $("messages");
+  if (state.atBottom) box.scrollTop = box.scrollHeight;
 }
 
 function inlineKeyboard(m) {
@@ -385,7 +418,7 @@ function renderChat() {
   subtitle.textContent = view.typing ? "در حال نوشتن…" : chat.type === "private" ? "ربات" : "گروه";
 
   const box = $("messages");
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
+  const atBottom = state.atBottom || isAtBottom(box);
   // Everything that changes the height of the message list first, so the scroll lands at the end.
   $("start-panel").hidden = !(chat.type === "private" && view.messages.length === 0);
   renderReplyKeyboard(view.keyboard);
@@ -393,9 +426,12 @@ function renderChat() {
   $("closed-note").hidden = !view.closed;
   $("composer").hidden = view.closed;
   box.replaceChildren(...view.messages.map(messageNode));
-  if (atBottom || state.scrollToEnd) box.scrollTop = box.scrollHeight;
+  if (atBottom || state.scrollToEnd) {
+    box.scrollTop = box.scrollHeight;
+    state.atBottom = true;
+  }
   state.scrollToEnd = false;
-  markSeen();
+  reportViewing();
 }
 
 // --- refreshing -----------------------------------------------------------------------------
@@ -414,9 +450,8 @@ async function refresh() {
         state.personaId = state.overview.personas[0].user_id;
       }
       if (!state.chat && !state.listOnly) {
-        const first = persona() && personaChats(persona())[0];
-        if (first) state.chat = { ...first, thread: first.threads ? GENERAL_TOPIC : null };
-      } else {
+        state.chat = persona() && openingChat(persona());
+      } else if (state.chat) {
         const fresh = persona() && personaChats(persona()).find((c) => c.chat_id === state.chat.chat_id);
         if (fresh) state.chat = { ...fresh, thread: state.chat.thread };
       }
@@ -569,6 +604,7 @@ function wire() {
     input.value = "";
     if (!(await sendText(text))) input.value = text; // nothing typed is lost on a failure
   });
+  $("messages").addEventListener("scroll", (ev) => (state.atBottom = isAtBottom(ev.currentTarget)));
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();

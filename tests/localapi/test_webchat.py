@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -220,3 +222,70 @@ async def test_the_command_menu_follows_the_scopes_the_bot_set(
     api.send_text(USER, "سلام")
     assert [c["command"] for c in (await chat(web, USER, USER))["commands"]] == ["start", "menu"]
     assert [c["command"] for c in (await chat(web, COUNSELLOR, COUNSELLOR))["commands"]] == ["broadcast"]
+
+
+async def opening(web: httpx.AsyncClient, user_id: int) -> dict[str, Any]:
+    """The chat (and topic) the page opens when this persona is chosen."""
+    overview = (await web.get("/_local/web/overview")).json()
+    return next(p["opening"] for p in overview["personas"] if p["user_id"] == user_id)
+
+
+async def read_all(web: httpx.AsyncClient, user_id: int, chat_id: int, thread: int | None) -> None:
+    """The persona opens the chat (topic) on the page and sees its last message."""
+    messages = (await chat(web, user_id, chat_id, thread))["messages"]
+    viewing = {
+        "user_id": user_id,
+        "chat_id": chat_id,
+        "thread": thread,
+        "message_id": messages[-1]["message_id"],
+    }
+    assert (await web.post("/_local/web/viewing", json=viewing)).status_code == 200
+
+
+async def test_a_counsellor_opens_on_the_case_waiting_for_her(
+    api: LocalBotApi, bot: Bot, web: httpx.AsyncClient
+) -> None:
+    api.create_group(GROUP, "مشاوران کاریار", members=[COUNSELLOR])
+    assert await opening(web, COUNSELLOR) == {"chat_id": GROUP, "thread": 0}  # nothing yet: the forum
+    assert await opening(web, USER) == {"chat_id": USER, "thread": None}
+
+    older = (await bot.create_forum_topic(GROUP, "پرونده ۱ — علی")).message_thread_id
+    await bot.send_message(GROUP, "کارت پرونده ۱", message_thread_id=older)
+    newer = (await bot.create_forum_topic(GROUP, "پرونده ۲ — مریم")).message_thread_id
+    await bot.send_message(GROUP, "کارت پرونده ۲", message_thread_id=newer)
+    assert await opening(web, COUNSELLOR) == {"chat_id": GROUP, "thread": newer}
+
+    await read_all(web, COUNSELLOR, GROUP, newer)
+    assert await opening(web, COUNSELLOR) == {"chat_id": GROUP, "thread": older}  # still waiting
+    await read_all(web, COUNSELLOR, GROUP, older)
+    await read_all(web, COUNSELLOR, GROUP, newer)
+    # Nothing waiting: the case she had open last.
+    assert await opening(web, COUNSELLOR) == {"chat_id": GROUP, "thread": newer}
+    # Her own words are nothing unread.
+    api.send_text(COUNSELLOR, "سلام مریم", chat_id=GROUP, message_thread_id=older)
+    assert await opening(web, COUNSELLOR) == {"chat_id": GROUP, "thread": newer}
+
+    overview = (await web.get("/_local/web/overview")).json()
+    counsellor = next(p for p in overview["personas"] if p["user_id"] == COUNSELLOR)
+    (forum,) = [c for c in counsellor["chats"] if c["type"] == "forum"]
+    assert not forum["unread"] and not any(t["unread"] for t in forum["threads"])
+    await bot.send_message(GROUP, "مریم پاسخ داد", message_thread_id=older)
+    assert await opening(web, COUNSELLOR) == {"chat_id": GROUP, "thread": older}
+
+
+async def test_a_closed_page_is_nothing_to_report(
+    api: LocalBotApi, web: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    address = urlsplit(api.url)
+    with caplog.at_level(logging.ERROR):
+        reader, writer = await asyncio.open_connection(address.hostname, address.port)
+        writer.write(b"GET /_local/events HTTP/1.1\r\nHost: page\r\n\r\n")
+        await asyncio.wait_for(reader.readuntil(b"data: "), 5)
+        writer.transport.abort()  # the tab is closed
+        api.send_text(USER, "پیامی برای صفحه‌ای که بسته شد")
+        for _ in range(100):  # the server finds out when it next writes to the stream
+            if api.open_event_streams == 0:
+                break
+            await asyncio.sleep(0.05)
+    assert api.open_event_streams == 0
+    assert [record.getMessage() for record in caplog.records] == []
