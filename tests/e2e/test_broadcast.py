@@ -1,19 +1,24 @@
 """Announcements end to end: the bot's own sender delivers them through the stand-in; clients press their
-buttons; a client who blocked the bot is recorded; and a conversation is answered while a broadcast runs.
+buttons; a client who blocked the bot is recorded; a conversation is answered while a broadcast runs; and
+a staff member composes one in Telegram, finding its course by part of the name.
 
-Each test gives its clients a city of its own and sends only to that city, so announcements of one test
-never reach the clients of another.
+Each test gives its clients a city of its own and sends only to that city (the one composed in Telegram,
+where cities come from the reference list, to an age nobody else has), so announcements of one test never
+reach the clients of another.
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
+from bot.broadcast import compose
+from bot.texts import _
 from karyar import clients, profile
 from karyar.broadcast import store
 from karyar.broadcast.audience import Audience
@@ -30,9 +35,13 @@ from karyar.db.models import (
     DeliveryStatus,
     ProfileFactName,
 )
+from karyar.persian import format_number
+from karyar.staff import registry
 from localapi import UserDriver
 from tests.support.chat import Chat, button_titles
 from tests.support.stack import Stack
+
+pytestmark = pytest.mark.e2e
 
 
 def _subscribers(db: Database, api: UserDriver, first_user: int, count: int, city: str) -> list[int]:
@@ -212,3 +221,100 @@ def test_a_bot_killed_mid_broadcast_goes_on_and_skips_nobody(
     # Only messages in flight at the kill can arrive twice: at most BROADCAST_CONCURRENCY of them.
     assert sum(count - 1 for count in received) <= 8
     assert {row.status for row in _rows(stack_db, broadcast_id).values()} == {DeliveryStatus.SENT}
+
+
+# --- composed by a staff member in Telegram --------------------------------------------------------------
+
+
+@pytest.fixture
+def colleague(stack: Stack, stack_db: Database, user_id: int) -> Iterator[int]:
+    """A staff member who may announce, for this test only."""
+    stack.api.add_user(user_id, "همکار")
+    with stack_db.unit_of_work() as session:
+        registry.add_member(session, telegram_user_id=user_id, name="همکار", role="staff")
+    yield user_id
+    with stack_db.unit_of_work() as session:
+        registry.deactivate_member(session, telegram_user_id=user_id)
+
+
+def _aged(db: Database, users: list[int], age: int) -> None:
+    with db.unit_of_work() as session:
+        for user in users:
+            client = clients.find_client(session, telegram_user_id=user)
+            assert client is not None
+            profile.record_fact(
+                session, client_id=client.id, name=ProfileFactName.AGE, value=str(age), source="test"
+            )
+
+
+def _in_place(
+    api: UserDriver, user: int, message: dict[str, Any], *, title: str | None = None, data: str | None = None
+) -> dict[str, Any]:
+    """Press a button (by its title or its data) whose next screen replaces the pressed message; that
+    message as it is then."""
+    edits = len(api.edits(user))
+    api.press_button(user, message["message_id"], data, text=title)
+    assert api.wait_until(lambda: len(api.edits(user)) > edits, timeout=30), "the screen stayed as it was"
+    return next(m for m in api.transcript(user) if m["message_id"] == message["message_id"])
+
+
+def _draft_number(message: dict[str, Any]) -> int:
+    rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    pressed = next(compose.parse(b.get("callback_data")) for row in rows for b in row)
+    assert pressed is not None
+    return pressed.draft_id
+
+
+def test_staff_find_the_course_by_part_of_its_name_and_its_audience_gets_it(
+    stack: Stack, stack_db: Database, colleague: int
+) -> None:
+    api, staff = stack.api, Chat(stack.api, colleague, first_name="همکار")
+    city = "بیرجند"
+    readers = _subscribers(stack_db, api, colleague, 3, city)
+    _aged(stack_db, readers[:2], 99)  # the audience; the third, of another age, is not
+    with stack_db.unit_of_work() as session:
+        gown = session.scalars(select(Course).where(Course.code == "C-KHR-001")).one()
+        gown_id, gown_title = gown.id, gown.title
+
+    staff.say("/broadcast")
+    (screen,) = staff.say("📣 ثبت‌نام دوره‌ی خیاطی لباس مجلسی آغاز شد")
+    number = _draft_number(screen)
+    ask = _in_place(api, colleague, screen, title=_("Broadcast button: add course"))
+    assert ask["text"].startswith(_("Broadcast compose: ask course"))
+
+    (matches,) = staff.say("مجلسي")  # part of the name, with an Arabic yeh
+    assert matches["text"] == _("Broadcast compose: course matches").format(
+        count=format_number(1), text="مجلسي"
+    )
+    (choice,) = [title for title in button_titles(matches) if gown_title in title]
+    assert "مشهد" in choice and "C-KHR-001" not in choice
+    screen = _in_place(api, colleague, matches, title=choice)
+    assert gown_title in screen["text"]
+
+    (audience,) = staff.press(_("Broadcast button: continue"), on=screen)
+    _in_place(api, colleague, audience, data=compose.data(number, "f", "city"))
+    (audience,) = staff.say(city)
+    _in_place(api, colleague, audience, data=compose.data(number, "f", "age"))
+    (audience,) = staff.say("۹۹")
+    assert f"👥 گیرندگان: {format_number(2)} نفر" in audience["text"]
+    preview, summary = staff.press(_("Broadcast button: continue"), on=audience)
+    assert (
+        button_titles(preview)[0] == _("Broadcast compose: course button title")
+        and gown_title in summary["text"]
+    )
+    (confirm,) = staff.press(_("Broadcast button: send now"), on=summary)
+    assert gown_title in confirm["text"]
+    staff.press(_("Broadcast button: confirm").format(count=format_number(2)), on=confirm)
+
+    _until(lambda: store_status(stack_db, number) == BroadcastStatus.DONE)
+    assert sorted(_rows(stack_db, number)) == sorted(readers[:2])
+    assert api.bot_messages(readers[2]) == []
+    replies = Chat(api, readers[0]).press(_("Broadcast compose: course button title"))
+    assert gown_title in str(replies[0]["text"])  # the linked course's details
+    with stack_db.unit_of_work() as session:
+        client = clients.find_client(session, telegram_user_id=readers[0])
+        assert client is not None
+        interests = events(
+            session, case_id=open_case(session, client_id=client.id).id, kind=CaseEventKind.INTEREST
+        )
+    assert [event.data.get("item_id") for event in interests] == [gown_id]
