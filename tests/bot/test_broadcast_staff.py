@@ -346,7 +346,7 @@ async def test_a_staff_member_composes_previews_schedules_and_confirms(
         [(course_title, f"an:{number}:0")],
         [(_("Announcement: unsubscribe button"), f"an:{number}:u")],
     ]
-    assert recipients_line(2) in summary["text"] and "استان: تهران · جنسیت: زن" in summary["text"]
+    assert recipients_line(2) in summary["text"] and "استان: تهران؛ جنسیت: زن" in summary["text"]
     assert coat in summary["text"]
 
     # 5. a Jalali time: the past and impossible days are refused, then stored as the right UTC moment
@@ -763,6 +763,26 @@ async def test_approval_by_another_supervisor_when_required(api: LocalBotApi, da
         assert told["text"] == _("Broadcast approval: rejected, to author").format(
             number=format_number(own), name=f"همکار {SUPERVISOR2}"
         )
+
+
+async def test_the_approval_request_names_the_linked_course(api: LocalBotApi, database: Database) -> None:
+    async with running_bot(api, database, BROADCAST_APPROVAL_REQUIRED=True):
+        await say(api, STAFF, "/broadcast")
+        [screen] = await say(api, STAFF, "ثبت‌نام دوره‌ی دوخت مانتو")
+        await press(api, STAFF, screen, text=_("Broadcast button: add course"), edited=True)
+        [screen] = await say(api, STAFF, "C-THR-001")
+        [audience] = await pressed_new(api, STAFF, screen, text=_("Broadcast button: continue"))
+        _preview, summary = await pressed_new(
+            api, STAFF, audience, text=_("Broadcast button: continue"), count=2
+        )
+        [confirm] = await pressed_new(api, STAFF, summary, text=_("Broadcast button: send now"))
+        mark = api.mark(SUPERVISOR)
+        await pressed_new(
+            api, STAFF, confirm, text=_("Broadcast button: confirm").format(count=format_number(5)), count=2
+        )
+        [_p, request] = await api.wait_for_bot_messages_async(SUPERVISOR, 2, since=mark)
+        coat = f"دوخت مانتو (تهران، {jalali_date(IN_20_DAYS)})"
+        assert request["text"].endswith(_("Broadcast compose: linked course").format(course=coat))
 
 
 # --- while it is sent -----------------------------------------------------------------------------------------
