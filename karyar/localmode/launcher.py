@@ -35,8 +35,18 @@ class LocalOptions:
     fresh: bool = False  # start from an empty local database
 
 
+def chat_page_state_dir(state_dir: Path) -> Path:
+    """Where the local Bot API server keeps the chats of the page across restarts."""
+    return state_dir / "bot-api"
+
+
 def start_api(options: LocalOptions) -> ThreadedLocalBotApi:
-    api = ThreadedLocalBotApi(DEFAULT_TOKEN, personas=PERSONAS, global_rate=TELEGRAM_GLOBAL_RATE)
+    api = ThreadedLocalBotApi(
+        DEFAULT_TOKEN,
+        personas=PERSONAS,
+        global_rate=TELEGRAM_GLOBAL_RATE,
+        state_dir=chat_page_state_dir(options.state_dir),
+    )
     try:
         api.start(options.host, options.port)
     except OSError as error:
@@ -47,7 +57,7 @@ def start_api(options: LocalOptions) -> ThreadedLocalBotApi:
         ) from error
     for persona in PERSONAS:
         api.add_user(persona.user_id, persona.name)
-    if options.handoffs == "group":
+    if options.handoffs == "group" and api.world.find_chat(COUNSELLOR_GROUP_ID) is None:
         api.create_group(
             COUNSELLOR_GROUP_ID,
             COUNSELLOR_GROUP_TITLE,
