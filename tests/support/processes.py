@@ -24,6 +24,7 @@ def free_port() -> int:
 class ManagedProcess:
     def __init__(self, name: str, command: list[str], *, env: dict[str, str], log_dir: Path) -> None:
         self.name = name
+        self.command = command
         self.env = env
         self.log_path = log_dir / f"{name}.log"
         self._log = self.log_path.open("wb")
@@ -35,6 +36,10 @@ class ManagedProcess:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+
+    def started_again(self) -> ManagedProcess:
+        """The same command with the same environment, logging to a file of its own."""
+        return ManagedProcess(f"{self.name}-again", self.command, env=self.env, log_dir=self.log_path.parent)
 
     def alive(self) -> bool:
         return self.process.poll() is None

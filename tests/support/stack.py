@@ -44,6 +44,37 @@ class Stack:
     def logs(self) -> str:
         return "\n".join(f"--- {name} ---\n{p.tail()}" for name, p in self.processes.items())
 
+    def stop_processes(self) -> None:
+        """The bot first, so it does not answer into a stopped Rasa."""
+        for name in sorted(self.processes, key=lambda name: name != "bot"):
+            self.processes[name].stop()
+
+    def restart_api(self) -> None:
+        """A new Bot API stand-in on the same address, numbering updates and messages from 1 again."""
+        port = int(self.api.url.rsplit(":", 1)[1])
+        self.api.stop()
+        self.api = ThreadedLocalBotApi(BOT_TOKEN)
+        self.api.start("127.0.0.1", port)
+
+    def restart_everything(self) -> None:
+        """Stop the bot, the Bot API stand-in, Rasa and the action server, and start them again on the same
+        addresses and database. The new stand-in numbers its updates and messages from 1 again, as a
+        restarted Bot API server may; Rasa keeps conversations only where its tracker store is the database."""
+        self.stop_processes()
+        self.restart_api()
+        for name, process in list(self.processes.items()):
+            if name != "bot":
+                self.processes[name] = process.started_again()
+        self.processes["actions"].wait_http(f"{self.action_server_url}/health", timeout=60)
+        for name, process in self.processes.items():
+            if name.startswith("rasa"):
+                command = process.command
+                url = command[command.index("--url") + 1] if "--url" in command else self.rasa_url
+                process.wait_http(f"{url}/status?token={RASA_TOKEN}", timeout=RASA_LOAD_SECONDS)
+        self.processes["bot"] = self.processes["bot"].started_again()
+        if not self.api.wait_until(lambda: bool(self.api.api_calls("getUpdates")), timeout=60):
+            raise RuntimeError(f"the restarted bot never polled:\n{self.processes['bot'].tail()}")
+
     def restart_bot(self, *, kill: bool = False) -> None:
         """Stop the bot (SIGKILL if `kill`, else a clean SIGTERM) and start it again on the same settings."""
         old = self.processes["bot"]
@@ -52,9 +83,7 @@ class Stack:
         else:
             old.stop()
         calls_before = len(self.api.api_calls("getUpdates"))
-        self.processes["bot"] = ManagedProcess(
-            "bot-restarted", [APP_PYTHON, "-m", "bot"], env=self.bot_env, log_dir=self.log_dir
-        )
+        self.processes["bot"] = old.started_again()
         if not self.api.wait_until(lambda: len(self.api.api_calls("getUpdates")) > calls_before, timeout=60):
             raise RuntimeError(f"the restarted bot never polled:\n{self.processes['bot'].tail()}")
 
@@ -124,7 +153,9 @@ def running_stack(*, database_url: str, log_dir: Path, rasa_servers: int = 1) ->
             "BOT_HEALTH_PORT": str(free_port()),
         }
         bot = start("bot", [APP_PYTHON, "-m", "bot"], bot_env)
-        cleanup.callback(lambda: stack.processes["bot"].stop())  # the bot running at the end, after restarts
+        # What runs at the end, after restarts (callbacks run last first): the bot, the others, the stand-in.
+        cleanup.callback(lambda: stack.api.stop())
+        cleanup.callback(lambda: stack.stop_processes())
         stack = Stack(api, gate, database_url, rasa_url, action_server_url, processes, log_dir, bot_env)
         # The bot is up once it has registered its commands and is polling.
         if not api.wait_until(lambda: bool(api.api_calls("getUpdates")), timeout=60):
