@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import Message, Update
 from telegram.ext import (
@@ -25,8 +26,8 @@ from bot.texts import _
 from bot.update_identity import key_of
 from karyar import clients, messages
 from karyar.clients import TelegramIdentity
+from karyar.db.models import Direction, ProfileFactName
 from karyar.db.models import Message as StoredMessage
-from karyar.db.models import ProfileFactName
 from karyar.privacy import store as identifier_store
 from karyar.privacy.identifiers import IdentifierKind, Protected, Shielded, normalise_phone, shield
 from karyar.profile import record_facts_with_consent
@@ -166,6 +167,19 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not receipt.taken:
             await _reply(update, context, receipt.client_id, _("Empty message"))
         return
+    if keyboards.ends_live_chat(text):
+        # During a conversation the desk ends it; pressed later, from a keyboard left on screen, the menu
+        # comes back instead of the words going to Rasa.
+        receipt = await keep(update, context, kind="menu", text=text)
+        if not receipt.taken:
+            await _reply(
+                update,
+                context,
+                receipt.client_id,
+                _("Handoff: no conversation to end"),
+                reply_markup=keyboards.main_menu(),
+            )
+        return
     payload = keyboards.menu_payload(text)
     kind = "menu" if payload else "text"
     shielded = shield(text)
@@ -256,14 +270,48 @@ def _resolve_button(session: Session, *, user_id: int, message_id: int, index: i
 
 
 def _is_current(session: Session, *, client_id: int, shown: StoredMessage) -> bool:
-    """Buttons of the latest answer are current; a later answer with buttons makes them stale."""
+    """Buttons of the latest answer are current; a later answer with buttons makes them stale, except an
+    answer about one item of a list (its details, an interest): the list's «بعدی» still pages it."""
     latest = messages.latest_with_buttons(session, client_id=client_id)
     if latest is None:
         return False
-    if latest.id == shown.id:
+    if _same_answer(latest, shown):
         return True
+    current: StoredMessage | None = latest
+    while current is not None and _answers_an_item_press(session, current):
+        current = _previous_with_buttons(session, client_id=client_id, before=current.id)
+        if current is not None and _same_answer(current, shown):
+            return True
+    return False
+
+
+def _same_answer(one: StoredMessage, other: StoredMessage) -> bool:
+    """The same message, or two messages of one answer (several course cards, say)."""
+    batch = (one.extra or {}).get("batch")
+    return one.id == other.id or (batch is not None and (other.extra or {}).get("batch") == batch)
+
+
+def _answers_an_item_press(session: Session, shown: StoredMessage) -> bool:
+    """Whether this answer is Rasa's reply to «اطلاعات بیشتر» or «علاقه‌مندم» on a course or job."""
     batch = (shown.extra or {}).get("batch")
-    return batch is not None and (latest.extra or {}).get("batch") == batch
+    pressed = session.get(StoredMessage, batch) if isinstance(batch, int) else None
+    payload = (pressed.extra or {}).get("rasa_text") if pressed is not None else None
+    return isinstance(payload, str) and keyboards.is_durable_payload(payload)
+
+
+def _previous_with_buttons(session: Session, *, client_id: int, before: int) -> StoredMessage | None:
+    """The newest message with buttons of an answer before message `before`'s answer."""
+    return session.scalar(
+        select(StoredMessage)
+        .where(
+            StoredMessage.client_id == client_id,
+            StoredMessage.direction == Direction.OUTBOUND,
+            StoredMessage.kind == "buttons",
+            StoredMessage.id < before,
+        )
+        .order_by(StoredMessage.id.desc())
+        .limit(1)
+    )
 
 
 async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

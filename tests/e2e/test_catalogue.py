@@ -49,6 +49,35 @@ def test_courses_nearby_are_listed_paged_detailed_and_an_interest_lands_on_the_c
         assert interest.data["kind"] == "course" and interest.data["title"] in cards[0]["text"]
 
 
+def test_a_list_pages_on_after_the_client_opens_a_card_and_shows_interest_and_is_old_once_the_talk_moves_on(
+    stack: Stack, user_id: int
+) -> None:
+    chat = Chat(stack.api, user_id)
+    chat.accept_privacy_notice()
+    _asked, replies = answer_all(chat, chat.say("کلاس دوخت تو مشهد دارین؟"), EMDAD_WOMAN)
+    cards, paging = _cards(replies), replies[-1]
+    assert "بعدی" in button_titles(paging), chat.texts()
+
+    # Looking at the list's items does not make the list old: «بعدی» under it brings the next page.
+    assert "ثبت شد" not in chat.press("اطلاعات بیشتر", on=cards[0])[0]["text"]
+    assert "ثبت شد" in chat.press("علاقه‌مندم", on=cards[1])[0]["text"]
+    later = _cards(chat.press("بعدی", on=paging))
+    assert later and {m["text"] for m in later}.isdisjoint({m["text"] for m in cards}), chat.texts()
+
+    # Once the conversation has moved on to something else, a list's buttons are old.
+    _asked, list_after = answer_all(chat, chat.say("کلاس دوخت تو مشهد دارین؟"), EMDAD_WOMAN)
+    _asked, answer = answer_all(chat, chat.say("شرایطم رو بگو"), EMDAD_WOMAN)
+    assert button_titles(answer[-1]), chat.texts()
+    old_paging = list_after[-1]
+    assert "بعدی" in button_titles(old_paging), chat.texts()
+    mark = stack.api.mark(user_id)
+    query = stack.api.press_button(user_id, old_paging["message_id"], text="بعدی")
+    told = stack.api.wait_for_callback_answer(query, timeout=30)["text"]
+    assert "قدیمی" in told
+    [reply] = stack.api.wait_for_bot_messages(user_id, 1, since=mark, timeout=30)
+    assert reply["text"] == told and not _cards([reply])
+
+
 def test_a_job_search_with_nothing_nearby_offers_the_nearest_instead_of_a_dead_end(
     stack: Stack, user_id: int
 ) -> None:
