@@ -101,3 +101,17 @@ def main_menu() -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         rows, resize_keyboard=True, input_field_placeholder=_("Menu input placeholder")
     )
+
+
+def live_chat_keyboard() -> ReplyKeyboardMarkup:
+    """While a counsellor talks with the client: in place of the menu, whose presses would reach the
+    counsellor as text, one button that ends the conversation."""
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(_("Button: end live chat"))]],
+        resize_keyboard=True,
+        input_field_placeholder=_("Live chat input placeholder"),
+    )
+
+
+def ends_live_chat(text: str | None) -> bool:
+    return (text or "").strip() == _("Button: end live chat")

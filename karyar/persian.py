@@ -12,8 +12,8 @@ from babel.numbers import format_decimal
 from nlu.text import to_ascii_digits, to_persian_digits
 
 LIST_SEPARATOR = "، "
-# Between the parts of one line that are not items of one list («مشهد؛ حضوری»). Not «·» or «|»: next to
-# numbers they read as the Persian digits ۰ and ۱.
+# Between the parts of one line that are not items of one list («مشهد؛ حضوری»). Not a middle dot (U+00B7)
+# or «|»: next to numbers they read as the Persian digits ۰ and ۱.
 PART_SEPARATOR = "؛ "
 # Left-to-right mark. Latin digits right after Persian letters count as Arabic numbers in the bidi algorithm,
 # so Telegram shows «051-38400000» as «38400000-051» and «/start» as «start/»; a mark on each side keeps the
@@ -21,7 +21,7 @@ PART_SEPARATOR = "؛ "
 LRM = "\u200e"
 # A run that must read left to right: a command, a phone number, a course code, a URL, a @username.
 _LTR_RUN = re.compile(
-    r"(?<![\w\u200e\-./:@+?=&%#~])[/@+]?[A-Za-z0-9](?:[A-Za-z0-9_\-./:@+?=&%#~]*[A-Za-z0-9_/])?"
+    r"(?<![\w\u200e\-./:@+?=&%#~{])[/@+]?[A-Za-z0-9](?:[A-Za-z0-9_\-./:@+?=&%#~]*[A-Za-z0-9_/])?"
 )
 # Iran has kept standard time all year since 2022; dates people read are Iran dates.
 IRAN_TIME = ZoneInfo("Asia/Tehran")

@@ -22,7 +22,15 @@ from karyar.broadcast.workflow import Actor, ButtonInfo, CourseChoices, CourseRe
 from karyar.catalogue.reference import compact_key, fields, places
 from karyar.clock import now
 from karyar.db.models import ProfileFactName
-from karyar.persian import IRAN_TIME, format_number, jalali_date, jalali_datetime, join_list, persian_text
+from karyar.persian import (
+    IRAN_TIME,
+    format_number,
+    jalali_date,
+    jalali_datetime,
+    join_list,
+    join_parts,
+    persian_text,
+)
 from karyar.vocabulary import FACT_LABELS, VALUE_LABELS, value_label
 from nlu.text import to_ascii_digits
 
@@ -262,14 +270,14 @@ def age_text(audience: Audience) -> str:
 
 
 def describe_audience(audience: Audience) -> str:
-    """The filters in force, for a summary: «استان: تهران · جنسیت: زن», or every subscriber."""
+    """The filters in force, for a summary: «استان: تهران؛ جنسیت: زن», or every subscriber."""
     parts = [
         f"{filter_label(name)}: {values_text(audience, name)}"
         for name in FILTERS
         if (name == AGE_KEY and (audience.age_min is not None or audience.age_max is not None))
         or (name != AGE_KEY and audience.facts.get(name))
     ]
-    return " · ".join(parts) if parts else _("Broadcast compose: every subscriber")
+    return join_parts(parts) if parts else _("Broadcast compose: every subscriber")
 
 
 def _short(text: str, limit: int = BUTTON_VALUES_CHARS) -> str:

@@ -25,6 +25,9 @@ from karyar.persian import persian_text
 logger = logging.getLogger(__name__)
 
 TOPIC_NAME_LIMIT = 128
+# Kinds of client message relayed as text, and the media that can carry the client's name as a caption.
+TEXT_KINDS = frozenset({"text", "menu", "command", "button"})
+CAPTIONED_KINDS = frozenset({"photo", "video", "animation", "document", "audio", "voice"})
 Sent = Message | MessageId
 
 
@@ -148,24 +151,27 @@ class CounsellorChannel:
         client_chat_id: int,
         message_id: int,
         header: str,
+        kind: str,
         text: str | None,
         claimant: StaffMember | None,
     ) -> bool:
-        """Show a client's message to the counsellor: copied into the topic, or with a header in private."""
+        """Show a client's message to the counsellor under the client's name (a bare copy would read as the
+        bot's own words): in the case's topic, or in private to the counsellor who has the case."""
+
+        def relayed(chat: int, thread: int | None) -> Awaitable[Sent]:
+            return _relayed(
+                bot, chat, thread, client_chat_id, message_id, header=header, kind=kind, text=text
+            )
+
         if self.forum:
-
-            def copy(thread: int) -> Awaitable[Sent]:
-                return bot.copy_message(self._chat, client_chat_id, message_id, message_thread_id=thread)
-
-            return await self.to_topic(bot, handoff, copy, kind=PostKind.RELAY) is not None
+            sent = await self.to_topic(
+                bot, handoff, lambda thread: relayed(self._chat, thread), kind=PostKind.RELAY
+            )
+            return sent is not None
         if claimant is None:
             return False
         chat = claimant.telegram_user_id
-        if text is not None:
-            sending: Awaitable[Sent] = bot.send_message(chat, f"{header}\n{text}")
-        else:
-            sending = bot.copy_message(chat, client_chat_id, message_id, caption=header)
-        return await self._deliver(bot, handoff.id, PostKind.RELAY, chat, sending) is not None
+        return await self._deliver(bot, handoff.id, PostKind.RELAY, chat, relayed(chat, None)) is not None
 
     async def to_topic(
         self,
@@ -271,6 +277,30 @@ class CounsellorChannel:
         await self._db.run_async(
             posts.record_post, handoff_id=handoff_id, chat_id=chat_id, message_id=message_id, kind=kind
         )
+
+
+async def _relayed(
+    bot: Bot,
+    chat: int,
+    thread: int | None,
+    client_chat_id: int,
+    message_id: int,
+    *,
+    header: str,
+    kind: str,
+    text: str | None,
+) -> Sent:
+    """A client's message with their name first: a text as a new message, media copied with the name in
+    the caption, and what can carry no caption (a sticker, a round video) copied after a line with it."""
+    if kind in TEXT_KINDS:
+        return await bot.send_message(chat, f"{header}\n{text or ''}", message_thread_id=thread)
+    if kind in CAPTIONED_KINDS:
+        caption = f"{header}\n{text}" if text else header
+        return await bot.copy_message(
+            chat, client_chat_id, message_id, caption=caption, message_thread_id=thread
+        )
+    await bot.send_message(chat, header, message_thread_id=thread)
+    return await bot.copy_message(chat, client_chat_id, message_id, message_thread_id=thread)
 
 
 def _snapshot(session: Session, *, handoff_id: int) -> CaseSnapshot:

@@ -26,7 +26,7 @@ from bot.handoff.screens import (
     rating_keyboard,
     waiting_text,
 )
-from bot.keyboards import main_menu
+from bot.keyboards import ends_live_chat, live_chat_keyboard, main_menu
 from bot.media import media_kind
 from bot.outbox import Outbox, ReplyMarkup
 from bot.rasa_client import RasaClient, RasaUnavailableError
@@ -35,7 +35,6 @@ from karyar import clients, followup, messages
 from karyar.clock import now
 from karyar.db.engine import Database
 from karyar.db.models import (
-    Client,
     FollowUpKind,
     Handoff,
     HandoffOutcome,
@@ -43,7 +42,7 @@ from karyar.db.models import (
     HandoffStatus,
     StaffMember,
 )
-from karyar.handoff import posts, queue, routing, timers
+from karyar.handoff import casebook, posts, queue, routing, timers
 from karyar.handoff.queue import ClaimResult
 from karyar.handoff.waiting import WaitingInfo, waiting_info
 from karyar.office_hours import is_open
@@ -131,11 +130,13 @@ class HandoffDesk:
 
         A command shows where they stand instead of vanishing: /cancel stops waiting; any other command
         while waiting repeats their place in line, and during a conversation reminds them who reads it.
+        «پایان گفتگو با مشاور» ends the conversation, or stops waiting.
         """
         handoff, chat = await self._db.run_async(queue.client_chat, handoff_id=handoff_id)
         command = (text or "").strip().lower() if kind == "command" else ""
+        ending = kind in {"text", "menu"} and ends_live_chat(text)
         if handoff.status == HandoffStatus.WAITING:
-            if command.startswith("/cancel"):
+            if command.startswith("/cancel") or ending:
                 await self.cancel_by_client(bot, handoff_id=handoff_id, chat_id=chat)
             elif command:
                 await self._tell_waiting(bot, handoff, chat)
@@ -145,9 +146,14 @@ class HandoffDesk:
                 )
             return
         if handoff.status == HandoffStatus.CLAIMED:
+            if ending:
+                await self.end_by_client(bot, handoff_id=handoff_id, chat_id=chat)
+                return
             await self.relay_pending(bot, handoff_id)
             if command:
-                await self._send_client(bot, handoff, chat, _("Handoff: you are talking to a person"))
+                await self._send_client(
+                    bot, handoff, chat, _("Handoff: you are talking to a person"), live_chat_keyboard()
+                )
 
     def _may_acknowledge(self, handoff_id: int) -> bool:
         last = self._acknowledged.get(handoff_id)
@@ -187,7 +193,8 @@ class HandoffDesk:
                     client_chat_id=chat,
                     message_id=telegram_id,
                     header=header,
-                    text=text if kind in {"text", "menu", "command", "button"} else None,
+                    kind=kind,
+                    text=text,
                     claimant=claimant,
                 )
                 if not delivered:
@@ -205,6 +212,24 @@ class HandoffDesk:
         await self.channel.close_topic(bot, cancelled, name_prefix="✖️ ")
         await self.resume_rasa(handoff_id=handoff_id, chat_id=chat_id)
         return True
+
+    async def end_by_client(self, bot: Bot, *, handoff_id: int, chat_id: int) -> bool:
+        """The client ends the conversation; the counsellor is told, and the client rates it like any."""
+        client = await self._db.run_async(_client_id_of_chat, chat_id=chat_id)
+        ended, claimant = await self._db.run_async(_end_by_client, handoff_id=handoff_id, client_id=client)
+        if ended is None:
+            return False
+        await self.channel.update_cards(bot, handoff_id, markup_for=lambda _chat: None)
+        await self.channel.notice(bot, ended, _("Notice: ended by client"), member=claimant)
+        await self.channel.close_topic(bot, ended, name_prefix="✅ ")
+        await self._after_conversation(bot, ended, chat_id)
+        return True
+
+    async def _after_conversation(self, bot: Bot, handoff: Handoff, chat: int) -> None:
+        """The menu comes back in place of the conversation's keyboard; then the rating question."""
+        await self._send_client(bot, handoff, chat, _("Handoff: closed"), main_menu())
+        await self._send_client(bot, handoff, chat, _("Handoff: rate"), rating_keyboard(handoff.id))
+        await self.resume_rasa(handoff_id=handoff.id, chat_id=chat)
 
     # --- the counsellor's side ----------------------------------------------------------------------
 
@@ -225,7 +250,8 @@ class HandoffDesk:
         if self.channel.forum:
             notice = _("Notice: claimed by").format(name=member.name)
         await self.channel.notice(bot, handoff, notice, member=member)
-        await self._send_client(bot, handoff, chat, _("Handoff: counsellor joined").format(name=member.name))
+        joined = _("Handoff: counsellor joined").format(name=member.name)
+        await self._send_client(bot, handoff, chat, joined, live_chat_keyboard())
         await self.relay_pending(bot, handoff_id)
         return result
 
@@ -275,8 +301,7 @@ class HandoffDesk:
             member=member,
         )
         await self.channel.close_topic(bot, handoff, name_prefix="✅ ")
-        await self._send_client(bot, handoff, chat, _("Handoff: closed, rate"), rating_keyboard(handoff_id))
-        await self.resume_rasa(handoff_id=handoff_id, chat_id=chat)
+        await self._after_conversation(bot, handoff, chat)
         return True
 
     async def transfer(self, bot: Bot, *, member: StaffMember, handoff_id: int, target: str) -> bool:
@@ -306,7 +331,9 @@ class HandoffDesk:
                     prefix=_("Card: from a colleague") + "\n\n",
                 )
             text = _("Handoff: counsellor joined").format(name=new_member.name)
-        await self._send_client(bot, handoff, chat, text)
+        await self._send_client(
+            bot, handoff, chat, text, None if new_member is None else live_chat_keyboard()
+        )
         return True
 
     # --- Rasa -----------------------------------------------------------------------------------------
@@ -424,8 +451,7 @@ def _relay_state(
         for row in messages.for_counsellor(session, handoff_id=handoff_id)
     ]
     claimant = session.get(StaffMember, handoff.claimed_by) if handoff.claimed_by else None
-    client = session.get_one(Client, handoff.client_id)
-    return handoff, chat, pending, claimant, client.first_name or "—"
+    return handoff, chat, pending, claimant, casebook.client_name(session, client_id=handoff.client_id)
 
 
 def _client_id_of_chat(session: Session, *, chat_id: int) -> int:
@@ -433,6 +459,16 @@ def _client_id_of_chat(session: Session, *, chat_id: int) -> int:
     if client is None:
         raise LookupError(f"no client with Telegram chat {chat_id}")
     return client.id
+
+
+def _end_by_client(
+    session: Session, *, handoff_id: int, client_id: int
+) -> tuple[Handoff | None, StaffMember | None]:
+    """The ended handoff and the counsellor who had it; (None, None) if there was no conversation to end."""
+    ended = queue.end_by_client(session, handoff_id=handoff_id, client_id=client_id)
+    if ended is None:
+        return None, None
+    return ended, session.get(StaffMember, ended.claimed_by) if ended.claimed_by else None
 
 
 def _claim(session: Session, *, handoff_id: int, member_id: int) -> tuple[ClaimResult, Handoff | None]:

@@ -6,7 +6,7 @@
     list                                              the latest broadcasts
     show N                                            a broadcast and its report
     approve N --by TELEGRAM_ID                        a supervisor lets an announcement go
-    pause N · resume N · cancel N
+    pause N / resume N / cancel N
 
 An audience is a JSON object of profile facts and accepted values, with an optional age range:
 {"province": ["تهران"], "gender": ["female"], "age": [18, 35]}. A button is a JSON object:

@@ -214,6 +214,23 @@ def cancel(session: Session, *, handoff_id: int, client_id: int) -> Handoff | No
     return handoff
 
 
+def end_by_client(session: Session, *, handoff_id: int, client_id: int) -> Handoff | None:
+    """The client ends a conversation a counsellor is having with them; None if there is none to end.
+
+    Closed like a counsellor's close, without an outcome (that is the counsellor's to judge) and with the
+    case where it is."""
+    handoff = session.get(Handoff, handoff_id)
+    if handoff is None or handoff.client_id != client_id or handoff.status != HandoffStatus.CLAIMED:
+        return None
+    handoff.status = HandoffStatus.CLOSED
+    handoff.ended_at = now()
+    _clear_focus(session, handoff)
+    for message in messages.for_counsellor(session, handoff_id=handoff.id):
+        message.status = InboundStatus.NOT_FOR_RASA  # the press that ended it; kept in the record
+    _record(session, handoff, CaseEventKind.HANDOFF_CLOSED, {"by": "client"}, actor="client")
+    return handoff
+
+
 def transfer_to_member(session: Session, *, handoff: Handoff, by: StaffMember, to: StaffMember) -> bool:
     """Hand a claimed case to another counsellor of its pool; False if they may not take it."""
     if handoff.status != HandoffStatus.CLAIMED or to.id == handoff.claimed_by or not can_claim(to, handoff):

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
+from bot.keyboards import menu_items
+from bot.texts import _
 from karyar import cases
 from karyar.clock import now
 from karyar.db.engine import Database
@@ -102,6 +104,17 @@ def wait_for(api: UserDriver, chat_id: int, mark: int, count: int = 1, **where: 
 def press(api: UserDriver, user_id: int, message: dict[str, Any], title: str, **where: Any) -> str:
     assert title in button_titles(message), button_titles(message)
     return api.press_button(user_id, message["message_id"], text=title, **where)
+
+
+def keyboard_labels(api: UserDriver, user_id: int) -> list[str]:
+    """The reply keyboard the user has under the message field now."""
+    keyboard = api.reply_keyboard(user_id) or {}
+    return [button["text"] for row in keyboard.get("keyboard") or [] for button in row]
+
+
+def card_of(api: UserDriver, counsellor: int) -> int:
+    """The message id of the case card of a counsellor new to the test: the first thing the bot sent them."""
+    return int(api.bot_messages(counsellor)[0]["message_id"])
 
 
 def handoff_of(db: Database, user_id: int) -> Handoff:
@@ -192,9 +205,10 @@ def test_a_client_talks_with_a_counsellor_then_rates_and_is_understood_by_the_bo
     [outcomes] = wait_for(api, counsellor, close_mark)
     client_mark = api.mark(user_id)
     press(api, counsellor, outcomes, "معرفی به آموزش")
-    [closed] = wait_for(api, user_id, client_mark)
-    assert "تمام شد" in closed["text"] and len(button_titles(closed)) == 5
-    chat.press("۵⭐", on=closed)
+    closed, rating = wait_for(api, user_id, client_mark, 2)
+    assert "تمام شد" in closed["text"] and len(button_titles(rating)) == 5
+    assert keyboard_labels(api, user_id) == [label for label, _payload in menu_items()]
+    chat.press("۵⭐", on=rating)
     chat.press("✍️ نوشتن نظر")
     assert "ثبت شد" in chat.say("خیلی خوب راهنمایی کردند")[-1]["text"]
 
@@ -215,6 +229,35 @@ def test_a_client_talks_with_a_counsellor_then_rates_and_is_understood_by_the_bo
         assert kind in kinds
     assert case_stage == CaseStage.TRAINING
     assert {m.direction for m in relayed} == {"in", "out"} and len(relayed) >= 8
+
+
+def test_during_a_conversation_the_client_has_one_button_that_ends_it_and_the_counsellor_is_told(
+    stack: Stack, stack_db: Database, team: Team, user_id: int
+) -> None:
+    api = stack.api
+    counsellor, chat = in_conversation(team, user_id, "نسرین")
+    # No menu while a person reads every word: a menu press would reach the counsellor as text.
+    assert keyboard_labels(api, user_id) == [_("Button: end live chat")] == ["🔚 پایان گفتگو با مشاور"]
+
+    counsellor_mark, client_mark = api.mark(counsellor), api.mark(user_id)
+    api.tap_keyboard(user_id, "🔚 پایان گفتگو با مشاور")
+    [told] = wait_for(api, counsellor, counsellor_mark)
+    assert "مددجو گفتگو را تمام کرد" in told["text"]
+    closed, rating = wait_for(api, user_id, client_mark, 2)
+    assert "تمام شد" in closed["text"] and len(button_titles(rating)) == 5
+    assert keyboard_labels(api, user_id) == [label for label, _payload in menu_items()]
+    assert all("پایان گفتگو با مشاور" not in str(m.get("text")) for m in api.bot_messages(counsellor))
+
+    handoff = handoff_of(stack_db, user_id)
+    assert handoff.status == HandoffStatus.CLOSED and handoff.outcome is None
+    # The counsellor's tools are gone from the card; the client rates, and the bot is back.
+    assert api.wait_until(lambda: not api.reply_markup_of(counsellor, card_of(api, counsellor)), timeout=WAIT)
+    assert "امتیاز" in chat.press("۴⭐", on=rating)[-1]["text"]
+    assert api.wait_until(lambda: handoff_of(stack_db, user_id).rasa_resumed_at is not None, timeout=WAIT)
+    # Pressed again from a keyboard left on screen: the menu, not a message for Rasa.
+    again = chat.say("🔚 پایان گفتگو با مشاور")
+    assert "پیش از این تمام شده" in again[-1]["text"]
+    assert keyboard_labels(api, user_id) == [label for label, _payload in menu_items()]
 
 
 def test_the_client_can_stop_waiting_and_the_bot_answers_again(

@@ -11,8 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 from karyar.db.engine import Database
+from karyar.persian import persian_text
 from localapi.server import ThreadedLocalBotApi, run_in_thread
 from tests.e2e.test_handoff import ASK, Team, handoff_of, press, wait_for
+from tests.e2e.test_intake import client_of
 from tests.support.chat import button_titles
 from tests.support.stack import Stack, extra_bot
 
@@ -71,10 +73,18 @@ def test_a_case_gets_a_topic_claimed_there_recreated_when_deleted_and_closed(
         press(api, counsellor, card, "✋ قبول", chat_id=GROUP)
         assert "شروع کرد" in wait_for(api, user_id, client_mark)[0]["text"]
 
-        # Both ways through the topic; the outsider's words never reached the client.
+        # Both ways through the topic; the outsider's words never reached the client. The client's words
+        # come under their name, not as the bot's own.
         topic_mark = api.mark(GROUP)
         api.send_text(user_id, "سلام، کمک می‌خواهم")
-        assert wait_for(api, GROUP, topic_mark, message_thread_id=thread)[0]["text"] == "سلام، کمک می‌خواهم"
+        [relayed] = wait_for(api, GROUP, topic_mark, message_thread_id=thread)
+        name = client_of(stack_db, user_id).first_name
+        header = f"👤 {name} (پرونده {persian_text(str(handoff_of(stack_db, user_id).case_id))}):"
+        assert name and relayed["text"].splitlines() == [header, "سلام، کمک می‌خواهم"]
+        topic_mark = api.mark(GROUP)
+        api.send_photo(user_id, caption="کارت ملی")
+        [photo] = wait_for(api, GROUP, topic_mark, message_thread_id=thread)
+        assert "photo" in photo and photo["caption"].splitlines() == [header, "کارت ملی"]
         client_mark = api.mark(user_id)
         api.send_text(counsellor, "در خدمتم", chat_id=GROUP, message_thread_id=thread)
         assert wait_for(api, user_id, client_mark)[0]["text"] == "در خدمتم"
@@ -87,7 +97,7 @@ def test_a_case_gets_a_topic_claimed_there_recreated_when_deleted_and_closed(
         recreated = wait_for(api, GROUP, group_mark, 2)
         new_thread = recreated[-1]["message_thread_id"]
         assert new_thread != thread and "دوباره ساخته شد" in recreated[0]["text"]
-        assert recreated[-1]["text"] == "هنوز هستید؟"
+        assert recreated[-1]["text"].splitlines()[-1] == "هنوز هستید؟" and name in recreated[-1]["text"]
 
         # Closing from the card's buttons closes the topic.
         group_mark = api.mark(GROUP)

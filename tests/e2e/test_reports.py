@@ -19,7 +19,7 @@ from karyar import cases, clients
 from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
 from karyar.db.models import AuditEntry, CaseEventKind, ProfileFactName
-from karyar.persian import format_number
+from karyar.persian import format_number, ltr
 from karyar.profile import record_fact
 from karyar.reports import figures, periods
 from karyar.reports.activity import Activity
@@ -140,7 +140,7 @@ def test_other_provinces_forged_buttons_and_counsellors_are_refused(
     query = api.forge_press(staff, refusal["message_id"], "rp:xlsx:1:2:9:")
     assert (
         api.wait_for_callback_answer(query, timeout=WAIT)["text"]
-        == "این دکمه دیگر معتبر نیست؛ لطفاً دوباره /report بفرستید."
+        == f"این دکمه دیگر معتبر نیست؛ لطفاً دوباره {ltr('/report')} بفرستید."
     )
 
     mark = api.mark(counsellor)

@@ -411,6 +411,31 @@ def test_what_a_client_wrote_while_waiting_is_dropped_when_they_cancel(db: Datab
         ]
 
 
+def test_the_client_ends_a_conversation_only_once_a_counsellor_has_it_and_it_can_be_rated(
+    db: Database,
+) -> None:
+    with db.unit_of_work() as session:
+        client = add_client(session, CLIENT)
+        other = add_client(session, OTHER_CLIENT)
+        counsellor = add_member(session, COUNSELLOR)
+        handoff = open_for(session, client)
+        assert queue.end_by_client(session, handoff_id=handoff.id, client_id=client.id) is None  # waiting
+        assert queue.claim(session, handoff_id=handoff.id, member=counsellor)[0] is ClaimResult.CLAIMED
+        assert queue.end_by_client(session, handoff_id=handoff.id, client_id=other.id) is None
+        stage = case_of(session, handoff).stage
+        messages.log_inbound(session, client_id=client.id, kind="menu", text="پایان", handoff_id=handoff.id)
+
+        assert queue.end_by_client(session, handoff_id=handoff.id, client_id=client.id) is handoff
+        assert handoff.status == HandoffStatus.CLOSED and handoff.ended_at is not None
+        assert (handoff.outcome, handoff.ended_by, counsellor.focus_handoff_id) == (None, None, None)
+        assert case_of(session, handoff).stage == stage  # the outcome, and so the next stage, is not known
+        [event] = events_of(session, handoff.case_id, CaseEventKind.HANDOFF_CLOSED)
+        assert (event.actor, event.data) == ("client", {"handoff_id": handoff.id, "by": "client"})
+        assert messages.for_counsellor(session, handoff_id=handoff.id) == []
+        assert queue.end_by_client(session, handoff_id=handoff.id, client_id=client.id) is None
+        assert queue.rate(session, handoff_id=handoff.id, client_id=client.id, rating=4) is handoff
+
+
 # --- messages during a handoff -------------------------------------------------------------------------
 
 
