@@ -22,7 +22,7 @@ from karyar.db.models import StaffMember
 from karyar.handoff.snapshot import CaseSnapshot
 from karyar.handoff.waiting import WaitingInfo
 from karyar.office_hours import describe_moment
-from karyar.persian import jalali_datetime, persian_text
+from karyar.persian import jalali_datetime, ltr, persian_text
 from karyar.privacy.identifiers import IdentifierKind
 from karyar.vocabulary import IDENTIFIER_LABELS
 
@@ -39,7 +39,8 @@ def card_text(snapshot: CaseSnapshot) -> str:
         _("Card: title").format(case=persian_text(str(snapshot.case_id))),
         _("Card: reason").format(reason=reason_label(snapshot.reason)),
         _("Card: client").format(
-            name=snapshot.client_name, username=f" @{snapshot.username}" if snapshot.username else ""
+            name=snapshot.client_name,
+            username=f" {ltr('@' + snapshot.username)}" if snapshot.username else "",
         ),
         _("Card: stage").format(stage=stage_label(snapshot.stage)),
         _("Card: requested at").format(when=jalali_datetime(snapshot.requested_at)),
