@@ -281,7 +281,7 @@ def describe_audience(audience: Audience) -> str:
 
 
 def _short(text: str, limit: int = BUTTON_VALUES_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def audience_screen(draft: Draft) -> tuple[str, InlineKeyboardMarkup]:
