@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from bot.app import build_application
 from bot.polling import serve
+from bot.readiness import serve_announcing_ready
+from bot.services import from_bot_data
 from bot.webhook import serve_webhook
 from karyar.db.engine import Database
 from karyar.privacy.cipher import DataCipher
@@ -38,20 +40,20 @@ def main() -> int:
     if settings.webhook_mode:
         webhook_url = str(settings.TELEGRAM_WEBHOOK_URL)
         assert settings.TELEGRAM_WEBHOOK_SECRET is not None  # require_bot_token checked it
-        asyncio.run(
-            serve_webhook(
-                application,
-                database,
-                listen=settings.TELEGRAM_WEBHOOK_LISTEN,
-                port=settings.TELEGRAM_WEBHOOK_PORT,
-                # The reverse proxy forwards the public path unchanged, so the bot serves that same path.
-                url_path=urlsplit(webhook_url).path,
-                webhook_url=webhook_url,
-                secret=settings.TELEGRAM_WEBHOOK_SECRET,
-            )
+        intake = serve_webhook(
+            application,
+            database,
+            listen=settings.TELEGRAM_WEBHOOK_LISTEN,
+            port=settings.TELEGRAM_WEBHOOK_PORT,
+            # The reverse proxy forwards the public path unchanged, so the bot serves that same path.
+            url_path=urlsplit(webhook_url).path,
+            webhook_url=webhook_url,
+            secret=settings.TELEGRAM_WEBHOOK_SECRET,
         )
     else:
-        asyncio.run(serve(application, database))
+        intake = serve(application, database)
+    rasa = from_bot_data(application.bot_data).rasa
+    asyncio.run(serve_announcing_ready(intake, application, rasa, settings))
     return 0
 
 

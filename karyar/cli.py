@@ -15,15 +15,17 @@ import sqlalchemy.exc
 from karyar import migrate, rasa_model
 from karyar.broadcast import commands as broadcast_commands
 from karyar.catalogue import commands as catalogue_commands
+from karyar.dev_secrets import create_missing_secrets, creation_notice
 from karyar.localmode.launcher import DEFAULT_PORT, LocalModeError, LocalOptions, run_local
+from karyar.logfiles import LAUNCHER_LOG, LOG_DIR, logging_to
 from karyar.office_hours import office_calendar
 from karyar.policies import load_policies
 from karyar.privacy import commands as privacy_commands
 from karyar.privacy.cipher import DataCipher
 from karyar.rasa_stores import ensure_tracker_schema, store_endpoints
 from karyar.reports import commands as report_commands
-from karyar.services import run_services
-from karyar.settings import PROJECT_ROOT, ConfigurationError, get_settings
+from karyar.services import interrupts_for_this_process_only, run_services
+from karyar.settings import PROJECT_ROOT, ConfigurationError, Settings, env_file_path, get_settings
 from karyar.staff import commands as staff_commands
 
 RUNTIME_DIR = PROJECT_ROOT / "var" / "rasa"
@@ -63,7 +65,7 @@ def cmd_policies(args: argparse.Namespace) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    path = rasa_model.ensure_trained(force=args.force)
+    path = rasa_model.ensure_trained(force=args.force, quiet=get_settings().LOG_LEVEL != "DEBUG")
     print(f"model: {path.relative_to(PROJECT_ROOT)}")
 
 
@@ -88,23 +90,57 @@ def write_rasa_runtime_files(rasa_url: str) -> tuple[Path, Path, dict[str, str]]
 def cmd_run(args: argparse.Namespace) -> int:
     """The product with Telegram when a bot token is set, local mode (a browser chat page) otherwise."""
     settings = get_settings()
+    terminal_level = logging.DEBUG if settings.LOG_LEVEL == "DEBUG" else logging.WARNING
+    with (
+        interrupts_for_this_process_only(),
+        logging_to(args.log_dir / LAUNCHER_LOG, terminal_level=terminal_level),
+    ):
+        try:
+            return _run(args, settings)
+        except KeyboardInterrupt:  # Ctrl-C while the database or the model is being prepared
+            print("stopped.", flush=True)
+            return 0
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    quiet = settings.LOG_LEVEL != "DEBUG"
     if args.local or settings.TELEGRAM_BOT_TOKEN is None:
         options = LocalOptions(
-            state_dir=args.state_dir, port=args.port, handoffs=args.handoffs, fresh=args.fresh
+            state_dir=args.state_dir,
+            port=args.port,
+            handoffs=args.handoffs,
+            fresh=args.fresh,
+            log_dir=args.log_dir,
+            log_level=settings.LOG_LEVEL,
         )
         try:
             return run_local(options)
         except LocalModeError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
+    settings = _with_development_secrets(settings)
     cmd_check(argparse.Namespace(bot=True))
     migrate.upgrade(settings.DATABASE_URL)
-    rasa_model.ensure_trained()
-    return run_services(os.environ)
+    rasa_model.ensure_trained(quiet=quiet)
+    return run_services(os.environ, log_dir=args.log_dir, log_level=settings.LOG_LEVEL)
+
+
+def _with_development_secrets(settings: Settings) -> Settings:
+    """On a developer's machine, the secrets the bot and Rasa need are made in .env the first time."""
+    env_file = env_file_path()
+    if env_file is None:
+        return settings
+    made = create_missing_secrets(settings, env_file)
+    if not made:
+        return settings
+    print(creation_notice(made, env_file), flush=True)
+    get_settings.cache_clear()
+    return get_settings()
 
 
 def cmd_serve_rasa(args: argparse.Namespace) -> None:
     settings = get_settings()
+    auth_token = settings.require_rasa_token()  # refused before a minute of training, not after
     rasa_url = args.url or settings.rasa_url
     model = rasa_model.ensure_trained()
     endpoints, credentials, store_environment = write_rasa_runtime_files(rasa_url)
@@ -119,7 +155,7 @@ def cmd_serve_rasa(args: argparse.Namespace) -> None:
         "--endpoints", str(endpoints),
         "--credentials", str(credentials),
     ]  # fmt: skip
-    command += ["--auth-token", settings.require_rasa_token()]
+    command += ["--auth-token", auth_token]
     os.execve(command[0], command, rasa_model.rasa_environment() | store_environment)
 
 
@@ -161,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="local mode: handoffs in a counsellors' forum group (default) or in private chats",
     )  # fmt: skip
     run.add_argument("--fresh", action="store_true", help="local mode: start from an empty database")
+    run.add_argument("--log-dir", type=Path, default=LOG_DIR, help="where each service's output goes")
     run.set_defaults(handler=cmd_run)
     serve_rasa = commands.add_parser("serve-rasa", help="start the Rasa server")
     serve_rasa.add_argument(

@@ -11,6 +11,7 @@ import os
 import subprocess
 from pathlib import Path
 
+from karyar.logfiles import LOG_DIR, shown_path, tail
 from karyar.settings import PROJECT_ROOT
 
 RASA_VENV = PROJECT_ROOT / ".venv-rasa"
@@ -27,6 +28,7 @@ _INPUTS = (
     PROJECT_ROOT / "requirements" / "rasa.lock",
 )
 _KEEP_MODELS = 3
+TRAIN_LOG = LOG_DIR / "train.log"
 
 
 class TrainingError(RuntimeError):
@@ -75,8 +77,11 @@ def rasa_environment() -> dict[str, str]:
     return env
 
 
-def ensure_trained(*, force: bool = False) -> Path:
-    """The current model, trained first if the inputs changed since the last training."""
+def ensure_trained(*, force: bool = False, quiet: bool = True) -> Path:
+    """The current model, trained first if the inputs changed since the last training.
+
+    Training's output (hundreds of lines: unused utterances, progress bars) goes to TRAIN_LOG unless not
+    `quiet`; a failed training shows its last lines."""
     target = model_path()
     if target.exists() and not force:
         return target
@@ -91,11 +96,35 @@ def ensure_trained(*, force: bool = False) -> Path:
         "--out", str(MODELS_DIR),
         "--fixed-model-name", target.name.removesuffix(".tar.gz"),
     ]  # fmt: skip
-    result = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(), check=False)
-    if result.returncode != 0 or not target.exists():
-        raise TrainingError(f"rasa train failed with exit code {result.returncode}; see its output above")
+    if quiet:
+        returncode = _train_into_log(command)
+    else:
+        returncode = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(), check=False).returncode
+    if returncode != 0 or not target.exists():
+        where = (
+            "\n".join([f"; the last lines of {shown_path(TRAIN_LOG)}:", *tail(TRAIN_LOG)]) if quiet else ""
+        )
+        raise TrainingError(
+            f"rasa train failed with exit code {returncode}{where or '; see its output above'}"
+        )
     _prune_old_models(keep=target)
     return target
+
+
+def _train_into_log(command: list[str]) -> int:
+    TRAIN_LOG.parent.mkdir(parents=True, exist_ok=True)
+    print(
+        f"Training the Rasa model (about a minute; its output goes to {shown_path(TRAIN_LOG)})…", flush=True
+    )
+    with TRAIN_LOG.open("wb") as log:
+        return subprocess.run(
+            command,
+            cwd=PROJECT_ROOT,
+            env=rasa_environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            check=False,
+        ).returncode
 
 
 def _prune_old_models(*, keep: Path) -> None:

@@ -15,6 +15,7 @@ from pydantic import AnyHttpUrl, Field, ValidationError, field_validator, model_
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_FILE = PROJECT_ROOT / ".env"
 DEFAULT_SQLITE_URL = f"sqlite:///{PROJECT_ROOT / 'var' / 'karyar.sqlite3'}"
 
 # Telegram tokens look like 123456789:AA…; Bale and other Bot-API-compatible servers use the same shape.
@@ -29,11 +30,15 @@ class ConfigurationError(SystemExit):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=PROJECT_ROOT / ".env",
+        env_file=ENV_FILE,
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=True,
     )
+
+    # production: nothing is made up for a missing secret (`make run` makes them in .env on a developer's
+    # machine); the systemd units set it.
+    KARYAR_ENV: Literal["development", "production"] = "development"
 
     TELEGRAM_BOT_TOKEN: str | None = None
     TELEGRAM_API_BASE_URL: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")
@@ -178,6 +183,10 @@ class Settings(BaseSettings):
         return level
 
     @property
+    def production(self) -> bool:
+        return self.KARYAR_ENV == "production"
+
+    @property
     def webhook_mode(self) -> bool:
         return self.TELEGRAM_WEBHOOK_URL is not None
 
@@ -255,6 +264,12 @@ def load_settings(**overrides: object) -> Settings:
             name = ".".join(str(part) for part in item["loc"]) or "settings"
             problems.append(f"{name}: {item['msg']}")
         raise ConfigurationError("Configuration error: " + "; ".join(problems)) from None
+
+
+def env_file_path() -> Path | None:
+    """The `.env` file the settings read, if any."""
+    configured = Settings.model_config.get("env_file")
+    return Path(configured) if isinstance(configured, str | Path) else None
 
 
 @lru_cache(maxsize=1)

@@ -12,8 +12,9 @@ from karyar import rasa_model
 from karyar.localmode import ALWAYS_OPEN_CALENDAR
 from karyar.localmode.personas import COUNSELLOR, COUNSELLOR_GROUP_ID, COUNSELLOR_GROUP_TITLE, PERSONAS
 from karyar.localmode.sample_data import prepare
+from karyar.logfiles import LOG_DIR, shown_path
 from karyar.privacy.cipher import DataCipher
-from karyar.services import run_services
+from karyar.services import READY_PREFIX, run_services
 from localapi.ratelimit import RateLimit
 from localapi.server import DEFAULT_TOKEN, ThreadedLocalBotApi
 
@@ -33,6 +34,8 @@ class LocalOptions:
     port: int = DEFAULT_PORT
     handoffs: str = "group"  # group: a forum group with a topic per case; private: counsellors' chats
     fresh: bool = False  # start from an empty local database
+    log_dir: Path = LOG_DIR  # each service's output
+    log_level: str = "INFO"  # DEBUG: every line of every service on the terminal too
 
 
 def chat_page_state_dir(state_dir: Path) -> Path:
@@ -107,20 +110,22 @@ def run_local(options: LocalOptions) -> int:
     api = start_api(options)  # first: a port in use is said at once, not after training
     try:
         print(
-            "\n  Karyar local mode: no Telegram needed.\n"
-            f"  Open {api.url}/chat/ in a browser to talk to the bot as a client, a counsellor or staff.\n"
-            "  Ctrl-C stops everything.\n",
+            "Karyar local mode: no Telegram needed; the chat page's address follows once the bot answers.",
             flush=True,
         )
         summary = prepare(options.state_dir)
-        model = rasa_model.ensure_trained()
+        model = rasa_model.ensure_trained(quiet=options.log_level != "DEBUG")
         print(
-            f"  Data: {options.state_dir} ({summary.courses_and_jobs} sample courses and jobs); "
-            f"model {model.name}; Rasa takes about a minute to load.\n",
+            f"Data: {shown_path(options.state_dir)} ({summary.courses_and_jobs} sample courses and jobs); "
+            f"model {model.name}.",
             flush=True,
         )
-        return run_services(service_environment(options, api.url, summary.database_url))
-    except KeyboardInterrupt:  # Ctrl-C while the database or the model is being prepared
-        return 130
+        chat_page = f"{READY_PREFIX}chat page at {api.url}/chat/"
+        return run_services(
+            service_environment(options, api.url, summary.database_url),
+            log_dir=options.log_dir,
+            log_level=options.log_level,
+            ready_line=lambda _bot_line: chat_page,
+        )
     finally:
         api.stop()

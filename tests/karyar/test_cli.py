@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import socket
+import stat
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy
 
 from karyar import cli
-from karyar.settings import get_settings
+from karyar.privacy.cipher import DataCipher
+from karyar.settings import Settings, get_settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,16 +99,119 @@ def test_run_with_a_token_starts_the_services_on_the_configured_database(
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("RASA_AUTH_TOKEN", "production-rasa-secret")
     get_settings.cache_clear()
-    started: list[dict[str, str]] = []
-    monkeypatch.setattr(cli.rasa_model, "ensure_trained", lambda: tmp_path / "model.tar.gz")
-    monkeypatch.setattr(cli, "run_services", lambda env: started.append(dict(env)) or 0)
+    started = _without_rasa(monkeypatch, tmp_path)
     try:
-        assert cli.main(["run"]) == 0
+        assert cli.main(["run", "--log-dir", str(tmp_path / "log")]) == 0
     finally:
         get_settings.cache_clear()
     (env,) = started
     assert env["DATABASE_URL"] == url and env["TELEGRAM_BOT_TOKEN"].startswith("123456:")
     assert "alembic_version" in sqlalchemy.inspect(sqlalchemy.create_engine(url)).get_table_names()
+
+
+def _without_rasa(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[dict[str, str]]:
+    """`run` up to starting the services: the environments it would start them with."""
+    started: list[dict[str, str]] = []
+    monkeypatch.setattr(cli.rasa_model, "ensure_trained", lambda **_: tmp_path / "model.tar.gz")
+    monkeypatch.setattr(cli, "run_services", lambda env, **_: started.append(dict(env)) or 0)
+    return started
+
+
+@pytest.fixture
+def first_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A developer's machine with a Telegram token and a `.env` of its own (absent at first), without
+    the two secrets anywhere; the `.env` path is yielded."""
+    env_file = tmp_path / ".env"
+    monkeypatch.setattr(Settings, "model_config", {**Settings.model_config, "env_file": env_file})
+    for name in ("DATA_ENCRYPTION_KEYS", "RASA_AUTH_TOKEN", "KARYAR_ENV"):
+        monkeypatch.setenv(name, "")  # so that what `run` sets in the environment is undone afterwards
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456:AAdeveloper-token-of-twenty")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'k.sqlite3'}")
+    get_settings.cache_clear()
+    yield env_file
+    get_settings.cache_clear()
+
+
+def _run_again_in_a_new_shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> int:
+    for name in ("DATA_ENCRYPTION_KEYS", "RASA_AUTH_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    return cli.main(["run", "--log-dir", str(tmp_path / "log")])
+
+
+def test_a_first_run_with_a_token_makes_the_missing_secrets_in_env_and_says_so_once(
+    first_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started = _without_rasa(monkeypatch, tmp_path)
+    assert _run_again_in_a_new_shell(monkeypatch, tmp_path) == 0
+    said = capsys.readouterr().out
+    assert said.count("Made DATA_ENCRYPTION_KEYS and RASA_AUTH_TOKEN in") == 1
+    assert "Back up DATA_ENCRYPTION_KEYS" in said and "phone numbers" in said
+
+    assert stat.S_IMODE(first_run.stat().st_mode) == 0o600
+    written = load_settings(_env_file=first_run)
+    cipher = DataCipher.from_settings(written)  # a valid Fernet key
+    assert cipher.decrypt(cipher.encrypt("0012345678")) == "0012345678"
+    assert written.RASA_AUTH_TOKEN is not None and len(written.RASA_AUTH_TOKEN) >= 32
+    assert started[0]["DATA_ENCRYPTION_KEYS"] == written.DATA_ENCRYPTION_KEYS  # and the services got them
+    assert started[0]["RASA_AUTH_TOKEN"] == written.RASA_AUTH_TOKEN
+
+    contents = first_run.read_text()
+    assert _run_again_in_a_new_shell(monkeypatch, tmp_path) == 0
+    assert "Made" not in capsys.readouterr().out and first_run.read_text() == contents
+    assert len(started) == 2
+
+
+def test_values_already_in_env_or_the_environment_are_kept(
+    first_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = DataCipher.new_key()
+    first_run.write_text(f"# my settings\nDATA_ENCRYPTION_KEYS={key}\nRASA_AUTH_TOKEN=\nLOG_LEVEL=INFO")
+    first_run.chmod(0o644)
+    _without_rasa(monkeypatch, tmp_path)
+    assert _run_again_in_a_new_shell(monkeypatch, tmp_path) == 0
+    said = capsys.readouterr().out
+    assert "Made RASA_AUTH_TOKEN in" in said and "Back up" not in said
+    lines = first_run.read_text().splitlines()
+    assert lines[:2] == ["# my settings", f"DATA_ENCRYPTION_KEYS={key}"] and lines[3] == "LOG_LEVEL=INFO"
+    assert lines[2].startswith("RASA_AUTH_TOKEN=") and len(lines[2]) > 40 and len(lines) == 4  # filled in
+    assert stat.S_IMODE(first_run.stat().st_mode) == 0o600  # it holds a key now
+
+    first_run.write_text(f"DATA_ENCRYPTION_KEYS={key}\n")
+    monkeypatch.setenv("RASA_AUTH_TOKEN", "from-the-environment")
+    get_settings.cache_clear()
+    assert cli.main(["run", "--log-dir", str(tmp_path / "log")]) == 0
+    assert first_run.read_text() == f"DATA_ENCRYPTION_KEYS={key}\n" and "Made" not in capsys.readouterr().out
+
+
+def test_production_makes_nothing_and_refuses_to_start_without_the_secrets(
+    first_run: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KARYAR_ENV", "production")
+    started = _without_rasa(monkeypatch, tmp_path)
+    assert _run_again_in_a_new_shell(monkeypatch, tmp_path) == 2
+    assert "DATA_ENCRYPTION_KEYS is not set" in capsys.readouterr().err
+    assert not first_run.exists() and started == []
+
+
+def test_the_bot_and_rasa_on_their_own_still_refuse_without_the_secrets() -> None:
+    env_file = ROOT / ".env"
+    before = env_file.read_bytes() if env_file.exists() else None
+    token = {"TELEGRAM_BOT_TOKEN": "123456:AAproduction-token-of-twenty"}
+    bot = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=ROOT,
+        env={**os.environ, **token, "DATA_ENCRYPTION_KEYS": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert bot.returncode == 2 and "DATA_ENCRYPTION_KEYS is not set" in bot.stderr
+    rasa = _cli("serve-rasa", RASA_AUTH_TOKEN="")
+    assert rasa.returncode == 2 and "RASA_AUTH_TOKEN is not set" in rasa.stderr
+    assert (env_file.read_bytes() if env_file.exists() else None) == before
 
 
 def test_production_refuses_to_start_rasa_without_its_token() -> None:
