@@ -61,9 +61,6 @@ def bot_commands() -> list[BotCommand]:
 
 
 async def _post_init(application: Application) -> None:
-    processor = application.update_processor
-    if isinstance(processor, InboxUpdateProcessor):
-        processor.serve_as(application.bot.id)  # the id getMe gave, as the intake stores updates under
     try:
         await application.bot.set_my_commands(bot_commands())
     except TelegramError as error:

@@ -43,18 +43,14 @@ class InboxUpdateProcessor(SimpleUpdateProcessor):
     `retry_unhandled` takes it up again; any other failure is final (the error handler has answered, and
     the same update would fail the same way).
 
-    Updates are stored under the bot's id as the Bot API server reports it (getMe), so the processor learns
-    it when the application starts (`serve_as`), never from the token."""
+    Updates are stored under the bot's id as the Bot API server reports it (getMe), never the number in the
+    token; the processor reads it from the bot the update came with."""
 
     def __init__(self, max_concurrent_updates: int, database: Database) -> None:
         super().__init__(max_concurrent_updates)
         self._db = database
-        self._bot_id: int | None = None
         self.in_flight: set[str] = set()  # update keys
         self._failed_on_database: set[str] = set()
-
-    def serve_as(self, bot_id: int) -> None:
-        self._bot_id = bot_id
 
     def handle_again(self, update: Update) -> None:
         """Leave the update unprocessed: the database interrupted its handling (said by the error handler)."""
@@ -80,10 +76,9 @@ class InboxUpdateProcessor(SimpleUpdateProcessor):
                 await self._mark(update, key)
 
     async def _mark(self, update: Update, key: str) -> None:
-        if self._bot_id is None:
-            raise RuntimeError("InboxUpdateProcessor.serve_as was not called before updates were processed")
+        bot_id = update.get_bot().id
         try:
-            marked = await self._db.run_async(inbox.mark_processed, bot_id=self._bot_id, key=key)
+            marked = await self._db.run_async(inbox.mark_processed, bot_id=bot_id, key=key)
         except SQLAlchemyError as error:
             # Handled, but not marked: a retry finds its stored message and does not answer it twice.
             logger.warning(
@@ -95,7 +90,7 @@ class InboxUpdateProcessor(SimpleUpdateProcessor):
                 "update %s handled but not found in the inbox under bot %s (key %s…); it was not stored "
                 "by this bot's intake",
                 update.update_id,
-                self._bot_id,
+                bot_id,
                 key[:12],
             )
 
@@ -159,6 +154,9 @@ class InboxPoller:
                 continue
             pause = 1.0
             if not updates:
+                # That call acknowledged everything before the offset, so asking without one is the same
+                # request to this server, and the right one to a server that restarted numbering afresh.
+                offset = None
                 continue
             try:
                 fresh = await self._db.run_async(
