@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from karyar import rasa_model
 from karyar.services import SERVICES, LineLevels, terminal_threshold
 from karyar.settings import PROJECT_ROOT
 from tests.support.terminal import CTRL_C, Terminal
@@ -240,3 +241,52 @@ def test_a_record_s_continuation_lines_go_with_it_and_debug_shows_everything() -
         and terminal_threshold(bot, "ERROR") == logging.ERROR
     )
     assert terminal_threshold(rasa, "DEBUG") == 0
+
+
+FAKE_RASA_TRAIN = f"""#!{sys.executable}
+import sys
+from pathlib import Path
+args = sys.argv[1:]
+print({UNUSED_UTTERANCE!r}, flush=True)
+if "--fail" in Path(__file__).name:
+    print("rasa.shared.exceptions.YamlSyntaxException: domain/x.yml line 3", flush=True)
+    sys.exit(1)
+out, name = args[args.index("--out") + 1], args[args.index("--fixed-model-name") + 1]
+Path(out, name + ".tar.gz").write_bytes(b"model")
+"""
+
+
+@pytest.fixture
+def fake_training(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
+    def install(name: str) -> Path:
+        rasa = tmp_path / name
+        rasa.write_text(FAKE_RASA_TRAIN)
+        rasa.chmod(0o755)
+        monkeypatch.setattr(rasa_model, "RASA_BIN", rasa)
+        monkeypatch.setattr(rasa_model, "MODELS_DIR", tmp_path / "models")
+        monkeypatch.setattr(rasa_model, "TRAIN_LOG", tmp_path / "log" / "train.log")
+        return tmp_path / "log" / "train.log"
+
+    return install
+
+
+def test_training_says_one_line_and_keeps_its_warnings_in_its_log(
+    fake_training: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = fake_training("rasa")
+    model = rasa_model.ensure_trained()
+    assert model.read_bytes() == b"model"
+    said = capsys.readouterr()
+    assert (
+        said.out == f"Training the Rasa model (about a minute; its output goes to {log})…\n" and not said.err
+    )
+    assert "is not used in any story" in log.read_text()
+
+
+def test_a_failed_training_shows_the_end_of_its_log(fake_training: Callable[[str], Path]) -> None:
+    fake_training("rasa--fail")
+    with pytest.raises(
+        rasa_model.TrainingError, match=r"exit code 1; the last lines of .*train\.log"
+    ) as failed:
+        rasa_model.ensure_trained()
+    assert "YamlSyntaxException: domain/x.yml line 3" in str(failed.value)

@@ -44,6 +44,7 @@ def test_compatible_bot_api_servers_are_addressed_by_base_url(monkeypatch: pytes
         ("TELEGRAM_WEBHOOK_SECRET", "has spaces!", "TELEGRAM_WEBHOOK_SECRET"),
         ("RASA_TIMEOUT_SECONDS", "-1", "RASA_TIMEOUT_SECONDS"),
         ("LOG_LEVEL", "loud", "LOG_LEVEL"),
+        ("KARYAR_ENV", "prod", "KARYAR_ENV"),
     ],
 )
 def test_a_malformed_value_stops_start_up_with_one_line_naming_it(
@@ -98,3 +99,9 @@ def test_env_file_is_read(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  #
     monkeypatch.setattr(Settings, "model_config", {**Settings.model_config, "env_file": env_file})
     settings = load_settings()
     assert settings.TELEGRAM_BOT_TOKEN == VALID_TOKEN and settings.RASA_AUTH_TOKEN == "abc"
+
+
+def test_a_machine_is_a_developer_s_unless_it_says_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().production is False
+    monkeypatch.setenv("KARYAR_ENV", "production")
+    assert load_settings().production is True
