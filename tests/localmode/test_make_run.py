@@ -1,5 +1,6 @@
-"""`make run` in local mode, in a terminal as a person starts it: a short start that ends with the chat page's
-address once the bot answers, Rasa's warnings in its log file only, and Ctrl-C ending make with status 0.
+"""`make run` in a terminal as a person starts it: a short start that ends with one ready line once the bot
+answers (the chat page's address in local mode, the bot's @name with a token), Rasa's warnings in its log
+file only, and Ctrl-C ending make with status 0.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import pytest
 
 from karyar import rasa_model
 from karyar.settings import PROJECT_ROOT
+from localapi.server import ThreadedLocalBotApi
+from tests.support.chat import Chat
 from tests.support.processes import free_port
-from tests.support.stack import RASA_LOAD_SECONDS, RASA_TOKEN, base_environment
+from tests.support.stack import BOT_TOKEN, RASA_LOAD_SECONDS, RASA_TOKEN, base_environment
 from tests.support.terminal import CTRL_C, Terminal
 
 pytestmark = pytest.mark.e2e
@@ -56,3 +59,41 @@ def test_make_run_ends_its_start_with_the_chat_page_and_stops_cleanly_on_ctrl_c(
     # Ctrl-C: everything stopped, and make had nothing to complain about.
     after = terminal.text()[len(start) :]
     assert "stopped." in after and "make: ***" not in after and "Traceback" not in after, after
+
+
+def test_make_run_with_a_token_says_it_is_polling_as_the_bot_once_a_message_would_be_answered(
+    tmp_path: Path,
+) -> None:
+    rasa_model.ensure_trained()
+    api = ThreadedLocalBotApi(BOT_TOKEN)
+    api.start()
+    url, logs = api.url, tmp_path / "log"
+    env = base_environment(
+        TELEGRAM_BOT_TOKEN=BOT_TOKEN,
+        TELEGRAM_API_BASE_URL=url,
+        TELEGRAM_WEBHOOK_URL="",
+        TELEGRAM_PROXY_URL="",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'karyar.sqlite3'}",
+        RASA_URL=f"http://127.0.0.1:{free_port()}",
+        ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
+        RASA_AUTH_TOKEN=RASA_TOKEN,
+        BOT_HEALTH_PORT=str(free_port()),
+    )
+    terminal = Terminal(
+        ["make", "--no-print-directory", "run", f"ARGS=--log-dir {logs}"], cwd=PROJECT_ROOT, env=env
+    )
+    try:
+        terminal.wait_for("ready: polling", timeout=RASA_LOAD_SECONDS)
+        start = terminal.text()
+        # Ready means a message sent now is answered.
+        client = Chat(api, 5_100_000_001)
+        assert client.say("سلام"), "no answer after the ready line"
+        terminal.type(CTRL_C)
+        assert terminal.process.wait(60) == 0
+    finally:
+        terminal.close()
+        api.stop()
+    lines = [line for line in start.splitlines() if line.strip()]
+    assert re.fullmatch(rf"ready: polling the Bot API at {re.escape(url)} as @\w+", lines[-1]), start
+    assert lines[0].startswith("configuration ok:") and len(lines) <= 6, start
+    assert "Warning" not in terminal.text() and "make: ***" not in terminal.text()
