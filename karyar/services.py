@@ -247,28 +247,38 @@ def interrupts_for_this_process_only() -> Iterator[None]:
 
     The terminal sends SIGINT to its whole foreground process group, and make, whatever its recipe does
     with the signal, then dies of it and reports an error. In a process group of its own that has the
-    terminal's foreground, this process alone hears Ctrl-C and `make run` ends with its exit status."""
+    terminal's foreground, this process alone hears Ctrl-C and `make run` ends with its exit status. On
+    the way out the process goes back to its group and the terminal to that group."""
     try:
         terminal = os.open("/dev/tty", os.O_RDWR | os.O_NOCTTY)
     except OSError:  # no terminal (a service manager, a test): nothing to do
         yield
         return
-    try:
-        foreground = os.tcgetpgrp(terminal)
-        own_group = os.getpgrp() == os.getpid()
-        if foreground != os.getpgrp() or own_group:  # in the background, or started by a shell directly
-            yield
-            return
-        ignored = {
-            signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGTTOU, signal.SIGTSTP)
-        }
-        try:
-            os.setpgid(0, 0)
-            os.tcsetpgrp(terminal, os.getpgrp())
-            yield
-        finally:
-            os.tcsetpgrp(terminal, foreground)  # the terminal back to make and the shell
-            for signum, handler in ignored.items():
-                signal.signal(signum, handler)
-    finally:
+    group = os.getpgrp()
+    # Not when in the background, nor when a shell already gave this process a group of its own.
+    if os.tcgetpgrp(terminal) != group or group == os.getpid():
         os.close(terminal)
+        yield
+        return
+    # Changing the terminal's foreground from outside it stops the process unless SIGTTOU is ignored; and
+    # Ctrl-Z would stop this group with make waiting for it, a terminal nobody could use.
+    ignored = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGTTOU, signal.SIGTSTP)}
+    try:
+        _lead_the_terminal(terminal, os.getpid(), fallback=group)
+        yield
+    finally:
+        _lead_the_terminal(terminal, group, fallback=group)
+        for signum, handler in ignored.items():
+            signal.signal(signum, handler)
+        os.close(terminal)
+
+
+def _lead_the_terminal(terminal: int, group: int, *, fallback: int) -> None:
+    """Put this process in `group` (its own when it is its pid) and give that group the terminal; where the
+    system refuses, stay in or go back to `fallback`, as started."""
+    try:
+        os.setpgid(0, group)
+        os.tcsetpgrp(terminal, group)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.setpgid(0, fallback)
