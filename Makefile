@@ -26,7 +26,7 @@ migrate: setup ## apply database migrations to DATABASE_URL
 train: setup ## train the Rasa model if its inputs changed (models/karyar-<hash>.tar.gz)
 	@$(PY) -m karyar.cli train
 
-run: setup ## start everything (with Telegram if TELEGRAM_BOT_TOKEN is set, else local mode in a browser)
+run: setup ## start everything (Telegram if TELEGRAM_BOT_TOKEN is set, else local mode); logs in var/log/
 	@$(PY) -m karyar.cli run $(ARGS)
 
 test: setup ## run every test (unit, both databases, actions, Rasa, end to end, the browser)

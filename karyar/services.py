@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import IO
 
 from karyar.logfiles import LAUNCHER_LOG, LOG_DIR, rotate, shown_path, tail
 from karyar.settings import PROJECT_ROOT
@@ -103,14 +102,12 @@ class Supervisor:
         log_dir: Path = LOG_DIR,
         log_level: str = "INFO",
         ready_line: Callable[[str], str] = lambda line: line,
-        out: IO[str] | None = None,
     ) -> None:
         self._env = {**env, "PYTHONUNBUFFERED": "1"}  # lines reach the log as they are written
         self._services = services
         self._log_dir = log_dir
         self._log_level = log_level
         self._ready_line = ready_line
-        self._out = out or sys.stdout
         self._say_lock = threading.Lock()
         self._changed = threading.Event()
         self._running: list[_Running] = []
@@ -147,7 +144,7 @@ class Supervisor:
 
     def say(self, line: str) -> None:
         with self._say_lock:
-            print(line, file=self._out, flush=True)
+            print(line, flush=True)
 
     def _start(self, service: Service) -> None:
         log_path = self._log_dir / f"{service.name}.log"
