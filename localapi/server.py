@@ -187,7 +187,14 @@ class LocalBotApi(UserDriver):
         self._runner = web.AppRunner(self.build_app(), shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError:  # the port is taken: nothing ran, so there is nothing to stop or save
+            await self._runner.cleanup()
+            self._runner = None
+            self.world.remove_listener(self._on_world_change)
+            self._loop = None
+            raise
         actual_port = self._runner.addresses[0][1]
         self.url = f"http://{host}:{actual_port}"
         self._webhook_task = asyncio.create_task(
