@@ -31,6 +31,8 @@ def anonymise_batch(session: Session, *, older_than: datetime, batch: int = BATC
     if not ids:
         return 0
     session.execute(
-        update(Message).where(Message.id.in_(ids)).values(text=None, telegram_update_key=None, extra=null(), erased_at=now())
+        update(Message)
+        .where(Message.id.in_(ids))
+        .values(text=None, telegram_update_key=None, extra=null(), erased_at=now())
     )
     return len(ids)
