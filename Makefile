@@ -21,22 +21,23 @@ $(LOCALE_MO): $(LOCALE_PO)
 	@.venv/bin/pybabel compile -d bot/locales -D messages -l fa
 
 migrate: setup ## apply database migrations to DATABASE_URL
-	@$(PY) -m karyar.cli migrate
+	@$(PY) -m ops.cli migrate
 
 train: setup ## train the Rasa model if its inputs changed (models/karyar-<hash>.tar.gz)
-	@$(PY) -m karyar.cli train
+	@$(PY) -m ops.cli train
 
 run: setup ## start everything (Telegram if TELEGRAM_BOT_TOKEN is set, else local mode); logs in var/log/
-	@$(PY) -m karyar.cli run $(ARGS)
+	@$(PY) -m ops.cli run $(ARGS)
 
 test: setup ## run every test (unit, both databases, actions, Rasa, end to end, the browser)
 	@scripts/setup_browser.sh
 	@$(PY) -m pytest
 
-lint: setup ## ruff and mypy
+lint: setup ## ruff, mypy and the layer contract (import-linter)
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
-	@.venv/bin/mypy bot actions karyar localapi bench
+	@.venv/bin/mypy persian karyar bot actions localapi ops bench
+	@.venv/bin/lint-imports --no-cache
 
 format: setup ## apply ruff's formatting and safe fixes
 	@.venv/bin/ruff check --fix .

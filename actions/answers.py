@@ -10,7 +10,7 @@ from __future__ import annotations
 from karyar.catalogue.reference import fields, places
 from karyar.eligibility.facts import NO_TARGET_GROUP, UNIVERSITY
 from karyar.eligibility.model import ASKING_ORDER, FACT_VALUES, SKIPPED
-from nlu.text import normalize, parse_persian_number
+from persian.text import normalize, parse_persian_number
 
 # Every fact the intake may ask (the engine's asking order, plus education, which no rule needs but
 # courses and jobs may ask for).

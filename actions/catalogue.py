@@ -28,8 +28,8 @@ from karyar.clients import TelegramIdentity
 from karyar.eligibility.engine import assess
 from karyar.eligibility.model import Topic
 from karyar.eligibility.summary import good_to_know_text
-from karyar.persian import format_number, persian_text
 from karyar.policies import policies
+from persian.format import format_number, persian_text
 
 KIND_OF_TOPIC: dict[Topic, ItemKind] = {Topic.COURSES: "course", Topic.JOBS: "job"}
 

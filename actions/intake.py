@@ -22,9 +22,9 @@ from actions.profile_facts import record_facts
 from karyar.catalogue.reference import places
 from karyar.eligibility.facts import missing_facts
 from karyar.eligibility.model import SKIPPED, Profile, Topic
-from karyar.persian import persian_text
 from karyar.policies import policies
 from karyar.vocabulary import FACT_LABELS, value_label
+from persian.format import persian_text
 
 FORM = "intake_form"
 

@@ -14,8 +14,8 @@ from actions._runtime import database, source_message_id, telegram_user_id
 from karyar import clients, profile
 from karyar.clients import TelegramIdentity
 from karyar.db.models import ProfileFactName
-from karyar.persian import join_list, persian_text
 from karyar.vocabulary import FACT_LABELS, value_label
+from persian.format import join_list, persian_text
 
 RECORDABLE = {name.value for name in ProfileFactName}
 

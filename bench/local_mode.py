@@ -19,9 +19,9 @@ from playwright.sync_api import Page, sync_playwright
 from bench.results_file import write_results
 from bench.stack_baseline import resident_mib
 from bench.stats import latency_summary
-from karyar import rasa_model
-from karyar.localmode.personas import CLIENTS
 from localapi.webchat import WEB_DIR
+from ops import rasa_model
+from ops.localmode.personas import CLIENTS
 from tests.support.browser import BOT_MESSAGE, CHROMIUM, CHROMIUM_FLAGS
 from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
 from tests.support.stack import RASA_TOKEN, base_environment
@@ -70,7 +70,7 @@ def main() -> None:
             ACTION_SERVER_URL=f"http://127.0.0.1:{free_port()}",
             RASA_AUTH_TOKEN=RASA_TOKEN,
         )
-        command = [APP_PYTHON, "-m", "karyar.cli", "run", "--local", "--fresh", "--port", str(port),
+        command = [APP_PYTHON, "-m", "ops.cli", "run", "--local", "--fresh", "--port", str(port),
                    "--state-dir", str(work / "state")]  # fmt: skip
         started = time.perf_counter()
         process = ManagedProcess("local-mode", command, env=env, log_dir=work)

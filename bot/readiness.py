@@ -18,11 +18,12 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.rasa_client import RasaClient
-from karyar.services import READY_PREFIX
 from karyar.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+# `make run` (ops/services.py) shows the line that starts with it as the last of its start.
+READY_PREFIX = "ready: "
 CHECK_SECONDS = 1.0
 TELEGRAM_HOST = "api.telegram.org"
 

@@ -170,7 +170,7 @@ class Settings(BaseSettings):
             if not _FERNET_KEY_PATTERN.match(key.strip()):
                 raise ValueError(
                     "each key must be 44 characters of URL-safe base64 ending in '='; "
-                    "create one with `python -m karyar.cli keys new`"
+                    "create one with `python -m ops.cli keys new`"
                 )
         return value
 
@@ -208,7 +208,7 @@ class Settings(BaseSettings):
 
     @property
     def rasa_url(self) -> str:
-        """The first Rasa server: the one `karyar.cli serve-rasa` starts unless told another."""
+        """The first Rasa server: the one `ops.cli serve-rasa` starts unless told another."""
         return self.rasa_urls[0]
 
     @property

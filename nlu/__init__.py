@@ -1,1 +1,2 @@
-"""Persian language for Karyar: ``nlu.text`` (standard library, shared with the app) and Rasa components."""
+"""Rasa's side of understanding Persian: the custom pipeline components (`nlu.components`) and the pipeline
+(`config.yml`). The text rules they run live in the ground package `persian.text`."""

@@ -1,12 +1,12 @@
 """Persian language components for the Rasa 3.6 pipeline (see ``nlu/config.yml``).
 
 This module runs only inside Rasa's own environment (``.venv-rasa``, Python 3.10, with hazm 0.10): keep its
-syntax Python-3.10-compatible. The text rules themselves live in ``nlu/text.py`` (standard library only), which
+syntax Python-3.10-compatible. The text rules themselves live in ``persian/text.py`` (standard library only), which
 the app imports too, so the bot's searches and Rasa see the same normalised text.
 
 Components, in pipeline order:
 
-- ``PersianNormalizer``: rewrites the message text with ``nlu.text.normalize`` (Arabic letters, three digit
+- ``PersianNormalizer``: rewrites the message text with ``persian.text.normalize`` (Arabic letters, three digit
   scripts, presentation forms, diacritics, kashida, zero-width marks) plus hazm's one-to-one table for rare
   regional letters. It never changes the text's length, so entity offsets stay valid on the original text and
   the training annotations stay aligned. It also normalises entity values, lookup tables and synonyms of the
@@ -50,7 +50,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.text import (
+from persian.text import (
     ZWNJ,
     normalize,
     parse_persian_number,
@@ -75,14 +75,14 @@ _SUFFIXES = ("ییم", "یام", "ایم", "یم", "ام", "ای", "یه", "ست
 def _hazm_letter_table() -> Dict[int, str]:
     """hazm's one-to-one letter table, restricted to Arabic-script letters that ``normalize`` leaves alone.
 
-    ``nlu.text.normalize`` already decides the common cases (and decides some differently from hazm: «آ» keeps
+    ``persian.text.normalize`` already decides the common cases (and decides some differently from hazm: «آ» keeps
     its madda and «ئ» stays). hazm adds the rare regional letters (Urdu, Pashto, Sindhi forms such as «ٹ», «ڈ»,
     «ڻ»). Each entry maps one character to one character, so offsets stay valid.
     """
     try:
         from hazm import Normalizer as HazmNormalizer
     except ImportError:  # pragma: no cover - hazm is part of the Rasa environment
-        logger.warning("hazm is not installed; PersianNormalizer uses nlu.text.normalize only")
+        logger.warning("hazm is not installed; PersianNormalizer uses persian.text.normalize only")
         return {}
     hazm_normalizer = HazmNormalizer(correct_spacing=False, decrease_repeated_chars=False)
     table: Dict[int, str] = {}
@@ -132,7 +132,7 @@ class PersianNormalizer(_CreatedFromConfig, GraphComponent):
         return []
 
     def normalize_text(self, text: Text) -> Text:
-        """``nlu.text.normalize`` plus the hazm letter table; same length as ``text``."""
+        """``persian.text.normalize`` plus the hazm letter table; same length as ``text``."""
         normalised = normalize(text)
         if self._extra_table:
             normalised = normalised.translate(self._extra_table)

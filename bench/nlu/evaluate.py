@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.nlu.metrics import entity_metrics, intent_metrics
-from karyar import rasa_model
 from karyar.settings import PROJECT_ROOT
+from ops import rasa_model
 
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 HELDOUT_DIR = PROJECT_ROOT / "bench" / "nlu_heldout"

@@ -17,8 +17,8 @@ from ruamel.yaml import YAML
 
 from bench.results_file import write_results
 from bench.stats import latency_summary
-from karyar import rasa_model
 from karyar.settings import PROJECT_ROOT
+from ops import rasa_model
 from tests.support.processes import ManagedProcess, free_port
 
 RESULTS = PROJECT_ROOT / "bench" / "results" / "nlu_latency.json"

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from nlu.text import parse_persian_number
+from persian.text import parse_persian_number
 
 Example = dict[str, Any]
 

@@ -22,7 +22,8 @@ from karyar.broadcast.workflow import Actor, ButtonInfo, CourseChoices, CourseRe
 from karyar.catalogue.reference import compact_key, fields, places
 from karyar.clock import now
 from karyar.db.models import ProfileFactName
-from karyar.persian import (
+from karyar.vocabulary import FACT_LABELS, VALUE_LABELS, value_label
+from persian.format import (
     IRAN_TIME,
     format_number,
     jalali_date,
@@ -31,8 +32,7 @@ from karyar.persian import (
     join_parts,
     persian_text,
 )
-from karyar.vocabulary import FACT_LABELS, VALUE_LABELS, value_label
-from nlu.text import to_ascii_digits
+from persian.text import to_ascii_digits
 
 PATTERN = r"^bc:"
 _DATA = re.compile(r"^bc:(\d{1,18}):([a-z]{1,8})(?::([a-z_]{1,16}|\d{1,12}))?(?::(\d{1,3}))?$")

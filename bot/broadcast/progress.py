@@ -16,7 +16,7 @@ from bot.texts import _
 from karyar.broadcast.report import Progress, Report
 from karyar.clock import now
 from karyar.db.models import Broadcast, BroadcastStatus
-from karyar.persian import format_number, jalali_datetime, persian_text
+from persian.format import format_number, jalali_datetime, persian_text
 
 BAR_WIDTH = 10
 ACTIONS = ("pause", "resume", "cancel", "report", "approve", "reject")

@@ -33,11 +33,11 @@ from bot.texts import _
 from karyar.catalogue.labels import ORGANISATION
 from karyar.db.models import StaffMember
 from karyar.office_hours import PersonalHours
-from karyar.persian import format_number, join_list
 from karyar.staff import registry
 from karyar.staff.access import authorise
 from karyar.staff.registry import Problem, StaffError
 from karyar.staff.roles import Permission
+from persian.format import format_number, join_list
 
 # Ahead of the counsellor and client groups: their catch-alls for private messages would take /staff.
 GROUP = STAFF_GROUP - 1

@@ -32,7 +32,7 @@ from karyar.privacy import store as identifier_store
 from karyar.privacy.identifiers import IdentifierKind, Protected, Shielded, normalise_phone, shield
 from karyar.profile import record_facts_with_consent
 from karyar.subscription import set_subscribed
-from nlu.text import to_ascii_digits
+from persian.text import to_ascii_digits
 
 PRIVATE = filters.ChatType.PRIVATE
 # Commands whose meaning Rasa owns: they reach it as intents, like a menu press.

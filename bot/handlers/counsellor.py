@@ -31,12 +31,12 @@ from karyar.clock import now
 from karyar.db.models import Case, FollowUpKind, Handoff, HandoffOutcome, HandoffStatus, StaffMember
 from karyar.handoff import casebook, posts, queue, routing
 from karyar.handoff.queue import ClaimResult
-from karyar.persian import jalali_date, persian_text
 from karyar.privacy import store as identifier_store
 from karyar.privacy.cipher import DataCipher
 from karyar.privacy.identifiers import IdentifierKind
 from karyar.staff.access import active_member, authorise
 from karyar.staff.roles import Permission, may
+from persian.format import jalali_date, persian_text
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from karyar import clients, followup, messages
 from karyar.clients import TelegramIdentity
 from karyar.db.models import FollowUpAnswer, HandoffReason
 from karyar.handoff import queue
-from karyar.persian import persian_text
+from persian.format import persian_text
 
 
 def _log_press(

@@ -20,7 +20,7 @@ from karyar.db.models import Handoff, StaffMember
 from karyar.handoff import posts
 from karyar.handoff.posts import PostKind
 from karyar.handoff.snapshot import CaseSnapshot, case_snapshot
-from karyar.persian import persian_text
+from persian.format import persian_text
 
 logger = logging.getLogger(__name__)
 

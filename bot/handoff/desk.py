@@ -46,8 +46,8 @@ from karyar.handoff import casebook, posts, queue, routing, timers
 from karyar.handoff.queue import ClaimResult
 from karyar.handoff.waiting import WaitingInfo, waiting_info
 from karyar.office_hours import is_open
-from karyar.persian import persian_text
 from karyar.settings import Settings
+from persian.format import persian_text
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class HandoffDesk:
         if delivered == 0:
             logger.error(
                 "handoff %s reached no counsellor: register counsellors for organisation %s and province %s "
-                "(karyar.cli staff add) or set COUNSELLOR_GROUP_ID",
+                "(ops.cli staff add) or set COUNSELLOR_GROUP_ID",
                 handoff.id,
                 handoff.organisation or "any",
                 "set" if handoff.province else "any",

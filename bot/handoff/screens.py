@@ -22,9 +22,9 @@ from karyar.db.models import StaffMember
 from karyar.handoff.snapshot import CaseSnapshot
 from karyar.handoff.waiting import WaitingInfo
 from karyar.office_hours import describe_moment
-from karyar.persian import jalali_datetime, ltr, persian_text
 from karyar.privacy.identifiers import IdentifierKind
 from karyar.vocabulary import IDENTIFIER_LABELS
+from persian.format import jalali_datetime, ltr, persian_text
 
 # A card stays readable on a phone: long recent messages are cut.
 _QUOTE_LIMIT = 200

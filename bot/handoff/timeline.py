@@ -11,7 +11,7 @@ from karyar.db.engine import Database
 from karyar.db.models import Case, CaseEventKind, StaffMember
 from karyar.handoff import casebook
 from karyar.handoff.casebook import RawEntry
-from karyar.persian import persian_text
+from persian.format import persian_text
 
 
 async def timeline_for(database: Database, *, member: StaffMember, case_id: int) -> str:

@@ -22,7 +22,7 @@ from karyar.privacy import erasure
 from karyar.privacy.cipher import DataCipher
 from karyar.privacy.erasure import Erasure, ErasureRefusal
 from karyar.privacy.export import ClientData, client_data
-from karyar.rasa_stores import forget_conversation_sql
+from karyar.rasa_conversations import forget_conversation_sql
 from karyar.settings import Settings
 
 logger = logging.getLogger(__name__)

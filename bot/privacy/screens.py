@@ -8,10 +8,10 @@ from bot.handoff.labels import outcome_label, reason_label, stage_label
 from bot.privacy import callbacks
 from bot.texts import _
 from karyar.handoff.casebook import RawEntry
-from karyar.persian import jalali_date, jalali_datetime, join_list, persian_text
 from karyar.privacy.export import ClientData, StoredMessage
 from karyar.privacy.identifiers import IdentifierKind, mask
 from karyar.vocabulary import FACT_LABELS, IDENTIFIER_LABELS, value_label
+from persian.format import jalali_date, jalali_datetime, join_list, persian_text
 
 
 def _bullets(lines: list[str]) -> str:

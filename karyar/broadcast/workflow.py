@@ -27,7 +27,7 @@ from karyar.catalogue.search import get_course
 from karyar.db.models import Broadcast, BroadcastStatus, Course, StaffMember
 from karyar.staff.access import active_member, authorise
 from karyar.staff.roles import Permission, may
-from nlu.text import to_ascii_digits
+from persian.text import to_ascii_digits
 
 TARGET = "broadcast:{}"
 

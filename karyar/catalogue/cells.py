@@ -11,8 +11,8 @@ import jdatetime
 
 from karyar.catalogue.reference import compact_key
 from karyar.catalogue.sheets import Cell, Row
-from karyar.persian import IRAN_TIME
-from nlu.text import parse_persian_number, to_ascii_digits
+from persian.format import IRAN_TIME
+from persian.text import parse_persian_number, to_ascii_digits
 
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2}))?")
 # Years before this are Jalali (1405 …), later ones Gregorian (2026 …).

@@ -21,7 +21,7 @@ from karyar.catalogue.search import (
 )
 from karyar.db.models import Course, JobOpening
 from karyar.eligibility.model import SKIPPED, Profile
-from karyar.persian import format_number
+from persian.format import format_number
 
 ItemKind = Literal["course", "job"]
 NOUN = {"course": "دوره", "job": "فرصت شغلی"}

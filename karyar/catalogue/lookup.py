@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from karyar.clock import now as clock_now
 from karyar.db.models import CatalogueMode, Course
-from nlu.text import search_key, to_ascii_digits
+from persian.text import search_key, to_ascii_digits
 
 SHORT_LIST = 8
 

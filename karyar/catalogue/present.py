@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from karyar.catalogue import labels
 from karyar.db.models import CatalogueItem, CatalogueMode, Course, JobOpening
-from karyar.persian import (
+from persian.format import (
     LIST_SEPARATOR,
     format_number,
     jalali_date,

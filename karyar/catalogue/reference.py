@@ -1,6 +1,6 @@
 """The reference data the catalogue checks and searches against: fields, places and neighbouring provinces.
 
-Names are compared by `nlu.text.search_key` with spaces removed, so «خرم آباد», «خرم‌آباد» and «خرمآباد»,
+Names are compared by `persian.text.search_key` with spaces removed, so «خرم آباد», «خرم‌آباد» and «خرمآباد»,
 or «خياطي» and «خیاطی», are the same name.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from nlu.text import search_key
+from persian.text import search_key
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 

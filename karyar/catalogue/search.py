@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from karyar.catalogue.reference import fields, places
 from karyar.clock import now as clock_now
 from karyar.db.models import CatalogueItem, CatalogueMode, Course, JobOpening, SuitableGender
-from nlu.text import search_key
+from persian.text import search_key
 
 Item = TypeVar("Item", bound=CatalogueItem)
 

@@ -11,7 +11,7 @@ from karyar.catalogue.columns import REQUIRED, CatalogueKind, columns
 from karyar.catalogue.reference import fields, places
 from karyar.catalogue.sheets import Sheet
 from karyar.db.models import CatalogueMode
-from nlu.text import search_key
+from persian.text import search_key
 
 MODES = choices_of(labels.MODE, labels.ALIASES)
 LEVELS = choices_of(labels.LEVEL, labels.ALIASES)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -52,13 +52,16 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
-    def run(self, work: Callable[..., T], /, **kwargs: Any) -> T:
+    def run(self, work: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `work(session, ...)` in one unit of work; its arguments are checked against its signature."""
         with self.unit_of_work() as session:
-            return work(session=session, **kwargs)
+            return work(session, *args, **kwargs)
 
-    async def run_async(self, work: Callable[..., T], /, **kwargs: Any) -> T:
+    async def run_async(
+        self, work: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         """Run a unit of work in a thread so the event loop keeps serving other clients."""
-        return await asyncio.to_thread(partial(self.run, work, **kwargs))
+        return await asyncio.to_thread(partial(self.run, work, *args, **kwargs))
 
     def dispose(self) -> None:
         self.engine.dispose()

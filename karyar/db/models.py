@@ -323,7 +323,7 @@ class CatalogueItem:
     """What courses and job openings share: the offer, where it is, who it suits, how to get in touch.
 
     `code` is the staff's own identifier, so a re-imported spreadsheet updates rows instead of adding
-    them. `title_key` and `field_key` hold `nlu.text.search_key` of the title and field, so searches
+    them. `title_key` and `field_key` hold `persian.text.search_key` of the title and field, so searches
     compare normalised text without recomputing it per row.
     """
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from karyar.eligibility.model import Assessment, ServiceResult, Status
-from karyar.persian import join_list, persian_text
 from karyar.vocabulary import FACT_LABELS
+from persian.format import join_list, persian_text
 
 DISCLAIMER = "تأیید نهایی با حوزه مددکاری و کارشناس اشتغال است؛ این نتیجه قول وام یا کار نیست."
 

@@ -15,7 +15,7 @@ from karyar.db.models import Case, Client, Handoff, ProfileFactName, StaffMember
 from karyar.handoff.routing import serves
 from karyar.profile import current_profile, current_value
 from karyar.staff.roles import Permission, may
-from nlu.text import to_ascii_digits
+from persian.text import to_ascii_digits
 
 SEARCH_LIMIT = 10
 _LARGEST_ID = 2**63 - 1

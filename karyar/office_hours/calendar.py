@@ -11,7 +11,7 @@ import jdatetime
 
 from karyar import clock
 from karyar.office_hours.hours import PersonalHours, WeeklyHours
-from karyar.persian import persian_text
+from persian.format import persian_text
 
 Period = tuple[datetime, datetime]
 

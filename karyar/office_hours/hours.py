@@ -9,8 +9,8 @@ from itertools import pairwise
 
 import jdatetime
 
-from karyar.persian import persian_text
-from nlu.text import search_key
+from persian.format import persian_text
+from persian.text import search_key
 
 # The Iranian week starts on Saturday; every per-day tuple here is in this order.
 WEEKDAYS = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")

@@ -16,7 +16,7 @@ from karyar.office_hours.hours import WEEKDAYS, TimeRange, WeeklyHours, parse_ra
 from karyar.policies.errors import PolicyError, display_path
 from karyar.policies.yaml_source import Location, YamlSource, read_yaml
 from karyar.settings import PROJECT_ROOT, ConfigurationError, get_settings
-from nlu.text import to_ascii_digits
+from persian.text import to_ascii_digits
 
 CALENDAR_FILE = PROJECT_ROOT / "karyar" / "reference" / "office_calendar.yml"
 _REQUIRED = ("timezone", "office_hours", "holidays")

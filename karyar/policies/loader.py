@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from karyar.clock import now
-from karyar.persian import format_number
 from karyar.policies.schema import Policy
 from karyar.policies.yaml_source import Location, YamlSource, read_yaml
 from karyar.settings import PROJECT_ROOT, get_settings
+from persian.format import format_number
 
 POLICY_DIR = PROJECT_ROOT / "karyar" / "reference" / "policies"
 ORGANISATIONS = ("emdad", "behzisti", "general")

@@ -2,7 +2,7 @@
 
 `DATA_ENCRYPTION_KEYS` holds Fernet keys separated by commas, the newest first. New values are encrypted
 with the newest; every listed key can decrypt. To rotate: put a new key in front, restart, run
-`python -m karyar.cli keys rotate` (re-encrypts every stored value with it), then drop the old key.
+`python -m ops.cli keys rotate` (re-encrypts every stored value with it), then drop the old key.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class DataCipher:
         if not keys:
             raise ConfigurationError(
                 "Configuration error: DATA_ENCRYPTION_KEYS is not set; national ids and phone numbers are "
-                "stored encrypted. Create a key with `.venv/bin/python -m karyar.cli keys new` and put it in "
+                "stored encrypted. Create a key with `.venv/bin/python -m ops.cli keys new` and put it in "
                 "the environment or in .env"
             )
         return cls(keys)

@@ -10,7 +10,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-from nlu.text import search_key, to_ascii_digits, to_persian_digits
+from persian.text import search_key, to_ascii_digits, to_persian_digits
 
 
 class IdentifierKind(enum.StrEnum):

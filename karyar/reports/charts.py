@@ -24,11 +24,11 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from karyar.persian import format_number, persian_text
 from karyar.reports import labels, periods
 from karyar.reports.activity import Activity
 from karyar.reports.dimensions import Split, value_label
 from karyar.reports.figures import Report
+from persian.format import format_number, persian_text
 
 PREFERRED_FONT = "Vazirmatn"
 FALLBACK_FONT = "DejaVu Sans"

@@ -23,7 +23,7 @@ from karyar.reports.figures import Report
 from karyar.reports.scope import condition, join_facts
 from karyar.reports.summary import service_title
 from karyar.vocabulary import VALUE_LABELS
-from nlu.text import to_ascii_digits
+from persian.text import to_ascii_digits
 
 FIGURE_HEADER = ("بخش", "رقم", "تفکیک", "مقدار", "تعداد")
 ROW_FACTS = ("gender", "province", "city", "field", "organisation", "age")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, time, timedelta
 import jdatetime
 
 from karyar.clock import now
-from karyar.persian import IRAN_TIME, persian_text, typed_digits_and_spaces
+from persian.format import IRAN_TIME, persian_text, typed_digits_and_spaces
 
 MONTHS = jdatetime.date.j_months_fa
 # Words staff may use for the named periods (English for the command line).

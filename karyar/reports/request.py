@@ -15,7 +15,7 @@ from karyar.catalogue.reference import places
 from karyar.reports import periods
 from karyar.reports.periods import Period
 from karyar.reports.scope import ORGANISATIONS, Scope
-from nlu.text import search_key
+from persian.text import search_key
 
 ORGANISATION_WORDS = {
     "emdad": ("کمیته امداد", "امداد", "emdad"),

@@ -10,8 +10,8 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from karyar.db.models import ProfileFact
-from karyar.persian import join_list, join_parts
 from karyar.vocabulary import VALUE_LABELS
+from persian.format import join_list, join_parts
 
 ORGANISATIONS = ("emdad", "behzisti")
 # The facts a scope filters on.

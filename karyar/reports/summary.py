@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from karyar.persian import format_number, jalali_datetime, join_list, persian_text
 from karyar.policies import policies
 from karyar.reports import labels
 from karyar.reports.activity import Activity
 from karyar.reports.dimensions import SPLIT_LABELS, Split, value_label
 from karyar.reports.figures import Figure, Report, still_working_share
+from persian.format import format_number, jalali_datetime, join_list, persian_text
 
 # A split lists at most this many values in the text; the exports and charts have them all.
 SHOWN_VALUES = 6

@@ -34,9 +34,9 @@ from karyar.db.models import (
     Message,
     StaffRole,
 )
-from karyar.persian import format_number, jalali_date
 from karyar.settings import load_settings
 from localapi import LocalBotApi
+from persian.format import format_number, jalali_date
 from tests.karyar.broadcast.conftest import ALBORZ, FARS, TEHRAN, add_client, add_member
 from tests.karyar.catalogue.factories import course
 

@@ -12,7 +12,7 @@ from bot.handoff.channel import topic_missing
 from bot.handoff.screens import card_text, outcome_keyboard, rating_keyboard, waiting_text
 from karyar.handoff.snapshot import CaseSnapshot, RecentMessage
 from karyar.handoff.waiting import WaitingInfo
-from karyar.persian import ltr
+from persian.format import ltr
 
 SATURDAY_8_TEHRAN = datetime(2026, 11, 28, 4, 30, tzinfo=UTC)  # 7 Azar 1405, 08:00 in Tehran
 

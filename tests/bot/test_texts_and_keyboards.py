@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 from bot import keyboards
 from bot.outbox import TELEGRAM_TEXT_LIMIT, split_text
 from bot.texts import LOCALES_DIR, _
-from karyar.persian import ltr, mark_ltr_runs
+from persian.format import ltr, mark_ltr_runs
 
 PERSIAN = re.compile(r"[\u0600-\u06FF]")
 PO_FILE = LOCALES_DIR / "fa" / "LC_MESSAGES" / "messages.po"

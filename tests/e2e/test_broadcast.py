@@ -35,9 +35,9 @@ from karyar.db.models import (
     DeliveryStatus,
     ProfileFactName,
 )
-from karyar.persian import format_number
 from karyar.staff import registry
 from localapi import UserDriver
+from persian.format import format_number
 from tests.support.chat import Chat, button_titles
 from tests.support.stack import Stack
 

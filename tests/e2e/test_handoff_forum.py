@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from karyar.db.engine import Database
-from karyar.persian import persian_text
 from localapi.server import ThreadedLocalBotApi, run_in_thread
+from persian.format import persian_text
 from tests.e2e.test_handoff import ASK, Team, handoff_of, press, wait_for
 from tests.e2e.test_intake import client_of
 from tests.support.chat import button_titles

@@ -31,7 +31,7 @@ def test_two_rasa_servers_share_conversations_and_one_takes_over_when_the_other_
     env = {k: v for k, v in stack.processes["rasa"].env.items()}
     second = ManagedProcess(
         "rasa-second",
-        [APP_PYTHON, "-m", "karyar.cli", "serve-rasa", "--url", second_url],
+        [APP_PYTHON, "-m", "ops.cli", "serve-rasa", "--url", second_url],
         env=env,
         log_dir=stack.log_dir,
     )

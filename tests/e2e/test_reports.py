@@ -19,13 +19,13 @@ from karyar import cases, clients
 from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
 from karyar.db.models import AuditEntry, CaseEventKind, ProfileFactName
-from karyar.persian import format_number, ltr
 from karyar.profile import record_fact
 from karyar.reports import figures, periods
 from karyar.reports.activity import Activity
 from karyar.reports.scope import Scope
 from karyar.staff import registry
 from localapi import UserDriver
+from persian.format import format_number, ltr
 from tests.support.chat import button_titles
 from tests.support.records import inbound_messages
 from tests.support.stack import Stack

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from karyar import cli
 from karyar.db.engine import Database
 from karyar.db.models import AuditEntry, StaffMember, StaffRole
 from karyar.office_hours import PersonalHours
 from karyar.settings import get_settings
 from karyar.staff import registry
 from karyar.staff.registry import Problem, StaffError
+from ops import cli
 
 ADMIN = 5_000_000_001
 COUNSELLOR = 5_000_000_002

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from karyar import inbox
 from karyar.db.engine import make_engine
 from karyar.db.models import Base
-from karyar.migrate import downgrade, upgrade
+from ops.migrate import downgrade, upgrade
 from tests.support.databases import BACKENDS, migrated_database_or_skip
 
 WAITING = {"update_id": 41, "message": {"message_id": 7, "date": 1_790_000_000, "text": "وام میخوام"}}

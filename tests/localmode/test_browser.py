@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from bot.texts import _
-from karyar.localmode.personas import CLIENTS, COUNSELLOR, COUNSELLOR_GROUP_ID, STAFF
+from ops.localmode.personas import CLIENTS, COUNSELLOR, COUNSELLOR_GROUP_ID, STAFF
 from tests.localapi.test_bot_methods import tiny_png
 from tests.support.browser import BOT_MESSAGE
 from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
@@ -59,7 +59,7 @@ class LocalMode:
 
     def _start(self, *flags: str) -> ManagedProcess:
         self.starts += 1
-        command = [APP_PYTHON, "-m", "karyar.cli", "run", "--local", *flags, "--port", str(self.port),
+        command = [APP_PYTHON, "-m", "ops.cli", "run", "--local", *flags, "--port", str(self.port),
                    "--state-dir", str(self.workdir / "state"), "--log-dir", str(self.workdir / "logs")]  # fmt: skip
         process = ManagedProcess(f"local-mode-{self.starts}", command, env=self.env, log_dir=self.workdir)
         process.wait_http(f"{self.url}/chat/", timeout=300)  # the model is trained first if it is not yet

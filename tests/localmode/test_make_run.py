@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from karyar import rasa_model
 from karyar.settings import PROJECT_ROOT
 from localapi.server import ThreadedLocalBotApi
+from ops import rasa_model
 from tests.support.chat import Chat
 from tests.support.processes import free_port
 from tests.support.stack import BOT_TOKEN, RASA_LOAD_SECONDS, RASA_TOKEN, base_environment

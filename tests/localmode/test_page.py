@@ -10,14 +10,14 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from karyar.localmode.personas import (
+from localapi.server import ThreadedLocalBotApi
+from ops.localmode.personas import (
     CLIENTS,
     COUNSELLOR,
     COUNSELLOR_GROUP_ID,
     COUNSELLOR_GROUP_TITLE,
     PERSONAS,
 )
-from localapi.server import ThreadedLocalBotApi
 from tests.localapi.test_bot_methods import tiny_png
 from tests.support.browser import BOT_MESSAGE
 

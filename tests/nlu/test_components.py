@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from nlu.text import ZWNJ, normalize, squeeze_repeats, standard_form
+from persian.text import ZWNJ, normalize, squeeze_repeats, standard_form
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"

@@ -13,7 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from nlu.text import search_key
+from persian.text import search_key
 from tests.nlu.test_reference import cities, fields, provinces
 from tests.nlu.test_training_data import INTENTS, intent_examples, is_checked_coded_value, parse_example
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from nlu.text import normalize
+from persian.text import normalize
 from tests.nlu.test_training_data import FIELDS, PROVINCES, intent_examples, nlu_data, parse_example
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from nlu.text import normalize, search_key
+from persian.text import normalize, search_key
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from karyar import rasa_model
+from ops import rasa_model
 
 
 @pytest.fixture(scope="session")

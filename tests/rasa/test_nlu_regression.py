@@ -7,7 +7,7 @@ from pathlib import Path
 
 from bench.nlu.evaluate import run_probe
 from bench.nlu.metrics import canonical_gold_value
-from karyar import rasa_model
+from ops import rasa_model
 
 KEY_UTTERANCES = Path(__file__).resolve().parent / "key_utterances.yml"
 

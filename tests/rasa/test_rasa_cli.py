@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from karyar import rasa_model
+from ops import rasa_model
 
 STORIES = Path(__file__).resolve().parent / "test_stories.yml"
 

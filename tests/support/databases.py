@@ -13,7 +13,7 @@ from sqlalchemy import delete
 
 from karyar.db.engine import Database
 from karyar.db.models import Base
-from karyar.migrate import upgrade
+from ops.migrate import upgrade
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "KARYAR_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"

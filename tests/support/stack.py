@@ -12,9 +12,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from karyar import rasa_model
-from karyar.localmode import ALWAYS_OPEN_CALENDAR
 from localapi.server import ThreadedLocalBotApi
+from ops import rasa_model
+from ops.localmode import ALWAYS_OPEN_CALENDAR
 from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
 from tests.support.rasa_gate import RasaGate
 
@@ -124,8 +124,8 @@ def running_stack(*, database_url: str, log_dir: Path, rasa_servers: int = 1) ->
             processes[name] = process
             return process
 
-        actions = start("actions", [APP_PYTHON, "-m", "karyar.cli", "serve-actions"], env)
-        rasa = start("rasa", [APP_PYTHON, "-m", "karyar.cli", "serve-rasa"], env)
+        actions = start("actions", [APP_PYTHON, "-m", "ops.cli", "serve-actions"], env)
+        rasa = start("rasa", [APP_PYTHON, "-m", "ops.cli", "serve-rasa"], env)
         api = ThreadedLocalBotApi(BOT_TOKEN)
         api.start()
         cleanup.callback(api.stop)
@@ -135,7 +135,7 @@ def running_stack(*, database_url: str, log_dir: Path, rasa_servers: int = 1) ->
 
         more_rasa = {f"rasa{n}": f"http://127.0.0.1:{free_port()}" for n in range(2, rasa_servers + 1)}
         for name, url in more_rasa.items():
-            start(name, [APP_PYTHON, "-m", "karyar.cli", "serve-rasa", "--url", url], env)
+            start(name, [APP_PYTHON, "-m", "ops.cli", "serve-rasa", "--url", url], env)
 
         actions.wait_http(f"{action_server_url}/health", timeout=60)
         rasa.wait_http(f"{rasa_url}/status?token={RASA_TOKEN}", timeout=RASA_LOAD_SECONDS)

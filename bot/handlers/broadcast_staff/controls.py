@@ -20,8 +20,8 @@ from bot.texts import _
 from karyar.broadcast import workflow
 from karyar.broadcast.report import Report
 from karyar.broadcast.workflow import Actor, Outcome
-from karyar.persian import format_number, jalali_date
 from karyar.staff.roles import Permission
+from persian.format import format_number, jalali_date
 
 logger = logging.getLogger(__name__)
 

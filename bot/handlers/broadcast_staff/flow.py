@@ -20,7 +20,7 @@ from karyar.broadcast.audience import AGE_KEY, AudienceError
 from karyar.broadcast.content import CAPTION_LIMIT, MAX_BUTTONS, TEXT_LIMIT, Content, ContentError
 from karyar.broadcast.workflow import Actor, CourseRef, Draft
 from karyar.clock import now
-from karyar.persian import format_number, jalali_datetime, parse_jalali_datetime
+from persian.format import format_number, jalali_datetime, parse_jalali_datetime
 
 # --- starting ---------------------------------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from karyar.broadcast import workflow
 from karyar.broadcast.audience import AGE_KEY
 from karyar.broadcast.workflow import Actor, Draft, Outcome
 from karyar.db.models import BroadcastStatus
-from karyar.persian import format_number
+from persian.format import format_number
 
 logger = logging.getLogger(__name__)
 

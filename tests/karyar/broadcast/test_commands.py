@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from karyar import cli
 from karyar.broadcast import store
 from karyar.db.engine import Database
 from karyar.db.models import AuditEntry, Broadcast, StaffRole
-from karyar.persian import parse_jalali_datetime
 from karyar.settings import get_settings
+from ops import cli
+from persian.format import parse_jalali_datetime
 from tests.karyar.broadcast.conftest import (
     ALBORZ,
     BEHZISTI,

@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 from karyar.db.engine import make_engine
 from karyar.db.models import Base
-from karyar.migrate import alembic_config, downgrade, upgrade
+from ops.migrate import alembic_config, downgrade, upgrade
 from tests.support.databases import BACKENDS, migrated_database_or_skip
 
 HEAD = ScriptDirectory.from_config(alembic_config("")).get_current_head()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from karyar.db.models import Course, JobOpening
-from nlu.text import search_key
+from persian.text import search_key
 
 # What a stored row holds by default; objects that are never flushed need it spelt out.
 _SHARED = {"gender": "any", "target_groups": [], "organisations": [], "active": True}

@@ -18,7 +18,7 @@ from karyar.catalogue.columns import CatalogueKind
 from karyar.catalogue.importer import SAMPLE_FILES, CatalogueImportError, import_catalogue, import_samples
 from karyar.db.engine import Database
 from karyar.db.models import Course, JobOpening
-from karyar.migrate import upgrade
+from ops.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[3]
 HEADER = ["code", "title", "field", "provider", "province", "city", "mode", "level", "starts_at", "min_age", "max_age"]  # fmt: skip
@@ -150,7 +150,7 @@ def test_cli_loads_the_samples_and_refuses_a_bad_file(tmp_path: Path) -> None:
     env["DATABASE_URL"] = url
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "karyar.cli", "catalogue", *args]
+        command = [sys.executable, "-m", "ops.cli", "catalogue", *args]
         return subprocess.run(
             command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from karyar.catalogue.present import course_card, course_details, job_card, job_details
-from karyar.persian import ltr
+from persian.format import ltr
 from tests.karyar.catalogue.factories import course, job
 
 # 1405-10-15 00:00 in Iran

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from karyar import cli
 from karyar.policies import POLICY_DIR, PolicyError, load_policies, policies
 from karyar.settings import ConfigurationError
+from ops import cli
 
 TODAY = date(2025, 6, 1)
 

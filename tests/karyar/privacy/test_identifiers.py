@@ -14,7 +14,7 @@ from karyar.privacy.identifiers import (
     normalise_phone,
     shield,
 )
-from nlu.text import to_persian_digits
+from persian.text import to_persian_digits
 
 
 def _with_check_digit(nine: str) -> str:

@@ -7,18 +7,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from karyar import cli
 from karyar.db.engine import Database
-from karyar.migrate import upgrade
 from karyar.privacy import store
 from karyar.privacy.cipher import DataCipher
 from karyar.privacy.identifiers import IdentifierKind, Protected
 from karyar.settings import ConfigurationError, get_settings, load_settings
+from ops import cli
+from ops.migrate import upgrade
 
 
 def test_a_missing_key_stops_the_bot_with_the_command_that_makes_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATA_ENCRYPTION_KEYS", raising=False)
-    with pytest.raises(ConfigurationError, match=r"DATA_ENCRYPTION_KEYS is not set.*karyar.cli keys new"):
+    with pytest.raises(ConfigurationError, match=r"DATA_ENCRYPTION_KEYS is not set.*ops.cli keys new"):
         DataCipher.from_settings(load_settings(_env_file=None))
 
 

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from bench.history import HistoryShape, generate
 from karyar.db.engine import Database
 from karyar.db.models import AuditEntry
-from karyar.persian import format_number
 from karyar.reports import figures, periods
 from karyar.reports.activity import Activity
 from karyar.reports.scope import Scope
+from persian.format import format_number
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[3]
 def _report_command(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "RASA_"))}
     return subprocess.run(
-        [sys.executable, "-m", "karyar.cli", "report", *args],
+        [sys.executable, "-m", "ops.cli", "report", *args],
         cwd=ROOT,
         env={**environment, "DATABASE_URL": database_url},
         capture_output=True,

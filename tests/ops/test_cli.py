@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
-from karyar import cli
 from karyar.privacy.cipher import DataCipher
 from karyar.settings import Settings, get_settings, load_settings
+from ops import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "RASA_"))}
     return subprocess.run(
-        [sys.executable, "-m", "karyar.cli", *args],
+        [sys.executable, "-m", "ops.cli", *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,

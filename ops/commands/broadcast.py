@@ -38,10 +38,10 @@ from karyar.broadcast.store import BroadcastError
 from karyar.clock import now
 from karyar.db.engine import database_for
 from karyar.db.models import Broadcast, Course, StaffMember
-from karyar.persian import IRAN_TIME, parse_jalali_datetime
 from karyar.settings import get_settings
 from karyar.staff.access import active_member
 from karyar.staff.roles import Permission, may
+from persian.format import IRAN_TIME, parse_jalali_datetime
 
 T = TypeVar("T")
 COURSE_BUTTON_TITLE = "ثبت‌نام / علاقه‌مندم"

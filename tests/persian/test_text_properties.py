@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from nlu.text import ZWNJ, normalize, parse_persian_number, search_key, to_ascii_digits, to_persian_digits
+from persian.text import ZWNJ, normalize, parse_persian_number, search_key, to_ascii_digits, to_persian_digits
 
 # Persian and Arabic letters, digits of three scripts, marks, spaces, emoji and anything else.
 persianish = st.text(

@@ -1,10 +1,10 @@
-"""Tests for nlu/text.py: the length-preserving normaliser, digit helpers and number words."""
+"""Tests for persian/text.py: the length-preserving normaliser, digit helpers and number words."""
 
 from __future__ import annotations
 
 import pytest
 
-from nlu.text import (
+from persian.text import (
     ZWNJ,
     normalize,
     parse_persian_number,
@@ -245,7 +245,7 @@ def test_module_uses_the_standard_library_only() -> None:
     import sys
     from pathlib import Path
 
-    source = Path(__file__).resolve().parents[2] / "nlu" / "text.py"
+    source = Path(__file__).resolve().parents[2] / "persian" / "text.py"
     tree = ast.parse(source.read_text(encoding="utf-8"))
     imported: set[str] = set()
     for node in ast.walk(tree):

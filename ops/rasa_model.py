@@ -11,8 +11,8 @@ import os
 import subprocess
 from pathlib import Path
 
-from karyar.logfiles import LOG_DIR, shown_path, tail
 from karyar.settings import PROJECT_ROOT
+from ops.logfiles import LOG_DIR, shown_path, tail
 
 RASA_VENV = PROJECT_ROOT / ".venv-rasa"
 RASA_BIN = RASA_VENV / "bin" / "rasa"
@@ -25,6 +25,7 @@ _INPUTS = (
     DOMAIN_DIR,
     DATA_DIR,
     PROJECT_ROOT / "nlu",
+    PROJECT_ROOT / "persian" / "text.py",  # the normaliser the pipeline's components run
     PROJECT_ROOT / "requirements" / "rasa.lock",
 )
 _KEEP_MODELS = 3

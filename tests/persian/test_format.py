@@ -1,7 +1,7 @@
 """Persian output: numbers and lists as a Persian reader expects them."""
 
-from karyar.persian import LRM, format_number, join_list, join_parts, ltr, mark_ltr_runs, persian_text
 from karyar.vocabulary import value_label
+from persian.format import LRM, format_number, join_list, join_parts, ltr, mark_ltr_runs, persian_text
 
 
 def test_numbers_use_persian_digits_and_separators() -> None:

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from karyar import migrate
 from karyar.catalogue.importer import import_samples
 from karyar.db.engine import database_for
-from karyar.localmode.personas import STAFF_PERSONAS
 from karyar.policies.loader import iran_today
 from karyar.staff.registry import add_member, find_member
+from ops import migrate
+from ops.localmode.personas import STAFF_PERSONAS
 
 # Sample courses start a week from today (one a day after that), so a search always finds open ones.
 FIRST_COURSE_IN_DAYS = 7

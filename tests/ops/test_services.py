@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from karyar import rasa_model
-from karyar.services import SERVICES, LineLevels, terminal_threshold
 from karyar.settings import PROJECT_ROOT
+from ops import rasa_model
+from ops.services import SERVICES, LineLevels, terminal_threshold
 from tests.support.terminal import CTRL_C, Terminal
 
 UNUSED_UTTERANCE = (
@@ -60,12 +60,12 @@ FAKE_BOT = """
 LAUNCHER = """
     import logging, sys
     from pathlib import Path
-    from karyar.services import Service, Supervisor, interrupts_for_this_process_only
+    from ops.services import Service, Supervisor, interrupts_for_this_process_only
 
     work, rasa_mode, bot_delay = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     services = (
-        Service("rasa", (sys.executable, str(work / "rasa.py"), str(work / "rasa.pid"), rasa_mode), logging.ERROR),
-        Service("bot", (sys.executable, str(work / "bot.py"), str(work / "bot.pid"), bot_delay), logging.WARNING,
+        Service("rasa", (sys.executable, str(work / "fake_rasa.py"), str(work / "rasa.pid"), rasa_mode), logging.ERROR),
+        Service("bot", (sys.executable, str(work / "fake_bot.py"), str(work / "bot.pid"), bot_delay), logging.WARNING,
                 announces_ready=True),
     )
     with interrupts_for_this_process_only():
@@ -75,7 +75,7 @@ LAUNCHER = """
 
 @pytest.fixture
 def work(tmp_path: Path) -> Path:
-    for name, source in (("rasa.py", FAKE_RASA), ("bot.py", FAKE_BOT), ("launcher.py", LAUNCHER)):
+    for name, source in (("fake_rasa.py", FAKE_RASA), ("fake_bot.py", FAKE_BOT), ("launcher.py", LAUNCHER)):
         (tmp_path / name).write_text(textwrap.dedent(source))
     return tmp_path
 
@@ -215,7 +215,7 @@ def test_ctrl_c_in_a_terminal_ends_make_with_status_0_and_no_error(work: Path) -
         (UNUSED_UTTERANCE.removeprefix("\x1b[93m").removesuffix("\x1b[0m"), logging.WARNING),
         ("2026-12-04 20:39:18 INFO     rasa.core.processor  - Loading model", logging.INFO),
         ("2026-12-04 20:43:07,407 ERROR bot.relay: Rasa did not answer", logging.ERROR),
-        ("INFO karyar.migrate: upgraded", logging.INFO),
+        ("INFO ops.migrate: upgraded", logging.INFO),
         ("[2026-12-04 20:39:18 +0000] [123] [WARNING] Sanic is slow", logging.WARNING),
         ("Configuration error: RASA_AUTH_TOKEN is not set", logging.ERROR),
         ("Traceback (most recent call last):", logging.ERROR),

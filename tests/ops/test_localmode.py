@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 
 from karyar.db.engine import database_for
 from karyar.db.models import Course, JobOpening, StaffMember
-from karyar.localmode.launcher import LocalModeError, LocalOptions, service_environment, start_api
-from karyar.localmode.personas import COUNSELLOR, COUNSELLOR_GROUP_ID, PERSONAS, STAFF
-from karyar.localmode.sample_data import FIRST_COURSE_IN_DAYS, prepare
-from karyar.persian import IRAN_TIME
 from karyar.settings import load_settings
+from ops.localmode.launcher import LocalModeError, LocalOptions, service_environment, start_api
+from ops.localmode.personas import COUNSELLOR, COUNSELLOR_GROUP_ID, PERSONAS, STAFF
+from ops.localmode.sample_data import FIRST_COURSE_IN_DAYS, prepare
+from persian.format import IRAN_TIME
 
 TODAY = date(2026, 12, 2)
 # The settings local mode decides for its services.

@@ -13,9 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import create_engine, text
 
+from karyar.rasa_conversations import SCHEMA
 from karyar.settings import Settings
 
-SCHEMA = "rasa"
 TRACKER_PASSWORD_VARIABLE = "KARYAR_RASA_TRACKER_PASSWORD"
 LOCK_PASSWORD_VARIABLE = "KARYAR_RASA_LOCK_PASSWORD"
 
@@ -69,23 +69,5 @@ def ensure_tracker_schema(settings: Settings) -> None:
     try:
         with engine.begin() as connection:
             connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}"))
-    finally:
-        engine.dispose()
-
-
-def forget_conversation_sql(settings: Settings, sender_id: str) -> int:
-    """Delete a conversation from Rasa's SQL tracker store (Rasa's API cannot); returns the events removed."""
-    if not settings.rasa_tracker_in_database:
-        return 0
-    engine = create_engine(settings.DATABASE_URL)
-    try:
-        with engine.begin() as connection:
-            exists = connection.execute(text("SELECT to_regclass(:t)"), {"t": f"{SCHEMA}.events"}).scalar()
-            if exists is None:
-                return 0
-            result = connection.execute(
-                text(f"DELETE FROM {SCHEMA}.events WHERE sender_id = :s"), {"s": sender_id}
-            )
-            return int(result.rowcount or 0)
     finally:
         engine.dispose()

@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from karyar.logfiles import LAUNCHER_LOG, LOG_DIR, rotate, shown_path, tail
+from bot.readiness import READY_PREFIX
 from karyar.settings import PROJECT_ROOT
+from ops.logfiles import LAUNCHER_LOG, LOG_DIR, rotate, shown_path, tail
 
 # The bot prints one line starting with this once it can answer messages (bot/readiness.py).
-READY_PREFIX = "ready: "
 STOP_SECONDS = 15.0
 
 
@@ -43,8 +43,8 @@ class Service:
 
 
 SERVICES: tuple[Service, ...] = (
-    Service("rasa", (sys.executable, "-m", "karyar.cli", "serve-rasa"), logging.ERROR),
-    Service("actions", (sys.executable, "-m", "karyar.cli", "serve-actions"), logging.ERROR),
+    Service("rasa", (sys.executable, "-m", "ops.cli", "serve-rasa"), logging.ERROR),
+    Service("actions", (sys.executable, "-m", "ops.cli", "serve-actions"), logging.ERROR),
     Service("bot", (sys.executable, "-m", "bot"), logging.WARNING, announces_ready=True),
 )
 

@@ -1,4 +1,4 @@
-"""`python -m karyar.cli …`: the operator's commands (migrate, train, start the Rasa and action servers)."""
+"""`python -m ops.cli …`: the operator's commands (migrate, train, start the Rasa and action servers)."""
 
 from __future__ import annotations
 
@@ -12,21 +12,21 @@ from urllib.parse import urlsplit
 
 import sqlalchemy.exc
 
-from karyar import migrate, rasa_model
-from karyar.broadcast import commands as broadcast_commands
-from karyar.catalogue import commands as catalogue_commands
-from karyar.dev_secrets import create_missing_secrets, creation_notice
-from karyar.localmode.launcher import DEFAULT_PORT, LocalModeError, LocalOptions, run_local
-from karyar.logfiles import LAUNCHER_LOG, LOG_DIR, logging_to
 from karyar.office_hours import office_calendar
 from karyar.policies import load_policies
-from karyar.privacy import commands as privacy_commands
 from karyar.privacy.cipher import DataCipher
-from karyar.rasa_stores import ensure_tracker_schema, store_endpoints
-from karyar.reports import commands as report_commands
-from karyar.services import interrupts_for_this_process_only, run_services
 from karyar.settings import PROJECT_ROOT, ConfigurationError, Settings, env_file_path, get_settings
-from karyar.staff import commands as staff_commands
+from ops import migrate, rasa_model
+from ops.commands import broadcast as broadcast_commands
+from ops.commands import catalogue as catalogue_commands
+from ops.commands import privacy as privacy_commands
+from ops.commands import reports as report_commands
+from ops.commands import staff as staff_commands
+from ops.dev_secrets import create_missing_secrets, creation_notice
+from ops.localmode.launcher import DEFAULT_PORT, LocalModeError, LocalOptions, run_local
+from ops.logfiles import LAUNCHER_LOG, LOG_DIR, logging_to
+from ops.rasa_stores import ensure_tracker_schema, store_endpoints
+from ops.services import interrupts_for_this_process_only, run_services
 
 RUNTIME_DIR = PROJECT_ROOT / "var" / "rasa"
 LOCAL_STATE_DIR = PROJECT_ROOT / "var" / "local"

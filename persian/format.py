@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import jdatetime
 from babel.numbers import format_decimal
 
-from nlu.text import to_ascii_digits, to_persian_digits
+from persian.text import to_ascii_digits, to_persian_digits
 
 LIST_SEPARATOR = "، "
 # Between the parts of one line that are not items of one list («مشهد؛ حضوری»). Not a middle dot (U+00B7)

@@ -8,15 +8,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from karyar import rasa_model
-from karyar.localmode import ALWAYS_OPEN_CALENDAR
-from karyar.localmode.personas import COUNSELLOR, COUNSELLOR_GROUP_ID, COUNSELLOR_GROUP_TITLE, PERSONAS
-from karyar.localmode.sample_data import prepare
-from karyar.logfiles import LOG_DIR, shown_path
+from bot.readiness import READY_PREFIX
 from karyar.privacy.cipher import DataCipher
-from karyar.services import READY_PREFIX, run_services
 from localapi.ratelimit import RateLimit
 from localapi.server import DEFAULT_TOKEN, ThreadedLocalBotApi
+from ops import rasa_model
+from ops.localmode import ALWAYS_OPEN_CALENDAR
+from ops.localmode.personas import COUNSELLOR, COUNSELLOR_GROUP_ID, COUNSELLOR_GROUP_TITLE, PERSONAS
+from ops.localmode.sample_data import prepare
+from ops.logfiles import LOG_DIR, shown_path
+from ops.services import run_services
 
 DEFAULT_PORT = 8081
 # Telegram's own limit for a bot's messages, so the demo behaves as production will.
