@@ -71,7 +71,7 @@ def main() -> None:
             RASA_AUTH_TOKEN=RASA_TOKEN,
         )
         command = [APP_PYTHON, "-m", "ops.cli", "run", "--local", "--fresh", "--port", str(port),
-                   "--state-dir", str(work / "state")]  # fmt: skip
+                   "--state-dir", str(work / "state"), "--log-dir", str(work / "logs")]  # fmt: skip
         started = time.perf_counter()
         process = ManagedProcess("local-mode", command, env=env, log_dir=work)
         try:
