@@ -8,21 +8,8 @@ question being asked, as plain text the NLU has no entity for: a bare number for
 from __future__ import annotations
 
 from karyar.catalogue.reference import fields, places
-from karyar.eligibility.facts import NO_TARGET_GROUP, UNIVERSITY
-from karyar.eligibility.model import ASKING_ORDER, FACT_VALUES, SKIPPED
+from karyar.facts import AGE_BOUNDS, FACT_BY_NAME, SKIPPED, FactKind
 from persian.text import normalize, parse_persian_number
-
-# Every fact the intake may ask (the engine's asking order, plus education, which no rule needs but
-# courses and jobs may ask for).
-FACT_SLOTS = (*ASKING_ORDER, "education")
-
-# The canonical answers, plus the two only a button gives: «هیچ‌کدام» of the target groups and a student
-# past school.
-CHOICES: dict[str, frozenset[str]] = {
-    **FACT_VALUES,
-    "target_group": FACT_VALUES["target_group"] | {NO_TARGET_GROUP},
-    "school_grade": frozenset({*(str(grade) for grade in range(1, 13)), UNIVERSITY}),
-}
 
 # Shown after «ببخشید، این جواب را متوجه نشدم.» so the client sees what kind of answer fits.
 EXAMPLES: dict[str, str] = {
@@ -32,8 +19,6 @@ EXAMPLES: dict[str, str] = {
     "field": "نام کار یا رشته را بنویسید، مثلاً «خیاطی»، «آشپزی» یا «کامپیوتر».",
 }
 DEFAULT_EXAMPLE = "لطفاً یکی از دکمه‌ها را بزنید یا «رد کن» را بنویسید."
-
-MIN_AGE, MAX_AGE = 10, 100
 
 
 def example_for(slot: str) -> str:
@@ -76,9 +61,11 @@ def checked(slot: str, value: object) -> str | None:
         return SKIPPED
     if slot == "age":
         number = parse_persian_number(text)
-        return str(number) if number is not None and MIN_AGE <= number <= MAX_AGE else None
-    if slot in CHOICES:
-        return text if text in CHOICES[slot] else None
+        return str(number) if number in AGE_BOUNDS else None
+    fact = FACT_BY_NAME.get(slot)
+    if fact is not None and fact.kind is not FactKind.TEXT:
+        # Buttons and the NLU give the stored form itself, including the answers only a button gives.
+        return text if text in fact.answers else None
     if slot == "province":
         # A city named where a province was asked («مشهد») is accepted by the caller as the city.
         return places().province(text)

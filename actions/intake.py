@@ -17,11 +17,12 @@ from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions._runtime import database, source_message_id, telegram_user_id
-from actions.answers import FACT_SLOTS, answer_from_text, checked, example_for
+from actions.answers import answer_from_text, checked, example_for
 from actions.profile_facts import record_facts
 from karyar.catalogue.reference import places
-from karyar.eligibility.facts import missing_facts
-from karyar.eligibility.model import SKIPPED, Profile, Topic
+from karyar.eligibility.engine import missing_facts
+from karyar.eligibility.model import Profile, Topic
+from karyar.facts import ASKING_ORDER, SKIPPED
 from karyar.policies import policies
 from karyar.vocabulary import FACT_LABELS, value_label
 from persian.format import persian_text
@@ -64,7 +65,7 @@ def topic_of(tracker: Tracker) -> Topic:
 
 def facts_from_slots(slots: dict[str, Any]) -> dict[str, list[str]]:
     """The known answers as the engine reads facts."""
-    return {slot: [str(slots[slot])] for slot in FACT_SLOTS if slots.get(slot) is not None}
+    return {slot: [str(slots[slot])] for slot in ASKING_ORDER if slots.get(slot) is not None}
 
 
 def profile_of(slots: dict[str, Any]) -> Profile:
@@ -112,7 +113,7 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> list[str]:
         """Known answers (so corrections are checked) followed by what the topic still needs, in order."""
         missing = missing_facts(profile_of(tracker.slots), topic=topic_of(tracker), policies=policies())
-        known = [slot for slot in FACT_SLOTS if tracker.get_slot(slot) is not None]
+        known = [slot for slot in ASKING_ORDER if tracker.get_slot(slot) is not None]
         return known + [slot for slot in missing if slot not in known]
 
     async def run(
@@ -120,9 +121,9 @@ class ValidateIntakeForm(FormValidationAction):
     ) -> list[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
         intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
-        answering = (tracker.active_loop or {}).get("name") == FORM and requested in FACT_SLOTS
+        answering = (tracker.active_loop or {}).get("name") == FORM and requested in ASKING_ORDER
         candidates = {
-            slot: value for slot, value in tracker.slots_to_validate().items() if slot in FACT_SLOTS
+            slot: value for slot, value in tracker.slots_to_validate().items() if slot in ASKING_ORDER
         }
         events: list[EventType] = []
         handled = False

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from actions._runtime import database, source_message_id, telegram_user_id
 from karyar import clients, profile
 from karyar.clients import TelegramIdentity
-from karyar.db.models import ProfileFactName
+from karyar.facts import ProfileFactName
 from karyar.vocabulary import FACT_LABELS, value_label
 from persian.format import join_list, persian_text
 

@@ -6,10 +6,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from karyar.clock import now
-from karyar.db.models import Client, ProfileFact, ProfileFactName
+from karyar.db.models import Client, ProfileFact
+from karyar.facts import FACTS, ProfileFactName
 
-# Facts that hold one value at a time; a new value supersedes the old one. Fields of work accumulate.
-_MULTI_VALUED = {ProfileFactName.FIELD}
+# Most facts hold one value at a time, a new value superseding the old; these accumulate (fields of work).
+_ACCUMULATING = frozenset(fact.name for fact in FACTS if fact.accumulates)
 
 
 def record_fact(
@@ -26,7 +27,7 @@ def record_fact(
     for fact in current:
         if fact.value == value:
             return fact
-    if name not in _MULTI_VALUED:
+    if name not in _ACCUMULATING:
         for fact in current:
             fact.superseded_at = now()
     fact = ProfileFact(

@@ -1,26 +1,40 @@
-"""Persian labels for the canonical values the NLU produces (shown to clients and counsellors)."""
+"""Persian labels of the client facts of karyar.facts and their canonical values (shown to clients and
+counsellors)."""
 
 from __future__ import annotations
 
-from karyar.db.models import ProfileFactName
+from karyar.facts import (
+    FACT_BY_NAME,
+    NO_TARGET_GROUP,
+    SCHOOL_GRADES,
+    SKIPPED,
+    UNIVERSITY,
+    ProfileFactName,
+)
 from karyar.privacy.identifiers import IdentifierKind
 
+# By the label key of each fact in karyar.facts.
+_FACT_LABEL_TEXTS: dict[str, str] = {
+    "Fact: age": "سن",
+    "Fact: gender": "جنسیت",
+    "Fact: province": "استان",
+    "Fact: city": "شهر",
+    "Fact: education": "تحصیلات",
+    "Fact: organisation": "نهاد حمایتی",
+    "Fact: target_group": "گروه",
+    "Fact: field": "رشته یا مهارت",
+    "Fact: employment_status": "وضعیت شغلی",
+    "Fact: household_role": "جایگاه در خانواده",
+    "Fact: emdad_support": "نوع حمایت کمیته امداد",
+    "Fact: school_grade": "پایه تحصیلی",
+    "Fact: work_ability": "توان کار",
+    "Fact: work_experience": "تجربه کار",
+    "Fact: location": "موقعیت",
+}
+
+# Every fact's label, by its name; a fact without a label fails here, at import.
 FACT_LABELS: dict[str, str] = {
-    ProfileFactName.AGE: "سن",
-    ProfileFactName.GENDER: "جنسیت",
-    ProfileFactName.PROVINCE: "استان",
-    ProfileFactName.CITY: "شهر",
-    ProfileFactName.EDUCATION: "تحصیلات",
-    ProfileFactName.ORGANISATION: "نهاد حمایتی",
-    ProfileFactName.TARGET_GROUP: "گروه",
-    ProfileFactName.FIELD: "رشته یا مهارت",
-    ProfileFactName.EMPLOYMENT_STATUS: "وضعیت شغلی",
-    ProfileFactName.HOUSEHOLD_ROLE: "جایگاه در خانواده",
-    ProfileFactName.EMDAD_SUPPORT: "نوع حمایت کمیته امداد",
-    ProfileFactName.SCHOOL_GRADE: "پایه تحصیلی",
-    ProfileFactName.WORK_ABILITY: "توان کار",
-    ProfileFactName.WORK_EXPERIENCE: "تجربه کار",
-    ProfileFactName.LOCATION: "موقعیت",
+    name: _FACT_LABEL_TEXTS[FACT_BY_NAME[name].label_key] for name in ProfileFactName
 }
 
 IDENTIFIER_LABELS: dict[str, str] = {
@@ -50,7 +64,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "orphan": "یتیم",
         "deprived_area_resident": "ساکن منطقه محروم یا مرزی",
         "referred_by_official": "معرفی‌شده از سوی مسئولان",
-        "none": "هیچ‌کدام",
+        NO_TARGET_GROUP: "هیچ‌کدام",
     },
     ProfileFactName.HOUSEHOLD_ROLE: {
         "head": "سرپرست خانوار",
@@ -63,8 +77,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "single_multi_service": "تک‌خدمتی یا چندخدمتی",
     },
     ProfileFactName.SCHOOL_GRADE: {
-        **{str(grade): f"کلاس {grade}" for grade in range(1, 13)},
-        "university": "دانشگاه",
+        **{str(grade): f"کلاس {grade}" for grade in range(SCHOOL_GRADES.low, SCHOOL_GRADES.high + 1)},
+        UNIVERSITY: "دانشگاه",
     },
     ProfileFactName.WORK_ABILITY: {"full": "توان کامل", "limited": "بیماری یا محدودیت"},
     ProfileFactName.WORK_EXPERIENCE: {"none": "بدون تجربه", "some": "کمی تجربه", "experienced": "باتجربه"},
@@ -83,6 +97,6 @@ SKIPPED_LABEL = "بی‌پاسخ"
 
 def value_label(name: str, value: str) -> str:
     """The Persian way to show a canonical value; free-text values (cities, fields) show as they are."""
-    if value == "skipped":
+    if value == SKIPPED:
         return SKIPPED_LABEL
     return VALUE_LABELS.get(name, {}).get(value, value)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from karyar.clock import now
 from karyar.db.types import BigIntPK, UTCDateTime
+from karyar.facts import ProfileFactName as ProfileFactName  # the names profile_facts.name holds
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,26 +60,6 @@ class InboundStatus(enum.StrEnum):
     NOT_FOR_RASA = "not_for_rasa"
     FOR_COUNSELLOR = "for_counsellor"
     RELAYED = "relayed"
-
-
-class ProfileFactName(enum.StrEnum):
-    AGE = "age"
-    GENDER = "gender"
-    PROVINCE = "province"
-    CITY = "city"
-    EDUCATION = "education"
-    ORGANISATION = "organisation"
-    TARGET_GROUP = "target_group"
-    FIELD = "field"
-    EMPLOYMENT_STATUS = "employment_status"
-    # Asked by the eligibility questions (see karyar/eligibility/facts.py).
-    HOUSEHOLD_ROLE = "household_role"
-    EMDAD_SUPPORT = "emdad_support"
-    SCHOOL_GRADE = "school_grade"
-    WORK_ABILITY = "work_ability"
-    WORK_EXPERIENCE = "work_experience"
-    LOCATION = "location"
-    # Phone numbers and national ids are not facts: they are kept encrypted in client_identifiers.
 
 
 class Client(Base):

@@ -13,8 +13,6 @@ from typing import Any
 
 from karyar.eligibility import texts
 from karyar.eligibility.model import (
-    ASKING_ORDER,
-    SKIPPED,
     Assessment,
     Priority,
     Profile,
@@ -22,6 +20,7 @@ from karyar.eligibility.model import (
     Status,
     Topic,
 )
+from karyar.facts import ASKING_ORDER, FACT_BY_NAME, SKIPPED
 from karyar.policies import Criterion, Policy, PolicySet, Service
 from karyar.policies.schema import PriorityGroup
 
@@ -40,14 +39,9 @@ _SEARCH_FACTS: dict[Topic, tuple[str, ...]] = {
 # The priority order is about who is served first with loans; asking for it elsewhere would only lengthen
 # a course or job search.
 _PRIORITY_TOPICS = frozenset({Topic.ELIGIBILITY, Topic.LOANS})
-_CHOICE_FACTS = (
-    "gender",
-    "household_role",
-    "emdad_support",
-    "employment_status",
-    "school_grade",
-    "work_ability",
-    "work_experience",
+# The criteria that name a fact and list the values that satisfy it (age has bounds, target groups a set).
+_CHOICE_FACTS = tuple(
+    name for name in Criterion.model_fields if name in FACT_BY_NAME and name != "target_group"
 )
 
 
@@ -84,8 +78,16 @@ def assess(profile: Profile, policies: PolicySet, *, topic: Topic = Topic.ELIGIB
     )
 
 
+def missing_facts(profile: Profile, *, topic: Topic, policies: PolicySet) -> list[str]:
+    """The facts still worth asking for this topic, in asking order.
+
+    Only facts that would change a result or a search are listed; known and declined facts never are.
+    """
+    return list(assess(profile, policies, topic=topic).missing)
+
+
 def fact(profile: Profile, name: str) -> Any:
-    """The known value of a fact by its ProfileFactName, or None when unknown or declined."""
+    """The known value of a fact by its name, or None when unknown or declined."""
     if declined(profile, name):
         return None
     if name == "target_group":

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal, get_args
+from dataclasses import dataclass, field, replace
+
+from karyar.facts import (
+    AGE_BOUNDS,
+    FACT_BY_NAME,
+    NO_TARGET_GROUP,
+    SCHOOL_GRADES,
+    SKIPPED,
+    UNIVERSITY,
+    Bounds,
+)
 
 
 class Topic(enum.StrEnum):
@@ -27,70 +36,17 @@ class Status(enum.StrEnum):
     NEEDS_INFO = "needs_info"
 
 
-# A fact the client chose not to answer: known to be unknown, so it is not asked again.
-SKIPPED = "skipped"
-
-# The canonical values of the facts (shared by the policy files' schema and the fact parser).
-Gender = Literal["female", "male"]
-Organisation = Literal["emdad", "behzisti", "none"]
-HouseholdRole = Literal["head", "spouse", "child", "other"]
-EmdadSupport = Literal["living_allowance", "single_multi_service"]
-TargetGroup = Literal[
-    "female_head_of_household",
-    "self_supporting_girl",
-    "person_with_disability",
-    "recovered_addict",
-    "care_leaver",
-    "orphan",
-    "deprived_area_resident",
-    "referred_by_official",
-]
-EmploymentStatus = Literal["unemployed", "employed", "self_employed", "student"]
-Education = Literal["none", "primary", "middle", "diploma", "associate", "bachelor", "master", "doctorate"]
-WorkAbility = Literal["full", "limited"]
-WorkExperience = Literal["none", "some", "experienced"]
-
-FACT_VALUES: dict[str, frozenset[str]] = {
-    "gender": frozenset(get_args(Gender)),
-    "organisation": frozenset(get_args(Organisation)),
-    "household_role": frozenset(get_args(HouseholdRole)),
-    "emdad_support": frozenset(get_args(EmdadSupport)),
-    "target_group": frozenset(get_args(TargetGroup)),
-    "employment_status": frozenset(get_args(EmploymentStatus)),
-    "education": frozenset(get_args(Education)),
-    "work_ability": frozenset(get_args(WorkAbility)),
-    "work_experience": frozenset(get_args(WorkExperience)),
-}
-
-# The order in which missing facts are asked: who the client is first (it decides which questions matter),
-# then what decides the rules, then what narrows a search. Education never changes a result.
-ASKING_ORDER: tuple[str, ...] = (
-    "organisation",
-    "age",
-    "gender",
-    "household_role",
-    "emdad_support",
-    "target_group",
-    "employment_status",
-    "school_grade",
-    "work_ability",
-    "work_experience",
-    "field",
-    "province",
-    "city",
-)
+# A school_grade answer of a student past school reads as a grade above the last one, so the school-only
+# rules (the student vocational level) say "not for you" instead of asking again.
+PAST_SCHOOL_GRADE = SCHOOL_GRADES.high + 1
 
 
 @dataclass(frozen=True, slots=True)
 class Profile:
     """What we know about a client; None = not known yet, SKIPPED strings = declined to answer.
 
-    Values: gender female|male; organisation emdad|behzisti|none; household_role head|spouse|child|other;
-    emdad_support living_allowance|single_multi_service (Emdad only); target_groups from
-    female_head_of_household|self_supporting_girl|person_with_disability|recovered_addict|care_leaver|
-    orphan|deprived_area_resident|referred_by_official; employment_status unemployed|employed|self_employed|
-    student; education none|primary|middle|diploma|associate|bachelor|master|doctorate; school_grade 1-12
-    (only for students at school); work_ability full|limited; work_experience none|some|experienced.
+    Values are the canonical values of karyar.facts; emdad_support is for Emdad's clients only, school_grade
+    for students at school.
     """
 
     age: int | None = None
@@ -112,10 +68,66 @@ class Profile:
 
     @classmethod
     def from_facts(cls, facts: Mapping[str, Sequence[str]]) -> Profile:
-        """Build a profile from stored facts (karyar.profile.current_profile) or form slots."""
-        from karyar.eligibility.facts import profile_from_facts
+        """Build a profile from stored facts (karyar.profile.current_profile) or form slots.
 
-        return profile_from_facts(facts)
+        Values that cannot be understood are ignored (as if never given), never an error.
+        """
+        skipped: set[str] = set()
+
+        def last(name: str) -> str | None:
+            values = [v.strip() for v in facts.get(name, ()) if isinstance(v, str) and v.strip()]
+            if values and values[-1].lower() == SKIPPED:
+                skipped.add(name)
+                return SKIPPED
+            return values[-1] if values else None
+
+        def choice(name: str) -> str | None:
+            value = last(name)
+            if value is None:
+                return None
+            value = value.lower()
+            return value if value == SKIPPED or value in FACT_BY_NAME[name].values else None
+
+        def number(name: str, bounds: Bounds) -> int | None:
+            value = last(name)
+            try:
+                parsed = int(value or "")  # int() reads Persian and Arabic-Indic digits too
+            except ValueError:
+                return None
+            return parsed if parsed in bounds else None
+
+        groups_given = [v.strip().lower() for v in facts.get("target_group", ()) if isinstance(v, str)]
+        groups = frozenset(v for v in groups_given if v in FACT_BY_NAME["target_group"].values)
+        if not groups and SKIPPED in groups_given:
+            skipped.add("target_group")
+        fields = tuple(
+            dict.fromkeys(
+                v.strip() for v in facts.get("field", ()) if isinstance(v, str) and v.strip() and v != SKIPPED
+            )
+        )
+        if not fields and SKIPPED in facts.get("field", ()):
+            skipped.add("field")
+
+        profile = cls(
+            age=number("age", AGE_BOUNDS),
+            gender=choice("gender"),
+            organisation=choice("organisation"),
+            household_role=choice("household_role"),
+            emdad_support=choice("emdad_support"),
+            target_groups=groups,
+            target_groups_known=bool(groups) or bool({SKIPPED, NO_TARGET_GROUP} & set(groups_given)),
+            employment_status=choice("employment_status"),
+            education=choice("education"),
+            school_grade=PAST_SCHOOL_GRADE
+            if last("school_grade") == UNIVERSITY
+            else number("school_grade", SCHOOL_GRADES),
+            work_ability=choice("work_ability"),
+            work_experience=choice("work_experience"),
+            province=last("province"),
+            city=last("city"),
+            fields=fields,
+        )
+        return replace(profile, skipped=frozenset(skipped))  # complete only once every fact was read
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,8 @@
-"""The shape of a policy file, checked field by field (unknown keys are refused, so typos never pass)."""
+"""The shape of a policy file, checked field by field (unknown keys are refused, so typos never pass).
+
+Criteria name client facts and their canonical values as karyar.facts defines them: a policy that names
+an unknown fact or value, or an age or grade out of the fact's bounds, is refused.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, StringConstraints, field_validator
 from pydantic_core.core_schema import ValidationInfo
 
-from karyar.eligibility.model import (
+from karyar.facts import (
+    AGE_BOUNDS,
+    SCHOOL_GRADES,
     EmdadSupport,
     EmploymentStatus,
     Gender,
@@ -20,7 +26,8 @@ from karyar.eligibility.model import (
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")]
-Age = Annotated[int, Field(ge=0, le=120)]
+Age = Annotated[int, Field(ge=AGE_BOUNDS.low, le=AGE_BOUNDS.high)]
+SchoolGrade = Annotated[int, Field(ge=SCHOOL_GRADES.low, le=SCHOOL_GRADES.high)]
 ServiceKind = Literal["training", "placement", "insurance", "loan", "capital", "allowance", "internship"]
 
 
@@ -38,7 +45,7 @@ class Criterion(_Strict):
     emdad_support: list[EmdadSupport] | None = None
     target_group: list[TargetGroup] | None = None  # holds when the client is in any of them
     employment_status: list[EmploymentStatus] | None = None
-    school_grade: list[Annotated[int, Field(ge=1, le=12)]] | None = None
+    school_grade: list[SchoolGrade] | None = None
     work_ability: list[WorkAbility] | None = None
     work_experience: list[WorkExperience] | None = None
 
@@ -104,7 +111,7 @@ class Policy(_Strict):
     organisation: Literal["emdad", "behzisti", "general"]
     title: Text
     effective_from: date
-    min_age: Annotated[int, Field(ge=10, le=25)]  # full years
+    min_age: Annotated[int, Field(ge=AGE_BOUNDS.low, le=25)]  # full years
     too_young: Text
     final_say: Text  # added to every favourable answer: who decides, so nothing reads as a promise
     figures: dict[Identifier, PositiveInt] = {}  # amounts, percentages, months; usable in texts as {name}

@@ -15,7 +15,7 @@ from actions.results import ActionDocuments
 from karyar import clients, profile
 from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
-from karyar.db.models import ProfileFactName
+from karyar.facts import AGE_BOUNDS, FACTS, Fact, FactKind, ProfileFactName
 from karyar.settings import get_settings
 from tests.support.chat import intake_questions
 
@@ -117,6 +117,22 @@ def test_plain_text_answers(slot: str, text: str, expected: str | None) -> None:
 )
 def test_answers_are_checked(slot: str, value: str, expected: str | None) -> None:
     assert checked(slot, value) == expected
+
+
+def test_ages_are_taken_within_the_facts_bounds_only() -> None:
+    assert checked("age", str(AGE_BOUNDS.low)) == str(AGE_BOUNDS.low)
+    assert checked("age", str(AGE_BOUNDS.high)) == str(AGE_BOUNDS.high)
+    assert checked("age", str(AGE_BOUNDS.low - 1)) is None
+    assert checked("age", str(AGE_BOUNDS.high + 1)) is None
+
+
+@pytest.mark.parametrize(
+    "fact", [fact for fact in FACTS if fact.kind is not FactKind.TEXT and fact.name != "age"], ids=str
+)
+def test_every_stored_answer_of_a_choice_is_accepted_and_nothing_else(fact: Fact) -> None:
+    for answer in fact.answers:
+        assert checked(fact.name, answer) == answer
+    assert checked(fact.name, "no_such_answer") is None
 
 
 async def test_a_bare_number_answers_the_age_question_and_is_stored(db: Database) -> None:

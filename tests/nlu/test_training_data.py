@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from karyar.facts import ASKING_ORDER, FACT_BY_NAME, FACTS, FactKind
 from persian.text import normalize, search_key
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,36 +64,18 @@ PROFILE_ENTITIES = {
     "employment_status",
     "field",
 }
-# the eligibility facts (karyar/eligibility/model.py); their slots belong to the eligibility questions
+# the eligibility facts; their slots belong to the eligibility questions
 ELIGIBILITY_ENTITIES = {"household_role", "emdad_support", "school_grade", "work_ability", "work_experience"}
 # set only by buttons (/show_details{"item":"course:12"}): no training examples, no lookup table
 BUTTON_ENTITIES = {"item", "handoff_reason"}
 ENTITIES = PROFILE_ENTITIES | ELIGIBILITY_ENTITIES | BUTTON_ENTITIES
 NLU_ENTITIES = ENTITIES - BUTTON_ENTITIES
-SCHOOL_GRADES = {str(n) for n in range(1, 13)}
-CODE_VALUES = {
-    "gender": {"female", "male"},
-    "organisation": {"emdad", "behzisti", "none"},
-    "education": {"none", "primary", "middle", "diploma", "associate", "bachelor", "master", "doctorate"},
-    "target_group": {
-        "female_head_of_household",
-        "self_supporting_girl",
-        "person_with_disability",
-        "recovered_addict",
-        "care_leaver",
-        "orphan",
-        "deprived_area_resident",
-        "referred_by_official",
-    },
-    "employment_status": {"unemployed", "employed", "self_employed", "student"},
-    "household_role": {"head", "spouse", "child", "other"},
-    "emdad_support": {"living_allowance", "single_multi_service"},
-    "work_ability": {"full", "limited"},
-    "work_experience": {"none", "some", "experienced"},
-}
-# Answers only a button gives: «هیچ‌کدام» of the target groups, and a student past school (see
-# karyar/eligibility/facts.py).
-BUTTON_ONLY_VALUES = {"target_group": {"none"}, "school_grade": {"university"}}
+SCHOOL_GRADES = FACT_BY_NAME["school_grade"].answers - set(FACT_BY_NAME["school_grade"].button_only)
+CODE_VALUES = {fact.name.value: set(fact.values) for fact in FACTS if fact.kind is FactKind.CHOICE}
+# Answers only a button gives: «هیچ‌کدام» of the target groups, and a student past school.
+BUTTON_ONLY_VALUES = {fact.name.value: set(fact.button_only) for fact in FACTS if fact.button_only}
+# Asked facts without a lookup table, and why.
+NO_LOOKUP = {"age": "a number: the NLU reads digits and number words (nlu/components.py)"}
 PROVINCES = {
     "آذربایجان شرقی",
     "آذربایجان غربی",
@@ -217,12 +200,19 @@ def _load(path: Path) -> Any:
 
 @cache
 def domain() -> dict[str, Any]:
-    merged: dict[str, Any] = {"intents": [], "entities": [], "slots": {}, "responses": {}, "actions": []}
+    merged: dict[str, Any] = {
+        "intents": [],
+        "entities": [],
+        "slots": {},
+        "responses": {},
+        "forms": {},
+        "actions": [],
+    }
     for path in sorted((ROOT / "domain").glob("*.yml")):
         part = _load(path) or {}
         for key in ("intents", "entities", "actions"):
             merged[key] += part.get(key, [])
-        for key in ("slots", "responses"):
+        for key in ("slots", "responses", "forms"):
             duplicated = set(merged[key]) & set(part.get(key, {}))
             assert not duplicated, f"{path.name} defines {key} twice: {duplicated}"
             merged[key].update(part.get(key, {}))
@@ -599,3 +589,52 @@ def test_regexes_compile() -> None:
         assert item["name"] not in ENTITIES, "regex features must not compete with the entity extractors"
         for pattern in item["examples"]:
             re.compile(pattern)
+
+
+# --- the client facts (karyar/facts.py) ---------------------------------------------------------------------
+
+
+def test_the_intake_form_asks_the_client_facts_in_asking_order() -> None:
+    assert domain()["forms"]["intake_form"]["required_slots"] == list(ASKING_ORDER)
+    assert set(ASKING_ORDER) == NLU_ENTITIES, "every entity the NLU extracts is a fact the intake asks"
+
+
+@pytest.mark.parametrize("name", ASKING_ORDER)
+def test_every_asked_fact_has_its_entity_slot_question_and_reason(name: str) -> None:
+    assert name in NLU_ENTITIES
+    slot = domain()["slots"][name]
+    assert slot["type"] == "text" and slot["influence_conversation"] is False
+    assert slot["mappings"] == [{"type": "from_entity", "entity": name}]
+    assert f"utter_ask_{name}" in domain()["responses"]
+    assert f"utter_why_{name}" in domain()["responses"]
+
+
+@pytest.mark.parametrize("name", ASKING_ORDER)
+def test_the_question_buttons_give_the_facts_answers(name: str) -> None:
+    """Button answers are stored forms; an answer only a button gives must have its button."""
+    fact = FACT_BY_NAME[name]
+    given = set()
+    for variant in domain()["responses"][f"utter_ask_{name}"]:
+        for button in variant.get("buttons", []):
+            payload = button["payload"].replace("{{", "{").replace("}}", "}")
+            _, brace, entities = payload.partition("{")
+            if brace:
+                given |= {
+                    str(value) for entity, value in json.loads(brace + entities).items() if entity == name
+                }
+    if fact.kind is not FactKind.TEXT:
+        assert given <= fact.answers
+    assert set(fact.button_only) <= given
+
+
+@pytest.mark.parametrize("name", ASKING_ORDER)
+def test_every_asked_fact_has_a_lookup_reaching_its_values_or_a_reason_not_to(name: str) -> None:
+    fact = FACT_BY_NAME[name]
+    if name in NO_LOOKUP:
+        assert name not in lookups()
+        return
+    mapping = synonyms()
+    reached = {mapping.get(element, element) for element in lookups()[name]}
+    if fact.kind is not FactKind.TEXT:
+        # Every stored form but those only a button gives (the NLU has no words for them).
+        assert reached == fact.answers - set(fact.button_only)

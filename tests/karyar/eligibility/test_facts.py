@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from karyar.eligibility.facts import missing_facts, profile_from_facts
-from karyar.eligibility.model import SKIPPED, Profile, Topic
+from karyar.eligibility.engine import missing_facts
+from karyar.eligibility.model import Profile, Topic
+from karyar.facts import SKIPPED
 from karyar.policies import PolicySet
 
 
 def test_a_full_profile() -> None:
-    profile = profile_from_facts(
+    profile = Profile.from_facts(
         {
             "age": ["۱۷"],
             "gender": ["female"],
@@ -48,7 +49,7 @@ def test_a_full_profile() -> None:
 
 
 def test_declined_facts_are_known_to_be_unknown() -> None:
-    profile = profile_from_facts(
+    profile = Profile.from_facts(
         {"target_group": [SKIPPED], "age": [SKIPPED], "gender": [SKIPPED], "field": [SKIPPED]}
     )
     assert profile.target_groups == frozenset() and profile.target_groups_known
@@ -57,7 +58,7 @@ def test_declined_facts_are_known_to_be_unknown() -> None:
 
 
 def test_none_of_the_target_groups_is_an_answer() -> None:
-    profile = profile_from_facts({"target_group": ["none"]})
+    profile = Profile.from_facts({"target_group": ["none"]})
     assert profile.target_groups == frozenset() and profile.target_groups_known
     assert profile.skipped == frozenset()
 
@@ -81,11 +82,11 @@ def test_none_of_the_target_groups_is_an_answer() -> None:
 def test_values_that_cannot_be_understood_are_ignored(
     stored: dict[str, list[str]], expected: Profile
 ) -> None:
-    assert profile_from_facts(stored) == expected
+    assert Profile.from_facts(stored) == expected
 
 
 def test_the_latest_value_of_a_single_fact_wins() -> None:
-    assert profile_from_facts({"age": ["30", "31"], "gender": ["male", "Female"]}) == Profile(
+    assert Profile.from_facts({"age": ["30", "31"], "gender": ["male", "Female"]}) == Profile(
         age=31, gender="female"
     )
 
@@ -95,7 +96,7 @@ def test_the_model_builds_itself_from_facts() -> None:
 
 
 def _missing(shipped: PolicySet, topic: Topic, **stored: str) -> list[str]:
-    profile = profile_from_facts({name: [value] for name, value in stored.items()})
+    profile = Profile.from_facts({name: [value] for name, value in stored.items()})
     return missing_facts(profile, topic=topic, policies=shipped)
 
 

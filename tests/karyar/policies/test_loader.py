@@ -7,8 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from karyar.policies import POLICY_DIR, PolicyError, load_policies, policies
+from karyar.facts import FACT_BY_NAME, FactKind
+from karyar.policies import POLICY_DIR, Criterion, PolicyError, load_policies, policies
 from karyar.settings import ConfigurationError
 from ops import cli
 
@@ -216,3 +218,41 @@ def test_cli_refuses_a_bad_file(copy: Path, capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().err.strip() == (
         f"{copy / 'emdad.yml'}:{line}: min_age: Input should be a valid integer, unable to parse string as an integer"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("- gender: [female]\n      - gender: [male]", "- sex: [female]\n      - gender: [male]",
+         "consents.training.required_for[0].sex: Extra inputs are not permitted"),
+        ("- gender: [female]\n      - gender: [male]", "- gender: [female, girl]\n      - gender: [male]",
+         "consents.training.required_for[0].gender[1]: Input should be 'female' or 'male'"),
+        ("age_min: 15\n", "age_min: 5\n", "Input should be greater than or equal to 10"),
+    ],
+    ids=["unknown fact", "unknown value", "age below the fact's bounds"],
+)  # fmt: skip
+def test_a_criterion_names_only_the_client_facts_and_their_values(
+    copy: Path, old: str, new: str, message: str
+) -> None:
+    line = edit(copy / "emdad.yml", old, new)
+    assert refusal(copy).startswith(f"{copy / 'emdad.yml'}:{line}: ")
+    assert message in refusal(copy)
+
+
+def test_the_criteria_are_the_client_facts_with_their_values_and_bounds() -> None:
+    for key in Criterion.model_fields:
+        fact = FACT_BY_NAME[key.removesuffix("_min").removesuffix("_max")]
+        wrap = (lambda value: value) if key.startswith("age_") else (lambda value: [value])
+        if fact.kind is FactKind.CHOICE:
+            accepted, refused = list(fact.values), ["no_such_value"]
+        else:
+            assert fact.bounds is not None, key
+            accepted, refused = (
+                [fact.bounds.low, fact.bounds.high],
+                [fact.bounds.low - 1, fact.bounds.high + 1],
+            )
+        for value in accepted:
+            Criterion.model_validate({key: wrap(value)})
+        for value in refused:
+            with pytest.raises(ValidationError):
+                Criterion.model_validate({key: wrap(value)})
