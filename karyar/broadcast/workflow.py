@@ -1,14 +1,16 @@
-"""The units of work behind the staff's broadcast screens: the courses an announcement can link, drafts,
-audiences within the author's scope, confirmation, approval and the progress controls.
+"""The units of work behind the staff's broadcast screens and the operator's commands: the courses an
+announcement can link, creating it, drafts, audiences within the author's scope, confirmation, approval and
+the progress controls.
 
 Every function takes a session (run them with `Database.run_async`) and returns plain snapshots, so the
-handlers never touch a session. Who may act is checked here against the registry, and every staff action
-goes into the audit log, refused or not; announcement texts and client data never do.
+handlers never touch a session. Who may act is checked here against the registry, and every action goes
+into the audit log, refused or not; announcement texts and client data never do.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -49,6 +51,10 @@ class Actor:
     @property
     def supervises(self) -> bool:
         return may(self.role, Permission.APPROVE_BROADCASTS)
+
+    @property
+    def origin(self) -> audit.Origin:
+        return audit.Origin(self.telegram_user_id, self.role)
 
     @classmethod
     def of(cls, member: StaffMember) -> Actor:
@@ -96,23 +102,22 @@ def authorised(
     if member is None:
         known = active_member(session, telegram_user_id=telegram_user_id) is not None
         return Authorisation(None, known_staff=known)
-    if not record:
-        return Authorisation(Actor.of(member))
-    audit.record(
-        session,
-        action=action,
-        actor_telegram_user_id=telegram_user_id,
-        actor_role=member.role,
-        target=target,
-        details=details,
-    )
-    return Authorisation(Actor.of(member))
+    actor = Actor.of(member)
+    if record:
+        audit.record_for(session, origin=actor.origin, action=action, target=target, details=details)
+    return Authorisation(actor)
 
 
 def broadcasters(session: Session) -> frozenset[int]:
     """Telegram ids of the active colleagues who may compose announcements."""
     members = session.scalars(select(StaffMember).where(StaffMember.active.is_(True)))
     return frozenset(m.telegram_user_id for m in members if may(m.role, Permission.BROADCAST))
+
+
+def author(session: Session, *, telegram_user_id: int) -> Actor | None:
+    """An active colleague who may announce, for an announcement the operator makes in their name."""
+    member = active_member(session, telegram_user_id=telegram_user_id)
+    return Actor.of(member) if member is not None and may(member.role, Permission.BROADCAST) else None
 
 
 # --- courses to link -----------------------------------------------------------------------------------
@@ -245,14 +250,47 @@ def latest_draft(session: Session, *, actor: Actor) -> int | None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Created:
+    id: int
+    status: str
+    recipients: int
+    send_at: datetime | None
+
+
+def create(
+    session: Session,
+    *,
+    origin: audit.Origin,
+    author: Actor | None,
+    content: Content,
+    buttons: Sequence[dict[str, Any]] = (),
+    audience: Audience | None = None,
+    send_at: datetime | None = None,
+    confirm: bool = False,
+    approval_required: bool = False,
+) -> Created:
+    """A new announcement by `author` (none: the organisation's own), its audience kept within the author's
+    organisations and provinces; with `confirm`, confirmed at once. Raises ContentError or AudienceError."""
+    audience = audience or Audience()
+    broadcast = store.create(
+        session,
+        created_by=author.id if author else None,
+        content=content,
+        buttons=list(buttons),
+        audience=_scoped(audience, author) if author else audience,
+        send_at=send_at,
+    )
+    audit_action(session, origin=origin, action="broadcast.create", broadcast_id=broadcast.id)
+    if confirm:
+        _confirm(session, broadcast, origin=origin, approval_required=approval_required)
+    return Created(broadcast.id, broadcast.status, broadcast.recipients, broadcast.send_at)
+
+
 def save_content(session: Session, *, actor: Actor, content: Content, draft_id: int | None) -> int | None:
     """A new draft with this message, or the draft's message replaced; None if the draft is closed."""
     if draft_id is None:
-        broadcast = store.create(
-            session, created_by=actor.id, content=content, audience=_scoped(Audience(), actor)
-        )
-        _audit(session, actor, "broadcast.create", broadcast.id)
-        return broadcast.id
+        return create(session, origin=actor.origin, author=actor, content=content).id
     if _own_draft(session, draft_id, actor) is None:
         return None
     store.edit(session, broadcast_id=draft_id, content=content)
@@ -323,9 +361,21 @@ def confirm(session: Session, *, actor: Actor, draft_id: int, approval_required:
     if count(session, audience) == 0:
         return Confirmed(Outcome.NOBODY)
     store.edit(session, broadcast_id=draft_id, audience=audience)
-    store.confirm(session, broadcast_id=draft_id, approval_required=approval_required)
-    _audit(session, actor, "broadcast.confirm", draft_id, recipients=broadcast.recipients)
+    _confirm(session, broadcast, origin=actor.origin, approval_required=approval_required)
     return Confirmed(Outcome.DONE, draft_id, broadcast.status, broadcast.recipients, broadcast.send_at)
+
+
+def _confirm(
+    session: Session, broadcast: Broadcast, *, origin: audit.Origin, approval_required: bool
+) -> None:
+    store.confirm(session, broadcast_id=broadcast.id, approval_required=approval_required)
+    audit_action(
+        session,
+        origin=origin,
+        action="broadcast.confirm",
+        broadcast_id=broadcast.id,
+        recipients=broadcast.recipients,
+    )
 
 
 def _covers(
@@ -384,7 +434,7 @@ def decide(session: Session, *, actor: Actor, broadcast_id: int, approve: bool) 
         _refuse(session, actor, action, broadcast_id, "outside the supervisor's organisations or provinces")
         return Decision(Outcome.OUTSIDE)
     if broadcast.status != BroadcastStatus.AWAITING_APPROVAL:
-        _audit(session, actor, action, broadcast_id, done=False)
+        audit_action(session, origin=actor.origin, action=action, broadcast_id=broadcast_id, done=False)
         return Decision(Outcome.NOT_WAITING)
     try:
         if approve:
@@ -392,9 +442,9 @@ def decide(session: Session, *, actor: Actor, broadcast_id: int, approve: bool) 
         else:
             store.reject(session, broadcast_id=broadcast_id, approver_id=actor.id)
     except store.BroadcastError:
-        _audit(session, actor, action, broadcast_id, done=False)
+        audit_action(session, origin=actor.origin, action=action, broadcast_id=broadcast_id, done=False)
         return Decision(Outcome.NOT_WAITING)  # another supervisor was quicker
-    _audit(session, actor, action, broadcast_id, done=True)
+    audit_action(session, origin=actor.origin, action=action, broadcast_id=broadcast_id, done=True)
     session.flush()
     session.refresh(broadcast)
     return Decision(Outcome.DONE, broadcast.status, broadcast.progress_chat_id)
@@ -428,7 +478,7 @@ def control(session: Session, *, actor: Actor, broadcast_id: int, action: str) -
         "cancel": lambda: store.cancel(session, broadcast_id=broadcast_id),
         "check": lambda: broadcast.status in store.CANCELLABLE,
     }[action]()
-    _audit(session, actor, name, broadcast_id, done=changed)
+    audit_action(session, origin=actor.origin, action=name, broadcast_id=broadcast_id, done=changed)
     session.flush()
     session.refresh(broadcast)
     return Controlled(Outcome.DONE if changed else Outcome.CLOSED, broadcast.status)
@@ -458,7 +508,7 @@ def report_of(session: Session, *, actor: Actor, broadcast_id: int) -> report.Re
     if not _may_control(actor, broadcast):
         _refuse(session, actor, "broadcast.report", broadcast_id, "not the author nor a supervisor")
         return Outcome.NOT_ALLOWED
-    _audit(session, actor, "broadcast.report", broadcast_id)
+    audit_action(session, origin=actor.origin, action="broadcast.report", broadcast_id=broadcast_id)
     return report.report(session, broadcast_id=broadcast_id)
 
 
@@ -473,19 +523,27 @@ def author_name(session: Session, *, broadcast_id: int) -> str:
     return author.name if author else "—"
 
 
-def _audit(
-    session: Session, actor: Actor, action: str, broadcast_id: int, *, allowed: bool = True, **details: Any
+def audit_action(
+    session: Session,
+    *,
+    origin: audit.Origin,
+    action: str,
+    broadcast_id: int,
+    allowed: bool = True,
+    **details: Any,
 ) -> None:
-    audit.record(
+    """An action on an announcement in the audit log."""
+    audit.record_for(
         session,
+        origin=origin,
         action=action,
-        actor_telegram_user_id=actor.telegram_user_id,
-        actor_role=actor.role,
         target=TARGET.format(broadcast_id),
         allowed=allowed,
-        details=details or None,
+        details=details,
     )
 
 
 def _refuse(session: Session, actor: Actor, action: str, broadcast_id: int, reason: str) -> None:
-    _audit(session, actor, action, broadcast_id, allowed=False, reason=reason)
+    audit_action(
+        session, origin=actor.origin, action=action, broadcast_id=broadcast_id, allowed=False, reason=reason
+    )

@@ -27,17 +27,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import jdatetime
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from karyar import audit
-from karyar.broadcast import report, store
+from karyar.broadcast import report, store, workflow
 from karyar.broadcast.audience import Audience, AudienceError, count
 from karyar.broadcast.content import Content, ContentError
 from karyar.broadcast.store import BroadcastError
 from karyar.clock import now
 from karyar.db.engine import database_for
-from karyar.db.models import Broadcast, Course, StaffMember
+from karyar.db.models import Broadcast
 from karyar.settings import get_settings
 from karyar.staff.access import active_member
 from karyar.staff.roles import Permission, may
@@ -166,28 +165,23 @@ def cmd_create(args: argparse.Namespace) -> None:
     buttons = [parse_button(raw) for raw in args.buttons]
     approval_required = get_settings().BROADCAST_APPROVAL_REQUIRED
 
-    def work(session: Session) -> Broadcast:
+    def work(session: Session) -> workflow.Created:
         author = _author(session, args.author) if args.author is not None else None
-        chosen = audience
-        if author is not None:
-            chosen = audience.within(organisations=author.organisations, provinces=author.provinces)
-        broadcast = store.create(
+        return workflow.create(
             session,
-            created_by=author.id if author else None,
+            origin=audit.OPERATOR,
+            author=author,
             content=content,
             buttons=[_resolved_button(session, button) for button in buttons],
-            audience=chosen,
+            audience=audience,
             send_at=send_at,
+            confirm=not args.draft,
+            approval_required=approval_required,
         )
-        _audit(session, "broadcast.create", broadcast.id)
-        if not args.draft:
-            store.confirm(session, broadcast_id=broadcast.id, approval_required=approval_required)
-            _audit(session, "broadcast.confirm", broadcast.id, recipients=broadcast.recipients)
-        return broadcast
 
-    broadcast = _run(work)
+    created = _run(work)
     print(
-        f"broadcast {broadcast.id}: {broadcast.status}, {broadcast.recipients} recipients{_when(broadcast)}"
+        f"broadcast {created.id}: {created.status}, {created.recipients} recipients{_when(created.send_at)}"
     )
 
 
@@ -216,11 +210,17 @@ def cmd_approve(args: argparse.Namespace) -> None:
         if member is None or not may(member.role, Permission.APPROVE_BROADCASTS):
             raise CommandError(f"{args.by} is not an active supervisor who may approve announcements")
         broadcast = store.approve(session, broadcast_id=args.number, approver_id=member.id)
-        _audit(session, "broadcast.approve", broadcast.id, approver=args.by)
+        workflow.audit_action(
+            session,
+            origin=audit.OPERATOR,
+            action="broadcast.approve",
+            broadcast_id=broadcast.id,
+            approver=args.by,
+        )
         return broadcast
 
     broadcast = _run(work)
-    print(f"broadcast {broadcast.id}: {broadcast.status}{_when(broadcast)}")
+    print(f"broadcast {broadcast.id}: {broadcast.status}{_when(broadcast.send_at)}")
 
 
 @_one_line_errors
@@ -236,7 +236,9 @@ def cmd_control(args: argparse.Namespace) -> None:
         before = broadcast.status
         if not actions[args.action](session, broadcast_id=args.number):
             raise CommandError(f"broadcast {args.number} is {before}; it cannot be {_past(args.action)}")
-        _audit(session, f"broadcast.{args.action}", args.number)
+        workflow.audit_action(
+            session, origin=audit.OPERATOR, action=f"broadcast.{args.action}", broadcast_id=args.number
+        )
         session.flush()
         session.refresh(broadcast)
         return broadcast.status
@@ -308,7 +310,7 @@ def _resolved_button(session: Session, button: dict[str, Any]) -> dict[str, Any]
         raise CommandError(
             'a course button needs the course\'s code: {"kind": "course", "course": "C-THR-001"}'
         )
-    course = session.scalar(select(Course).where(Course.code == code))
+    course = workflow.find_course(session, code=code)
     if course is None:
         raise CommandError(f"there is no course with the code {code!r}")
     if not course.active:
@@ -317,11 +319,11 @@ def _resolved_button(session: Session, button: dict[str, Any]) -> dict[str, Any]
     return {**resolved, "course_id": course.id}
 
 
-def _author(session: Session, telegram_user_id: int) -> StaffMember:
-    member = active_member(session, telegram_user_id=telegram_user_id)
-    if member is None or not may(member.role, Permission.BROADCAST):
+def _author(session: Session, telegram_user_id: int) -> workflow.Actor:
+    author = workflow.author(session, telegram_user_id=telegram_user_id)
+    if author is None:
         raise CommandError(f"{telegram_user_id} is not an active staff member who may send announcements")
-    return member
+    return author
 
 
 def _existing(session: Session, number: int) -> Broadcast:
@@ -382,8 +384,8 @@ def _row(session: Session, broadcast: Broadcast) -> tuple[str, ...]:
     )
 
 
-def _when(broadcast: Broadcast) -> str:
-    return f", at {_local(broadcast.send_at)} Iran time" if broadcast.send_at else ""
+def _when(send_at: datetime | None) -> str:
+    return f", at {_local(send_at)} Iran time" if send_at else ""
 
 
 def _local(moment: datetime) -> str:
@@ -405,16 +407,6 @@ def _table(rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows
-    )
-
-
-def _audit(session: Session, action: str, broadcast_id: int, **details: Any) -> None:
-    audit.record(
-        session,
-        action=action,
-        actor_telegram_user_id=None,
-        target=f"broadcast:{broadcast_id}",
-        details={"via": "cli", **details},
     )
 
 
