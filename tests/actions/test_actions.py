@@ -16,7 +16,8 @@ from actions.session import ActionSessionStart
 from karyar import clients, messages, profile
 from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
-from karyar.db.models import Case, Client, ProfileFact, ProfileFactName
+from karyar.db.models import Case, Client, ProfileFact
+from karyar.facts import ProfileFactName
 from karyar.settings import get_settings
 
 USER = 5_550_000_123
