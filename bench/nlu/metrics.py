@@ -38,7 +38,7 @@ def canonical_gold_value(entity: str, value: str) -> str:
     return value
 
 
-def intent_metrics(examples: list[Example]) -> dict[str, Any]:
+def intent_metrics(examples: list[Example], worst: int = 12) -> dict[str, Any]:
     gold = [e["intent"] for e in examples]
     predicted = [e["predicted"]["intent"] for e in examples]
     per_intent = {}
@@ -61,7 +61,7 @@ def intent_metrics(examples: list[Example]) -> dict[str, Any]:
         "per_intent": {intent: s.as_dict() for intent, s in per_intent.items()},
         "worst_confusions": [
             {"gold": g, "predicted": p, "count": n, "example": examples_of[(g, p)]}
-            for (g, p), n in confusions.most_common(12)
+            for (g, p), n in confusions.most_common(worst)
         ],
     }
 
@@ -93,4 +93,50 @@ def entity_metrics(examples: list[Example]) -> dict[str, Any]:
         "micro": overall.as_dict(),
         "per_entity": {entity: s.as_dict() for entity, s in per_entity.items()},
         "mistakes": mistakes[:40],
+    }
+
+
+def fallback_metrics(examples: list[Example], threshold: float) -> dict[str, Any]:
+    """How often the client would be asked to rephrase: the best real intent under the threshold, and the
+    share the FallbackClassifier actually turned into `nlu_fallback` (it also does so when two intents tie)."""
+    n = len(examples)
+    below = sum((e["predicted"].get("top_confidence") or 0.0) < threshold for e in examples)
+    fell_back = sum(e["predicted"]["intent"] == "nlu_fallback" for e in examples)
+    return {
+        "threshold": threshold,
+        "below_threshold_rate": round(below / n, 4) if n else 0.0,
+        "nlu_fallback_rate": round(fell_back / n, 4) if n else 0.0,
+    }
+
+
+def _values(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def negation_metrics(rows: list[Example]) -> dict[str, Any]:
+    """Negated values the NLU extracts anyway (each (entity, value) under must_not_extract counts once)."""
+    negated = extracted = 0
+    anyway = []
+    kept = expected = 0
+    for row in rows:
+        predicted = {(e["entity"], canonical_gold_value(e["entity"], str(e["value"])))
+                     for e in row["predicted"]["entities"]}  # fmt: skip
+        for entity, value in (row.get("must_not_extract") or {}).items():
+            for v in _values(value):
+                negated += 1
+                if (entity, canonical_gold_value(entity, v)) in predicted:
+                    extracted += 1
+                    anyway.append({"text": row["text"], "entity": entity, "value": v,
+                                   "predicted": sorted(f"{e}={v}" for e, v in predicted)})  # fmt: skip
+        for entity, value in (row.get("may_extract") or {}).items():
+            for v in _values(value):
+                expected += 1
+                kept += (entity, canonical_gold_value(entity, v)) in predicted
+    return {
+        "texts": len(rows),
+        "negated_values": negated,
+        "extracted_anyway": extracted,
+        "extracted_anyway_rate": round(extracted / negated, 4) if negated else 0.0,
+        "right_value_also_extracted": {"found": kept, "of": expected},
+        "extracted_anyway_list": anyway,
     }

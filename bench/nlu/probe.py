@@ -6,6 +6,7 @@ document in the --out file (Rasa's logging owns stdout). Keep this file Python-3
 
     probe.py heldout --model M --nlu DIR --synonyms DIR --out F   parse the held-out split with M
     probe.py cv --folds 5 --nlu DIR --config C --out F            k-fold cross-validation
+    probe.py negations --model M --table F --out F                parse a negation table's texts with M
 """
 
 import argparse
@@ -50,10 +51,13 @@ def _predict(model_path: str, texts: list[str]) -> list[dict[str, Any]]:
         out = []
         for text in texts:
             parsed = await agent.parse_message(text)
+            # the best real intent's confidence, before the FallbackClassifier replaced it
+            ranking = [r for r in parsed.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
             out.append(
                 {
                     "intent": (parsed.get("intent") or {}).get("name"),
                     "confidence": (parsed.get("intent") or {}).get("confidence"),
+                    "top_confidence": ranking[0].get("confidence") if ranking else None,
                     "entities": [
                         {"entity": e["entity"], "value": str(e["value"])}
                         for e in parsed.get("entities") or []
@@ -74,6 +78,15 @@ def cmd_heldout(args: argparse.Namespace) -> dict[str, Any]:
     gold = _examples(heldout, synonyms)
     predicted = _predict(args.model, [row["text"] for row in gold])
     return {"examples": [dict(g, predicted=p) for g, p in zip(gold, predicted, strict=True)]}
+
+
+def cmd_negations(args: argparse.Namespace) -> dict[str, Any]:
+    """Rows of a negation table (a YAML list of {text, must_not_extract, may_extract}) with predictions."""
+    import yaml
+
+    table = yaml.safe_load(Path(args.table).read_text(encoding="utf-8"))
+    predicted = _predict(args.model, [row["text"] for row in table])
+    return {"rows": [dict(row, predicted=p) for row, p in zip(table, predicted, strict=True)]}
 
 
 def cmd_cv(args: argparse.Namespace) -> dict[str, Any]:
@@ -129,10 +142,14 @@ def main() -> None:
     cv.add_argument("--folds", type=int, default=5)
     cv.add_argument("--nlu", required=True)
     cv.add_argument("--config", required=True)
-    for command in (heldout, cv):
+    negations = commands.add_parser("negations")
+    negations.add_argument("--model", required=True)
+    negations.add_argument("--table", required=True)
+    for command in (heldout, cv, negations):
         command.add_argument("--out", required=True)
     args = parser.parse_args()
-    result = cmd_heldout(args) if args.command == "heldout" else cmd_cv(args)
+    run = {"heldout": cmd_heldout, "cv": cmd_cv, "negations": cmd_negations}[args.command]
+    result = run(args)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
 
 
