@@ -7,9 +7,7 @@ politely and audited; being a member of the counsellors' group grants nothing.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
-from sqlalchemy.orm import Session
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     Application,
@@ -24,18 +22,14 @@ from telegram.ext import (
 from bot.handlers.client import keep
 from bot.handoff import callbacks, screens
 from bot.handoff.timeline import timeline_for
-from bot.services import services
+from bot.services import from_bot_data, services
 from bot.texts import _
-from karyar import audit, followup
-from karyar.clock import now
-from karyar.db.models import Case, FollowUpKind, Handoff, HandoffOutcome, HandoffStatus, StaffMember
-from karyar.handoff import casebook, posts, queue, routing
+from karyar.db.models import FollowUpKind, HandoffOutcome, HandoffStatus
+from karyar.handoff import casework
+from karyar.handoff.casework import ListedHandoff
 from karyar.handoff.queue import ClaimResult
-from karyar.privacy import store as identifier_store
-from karyar.privacy.cipher import DataCipher
-from karyar.privacy.identifiers import IdentifierKind
-from karyar.staff.access import active_member, authorise
-from karyar.staff.roles import Permission, may
+from karyar.handoff.views import Colleague, HandoffView
+from karyar.staff.roles import Permission
 from persian.format import jalali_date, persian_text
 
 logger = logging.getLogger(__name__)
@@ -52,27 +46,19 @@ STAFF_COMMANDS = (
     "placed",
     "started",
 )
-# Handlers that must see a message before the client handlers do.
-STAFF_GROUP = -1
-
-
 # --- who is asking ------------------------------------------------------------------------------------
 
 
-async def _authorised(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> StaffMember | None:
+async def _authorised(update: Update, context: ContextTypes.DEFAULT_TYPE, action: str) -> Colleague | None:
     user = update.effective_user
     assert user is not None
     member = await services(context).database.run_async(
-        authorise, telegram_user_id=user.id, permission=Permission.HANDLE_CASES, action=action
+        casework.authorised, telegram_user_id=user.id, action=action
     )
     if member is not None:
-        services(context).staff.learn(user.id)  # their next private message is casework, not a question
+        # Their next private message is casework, not a question.
+        services(context).staff.learn(user.id, Permission.HANDLE_CASES)
     return member
-
-
-def _case_worker(session: Session, *, telegram_user_id: int) -> StaffMember | None:
-    member = active_member(session, telegram_user_id=telegram_user_id)
-    return member if member is not None and may(member.role, Permission.HANDLE_CASES) else None
 
 
 async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -87,31 +73,11 @@ async def _refuse(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # --- which conversation a command is about -------------------------------------------------------------
 
 
-def _conversation_of(
-    session: Session,
-    *,
-    member_id: int,
-    chat_id: int,
-    thread_id: int | None,
-    reply_to: int | None,
-    case_arg: str,
-) -> Handoff | None:
-    """By case number, else the topic, else the message replied to, else the member's current conversation."""
-    if case_arg.isdigit():
-        return queue.latest_of_case(session, case_id=int(case_arg))
-    if thread_id is not None:
-        return posts.handoff_of_topic(session, chat_id=chat_id, thread_id=thread_id)
-    if reply_to is not None:
-        found = posts.handoff_of_post(session, chat_id=chat_id, message_id=reply_to)
-        if found is not None:
-            return session.get(Handoff, found)
-    member = session.get_one(StaffMember, member_id)
-    return session.get(Handoff, member.focus_handoff_id) if member.focus_handoff_id else None
-
-
 async def _current(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, case_arg: str = ""
-) -> Handoff | None:
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, case_arg: str = ""
+) -> HandoffView | None:
+    """The conversation a command is about: by case number, else the topic, else the message replied to,
+    else the member's current conversation."""
     message = update.effective_message
     assert message is not None
     thread = message.message_thread_id if message.is_topic_message else None
@@ -119,12 +85,12 @@ async def _current(
     if thread is not None and reply == thread:
         reply = None  # Telegram marks topic messages as replies to the topic's first message
     handoff = await services(context).database.run_async(
-        _conversation_of,
+        casework.conversation_of,
         member_id=member.id,
         chat_id=message.chat_id,
         thread_id=thread,
         reply_to=reply,
-        case_arg=case_arg,
+        case_number=int(case_arg) if case_arg.isdigit() else None,
     )
     if handoff is None:
         await message.reply_text(_("Notice: no conversation"))
@@ -147,20 +113,18 @@ async def on_staff_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     raise ApplicationHandlerStop
 
 
-async def _queue(update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, _arg: str) -> None:
-    items = await services(context).database.run_async(_listed_waiting, member_id=member.id)
+async def _queue(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, _arg: str) -> None:
+    items = await services(context).database.run_async(casework.claimable, member_id=member.id)
     await _reply_list(update, items, _("List: queue title"), _("List: queue empty"), callbacks.CLAIM)
 
 
-async def _my_cases(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, _arg: str
-) -> None:
-    items = await services(context).database.run_async(_listed_mine, member_id=member.id)
+async def _my_cases(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, _arg: str) -> None:
+    items = await services(context).database.run_async(casework.conversations, member_id=member.id)
     await _reply_list(update, items, _("List: my cases title"), _("List: my cases empty"), callbacks.FOCUS)
 
 
 async def _reply_list(
-    update: Update, items: list[screens.ListedHandoff], title: str, empty: str, action: str
+    update: Update, items: tuple[ListedHandoff, ...], title: str, empty: str, action: str
 ) -> None:
     message = update.effective_message
     assert message is not None
@@ -169,7 +133,7 @@ async def _reply_list(
     )
 
 
-async def _case(update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, arg: str) -> None:
+async def _case(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, arg: str) -> None:
     message = update.effective_message
     assert message is not None
     number = arg.lstrip("#")
@@ -181,13 +145,13 @@ async def _case(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Staf
     )
 
 
-async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, arg: str) -> None:
+async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, arg: str) -> None:
     message = update.effective_message
     assert message is not None
     if len(arg) < 2:
         await message.reply_text(_("Usage: search"))
         return
-    found = await services(context).database.run_async(_search_cases, member_id=member.id, text=arg)
+    found = await services(context).database.run_async(casework.search, member_id=member.id, text=arg)
     if not found:
         await message.reply_text(_("Search: nothing found"))
         return
@@ -198,16 +162,18 @@ async def _search(update: Update, context: ContextTypes.DEFAULT_TYPE, member: St
 
 
 async def _may_see(
-    message: Message, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, handoff: Handoff
+    message: Message, context: ContextTypes.DEFAULT_TYPE, member: Colleague, handoff: HandoffView
 ) -> bool:
     """Whether the member may see the handoff's case; if not, they are told so."""
-    if await services(context).database.run_async(_may_view, member_id=member.id, case_id=handoff.case_id):
+    if await services(context).database.run_async(
+        casework.may_view, member_id=member.id, case_id=handoff.case_id
+    ):
         return True
     await message.reply_text(_("Staff: not allowed"))
     return False
 
 
-async def _note(update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, arg: str) -> None:
+async def _note(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, arg: str) -> None:
     message = update.effective_message
     assert message is not None
     if not arg:
@@ -222,7 +188,7 @@ async def _note(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Staf
     await message.reply_text(_("Notice: note saved"))
 
 
-async def _profile(update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, arg: str) -> None:
+async def _profile(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, arg: str) -> None:
     handoff = await _current(update, context, member, arg)
     if handoff is None:
         return
@@ -236,27 +202,25 @@ async def _profile(update: Update, context: ContextTypes.DEFAULT_TYPE, member: S
     )
 
 
-async def _transfer(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, arg: str
-) -> None:
+async def _transfer(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, arg: str) -> None:
     handoff = await _current(update, context, member, arg)
     if handoff is not None:
         await _offer_transfer(update.effective_message, context, member, handoff.id)
 
 
 async def _offer_transfer(
-    message: Message | None, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, handoff_id: int
+    message: Message | None, context: ContextTypes.DEFAULT_TYPE, member: Colleague, handoff_id: int
 ) -> None:
     assert message is not None
     colleagues = await services(context).database.run_async(
-        _colleagues, handoff_id=handoff_id, member_id=member.id
+        casework.colleagues, handoff_id=handoff_id, member_id=member.id
     )
     await message.reply_text(
         _("Notice: choose colleague"), reply_markup=screens.transfer_keyboard(handoff_id, colleagues)
     )
 
 
-async def _close(update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, arg: str) -> None:
+async def _close(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, arg: str) -> None:
     handoff = await _current(update, context, member, arg)
     if handoff is None:
         return
@@ -268,16 +232,16 @@ async def _close(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Sta
     await message.reply_text(_("Notice: choose outcome"), reply_markup=screens.outcome_keyboard(handoff.id))
 
 
-async def _placed(update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, arg: str) -> None:
+async def _placed(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, arg: str) -> None:
     await _start_follow_up(update, context, member, arg, FollowUpKind.PLACEMENT)
 
 
-async def _started(update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, arg: str) -> None:
+async def _started(update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, arg: str) -> None:
     await _start_follow_up(update, context, member, arg, FollowUpKind.TRAINING)
 
 
 async def _start_follow_up(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, arg: str, kind: FollowUpKind
+    update: Update, context: ContextTypes.DEFAULT_TYPE, member: Colleague, arg: str, kind: FollowUpKind
 ) -> None:
     message = update.effective_message
     assert message is not None
@@ -285,7 +249,7 @@ async def _start_follow_up(
     if handoff is None:
         return
     dates = await services(context).database.run_async(
-        _schedule, member_id=member.id, case_id=handoff.case_id, kind=kind
+        casework.schedule_check_ins, member_id=member.id, case_id=handoff.case_id, kind=kind
     )
     if dates is None:
         await message.reply_text(_("Staff: not allowed"))
@@ -346,8 +310,12 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer()
         await _offer_transfer(message, context, member, press.target)
     elif press.action == callbacks.TRANSFER_TO:
-        moved = await desk.transfer(
-            context.bot, member=member, handoff_id=press.target, target=str(press.value)
+        target = str(press.value)
+        moved = (target == callbacks.TO_SUPERVISORS or target.isdigit()) and await desk.transfer(
+            context.bot,
+            member=member,
+            handoff_id=press.target,
+            to_member_id=None if target == callbacks.TO_SUPERVISORS else int(target),
         )
         await query.answer(
             _("Notice: done") if moved else _("Notice: transfer refused"), show_alert=not moved
@@ -367,40 +335,16 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def _reveal(
-    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, handoff_id: int
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, member: Colleague, handoff_id: int
 ) -> None:
     s = services(context)
     values = await s.database.run_async(
-        _revealed, member_id=member.id, handoff_id=handoff_id, cipher=s.cipher
+        casework.reveal, member_id=member.id, handoff_id=handoff_id, cipher=s.cipher
     )
     if values is None:
         await query.answer(_("Staff: not allowed"), show_alert=True)
         return
     await query.answer(screens.revealed_text(values), show_alert=True)
-
-
-def _revealed(
-    session: Session, *, member_id: int, handoff_id: int, cipher: DataCipher
-) -> dict[IdentifierKind, str] | None:
-    """The client's identifiers in clear if the member may see the case; every attempt is audited."""
-    member = session.get_one(StaffMember, member_id)
-    handoff = session.get(Handoff, handoff_id)
-    allowed = handoff is not None and _may_view(session, member_id=member_id, case_id=handoff.case_id)
-    values = (
-        identifier_store.reveal(session, cipher=cipher, client_id=handoff.client_id)
-        if allowed and handoff
-        else {}
-    )
-    audit.record(
-        session,
-        action="identifiers.reveal",
-        actor_telegram_user_id=member.telegram_user_id,
-        actor_role=member.role,
-        target=f"client:{handoff.client_id}" if handoff else f"handoff:{handoff_id}",
-        allowed=allowed,
-        details={"handoff": handoff_id, "kinds": sorted(values)},
-    )
-    return values if allowed else None
 
 
 def _claim_answer(result: ClaimResult) -> str:
@@ -415,11 +359,11 @@ def _claim_answer(result: ClaimResult) -> str:
 
 
 async def _focus(
-    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, member: StaffMember, handoff_id: int
+    query: CallbackQuery, context: ContextTypes.DEFAULT_TYPE, member: Colleague, handoff_id: int
 ) -> None:
     """Make a claimed case the one this counsellor's private messages go to."""
     focused = await services(context).database.run_async(
-        _set_focus, member_id=member.id, handoff_id=handoff_id
+        casework.focus, member_id=member.id, handoff_id=handoff_id
     )
     if not focused:
         await query.answer(_("Notice: not your conversation"), show_alert=True)
@@ -442,10 +386,10 @@ async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE)
     user = update.effective_user
     message = update.effective_message
     assert user is not None and message is not None
-    if not services(context).staff.is_case_worker(user.id):
+    if not services(context).staff.may(user.id, Permission.HANDLE_CASES):
         return  # a client: no await before this point, so their messages keep their order
     async with services(context).desk.in_order(user.id):
-        member = await services(context).database.run_async(_case_worker, telegram_user_id=user.id)
+        member = await services(context).database.run_async(casework.case_worker, telegram_user_id=user.id)
         if member is None:
             return
         if message.text and message.text.startswith("/"):
@@ -468,7 +412,7 @@ async def on_topic_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     s = services(context)
     async with s.desk.in_order((message.chat_id, message.message_thread_id)):
         handoff = await s.database.run_async(
-            posts.handoff_of_topic, chat_id=message.chat_id, thread_id=message.message_thread_id
+            casework.of_topic, chat_id=message.chat_id, thread_id=message.message_thread_id
         )
         if handoff is None:
             return
@@ -484,78 +428,23 @@ async def on_topic_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await s.desk.from_counsellor(context.bot, member=member, handoff_id=handoff.id, message=message)
 
 
-# --- units of work --------------------------------------------------------------------------------------
-
-
-def _listed(session: Session, handoff: Handoff) -> screens.ListedHandoff:
-    snapshot_name = casebook.client_name(session, client_id=handoff.client_id)
-    claimant = session.get(StaffMember, handoff.claimed_by) if handoff.claimed_by else None
-    return screens.ListedHandoff(
-        handoff_id=handoff.id,
-        case_id=handoff.case_id,
-        client_name=snapshot_name,
-        reason=handoff.reason,
-        since=handoff.requested_at,
-        claimed_by=claimant.name if claimant else None,
-    )
-
-
-def _listed_waiting(session: Session, *, member_id: int) -> list[screens.ListedHandoff]:
-    member = session.get_one(StaffMember, member_id)
-    return [_listed(session, h) for h in queue.waiting_handoffs(session) if routing.can_claim(member, h)]
-
-
-def _listed_mine(session: Session, *, member_id: int) -> list[screens.ListedHandoff]:
-    member = session.get_one(StaffMember, member_id)
-    return [_listed(session, h) for h in queue.claimed_by(session, member=member)]
-
-
-def _search_cases(session: Session, *, member_id: int, text: str) -> list[tuple[int, str]]:
-    member = session.get_one(StaffMember, member_id)
-    return [
-        (case.id, " ".join(part for part in (client.first_name, client.last_name) if part) or "—")
-        for case, client in casebook.search(session, member=member, text=text)
-    ]
-
-
-def _may_view(session: Session, *, member_id: int, case_id: int) -> bool:
-    return casebook.can_view(
-        session, member=session.get_one(StaffMember, member_id), case=session.get_one(Case, case_id)
-    )
-
-
-def _colleagues(session: Session, *, handoff_id: int, member_id: int) -> list[StaffMember]:
-    handoff = session.get_one(Handoff, handoff_id)
-    return [m for m in routing.pool(session, handoff=handoff, at=now()) if m.id != member_id]
-
-
-def _schedule(session: Session, *, member_id: int, case_id: int, kind: FollowUpKind) -> list[datetime] | None:
-    member = session.get_one(StaffMember, member_id)
-    if not casebook.can_view(session, member=member, case=session.get_one(Case, case_id)):
-        return None
-    return [row.due_at for row in followup.schedule(session, case_id=case_id, kind=kind, by=member)]
-
-
-def _set_focus(session: Session, *, member_id: int, handoff_id: int) -> bool:
-    member = session.get_one(StaffMember, member_id)
-    handoff = session.get(Handoff, handoff_id)
-    if handoff is None or handoff.claimed_by != member.id or handoff.status != HandoffStatus.CLAIMED:
-        return False
-    member.focus_handoff_id = handoff.id
-    return True
-
-
-def register(application: Application, *, forum_chat_id: int | None) -> None:
-    application.add_handler(CommandHandler(list(STAFF_COMMANDS), on_staff_command), group=STAFF_GROUP)
+def register(application: Application, group: int) -> None:
+    """Staff commands, and counsellors' messages to their clients (in private or in a case's topic)."""
+    application.add_handler(CommandHandler(list(STAFF_COMMANDS), on_staff_command), group=group)
     application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, on_private_message),
-        group=STAFF_GROUP,
+        MessageHandler(filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, on_private_message), group=group
     )
+    forum_chat_id = from_bot_data(application.bot_data).settings.COUNSELLOR_GROUP_ID
     if forum_chat_id is not None:
         application.add_handler(
             MessageHandler(
                 filters.UpdateType.MESSAGE & filters.Chat(forum_chat_id) & ~filters.COMMAND, on_topic_message
             ),
-            group=STAFF_GROUP,
+            group=group,
         )
-    application.add_handler(CallbackQueryHandler(on_case_button, pattern=callbacks.COUNSELLOR_PATTERN))
+
+
+def register_case_buttons(application: Application, group: int) -> None:
+    application.add_handler(
+        CallbackQueryHandler(on_case_button, pattern=callbacks.COUNSELLOR_PATTERN), group=group
+    )

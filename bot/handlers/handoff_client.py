@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
@@ -13,28 +12,9 @@ from bot.keyboards import main_menu
 from bot.services import services
 from bot.texts import _
 from bot.update_identity import key_of
-from karyar import clients, followup, messages
-from karyar.clients import TelegramIdentity
 from karyar.db.models import FollowUpAnswer, HandoffReason
-from karyar.handoff import queue
+from karyar.handoff import desk, queue
 from persian.format import persian_text
-
-
-def _log_press(
-    session: Session, *, identity: TelegramIdentity, text: str, update_id: int, update_key: str
-) -> int:
-    """Store the press like any message (never for Rasa, never relayed); returns the client id."""
-    client = clients.ensure_client(session, identity=identity)
-    messages.log_inbound(
-        session,
-        client_id=client.id,
-        kind="button",
-        text=text,
-        telegram_update_id=update_id,
-        telegram_update_key=update_key,
-        for_rasa=False,
-    )
-    return client.id
 
 
 async def on_client_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -44,7 +24,7 @@ async def on_client_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     press = callbacks.parse(query.data)
     identity = identity_of(update)
     client_id = await s.database.run_async(
-        _log_press,
+        desk.record_press,
         identity=identity,
         text=str(query.data),
         update_id=update.update_id,
@@ -61,12 +41,12 @@ async def on_client_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         if message is not None:
             await message.edit_reply_markup(reply_markup=None)
     elif press.action == callbacks.RATE:
-        rated = await s.database.run_async(
-            queue.rate, handoff_id=press.target, client_id=client_id, rating=int(press.value or 0)
+        rating = await s.database.run_async(
+            desk.rate, handoff_id=press.target, client_id=client_id, rating=int(press.value or 0)
         )
-        await query.answer(None if rated else _("Rating: already rated"))
-        if rated is not None and message is not None:
-            choice = _("Your choice").format(title=persian_text(str(rated.rating)) + "⭐")
+        await query.answer(None if rating else _("Rating: already rated"))
+        if rating is not None and message is not None:
+            choice = _("Your choice").format(title=persian_text(str(rating)) + "⭐")
             await message.edit_text(f"{message.text}\n\n{choice}")
             await s.outbox.send_text(
                 context.bot,
@@ -106,12 +86,10 @@ async def _follow_up_answer(
     assert query is not None
     s = services(context)
     answer = FollowUpAnswer(value) if value in set(FollowUpAnswer) else None
-    row = None
-    if answer is not None:
-        row = await s.database.run_async(
-            followup.record_answer, follow_up_id=follow_up_id, client_id=client_id, answer=answer
-        )
-    if row is None or answer is None:
+    recorded = answer is not None and await s.database.run_async(
+        desk.answer_follow_up, follow_up_id=follow_up_id, client_id=client_id, answer=answer
+    )
+    if not recorded or answer is None:
         await query.answer(_("Follow-up: already answered"))
         return
     await query.answer()
@@ -137,5 +115,7 @@ async def _follow_up_answer(
     )
 
 
-def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(on_client_button, pattern=callbacks.CLIENT_PATTERN))
+def register(application: Application, group: int) -> None:
+    application.add_handler(
+        CallbackQueryHandler(on_client_button, pattern=callbacks.CLIENT_PATTERN), group=group
+    )

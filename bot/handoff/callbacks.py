@@ -12,6 +12,7 @@ CLOSE = "close"
 OUTCOME = "outcome"
 TRANSFER = "transfer"
 TRANSFER_TO = "to"
+TO_SUPERVISORS = "supervisor"  # the value of a TRANSFER_TO press back to the queue, for supervisors
 FOCUS = "focus"
 TIMELINE = "case"
 REVEAL = "reveal"

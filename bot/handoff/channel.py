@@ -9,17 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 
-from sqlalchemy.orm import Session
 from telegram import Bot, InlineKeyboardMarkup, Message, MessageId, ReplyParameters
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.handoff.screens import card_text, claim_keyboard, conversation_keyboard
 from bot.texts import _
 from karyar.db.engine import Database
-from karyar.db.models import Handoff, StaffMember
-from karyar.handoff import posts
+from karyar.handoff import desk, posts
 from karyar.handoff.posts import PostKind
-from karyar.handoff.snapshot import CaseSnapshot, case_snapshot
+from karyar.handoff.snapshot import CaseSnapshot
+from karyar.handoff.views import Colleague, Recipient
 from persian.format import persian_text
 
 logger = logging.getLogger(__name__)
@@ -50,47 +49,52 @@ class CounsellorChannel:
         return self.forum_chat_id is not None
 
     async def snapshot(self, handoff_id: int) -> CaseSnapshot:
-        return await self._db.run_async(_snapshot, handoff_id=handoff_id)
+        return await self._db.run_async(desk.card, handoff_id=handoff_id)
 
     # --- the card -------------------------------------------------------------------------
 
     async def post_card(
         self,
         bot: Bot,
-        handoff: Handoff,
+        handoff_id: int,
         *,
-        recipients: Sequence[tuple[StaffMember, bool]],
+        recipients: Sequence[Recipient],
         markup: InlineKeyboardMarkup | None,
         prefix: str = "",
         in_private: bool = False,
     ) -> int:
-        """Post the case card in the topic, or to each (member, on duty) in private; returns how many got it.
+        """Post the case card in the topic, or to each recipient in private; returns how many got it.
 
         Off-duty colleagues get it silently, so they see it when they start without being woken.
         """
-        text = prefix + card_text(await self.snapshot(handoff.id))
+        text = prefix + card_text(await self.snapshot(handoff_id))
         if self.forum and not in_private:
-            if handoff.topic_thread_id is None:  # a new topic opens with the card
-                return 1 if await self._topic(bot, handoff) is not None else 0
+            if await self._db.run_async(posts.topic_of, handoff_id=handoff_id) is None:
+                # a new topic opens with the card
+                return 1 if await self._topic(bot, handoff_id) is not None else 0
             sent = await self.to_topic(
                 bot,
-                handoff,
+                handoff_id,
                 lambda thread: self._send(bot, self._chat, text, markup, thread),
                 kind=PostKind.CARD,
             )
             return 1 if sent is not None else 0
         delivered = 0
-        for member, on_duty in recipients:
+        for recipient in recipients:
+            member = recipient.colleague
             try:
                 message = await bot.send_message(
-                    member.telegram_user_id, text, reply_markup=markup, disable_notification=not on_duty
+                    member.telegram_user_id,
+                    text,
+                    reply_markup=markup,
+                    disable_notification=not recipient.on_duty,
                 )
             except TelegramError as error:
                 logger.warning(
-                    "case card of handoff %s not delivered to staff %s: %s", handoff.id, member.id, error
+                    "case card of handoff %s not delivered to staff %s: %s", handoff_id, member.id, error
                 )
                 continue
-            await self._record(handoff.id, message.chat_id, message.message_id, PostKind.CARD)
+            await self._record(handoff_id, message.chat_id, message.message_id, PostKind.CARD)
             delivered += 1
         return delivered
 
@@ -116,44 +120,44 @@ class CounsellorChannel:
     async def notice(
         self,
         bot: Bot,
-        handoff: Handoff,
+        handoff_id: int,
         text: str,
         *,
-        member: StaffMember | None = None,
+        member: Colleague | None = None,
         markup: InlineKeyboardMarkup | None = None,
     ) -> Sent | None:
         """A line about the case: in its topic, or in private to one colleague or, if none is named, to
         everyone who was shown the card."""
         if self.forum:
             return await self.to_topic(
-                bot, handoff, lambda thread: self._send(bot, self._chat, text, markup, thread)
+                bot, handoff_id, lambda thread: self._send(bot, self._chat, text, markup, thread)
             )
         if member is None:
-            return await self._under_cards(bot, handoff, text)
+            return await self._under_cards(bot, handoff_id, text)
         chat = member.telegram_user_id
         return await self._deliver(
-            bot, handoff.id, PostKind.NOTICE, chat, self._send(bot, chat, text, markup, None)
+            bot, handoff_id, PostKind.NOTICE, chat, self._send(bot, chat, text, markup, None)
         )
 
-    async def _under_cards(self, bot: Bot, handoff: Handoff, text: str) -> Sent | None:
+    async def _under_cards(self, bot: Bot, handoff_id: int, text: str) -> Sent | None:
         sent: Sent | None = None
-        for card in await self._db.run_async(posts.posts_of, handoff_id=handoff.id, kind=PostKind.CARD):
+        for card in await self._db.run_async(posts.posts_of, handoff_id=handoff_id, kind=PostKind.CARD):
             reply = ReplyParameters(card.message_id, allow_sending_without_reply=True)
             sending = bot.send_message(card.chat_id, text, reply_parameters=reply)
-            sent = await self._deliver(bot, handoff.id, PostKind.NOTICE, card.chat_id, sending) or sent
+            sent = await self._deliver(bot, handoff_id, PostKind.NOTICE, card.chat_id, sending) or sent
         return sent
 
     async def relay_up(
         self,
         bot: Bot,
-        handoff: Handoff,
+        handoff_id: int,
         *,
         client_chat_id: int,
         message_id: int,
         header: str,
         kind: str,
         text: str | None,
-        claimant: StaffMember | None,
+        claimant: Colleague | None,
     ) -> bool:
         """Show a client's message to the counsellor under the client's name (a bare copy would read as the
         bot's own words): in the case's topic, or in private to the counsellor who has the case."""
@@ -165,51 +169,49 @@ class CounsellorChannel:
 
         if self.forum:
             sent = await self.to_topic(
-                bot, handoff, lambda thread: relayed(self._chat, thread), kind=PostKind.RELAY
+                bot, handoff_id, lambda thread: relayed(self._chat, thread), kind=PostKind.RELAY
             )
             return sent is not None
         if claimant is None:
             return False
         chat = claimant.telegram_user_id
-        return await self._deliver(bot, handoff.id, PostKind.RELAY, chat, relayed(chat, None)) is not None
+        return await self._deliver(bot, handoff_id, PostKind.RELAY, chat, relayed(chat, None)) is not None
 
     async def to_topic(
         self,
         bot: Bot,
-        handoff: Handoff,
+        handoff_id: int,
         send: Callable[[int], Awaitable[Sent]],
         *,
         kind: PostKind = PostKind.NOTICE,
     ) -> Sent | None:
-        thread = await self._topic(bot, handoff)
+        thread = await self._topic(bot, handoff_id)
         if thread is None:
             return None
         try:
             return await self._deliver(
-                bot, handoff.id, kind, self._chat, send(thread), raise_missing_topic=True
+                bot, handoff_id, kind, self._chat, send(thread), raise_missing_topic=True
             )
         except BadRequest as error:
             if not topic_missing(error):
                 raise
-        logger.warning("the topic of handoff %s is gone; creating it again", handoff.id)
-        await self._db.run_async(posts.set_topic, handoff_id=handoff.id, chat_id=None, thread_id=None)
-        handoff.topic_thread_id = None
-        thread = await self._topic(bot, handoff, recreated=True)
+        logger.warning("the topic of handoff %s is gone; creating it again", handoff_id)
+        await self._db.run_async(posts.set_topic, handoff_id=handoff_id, chat_id=None, thread_id=None)
+        thread = await self._topic(bot, handoff_id, recreated=True)
         if thread is None:
             return None
-        return await self._deliver(bot, handoff.id, kind, self._chat, send(thread))
+        return await self._deliver(bot, handoff_id, kind, self._chat, send(thread))
 
-    async def close_topic(self, bot: Bot, handoff: Handoff, *, name_prefix: str) -> None:
-        if not self.forum or handoff.topic_thread_id is None:
+    async def close_topic(self, bot: Bot, handoff_id: int, *, name_prefix: str) -> None:
+        topic = await self._db.run_async(posts.topic_of, handoff_id=handoff_id) if self.forum else None
+        if topic is None:
             return
-        snapshot = await self.snapshot(handoff.id)
+        snapshot = await self.snapshot(handoff_id)
         try:
-            await bot.edit_forum_topic(
-                self._chat, handoff.topic_thread_id, name=_topic_name(snapshot, name_prefix)
-            )
-            await bot.close_forum_topic(self._chat, handoff.topic_thread_id)
+            await bot.edit_forum_topic(self._chat, topic.thread_id, name=_topic_name(snapshot, name_prefix))
+            await bot.close_forum_topic(self._chat, topic.thread_id)
         except TelegramError as error:
-            logger.info("topic of handoff %s not closed: %s", handoff.id, error)
+            logger.info("topic of handoff %s not closed: %s", handoff_id, error)
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -218,31 +220,31 @@ class CounsellorChannel:
         assert self.forum_chat_id is not None
         return self.forum_chat_id
 
-    async def _topic(self, bot: Bot, handoff: Handoff, *, recreated: bool = False) -> int | None:
+    async def _topic(self, bot: Bot, handoff_id: int, *, recreated: bool = False) -> int | None:
         """The case's topic, created (with the card first) if it has none yet."""
-        if handoff.topic_thread_id is not None and handoff.topic_chat_id == self.forum_chat_id:
-            return handoff.topic_thread_id
-        snapshot = await self.snapshot(handoff.id)
+        topic = await self._db.run_async(posts.topic_of, handoff_id=handoff_id)
+        if topic is not None and topic.chat_id == self.forum_chat_id:
+            return topic.thread_id
+        snapshot = await self.snapshot(handoff_id)
         try:
-            topic = await bot.create_forum_topic(self._chat, _topic_name(snapshot, ""))
+            created = await bot.create_forum_topic(self._chat, _topic_name(snapshot, ""))
         except TelegramError as error:
             logger.error(
                 "could not create a topic for handoff %s in the counsellors' group %s: %s; check that the bot "
                 "is an admin there with the right to manage topics",
-                handoff.id,
+                handoff_id,
                 self._chat,
                 error,
             )
             return None
-        thread = topic.message_thread_id
-        await self._db.run_async(posts.set_topic, handoff_id=handoff.id, chat_id=self._chat, thread_id=thread)
-        handoff.topic_chat_id, handoff.topic_thread_id = self._chat, thread
+        thread = created.message_thread_id
+        await self._db.run_async(posts.set_topic, handoff_id=handoff_id, chat_id=self._chat, thread_id=thread)
         prefix = _("Card: topic recreated") + "\n\n" if recreated else ""
         markup = (
-            claim_keyboard(handoff.id) if snapshot.claimed_by is None else conversation_keyboard(handoff.id)
+            claim_keyboard(handoff_id) if snapshot.claimed_by is None else conversation_keyboard(handoff_id)
         )
         card = self._send(bot, self._chat, prefix + card_text(snapshot), markup, thread)
-        await self._deliver(bot, handoff.id, PostKind.CARD, self._chat, card)
+        await self._deliver(bot, handoff_id, PostKind.CARD, self._chat, card)
         return thread
 
     def _send(
@@ -301,10 +303,6 @@ async def _relayed(
         )
     await bot.send_message(chat, header, message_thread_id=thread)
     return await bot.copy_message(chat, client_chat_id, message_id, message_thread_id=thread)
-
-
-def _snapshot(session: Session, *, handoff_id: int) -> CaseSnapshot:
-    return case_snapshot(session, handoff=session.get_one(Handoff, handoff_id))
 
 
 def _topic_name(snapshot: CaseSnapshot, prefix: str) -> str:

@@ -18,8 +18,9 @@ from bot.handoff.labels import (
     stage_label,
 )
 from bot.texts import _
-from karyar.db.models import StaffMember
+from karyar.handoff.casework import FoundCase, ListedHandoff
 from karyar.handoff.snapshot import CaseSnapshot
+from karyar.handoff.views import Colleague
 from karyar.handoff.waiting import WaitingInfo
 from karyar.office_hours import describe_moment
 from karyar.privacy.identifiers import IdentifierKind
@@ -127,7 +128,7 @@ def outcome_keyboard(handoff_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def transfer_keyboard(handoff_id: int, colleagues: Sequence[StaffMember]) -> InlineKeyboardMarkup:
+def transfer_keyboard(handoff_id: int, colleagues: Sequence[Colleague]) -> InlineKeyboardMarkup:
     rows = [
         [
             InlineKeyboardButton(
@@ -141,7 +142,9 @@ def transfer_keyboard(handoff_id: int, colleagues: Sequence[StaffMember]) -> Inl
         [
             InlineKeyboardButton(
                 _("Button: to supervisors"),
-                callback_data=callbacks.counsellor(callbacks.TRANSFER_TO, handoff_id, "supervisor"),
+                callback_data=callbacks.counsellor(
+                    callbacks.TRANSFER_TO, handoff_id, callbacks.TO_SUPERVISORS
+                ),
             )
         ]
     )
@@ -210,16 +213,6 @@ def follow_up_keyboard(follow_up_id: int) -> InlineKeyboardMarkup:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ListedHandoff:
-    handoff_id: int
-    case_id: int
-    client_name: str
-    reason: str
-    since: datetime
-    claimed_by: str | None = None
-
-
 def handoff_list(title: str, items: Sequence[ListedHandoff], *, empty: str) -> str:
     if not items:
         return empty
@@ -274,16 +267,16 @@ def timeline_text(case_id: int, client_name: str, entries: Sequence[TimelineEntr
     return header + "\n\n" + "\n".join(lines)
 
 
-def case_buttons(found: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-    """One button per (case id, client name), opening the case's timeline."""
+def case_buttons(found: Sequence[FoundCase]) -> InlineKeyboardMarkup:
+    """One button per case found, opening the case's timeline."""
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    f"{persian_text(str(case_id))} — {name}",
-                    callback_data=callbacks.counsellor(callbacks.TIMELINE, case_id),
+                    f"{persian_text(str(case.case_id))} — {case.client_name}",
+                    callback_data=callbacks.counsellor(callbacks.TIMELINE, case.case_id),
                 )
             ]
-            for case_id, name in found
+            for case in found
         ]
     )

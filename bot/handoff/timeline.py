@@ -2,41 +2,34 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from bot.handoff.labels import follow_up_answer_labels, outcome_label, reason_label
 from bot.handoff.screens import TimelineEntry, timeline_text
 from bot.texts import _
 from karyar.db.engine import Database
-from karyar.db.models import Case, CaseEventKind, StaffMember
-from karyar.handoff import casebook
+from karyar.db.models import CaseEventKind
+from karyar.handoff import casework
 from karyar.handoff.casebook import RawEntry
+from karyar.handoff.casework import TimelineRefusal
+from karyar.handoff.views import Colleague
 from persian.format import persian_text
 
 
-async def timeline_for(database: Database, *, member: StaffMember, case_id: int) -> str:
-    return await database.run_async(_timeline, member_id=member.id, case_id=case_id)
-
-
-def _timeline(session: Session, *, member_id: int, case_id: int) -> str:
-    member = session.get_one(StaffMember, member_id)
-    case = session.get(Case, case_id)
-    if case is None:
+async def timeline_for(database: Database, *, member: Colleague, case_id: int) -> str:
+    found = await database.run_async(casework.timeline, member_id=member.id, case_id=case_id)
+    if found == TimelineRefusal.NO_SUCH_CASE:
         return _("Timeline: no such case")
-    if not casebook.can_view(session, member=member, case=case):
+    if isinstance(found, TimelineRefusal):
         return _("Staff: not allowed")
-    raw = casebook.timeline(session, case_id=case_id)
-    names = casebook.actor_names(session, {entry.actor for entry in raw})
     entries = [
         TimelineEntry(
             at=entry.at,
             kind=entry.kind,
-            actor=_actor(entry.actor, names),
+            actor=_actor(entry.actor, found.staff_names),
             detail=str(entry.data.get("stage")) if entry.kind == "stage" else _detail(entry),
         )
-        for entry in raw
+        for entry in found.entries
     ]
-    return timeline_text(case_id, casebook.client_name(session, client_id=case.client_id), entries)
+    return timeline_text(case_id, found.client_name, entries)
 
 
 def _actor(actor: str, names: dict[str, str]) -> str:

@@ -97,5 +97,8 @@ def actor_names(session: Session, actors: set[str]) -> dict[str, str]:
 
 
 def client_name(session: Session, *, client_id: int) -> str:
-    client = session.get_one(Client, client_id)
+    return full_name(session.get_one(Client, client_id))
+
+
+def full_name(client: Client) -> str:
     return " ".join(part for part in (client.first_name, client.last_name) if part) or "—"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,14 +22,33 @@ def record_post(session: Session, *, handoff_id: int, chat_id: int, message_id: 
     session.add(HandoffPost(handoff_id=handoff_id, chat_id=chat_id, message_id=message_id, kind=kind))
 
 
-def posts_of(session: Session, *, handoff_id: int, kind: PostKind) -> list[HandoffPost]:
-    return list(
-        session.scalars(
-            select(HandoffPost)
-            .where(HandoffPost.handoff_id == handoff_id, HandoffPost.kind == kind)
-            .order_by(HandoffPost.id)
-        )
+@dataclass(frozen=True, slots=True)
+class Post:
+    chat_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    chat_id: int | None
+    thread_id: int
+
+
+def posts_of(session: Session, *, handoff_id: int, kind: PostKind) -> tuple[Post, ...]:
+    rows = session.scalars(
+        select(HandoffPost)
+        .where(HandoffPost.handoff_id == handoff_id, HandoffPost.kind == kind)
+        .order_by(HandoffPost.id)
     )
+    return tuple(Post(row.chat_id, row.message_id) for row in rows)
+
+
+def topic_of(session: Session, *, handoff_id: int) -> Topic | None:
+    """The handoff's forum topic, if it has one."""
+    handoff = session.get_one(Handoff, handoff_id)
+    if handoff.topic_thread_id is None:
+        return None
+    return Topic(handoff.topic_chat_id, handoff.topic_thread_id)
 
 
 def handoff_of_post(session: Session, *, chat_id: int, message_id: int) -> int | None:

@@ -20,6 +20,7 @@ from karyar.db.models import (
     ProfileFactName,
     StaffMember,
 )
+from karyar.handoff.casebook import full_name
 from karyar.policies import policies
 from karyar.privacy import store as identifier_store
 from karyar.profile import current_profile
@@ -68,7 +69,7 @@ def case_snapshot(session: Session, *, handoff: Handoff) -> CaseSnapshot:
         tier=handoff.tier,
         status=handoff.status,
         requested_at=handoff.requested_at,
-        client_name=" ".join(part for part in (client.first_name, client.last_name) if part) or "—",
+        client_name=full_name(client),
         username=client.username,
         facts=_facts(session, client_id=client.id),
         services=services,
