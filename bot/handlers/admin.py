@@ -11,36 +11,28 @@
 contain spaces; lists are separated by commas (, or ،). An empty value means all organisations, all
 provinces, or the office hours: `/staff set 123 prov= hours=`.
 
-The handler runs in a group before the counsellor and client handlers, so the order of `register` calls
-does not matter.
+The handler's group, ahead of the counsellors' and clients' catch-alls, is set in the application factory.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from sqlalchemy.orm import Session
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, ContextTypes, filters
 
-from bot.handlers.counsellor import STAFF_GROUP
 from bot.outbox import split_text
 from bot.services import services
 from bot.texts import _
 from karyar.catalogue.labels import ORGANISATION
-from karyar.db.models import StaffMember
+from karyar.db.engine import Database
 from karyar.office_hours import PersonalHours
-from karyar.staff import registry
-from karyar.staff.access import authorise
-from karyar.staff.registry import Problem, StaffError
-from karyar.staff.roles import Permission
+from karyar.staff import registry, workflow
+from karyar.staff.registry import UNSET, Problem, StaffError
+from karyar.staff.workflow import MemberCard, StaffAnswer
 from persian.format import format_number, join_list
 
-# Ahead of the counsellor and client groups: their catch-alls for private messages would take /staff.
-GROUP = STAFF_GROUP - 1
 OPTIONS = ("name", "org", "prov", "hours")
 _OPTION = re.compile(rf"(?:^|\s)({'|'.join(OPTIONS)})=", re.IGNORECASE)
 _LIST_SEPARATOR = re.compile(r"[,،]")
@@ -108,90 +100,69 @@ def _items(value: str) -> list[str]:
     return [item.strip() for item in _LIST_SEPARATOR.split(value) if item.strip()]
 
 
-def _list(session: Session, actor: int, command: StaffCommand) -> str:
-    members = registry.list_members(session, include_inactive=command.include_inactive)
+async def answer(database: Database, *, actor: int, command: StaffCommand | None) -> str:
+    """The reply to a /staff command (None: one that did not parse), after checking the sender may manage
+    staff; raises StaffError when the registry refuses the change."""
+    if command is None:
+        allowed = await database.run_async(workflow.may_manage, actor=actor)
+        return _("Staff usage") if allowed else _("Staff command refused")
+    found = await _perform(database, actor, command)
+    if not found.allowed:
+        return _("Staff command refused")  # and nothing else: not even the syntax
+    if command.action == "list":
+        return _list_text(found.members)
+    member = found.members[0]
+    return f"{_confirmation(command.action).format(name=member.name)}\n\n{member_card(member)}"
+
+
+async def _perform(database: Database, actor: int, command: StaffCommand) -> StaffAnswer:
+    run, target, given = database.run_async, command.telegram_user_id, command.options
+    if command.action == "list":
+        return await run(workflow.list_staff, actor=actor, include_inactive=command.include_inactive)
+    if command.action == "add":
+        return await run(
+            workflow.add_staff,
+            actor=actor,
+            telegram_user_id=target,
+            name=command.name,
+            role=command.role,
+            organisations=_items(given.get("org", "")),
+            provinces=_items(given.get("prov", "")),
+            hours=given.get("hours"),
+        )
+    if command.action == "role":
+        return await run(workflow.change_role, actor=actor, telegram_user_id=target, role=command.role)
+    if command.action == "set":
+        return await run(
+            workflow.update_staff,
+            actor=actor,
+            telegram_user_id=target,
+            name=given.get("name", UNSET),
+            organisations=_items(given["org"]) if "org" in given else UNSET,
+            provinces=_items(given["prov"]) if "prov" in given else UNSET,
+            hours=given.get("hours", UNSET),
+        )
+    return await run(workflow.remove_staff, actor=actor, telegram_user_id=target)
+
+
+def _confirmation(action: str) -> str:
+    confirmations = {
+        "add": _("Staff added"),
+        "role": _("Staff role changed"),
+        "set": _("Staff updated"),
+        "remove": _("Staff removed"),
+    }
+    return confirmations[action]
+
+
+def _list_text(members: tuple[MemberCard, ...]) -> str:
     if not members:
         return _("Staff list empty")
     header = _("Staff list header").format(count=format_number(len(members)))
     return "\n\n".join([header, *(member_card(member) for member in members)])
 
 
-def _add(session: Session, actor: int, command: StaffCommand) -> str:
-    member = registry.add_member(
-        session,
-        telegram_user_id=command.telegram_user_id,
-        name=command.name,
-        role=command.role,
-        organisations=_items(command.options.get("org", "")),
-        provinces=_items(command.options.get("prov", "")),
-        hours=command.options.get("hours"),
-        actor_telegram_user_id=actor,
-    )
-    return _confirmation(_("Staff added"), member)
-
-
-def _role(session: Session, actor: int, command: StaffCommand) -> str:
-    member = registry.update_member(
-        session, telegram_user_id=command.telegram_user_id, role=command.role, actor_telegram_user_id=actor
-    )
-    return _confirmation(_("Staff role changed"), member)
-
-
-def _set(session: Session, actor: int, command: StaffCommand) -> str:
-    given = command.options
-    changes: dict[str, Any] = {}
-    if "name" in given:
-        changes["name"] = given["name"]
-    if "org" in given:
-        changes["organisations"] = _items(given["org"])
-    if "prov" in given:
-        changes["provinces"] = _items(given["prov"])
-    if "hours" in given:
-        changes["hours"] = given["hours"]
-    member = registry.update_member(
-        session, telegram_user_id=command.telegram_user_id, actor_telegram_user_id=actor, **changes
-    )
-    return _confirmation(_("Staff updated"), member)
-
-
-def _remove(session: Session, actor: int, command: StaffCommand) -> str:
-    member = registry.deactivate_member(
-        session, telegram_user_id=command.telegram_user_id, actor_telegram_user_id=actor
-    )
-    return _confirmation(_("Staff removed"), member)
-
-
-ACTIONS: dict[str, Callable[[Session, int, StaffCommand], str]] = {
-    "list": _list,
-    "add": _add,
-    "role": _role,
-    "set": _set,
-    "remove": _remove,
-}
-
-
-def perform(session: Session, *, actor: int, command: StaffCommand | None) -> str:
-    """The reply to a /staff command (None: one that did not parse), after checking the sender may manage staff."""
-    target = f"staff:{command.telegram_user_id}" if command and command.telegram_user_id else None
-    allowed = authorise(
-        session,
-        telegram_user_id=actor,
-        permission=Permission.MANAGE_STAFF,
-        action=f"staff.{command.action if command else 'command'}",
-        target=target,
-    )
-    if allowed is None:
-        return _("Staff command refused")  # and nothing else: not even the syntax
-    if command is None:
-        return _("Staff usage")
-    return ACTIONS[command.action](session, actor, command)
-
-
-def _confirmation(text: str, member: StaffMember) -> str:
-    return f"{text.format(name=member.name)}\n\n{member_card(member)}"
-
-
-def member_card(member: StaffMember) -> str:
+def member_card(member: MemberCard) -> str:
     organisations = [ORGANISATION.get(code, code) for code in member.organisations]
     return _("Staff member card").format(
         name=member.name,
@@ -199,7 +170,7 @@ def member_card(member: StaffMember) -> str:
         # Latin digits, so the id can be copied into the next command as it is.
         telegram_id=member.telegram_user_id,
         organisations=join_list(organisations) or _("Staff: all organisations"),
-        provinces=join_list(member.provinces) or _("Staff: all provinces"),
+        provinces=join_list(list(member.provinces)) or _("Staff: all provinces"),
         hours=_hours(member.hours),
         status=_("Staff: active") if member.active else _("Staff: inactive"),
     )
@@ -233,7 +204,7 @@ async def on_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except UsageError:
         command = None
     try:
-        reply = await services(context).database.run_async(perform, actor=user.id, command=command)
+        reply = await answer(services(context).database, actor=user.id, command=command)
     except StaffError as error:
         reply = problem_text(error)  # the unit of work rolled back: nothing changed
     await services(context).staff.refresh()
@@ -242,5 +213,5 @@ async def on_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop  # handled: no other group may answer it as well
 
 
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler("staff", on_staff, filters=filters.ChatType.PRIVATE), group=GROUP)
+def register(application: Application, group: int) -> None:
+    application.add_handler(CommandHandler("staff", on_staff, filters=filters.ChatType.PRIVATE), group=group)

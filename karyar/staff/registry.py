@@ -44,12 +44,12 @@ _ORGANISATION_WORDS = {
 }
 
 
-class _Unset(enum.Enum):
+class Unset(enum.Enum):
     UNSET = enum.auto()
 
 
 # A field `update_member` was not asked to change (None is a value there: office hours).
-UNSET: Final = _Unset.UNSET
+UNSET: Final = Unset.UNSET
 
 
 class Problem(enum.StrEnum):
@@ -128,23 +128,23 @@ def update_member(
     *,
     telegram_user_id: int,
     actor_telegram_user_id: int | None = None,
-    name: str | _Unset = UNSET,
-    role: StaffRole | str | _Unset = UNSET,
-    organisations: Iterable[str] | _Unset = UNSET,
-    provinces: Iterable[str] | _Unset = UNSET,
-    hours: str | _Unset | None = UNSET,
+    name: str | Unset = UNSET,
+    role: StaffRole | str | Unset = UNSET,
+    organisations: Iterable[str] | Unset = UNSET,
+    provinces: Iterable[str] | Unset = UNSET,
+    hours: str | Unset | None = UNSET,
 ) -> StaffMember:
     """Change the fields given and keep the rest. Empty organisations or provinces mean all of them."""
     fields: dict[str, Any] = {}
-    if not isinstance(name, _Unset):
+    if not isinstance(name, Unset):
         fields["name"] = _name(name)
-    if not isinstance(role, _Unset):
+    if not isinstance(role, Unset):
         fields["role"] = str(parse_role(role))
-    if not isinstance(organisations, _Unset):
+    if not isinstance(organisations, Unset):
         fields["organisations"] = _organisations(organisations)
-    if not isinstance(provinces, _Unset):
+    if not isinstance(provinces, Unset):
         fields["provinces"] = _provinces(provinces)
-    if not isinstance(hours, _Unset):
+    if not isinstance(hours, Unset):
         fields["hours"] = _hours(hours)
     actor_role = _actor_role(session, actor_telegram_user_id)
     member = _active(session, telegram_user_id)

@@ -182,8 +182,7 @@ async def test_changes_are_confirmed_and_refused_changes_explained(
 
 def test_the_example_in_the_usage_text_works(database: Database) -> None:
     example = _("Staff usage").splitlines()[-1]
-    with database.unit_of_work() as session:
-        reply = admin.perform(session, actor=ADMIN, command=admin.parse_command(example))
+    reply = asyncio.run(admin.answer(database, actor=ADMIN, command=admin.parse_command(example)))
     assert reply.startswith(_("Staff added").format(name="مریم احمدی"))
     member = _member(database, 123456789)
     assert member is not None
