@@ -11,9 +11,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.handlers.client import identity_of, keep
 from bot.privacy import callbacks
-from bot.privacy.desk import owner_of
 from bot.services import services
 from bot.texts import _
+from karyar.privacy import workflow
 
 SHOW_COMMAND = "mydata"
 ERASE_COMMAND = "deletemydata"
@@ -41,7 +41,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     s = services(context)
     press = callbacks.parse(query.data)
     user_id = identity_of(update).user_id
-    owner = await s.database.run_async(owner_of, telegram_user_id=user_id)
+    owner = await s.database.run_async(workflow.owner_of, telegram_user_id=user_id)
     if press is None or owner != press.client_id:
         # Forged, another client's, or from before this account's data was erased.
         await query.answer(_("Privacy: stale button"), show_alert=True)
@@ -62,8 +62,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await s.privacy.erase(context.bot, client_id=owner, chat_id=user_id)
 
 
-def register(application: Application) -> None:
+def register(application: Application, group: int) -> None:
     private = filters.ChatType.PRIVATE
-    application.add_handler(CommandHandler(SHOW_COMMAND, on_show_command, filters=private))
-    application.add_handler(CommandHandler(ERASE_COMMAND, on_erase_command, filters=private))
-    application.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.PATTERN))
+    application.add_handlers(
+        [
+            CommandHandler(SHOW_COMMAND, on_show_command, filters=private),
+            CommandHandler(ERASE_COMMAND, on_erase_command, filters=private),
+            CallbackQueryHandler(on_button, pattern=callbacks.PATTERN),
+        ],
+        group=group,
+    )

@@ -7,7 +7,6 @@ import io
 import logging
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 from telegram import Bot, InputFile
 from telegram.error import TelegramError
 
@@ -16,9 +15,8 @@ from bot.outbox import Outbox
 from bot.privacy import screens
 from bot.rasa_client import RasaClient, RasaUnavailableError
 from bot.texts import _
-from karyar import clients, messages
 from karyar.db.engine import Database
-from karyar.privacy import erasure
+from karyar.privacy import erasure, workflow
 from karyar.privacy.cipher import DataCipher
 from karyar.privacy.erasure import Erasure, ErasureRefusal
 from karyar.privacy.export import ClientData, client_data
@@ -68,7 +66,9 @@ class PrivacyDesk:
                 bot, client_id=client_id, chat_id=chat_id, text=_("My data file: failed")
             )
             return
-        await self._db.run_async(_log_file_sent, client_id=client_id, size=len(content))
+        await self._db.run_async(
+            workflow.record_file_sent, client_id=client_id, file_name=FILE_NAME, size=len(content)
+        )
 
     async def ask_erasure(self, bot: Bot, *, client_id: int, chat_id: int) -> None:
         await self._outbox.send_text(
@@ -104,15 +104,3 @@ class PrivacyDesk:
             bot, client_id=client_id, chat_id=chat_id, text=_("Erase: done"), reply_markup=main_menu()
         )
         return done
-
-
-def _log_file_sent(session: Session, *, client_id: int, size: int) -> None:
-    messages.log_outbound(
-        session, client_id=client_id, kind="document", text=None, extra={"file": FILE_NAME, "bytes": size}
-    )
-
-
-def owner_of(session: Session, *, telegram_user_id: int) -> int | None:
-    """The client id of this Telegram user now (a new one after an erasure), or None if they never wrote."""
-    client = clients.find_client(session, telegram_user_id=telegram_user_id)
-    return client.id if client is not None else None
