@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import BotCommand
 from telegram.error import TelegramError
@@ -46,6 +47,32 @@ logger = logging.getLogger(__name__)
 CONCURRENT_UPDATES = 64
 RETENTION_INTERVAL_SECONDS = 6 * 3600
 RETRY_INTERVAL_SECONDS = 15.0
+
+Register = Callable[[Application, int], None]
+
+# The order in which python-telegram-bot offers an update to the handlers: a row's position is its group.
+# Within a group the first handler that matches takes the update; later groups still see it unless a
+# handler stops it (ApplicationHandlerStop), as every staff handler does once it has answered.
+HANDLER_GROUPS: tuple[tuple[Register, ...], ...] = (
+    # Oversized callback data is refused before any handler reads it.
+    (limits.register,),
+    # A staff member's announcement flow: its typed answers and «اطلاعیه» must not be taken for a message
+    # to their client or a question to Rasa.
+    (broadcast_staff.register,),
+    # /staff and /report: the counsellors' and clients' catch-alls for private messages would take them.
+    (admin.register, report.register),
+    # A counsellor's private message goes to their client, not to Rasa; a client's passes through.
+    (counsellor.register,),
+    # Buttons and clients' messages share one group, so the client handlers' catch-alls, registered last,
+    # answer only what no feature took.
+    (
+        counsellor.register_case_buttons,
+        handoff_client.register,
+        announcement.register,
+        privacy.register,
+        client.register,
+    ),
+)
 
 
 def bot_commands() -> list[BotCommand]:
@@ -184,14 +211,8 @@ def build_application(settings: Settings, database: Database) -> Application:
             privacy=privacy_desk,
         ),
     )
-    limits.register(application)
-    counsellor.register(application, forum_chat_id=settings.COUNSELLOR_GROUP_ID)
-    admin.register(application)
-    broadcast_staff.register(application)
-    handoff_client.register(application)
-    announcement.register(application)
-    privacy.register(application)
-    report.register(application)
-    client.register(application)
+    for group, registers in enumerate(HANDLER_GROUPS):
+        for register in registers:
+            register(application, group)
     application.add_error_handler(on_error)
     return application

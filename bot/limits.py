@@ -13,8 +13,6 @@ from bot.texts import _
 
 TEXT_LIMIT = 4096  # characters of a message's text (Telegram's limit)
 CALLBACK_DATA_LIMIT = 64  # bytes
-# Runs before every other handler.
-GUARD_GROUP = -10
 
 
 def cut(text: str | None, limit: int = TEXT_LIMIT) -> tuple[str | None, int | None]:
@@ -36,5 +34,5 @@ async def refuse_oversized_callback(update: Update, context: ContextTypes.DEFAUL
     raise ApplicationHandlerStop
 
 
-def register(application: Application) -> None:
-    application.add_handler(TypeHandler(Update, refuse_oversized_callback), group=GUARD_GROUP)
+def register(application: Application, group: int) -> None:
+    application.add_handler(TypeHandler(Update, refuse_oversized_callback), group=group)

@@ -1,9 +1,11 @@
-"""Who among the people writing to the bot in private is a counsellor, known without waiting on the database.
+"""Who among the people writing to the bot in private is staff, and what each may do, known without waiting
+on the database.
 
 Client messages must reach the relay in the order they were sent, so the first handler cannot stop to ask
-the database. The directory is read from the registry at start, after every change made with /staff,
-and on the bot's periodic check, so a colleague added from the command line is recognised within one
-check interval (HANDOFF_CHECK_SECONDS).
+the database whether a private message is a counsellor's to their client or «اطلاعیه» from a colleague who
+may announce. The directory is read from the registry at start, after every change made with /staff, and on
+the bot's periodic check, so a colleague added from the command line is recognised within one check
+interval (HANDOFF_CHECK_SECONDS). It only routes: every action is checked against the registry again.
 """
 
 from __future__ import annotations
@@ -16,22 +18,24 @@ from karyar.db.models import StaffMember
 from karyar.staff.roles import Permission, may
 
 
-def _case_workers(session: Session) -> frozenset[int]:
+def _permissions(session: Session) -> dict[int, frozenset[Permission]]:
     members = session.scalars(select(StaffMember).where(StaffMember.active.is_(True)))
-    return frozenset(m.telegram_user_id for m in members if may(m.role, Permission.HANDLE_CASES))
+    return {m.telegram_user_id: frozenset(p for p in Permission if may(m.role, p)) for m in members}
 
 
 class StaffDirectory:
     def __init__(self, database: Database) -> None:
         self._db = database
-        self._case_workers: frozenset[int] = frozenset()
+        self._permissions: dict[int, frozenset[Permission]] = {}
 
-    def is_case_worker(self, telegram_user_id: int) -> bool:
-        return telegram_user_id in self._case_workers
+    def may(self, telegram_user_id: int, permission: Permission) -> bool:
+        return permission in self._permissions.get(telegram_user_id, frozenset())
 
-    def learn(self, telegram_user_id: int) -> None:
-        """A colleague the registry has just authorised for casework (say, by claiming a case)."""
-        self._case_workers = self._case_workers | {telegram_user_id}
+    def learn(self, telegram_user_id: int, permission: Permission) -> None:
+        """A permission the registry has just granted (say, to claim a case): known at once, so the
+        colleague's next private message is taken for what it is."""
+        known = self._permissions.get(telegram_user_id, frozenset())
+        self._permissions = {**self._permissions, telegram_user_id: known | {permission}}
 
     async def refresh(self) -> None:
-        self._case_workers = await self._db.run_async(_case_workers)
+        self._permissions = await self._db.run_async(_permissions)

@@ -81,5 +81,5 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, client_id:
     )
 
 
-def register(application: Application) -> None:
-    application.add_handler(CallbackQueryHandler(on_press, pattern=PRESS_PATTERN))
+def register(application: Application, group: int) -> None:
+    application.add_handler(CallbackQueryHandler(on_press, pattern=PRESS_PATTERN), group=group)

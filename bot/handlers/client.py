@@ -436,18 +436,23 @@ async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await _reply(update, context, receipt.client_id, _("Edited message"))
 
 
-def register(application: Application) -> None:
+def register(application: Application, group: int) -> None:
     new_message = filters.UpdateType.MESSAGE & PRIVATE
-    application.add_handler(CommandHandler("start", on_start, filters=PRIVATE))
-    application.add_handler(CommandHandler("menu", on_menu, filters=PRIVATE))
-    application.add_handler(CommandHandler(list(RASA_COMMANDS), on_rasa_command, filters=PRIVATE))
-    application.add_handler(MessageHandler(new_message & filters.COMMAND, on_unknown_command))
-    application.add_handler(MessageHandler(new_message & filters.TEXT, on_text))
-    application.add_handler(MessageHandler(new_message & filters.CONTACT, on_contact))
-    application.add_handler(MessageHandler(new_message & filters.LOCATION, on_location))
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, on_edited_message))
-    application.add_handler(MessageHandler(new_message, on_other_message))
-    application.add_handler(CallbackQueryHandler(on_consent, pattern=r"^consent:(yes|no)$"))
-    application.add_handler(CallbackQueryHandler(on_news_choice, pattern=r"^news:(yes|no)$"))
-    application.add_handler(CallbackQueryHandler(on_rasa_button, pattern=r"^rb:"))
-    application.add_handler(CallbackQueryHandler(on_unknown_callback))
+    application.add_handlers(
+        [
+            CommandHandler("start", on_start, filters=PRIVATE),
+            CommandHandler("menu", on_menu, filters=PRIVATE),
+            CommandHandler(list(RASA_COMMANDS), on_rasa_command, filters=PRIVATE),
+            MessageHandler(new_message & filters.COMMAND, on_unknown_command),
+            MessageHandler(new_message & filters.TEXT, on_text),
+            MessageHandler(new_message & filters.CONTACT, on_contact),
+            MessageHandler(new_message & filters.LOCATION, on_location),
+            MessageHandler(filters.UpdateType.EDITED_MESSAGE & PRIVATE, on_edited_message),
+            MessageHandler(new_message, on_other_message),
+            CallbackQueryHandler(on_consent, pattern=r"^consent:(yes|no)$"),
+            CallbackQueryHandler(on_news_choice, pattern=r"^news:(yes|no)$"),
+            CallbackQueryHandler(on_rasa_button, pattern=r"^rb:"),
+            CallbackQueryHandler(on_unknown_callback),
+        ],
+        group=group,
+    )

@@ -28,7 +28,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers.admin import GROUP
 from bot.outbox import split_text
 from bot.services import services
 from bot.texts import _
@@ -201,6 +200,6 @@ async def on_export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise ApplicationHandlerStop
 
 
-def register(application: Application) -> None:
-    application.add_handler(CommandHandler(COMMAND, on_report, filters=filters.ChatType.PRIVATE), group=GROUP)
-    application.add_handler(CallbackQueryHandler(on_export, pattern=rf"^{PREFIX}:"), group=GROUP)
+def register(application: Application, group: int) -> None:
+    application.add_handler(CommandHandler(COMMAND, on_report, filters=filters.ChatType.PRIVATE), group=group)
+    application.add_handler(CallbackQueryHandler(on_export, pattern=rf"^{PREFIX}:"), group=group)

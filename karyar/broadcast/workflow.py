@@ -108,12 +108,6 @@ def authorised(
     return Authorisation(actor)
 
 
-def broadcasters(session: Session) -> frozenset[int]:
-    """Telegram ids of the active colleagues who may compose announcements."""
-    members = session.scalars(select(StaffMember).where(StaffMember.active.is_(True)))
-    return frozenset(m.telegram_user_id for m in members if may(m.role, Permission.BROADCAST))
-
-
 def author(session: Session, *, telegram_user_id: int) -> Actor | None:
     """An active colleague who may announce, for an announcement the operator makes in their name."""
     member = active_member(session, telegram_user_id=telegram_user_id)

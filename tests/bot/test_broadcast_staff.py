@@ -20,7 +20,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.broadcast import compose
 from bot.broadcast.progress import report_text, status_label
-from bot.handlers.broadcast_staff import Broadcasters
+from bot.services import from_bot_data
 from bot.texts import _
 from karyar.broadcast import report, store
 from karyar.catalogue.reference import places
@@ -35,6 +35,7 @@ from karyar.db.models import (
     StaffRole,
 )
 from karyar.settings import load_settings
+from karyar.staff.roles import Permission
 from localapi import LocalBotApi
 from persian.format import format_number, jalali_date
 from tests.karyar.broadcast.conftest import ALBORZ, FARS, TEHRAN, add_client, add_member
@@ -659,9 +660,10 @@ async def test_counsellors_and_strangers_are_refused_politely_and_audited(
         "broadcast.list",
     ]
 
-    directory = bot.bot_data["karyar.broadcasters"]
-    assert isinstance(directory, Broadcasters)
-    await until(lambda: directory.knows(STAFF2))  # read from the registry on the periodic check
+    directory = from_bot_data(bot.bot_data).staff
+    await until(
+        lambda: directory.may(STAFF2, Permission.BROADCAST)
+    )  # read from the registry on the periodic check
     [ask] = await say(api, STAFF2, "اطلاعیه")
     assert ask["text"] == _("Broadcast compose: ask message")
 

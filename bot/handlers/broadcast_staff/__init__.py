@@ -15,7 +15,7 @@ group before the admin, counsellor and client handlers, and take a private messa
 of a staff member's flow, or «اطلاعیه» from a colleague who may announce: a client's «اطلاعیه» reaches
 Rasa, decided without waiting on the database so their messages keep their order.
 
-The modules: `access` (who may announce, the step each staff member is on, shared helpers), `flow`
+The modules: `access` (the registry check, the step each staff member is on, shared helpers), `flow`
 (starting, and the typed answers), `presses` (the flow's buttons up to the confirmation and the request
 for approval), `controls` (the progress buttons, approval decisions and `/broadcasts`).
 """
@@ -28,33 +28,22 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.broadcast import compose
 from bot.broadcast.progress import CONTROL_PATTERN
-from bot.handlers.broadcast_staff.access import DIRECTORY_KEY, Broadcasters, refresh_directory
 from bot.handlers.broadcast_staff.controls import CANCEL_PATTERN, on_broadcasts, on_cancel_answer, on_control
 from bot.handlers.broadcast_staff.flow import on_broadcast, on_private_message
 from bot.handlers.broadcast_staff.presses import on_compose_button
-from bot.handlers.counsellor import STAFF_GROUP
-from bot.services import from_bot_data
 
-__all__ = ["GROUP", "Broadcasters", "register"]
-
-# Ahead of the admin (-2), counsellor (-1) and client (0) groups: a supervisor's flow input must not be
-# taken for a message to their client, nor a staff member's for a question to Rasa.
-GROUP = STAFF_GROUP - 2
 PRIVATE = filters.ChatType.PRIVATE
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    application.bot_data[DIRECTORY_KEY] = Broadcasters()
-    application.add_handler(CommandHandler("broadcast", on_broadcast, filters=PRIVATE), group=GROUP)
-    application.add_handler(CommandHandler("broadcasts", on_broadcasts, filters=PRIVATE), group=GROUP)
-    application.add_handler(
-        MessageHandler(filters.UpdateType.MESSAGE & PRIVATE, on_private_message), group=GROUP
+def register(application: Application[Any, Any, Any, Any, Any, Any], group: int) -> None:
+    application.add_handlers(
+        [
+            CommandHandler("broadcast", on_broadcast, filters=PRIVATE),
+            CommandHandler("broadcasts", on_broadcasts, filters=PRIVATE),
+            MessageHandler(filters.UpdateType.MESSAGE & PRIVATE, on_private_message),
+            CallbackQueryHandler(on_compose_button, pattern=compose.PATTERN),
+            CallbackQueryHandler(on_control, pattern=CONTROL_PATTERN),
+            CallbackQueryHandler(on_cancel_answer, pattern=CANCEL_PATTERN),
+        ],
+        group=group,
     )
-    application.add_handler(CallbackQueryHandler(on_compose_button, pattern=compose.PATTERN), group=GROUP)
-    application.add_handler(CallbackQueryHandler(on_control, pattern=CONTROL_PATTERN), group=GROUP)
-    application.add_handler(CallbackQueryHandler(on_cancel_answer, pattern=CANCEL_PATTERN), group=GROUP)
-    if application.job_queue is not None:
-        interval = from_bot_data(application.bot_data).settings.HANDOFF_CHECK_SECONDS
-        application.job_queue.run_repeating(
-            refresh_directory, interval=interval, first=0.5, name="broadcasters"
-        )

@@ -1,8 +1,7 @@
 """Who may announce, and where each staff member is in the announcement flow.
 
-The in-memory directory of colleagues who may announce (so «اطلاعیه» is told from a client's question
-without waiting on the database), the registry check behind every press and message of the flow, the
-step each staff member is on, and the few helpers every screen shares.
+The registry check behind every press and message of the flow, the step each staff member is on (taken
+one at a time), and the few helpers every screen shares.
 """
 
 from __future__ import annotations
@@ -22,46 +21,21 @@ from bot.services import services
 from bot.texts import _
 from karyar.broadcast import workflow
 from karyar.broadcast.workflow import Actor, Authorisation, Draft
+from karyar.staff.roles import Permission
 
 FLOW_KEY = "broadcast_flow"
-DIRECTORY_KEY = "karyar.broadcasters"
+LOCKS_KEY = "karyar.broadcast_flow_locks"
 INPUT_PATIENCE_SECONDS = 30 * 60
 
 
-# --- who may announce, known without waiting on the database ---------------------------------------------
-
-
-class Broadcasters:
-    """Telegram ids of colleagues who may announce, for telling «اطلاعیه» from a client's question.
-
-    Read from the registry on the bot's periodic check; someone authorised by /broadcast is known at once.
-    """
-
-    def __init__(self) -> None:
-        self._ids: frozenset[int] = frozenset()
-        self.locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-
-    def knows(self, telegram_user_id: int) -> bool:
-        return telegram_user_id in self._ids
-
-    def learn(self, telegram_user_id: int) -> None:
-        self._ids = self._ids | {telegram_user_id}
-
-    def replace(self, ids: frozenset[int]) -> None:
-        self._ids = ids
-
-
-def directory(context: ContextTypes.DEFAULT_TYPE) -> Broadcasters:
-    found = context.bot_data.setdefault(DIRECTORY_KEY, Broadcasters())
-    assert isinstance(found, Broadcasters)
-    return found
-
-
-async def refresh_directory(context: ContextTypes.DEFAULT_TYPE) -> None:
-    directory(context).replace(await services(context).database.run_async(workflow.broadcasters))
-
-
 # --- where the staff member is in the flow ----------------------------------------------------------------
+
+
+def one_step_at_a_time(context: ContextTypes.DEFAULT_TYPE, telegram_user_id: int) -> asyncio.Lock:
+    """Held while a staff member's press or answer is handled, so a quick second one waits for the step
+    the first leads to."""
+    locks: defaultdict[int, asyncio.Lock] = context.bot_data.setdefault(LOCKS_KEY, defaultdict(asyncio.Lock))
+    return locks[telegram_user_id]
 
 
 @dataclass(slots=True)
@@ -100,14 +74,15 @@ async def authorise(
     update: Update, context: ContextTypes.DEFAULT_TYPE, action: str, **options: Any
 ) -> Authorisation:
     """`workflow.authorised` for the sender of the update (`options`: permission, broadcast_id, details,
-    record); a colleague found allowed is remembered, so their next message is taken at once."""
+    record); a colleague found allowed is made known to the staff directory, so their next message is taken
+    at once."""
     user = update.effective_user
     assert user is not None
     found = await services(context).database.run_async(
         workflow.authorised, telegram_user_id=user.id, action=action, **options
     )
     if found.actor is not None:
-        directory(context).learn(user.id)
+        services(context).staff.learn(user.id, options.get("permission", Permission.BROADCAST))
     return found
 
 

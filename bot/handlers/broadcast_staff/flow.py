@@ -20,6 +20,7 @@ from karyar.broadcast.audience import AGE_KEY, AudienceError
 from karyar.broadcast.content import CAPTION_LIMIT, MAX_BUTTONS, TEXT_LIMIT, Content, ContentError
 from karyar.broadcast.workflow import Actor, CourseRef, Draft
 from karyar.clock import now
+from karyar.staff.roles import Permission
 from persian.format import format_number, jalali_datetime, parse_jalali_datetime
 
 # --- starting ---------------------------------------------------------------------------------------------
@@ -29,7 +30,7 @@ async def on_broadcast(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """`/broadcast` or «اطلاعیه»: a new announcement, or the draft left unfinished."""
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
-    async with access.directory(context).locks[user.id]:
+    async with access.one_step_at_a_time(context, user.id):
         found = await access.authorise(update, context, "broadcast.start")
         if found.actor is None:
             await access.refuse_message(update, context, found)
@@ -57,10 +58,10 @@ async def on_private_message(update: Update, context: ContextTypes.DEFAULT_TYPE)
     flow = access.current_flow(context)
     text = message.text
     if flow is not None and flow.expects_input() and not (text or "").startswith("/"):
-        async with access.directory(context).locks[user.id]:
+        async with access.one_step_at_a_time(context, user.id):
             await _on_input(update, context, message)
         raise ApplicationHandlerStop
-    if compose.is_word_command(text) and access.directory(context).knows(user.id):
+    if compose.is_word_command(text) and services(context).staff.may(user.id, Permission.BROADCAST):
         await on_broadcast(update, context)
     # no await has happened for anyone else: a client's message goes on in order
 

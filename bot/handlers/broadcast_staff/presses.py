@@ -39,7 +39,7 @@ async def on_compose_button(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if press is None:
         await query.answer(_("Unknown button"))
         raise ApplicationHandlerStop
-    async with access.directory(context).locks[user.id]:
+    async with access.one_step_at_a_time(context, user.id):
         await _on_compose_press(update, context, query, press)
     raise ApplicationHandlerStop
 
