@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from actions._runtime import database, telegram_user_id
 from karyar import clients, profile
 from karyar.clients import TelegramIdentity
-from karyar.db.models import ProfileFactName
+from karyar.facts import ProfileFactName
 
 # Slots that mirror single-valued profile facts of the same name.
 PROFILE_SLOTS = [name.value for name in ProfileFactName if name != ProfileFactName.LOCATION]

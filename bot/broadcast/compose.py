@@ -21,7 +21,7 @@ from karyar.broadcast.content import BUTTON_TITLE_LIMIT, MAX_BUTTONS
 from karyar.broadcast.workflow import Actor, ButtonInfo, CourseChoices, CourseRef, Draft
 from karyar.catalogue.reference import compact_key, fields, places
 from karyar.clock import now
-from karyar.db.models import ProfileFactName
+from karyar.facts import ProfileFactName
 from karyar.vocabulary import FACT_LABELS, VALUE_LABELS, value_label
 from persian.format import (
     IRAN_TIME,

@@ -26,8 +26,9 @@ from bot.texts import _
 from bot.update_identity import key_of
 from karyar import clients, messages
 from karyar.clients import TelegramIdentity
-from karyar.db.models import Direction, ProfileFactName
+from karyar.db.models import Direction
 from karyar.db.models import Message as StoredMessage
+from karyar.facts import ProfileFactName
 from karyar.privacy import store as identifier_store
 from karyar.privacy.identifiers import IdentifierKind, Protected, Shielded, normalise_phone, shield
 from karyar.profile import record_facts_with_consent

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import Session
 
-from karyar.db.models import Client, ProfileFact, ProfileFactName
+from karyar.db.models import Client, ProfileFact
+from karyar.facts import ProfileFactName
 
 # The facts an audience can be narrowed by, in the order staff see them.
 FILTER_FACTS: tuple[ProfileFactName, ...] = (

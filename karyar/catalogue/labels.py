@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from karyar.db.models import CatalogueMode, CourseLevel, EmploymentType, ProfileFactName, SuitableGender
+from karyar.db.models import CatalogueMode, CourseLevel, EmploymentType, SuitableGender
+from karyar.facts import ProfileFactName
 from karyar.vocabulary import VALUE_LABELS
 
 MODE: dict[str, str] = {CatalogueMode.IN_PERSON: "حضوری", CatalogueMode.ONLINE: "آنلاین"}

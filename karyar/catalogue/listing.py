@@ -20,7 +20,8 @@ from karyar.catalogue.search import (
     search_jobs,
 )
 from karyar.db.models import Course, JobOpening
-from karyar.eligibility.model import SKIPPED, Profile
+from karyar.eligibility.model import Profile
+from karyar.facts import SKIPPED
 from persian.format import format_number
 
 ItemKind = Literal["course", "job"]

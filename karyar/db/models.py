@@ -15,7 +15,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from karyar.clock import now
 from karyar.db.types import BigIntPK, UTCDateTime
-from karyar.facts import ProfileFactName as ProfileFactName  # the names profile_facts.name holds
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

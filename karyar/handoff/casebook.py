@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from karyar import cases
-from karyar.db.models import Case, Client, Handoff, ProfileFactName, StaffMember
+from karyar.db.models import Case, Client, Handoff, StaffMember
+from karyar.facts import ProfileFactName
 from karyar.handoff.routing import serves
 from karyar.profile import current_profile, current_value
 from karyar.staff.roles import Permission, may

@@ -28,9 +28,9 @@ from karyar.db.models import (
     HandoffTier,
     InboundStatus,
     Message,
-    ProfileFactName,
     StaffMember,
 )
+from karyar.facts import ProfileFactName
 from karyar.handoff.routing import can_claim, pool_filter
 from karyar.profile import current_profile, current_value
 

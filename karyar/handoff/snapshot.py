@@ -10,16 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from karyar import cases
-from karyar.db.models import (
-    Case,
-    CaseEventKind,
-    Client,
-    Direction,
-    Handoff,
-    Message,
-    ProfileFactName,
-    StaffMember,
-)
+from karyar.db.models import Case, CaseEventKind, Client, Direction, Handoff, Message, StaffMember
+from karyar.facts import ProfileFactName
 from karyar.handoff.casebook import full_name
 from karyar.policies import policies
 from karyar.privacy import store as identifier_store

@@ -26,15 +26,8 @@ from karyar.broadcast.content import Content
 from karyar.cases import events, open_case
 from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
-from karyar.db.models import (
-    BroadcastDelivery,
-    BroadcastStatus,
-    CaseEventKind,
-    Client,
-    Course,
-    DeliveryStatus,
-    ProfileFactName,
-)
+from karyar.db.models import BroadcastDelivery, BroadcastStatus, CaseEventKind, Client, Course, DeliveryStatus
+from karyar.facts import ProfileFactName
 from karyar.staff import registry
 from localapi import UserDriver
 from persian.format import format_number

@@ -31,8 +31,8 @@ from karyar.db.models import (
     HandoffReason,
     HandoffStatus,
     Message,
-    ProfileFactName,
 )
+from karyar.facts import ProfileFactName
 from karyar.profile import record_fact
 from karyar.staff import registry
 from localapi import UserDriver

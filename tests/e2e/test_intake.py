@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from karyar import cases, profile
 from karyar.db.engine import Database
-from karyar.db.models import CaseEventKind, CaseStage, Client, ProfileFactName
+from karyar.db.models import CaseEventKind, CaseStage, Client
+from karyar.facts import ProfileFactName
 from tests.support.chat import Chat, button_titles, question_in
 from tests.support.stack import Stack
 

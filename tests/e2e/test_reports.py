@@ -18,7 +18,8 @@ from sqlalchemy import select
 from karyar import cases, clients
 from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
-from karyar.db.models import AuditEntry, CaseEventKind, ProfileFactName
+from karyar.db.models import AuditEntry, CaseEventKind
+from karyar.facts import ProfileFactName
 from karyar.profile import record_fact
 from karyar.reports import figures, periods
 from karyar.reports.activity import Activity

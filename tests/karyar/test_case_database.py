@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from karyar import audit, cases, clients, messages, profile
 from karyar.clients import TelegramIdentity
 from karyar.db.engine import Database
-from karyar.db.models import AuditEntry, Case, CaseStage, Client, InboundStatus, ProfileFactName
+from karyar.db.models import AuditEntry, Case, CaseStage, Client, InboundStatus
+from karyar.facts import ProfileFactName
 
 AMINA = TelegramIdentity(user_id=7_000_000_001, first_name="آمنه", language_code="fa")
 

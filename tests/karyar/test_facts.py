@@ -15,7 +15,6 @@ from karyar.vocabulary import FACT_LABELS, VALUE_LABELS
 def test_every_stored_name_is_defined_once() -> None:
     assert [fact.name for fact in FACTS] == list(FACT_BY_NAME)
     assert set(FACT_BY_NAME) == set(ProfileFactName)
-    assert models.ProfileFactName is ProfileFactName
     longest = max(len(name) for name in ProfileFactName)
     assert longest <= models.ProfileFact.__table__.c.name.type.length
 

@@ -25,10 +25,10 @@ from karyar.db.models import (
     CaseEvent,
     CaseEventKind,
     Client,
-    ProfileFactName,
     StaffMember,
     StaffRole,
 )
+from karyar.facts import ProfileFactName
 from karyar.staff import registry
 
 EMDAD = "emdad"

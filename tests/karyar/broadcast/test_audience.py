@@ -13,7 +13,8 @@ from karyar.broadcast import audience as audiences
 from karyar.broadcast import store
 from karyar.broadcast.audience import Audience, AudienceError
 from karyar.db.engine import Database
-from karyar.db.models import Client, ProfileFactName
+from karyar.db.models import Client
+from karyar.facts import ProfileFactName
 from tests.karyar.broadcast.conftest import (
     ALBORZ,
     BEHZISTI,

@@ -29,10 +29,10 @@ from karyar.db.models import (
     Client,
     Handoff,
     HandoffReason,
-    ProfileFactName,
     StaffMember,
     StaffRole,
 )
+from karyar.facts import ProfileFactName
 from karyar.handoff import queue
 from karyar.office_hours import CALENDAR_FILE, office_calendar
 from karyar.settings import get_settings

@@ -19,9 +19,9 @@ from karyar.db.models import (
     Client,
     HandoffOutcome,
     HandoffReason,
-    ProfileFactName,
     StaffRole,
 )
+from karyar.facts import ProfileFactName
 from karyar.handoff import casebook, queue
 from karyar.handoff.casebook import RawEntry
 from karyar.handoff.queue import ClaimResult

@@ -21,8 +21,8 @@ from karyar.db.models import (
     HandoffStatus,
     Message,
     ProfileFact,
-    ProfileFactName,
 )
+from karyar.facts import ProfileFactName
 from karyar.handoff import queue
 from karyar.privacy import erasure, retention, store
 from karyar.privacy.cipher import DataCipher
