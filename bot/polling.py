@@ -158,19 +158,18 @@ class InboxPoller:
                 # request to this server, and the right one to a server that restarted numbering afresh.
                 offset = None
                 continue
+            payloads = [u.to_dict() for u in updates]
             try:
-                fresh = await self._db.run_async(
-                    inbox.store_new, bot_id=self._app.bot.id, updates=[u.to_dict() for u in updates]
-                )
+                fresh = await self._db.run_async(inbox.store_new, bot_id=self._app.bot.id, updates=payloads)
             except SQLAlchemyError as error:
                 # Not stored, so not acknowledged: Telegram sends the same updates again.
                 logger.error("updates could not be stored (%s); asking for them again", type(error).__name__)
                 await self._sleep(pause)
                 pause = min(pause * 2, _MAX_PAUSE_SECONDS)
                 continue
-            fresh_keys = {inbox.update_key(u) for u in fresh}
-            for update in updates:
-                if key_of(update) in fresh_keys:
+            fresh_payloads = {id(payload) for payload in fresh}  # store_new returns the dicts it was given
+            for update, payload in zip(updates, payloads, strict=True):
+                if id(payload) in fresh_payloads:
                     await self._app.update_queue.put(update)
             offset = updates[-1].update_id + 1  # acknowledged with the next call, now that they are stored
 

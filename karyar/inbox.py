@@ -18,7 +18,7 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, null, select, update
+from sqlalchemy import delete, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from karyar.clock import now
@@ -37,16 +37,20 @@ def update_key(payload: dict[str, Any]) -> str:
 
 
 def store_new(session: Session, *, bot_id: int, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Store the updates not seen before; returns those (a redelivered update is already here)."""
+    """Store the updates not seen before; returns those (the same dicts; a redelivered update is already
+    here)."""
     if not updates:
         return []
     keyed = {update_key(u): u for u in updates}
-    known = {
-        row.key: row
-        for row in session.scalars(
-            select(TelegramUpdate).where(TelegramUpdate.bot_id == bot_id, TelegramUpdate.key.in_(keyed))
+    ids = {int(u["update_id"]) for u in keyed.values()}
+    # One query finds both the updates already stored and earlier, different updates with the same ids.
+    stored = session.scalars(
+        select(TelegramUpdate).where(
+            TelegramUpdate.bot_id == bot_id,
+            or_(TelegramUpdate.key.in_(keyed), TelegramUpdate.update_id.in_(ids)),
         )
-    }
+    ).all()
+    known = {row.key: row for row in stored}
     moment = now()
     fresh: list[dict[str, Any]] = []
     for key, payload in keyed.items():
@@ -68,29 +72,15 @@ def store_new(session: Session, *, bot_id: int, updates: list[dict[str, Any]]) -
             )
         )
         fresh.append(payload)
-    _note_reused_ids(session, bot_id=bot_id, fresh=fresh, moment=moment)
-    session.flush()
-    return fresh
-
-
-def _note_reused_ids(session: Session, *, bot_id: int, fresh: list[dict[str, Any]], moment: datetime) -> None:
-    """Say so when the server numbers new updates like earlier ones: it restarted or renumbered."""
-    ids = [int(u["update_id"]) for u in fresh]
-    reused = session.scalar(
-        select(TelegramUpdate.update_id)
-        .where(
-            TelegramUpdate.bot_id == bot_id,
-            TelegramUpdate.update_id.in_(ids),
-            TelegramUpdate.received_at < moment,
-        )
-        .limit(1)
-    )
+    reused = next((row.update_id for row in stored if row.key not in keyed), None)
     if reused is not None:
         logger.info(
             "update %s reuses the id of an earlier, different update (the Bot API server restarted or "
             "renumbered its updates); new updates are handled as new",
             reused,
         )
+    session.flush()
+    return fresh
 
 
 def unprocessed(

@@ -126,18 +126,16 @@ def clients_with_pending(session: Session, *, limit: int = 500) -> list[tuple[in
     return [(row[0], row[1]) for row in rows]
 
 
-def latest_with_buttons(session: Session, *, client_id: int) -> Message | None:
-    """The newest outbound message that carried inline buttons; older ones are stale."""
-    return session.scalar(
-        select(Message)
-        .where(
-            Message.client_id == client_id,
-            Message.direction == Direction.OUTBOUND,
-            Message.kind == "buttons",
-        )
-        .order_by(Message.id.desc())
-        .limit(1)
+def latest_with_buttons(session: Session, *, client_id: int, before: int | None = None) -> Message | None:
+    """The newest outbound message that carried inline buttons (older than message `before`, if given)."""
+    query = select(Message).where(
+        Message.client_id == client_id,
+        Message.direction == Direction.OUTBOUND,
+        Message.kind == "buttons",
     )
+    if before is not None:
+        query = query.where(Message.id < before)
+    return session.scalar(query.order_by(Message.id.desc()).limit(1))
 
 
 def find_outbound(session: Session, *, message_id: int) -> Message | None:

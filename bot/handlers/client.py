@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from telegram import Message, Update
 from telegram.ext import (
@@ -26,7 +25,6 @@ from bot.texts import _
 from bot.update_identity import key_of
 from karyar import clients, messages
 from karyar.clients import TelegramIdentity
-from karyar.db.models import Direction
 from karyar.db.models import Message as StoredMessage
 from karyar.facts import ProfileFactName
 from karyar.privacy import store as identifier_store
@@ -280,7 +278,7 @@ def _is_current(session: Session, *, client_id: int, shown: StoredMessage) -> bo
         return True
     current: StoredMessage | None = latest
     while current is not None and _answers_an_item_press(session, current):
-        current = _previous_with_buttons(session, client_id=client_id, before=current.id)
+        current = messages.latest_with_buttons(session, client_id=client_id, before=current.id)
         if current is not None and _same_answer(current, shown):
             return True
     return False
@@ -298,21 +296,6 @@ def _answers_an_item_press(session: Session, shown: StoredMessage) -> bool:
     pressed = session.get(StoredMessage, batch) if isinstance(batch, int) else None
     payload = (pressed.extra or {}).get("rasa_text") if pressed is not None else None
     return isinstance(payload, str) and keyboards.is_durable_payload(payload)
-
-
-def _previous_with_buttons(session: Session, *, client_id: int, before: int) -> StoredMessage | None:
-    """The newest message with buttons of an answer before message `before`'s answer."""
-    return session.scalar(
-        select(StoredMessage)
-        .where(
-            StoredMessage.client_id == client_id,
-            StoredMessage.direction == Direction.OUTBOUND,
-            StoredMessage.kind == "buttons",
-            StoredMessage.id < before,
-        )
-        .order_by(StoredMessage.id.desc())
-        .limit(1)
-    )
 
 
 async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
