@@ -4,8 +4,8 @@ SHELL := /bin/bash
 export RASA_TELEMETRY_ENABLED := false
 
 PY := .venv/bin/python
-LOCALE_PO := bot/locales/fa/LC_MESSAGES/messages.po
-LOCALE_MO := bot/locales/fa/LC_MESSAGES/messages.mo
+LOCALE_PO := karyar/locales/fa/LC_MESSAGES/messages.po
+LOCALE_MO := karyar/locales/fa/LC_MESSAGES/messages.mo
 
 .PHONY: help setup run test train migrate lint format i18n nlu-eval bench lock clean
 
@@ -18,7 +18,7 @@ setup: ## build both Python environments (idempotent, fast when nothing changed)
 	@$(MAKE) -s --no-print-directory $(LOCALE_MO)
 
 $(LOCALE_MO): $(LOCALE_PO)
-	@.venv/bin/pybabel compile -d bot/locales -D messages -l fa
+	@.venv/bin/pybabel compile -d karyar/locales -D messages -l fa
 
 migrate: setup ## apply database migrations to DATABASE_URL
 	@$(PY) -m ops.cli migrate
@@ -45,8 +45,8 @@ format: setup ## apply ruff's formatting and safe fixes
 
 i18n: setup ## extract the bot's texts, merge them into the Persian catalogue, compile it
 	@.venv/bin/pybabel extract -F babel.cfg -o var/messages.pot .
-	@.venv/bin/pybabel update -i var/messages.pot -d bot/locales -D messages -l fa --no-fuzzy-matching --ignore-obsolete
-	@.venv/bin/pybabel compile -d bot/locales -D messages -l fa
+	@.venv/bin/pybabel update -i var/messages.pot -d karyar/locales -D messages -l fa --no-fuzzy-matching --ignore-obsolete
+	@.venv/bin/pybabel compile -d karyar/locales -D messages -l fa
 
 nlu-eval: setup ## NLU cross-validation and held-out evaluation; results in bench/results/nlu_eval.json
 	@$(PY) -m bench.nlu.evaluate

@@ -34,7 +34,7 @@ from bot.rasa_client import RasaClient
 from bot.relay import Relay
 from bot.services import Services, attach, from_bot_data, services
 from bot.staff_directory import StaffDirectory
-from bot.texts import _
+from karyar.texts import _
 from karyar import inbox
 from karyar.db.engine import Database
 from karyar.privacy import retention

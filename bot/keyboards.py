@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from bot.texts import _
+from karyar.texts import _
 from karyar.catalogue.listing import ITEM_REF
 
 CONSENT_ACCEPT = "consent:yes"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, ContextTypes, TypeHandler
 
-from bot.texts import _
+from karyar.texts import _
 
 TEXT_LIMIT = 4096  # characters of a message's text (Telegram's limit)
 CALLBACK_DATA_LIMIT = 64  # bytes

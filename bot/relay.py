@@ -26,7 +26,7 @@ from bot.observability import metrics
 from bot.outbox import Outbox
 from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailableError
-from bot.texts import _
+from karyar.texts import _
 from karyar import clients, messages
 from karyar.clients import TelegramIdentity
 from karyar.clock import now

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 import jdatetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.texts import _
+from karyar.texts import _
 from karyar.broadcast.audience import AGE_KEY, FILTER_FACTS, OLDEST, Audience
 from karyar.broadcast.content import BUTTON_TITLE_LIMIT, MAX_BUTTONS
 from karyar.broadcast.workflow import Actor, ButtonInfo, CourseChoices, CourseRef, Draft

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.texts import _
+from karyar.texts import _
 from karyar.broadcast.report import Progress, Report
 from karyar.clock import now
 from karyar.db.models import Broadcast, BroadcastStatus

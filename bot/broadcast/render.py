@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity
 
-from bot.texts import _
+from karyar.texts import _
 from karyar.broadcast.content import Content
 from karyar.broadcast.report import UNSUBSCRIBE_BUTTON
 

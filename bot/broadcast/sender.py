@@ -32,7 +32,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.broadcast import render
 from bot.broadcast.gate import SendGate, flood_wait
 from bot.broadcast.progress import progress_keyboard, progress_text, report_text
-from bot.texts import _
+from karyar.texts import _
 from karyar.broadcast import delivery, report, store
 from karyar.broadcast.content import Content
 from karyar.broadcast.delivery import Claimed

@@ -24,7 +24,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, Co
 
 from bot.outbox import split_text
 from bot.services import services
-from bot.texts import _
+from karyar.texts import _
 from karyar.catalogue.labels import ORGANISATION
 from karyar.db.engine import Database
 from karyar.office_hours import PersonalHours

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from bot.broadcast.render import PRESS_PATTERN, parse_press
 from bot.handlers.client import identity_of, keep
 from bot.services import services
-from bot.texts import _
+from karyar.texts import _
 from karyar.broadcast.presses import Press, record_press
 from karyar.catalogue.listing import details
 

@@ -21,7 +21,7 @@ from bot.outbox import ReplyMarkup
 from bot.privacy.screens import identifier_labels
 from bot.relay import Inbound, Receipt
 from bot.services import services
-from bot.texts import _
+from karyar.texts import _
 from bot.update_identity import key_of
 from karyar import clients, messages
 from karyar.clients import TelegramIdentity

@@ -23,7 +23,7 @@ from bot.handlers.client import keep
 from bot.handoff import callbacks, screens
 from bot.handoff.timeline import timeline_for
 from bot.services import from_bot_data, services
-from bot.texts import _
+from karyar.texts import _
 from karyar.db.models import FollowUpKind, HandoffOutcome, HandoffStatus
 from karyar.handoff import casework
 from karyar.handoff.casework import ListedHandoff

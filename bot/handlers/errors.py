@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.observability import metrics
 from bot.polling import InboxUpdateProcessor
-from bot.texts import _
+from karyar.texts import _
 
 logger = logging.getLogger(__name__)
 

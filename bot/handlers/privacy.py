@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.handlers.client import identity_of, keep
 from bot.privacy import callbacks
 from bot.services import services
-from bot.texts import _
+from karyar.texts import _
 from karyar.privacy import workflow
 
 SHOW_COMMAND = "mydata"

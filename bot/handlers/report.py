@@ -30,7 +30,7 @@ from telegram.ext import (
 
 from bot.outbox import split_text
 from bot.services import services
-from bot.texts import _
+from karyar.texts import _
 from karyar.catalogue.reference import places
 from karyar.reports import charts, export, periods, service
 from karyar.reports.figures import Report

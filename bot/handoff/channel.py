@@ -13,7 +13,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message, MessageId, ReplyParamet
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.handoff.screens import card_text, claim_keyboard, conversation_keyboard
-from bot.texts import _
+from karyar.texts import _
 from karyar.db.engine import Database
 from karyar.handoff import desk, posts
 from karyar.handoff.posts import PostKind

@@ -29,7 +29,7 @@ from bot.keyboards import ends_live_chat, live_chat_keyboard, main_menu
 from bot.media import media_kind
 from bot.outbox import Outbox, ReplyMarkup
 from bot.rasa_client import RasaClient, RasaUnavailableError
-from bot.texts import _
+from karyar.texts import _
 from karyar import clients, followup, messages
 from karyar.clock import now
 from karyar.db.engine import Database

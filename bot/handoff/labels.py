@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.texts import _
+from karyar.texts import _
 from karyar.db.models import CaseEventKind, CaseStage, FollowUpAnswer, HandoffOutcome, HandoffReason
 
 

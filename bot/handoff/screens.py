@@ -17,7 +17,7 @@ from bot.handoff.labels import (
     result_label,
     stage_label,
 )
-from bot.texts import _
+from karyar.texts import _
 from karyar.handoff.casework import FoundCase, ListedHandoff
 from karyar.handoff.snapshot import CaseSnapshot
 from karyar.handoff.views import Colleague

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.handoff.labels import follow_up_answer_labels, outcome_label, reason_label
 from bot.handoff.screens import TimelineEntry, timeline_text
-from bot.texts import _
+from karyar.texts import _
 from karyar.db.engine import Database
 from karyar.db.models import CaseEventKind
 from karyar.handoff import casework

@@ -14,7 +14,7 @@ from bot.keyboards import main_menu
 from bot.outbox import Outbox
 from bot.privacy import screens
 from bot.rasa_client import RasaClient, RasaUnavailableError
-from bot.texts import _
+from karyar.texts import _
 from karyar.db.engine import Database
 from karyar.privacy import erasure, workflow
 from karyar.privacy.cipher import DataCipher

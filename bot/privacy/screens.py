@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.handoff.labels import outcome_label, reason_label, stage_label
 from bot.privacy import callbacks
-from bot.texts import _
+from karyar.texts import _
 from karyar.handoff.casebook import RawEntry
 from karyar.privacy.export import ClientData, StoredMessage
 from karyar.privacy.identifiers import IdentifierKind, mask

@@ -14,7 +14,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.handlers import admin
 from bot.services import from_bot_data
-from bot.texts import _
+from karyar.texts import _
 from karyar.db.engine import Database
 from karyar.db.models import AuditEntry, Client, StaffMember
 from karyar.settings import load_settings

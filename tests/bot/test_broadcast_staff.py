@@ -21,7 +21,7 @@ from bot.app import build_application
 from bot.broadcast import compose
 from bot.broadcast.progress import report_text, status_label
 from bot.services import from_bot_data
-from bot.texts import _
+from karyar.texts import _
 from karyar.broadcast import report, store
 from karyar.catalogue.reference import places
 from karyar.db.engine import Database

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from ruamel.yaml import YAML
 
 from bot import keyboards
 from bot.outbox import TELEGRAM_TEXT_LIMIT, split_text
-from bot.texts import LOCALES_DIR, _
+from karyar.texts import LOCALES_DIR, _
 from persian.format import ltr, mark_ltr_runs
 
 PERSIAN = re.compile(r"[\u0600-\u06FF]")
@@ -22,26 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def _catalog_ids() -> dict[str, str]:
     with PO_FILE.open("rb") as handle:
         return {m.id: m.string for m in read_po(handle) if m.id}
-
-
-def test_every_text_the_code_uses_has_a_persian_translation() -> None:
-    # The same extraction `make i18n` runs (pybabel extract with babel.cfg's Python method).
-    bot_dir = Path(__file__).resolve().parents[2] / "bot"
-    used = {message for _file, _line, message, _comments, _context in extract_from_dir(bot_dir)}
-    catalog = _catalog_ids()
-    assert len(used) > 30
-    assert used - set(catalog) == set(), "texts used in code but missing from the Persian catalogue"
-    untranslated = [msgid for msgid in used if not PERSIAN.search(catalog[msgid])]
-    assert untranslated == []
-
-
-def test_texts_inside_f_strings_are_in_the_catalogue_too() -> None:
-    # pybabel does not look inside f-strings on Python 3.11, so a _("…") there would show its id.
-    bot_dir = Path(__file__).resolve().parents[2] / "bot"
-    call = re.compile(r"""\b_\(\s*(["'])(.+?)\1\s*\)""")
-    used = {m.group(2) for path in bot_dir.rglob("*.py") for m in call.finditer(path.read_text("utf-8"))}
-    assert len(used) > 30
-    assert used - set(_catalog_ids()) == set()
 
 
 def test_translations_are_looked_up() -> None:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.broadcast import compose
-from bot.texts import _
+from karyar.texts import _
 from karyar import clients, profile
 from karyar.broadcast import store
 from karyar.broadcast.audience import Audience

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.keyboards import menu_items
-from bot.texts import _
+from karyar.texts import _
 from karyar import cases
 from karyar.clock import now
 from karyar.db.engine import Database

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from bot.texts import _
+from karyar.texts import _
 from ops.localmode.personas import CLIENTS, COUNSELLOR, COUNSELLOR_GROUP_ID, STAFF
 from tests.localapi.test_bot_methods import tiny_png
 from tests.support.browser import BOT_MESSAGE

@@ -18,7 +18,7 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.client import keep
 from bot.services import services
-from bot.texts import _
+from karyar.texts import _
 from karyar.broadcast import workflow
 from karyar.broadcast.workflow import Actor, Authorisation, Draft
 from karyar.staff.roles import Permission

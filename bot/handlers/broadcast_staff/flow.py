@@ -14,7 +14,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.broadcast import compose
 from bot.handlers.broadcast_staff import access
 from bot.services import services
-from bot.texts import _
+from karyar.texts import _
 from karyar.broadcast import workflow
 from karyar.broadcast.audience import AGE_KEY, AudienceError
 from karyar.broadcast.content import CAPTION_LIMIT, MAX_BUTTONS, TEXT_LIMIT, Content, ContentError

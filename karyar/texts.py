@@ -1,4 +1,4 @@
-"""Texts the bot sends outside Rasa's domain, from Babel gettext catalogues (Persian).
+"""Texts people read outside Rasa's domain, from Babel gettext catalogues (Persian).
 
 Message ids are short English descriptions; `make i18n` extracts them (`pybabel extract`), merges them
 into the catalogue and compiles it. A test checks that every id has a Persian translation.
