@@ -44,6 +44,16 @@ def persian_text(text: str) -> str:
     return to_persian_digits(text)
 
 
+def percent(value: float) -> str:
+    """0.425 → «۴۲٫۵٪»: a share as a Persian percentage, to one decimal where it has one."""
+    return (
+        to_persian_digits(
+            format_decimal(value * 100, format="#,##0.#", locale="fa", numbering_system="arabext")
+        )
+        + "٪"
+    )
+
+
 def join_list(items: list[str]) -> str:
     return LIST_SEPARATOR.join(items)
 

@@ -188,6 +188,10 @@ def squeeze_repeats(text: str) -> str:
 
 
 _SPACES = re.compile(r"\s+")
+# What people put between the items of a list they type: Latin and Persian commas and semicolons.
+LIST_SEPARATORS = re.compile(r"[,،;؛]")
+# Between the two ends of a range they type: hyphens and dashes, or the word «تا».
+RANGE_WORD = re.compile(r"\s*(?:[-‐‑–—]|\bتا\b)\s*")
 
 
 def search_key(text: str) -> str:
