@@ -361,8 +361,8 @@ class HandoffDesk:
             desk.due_for_escalation, at=moment, after_seconds=escalate_after
         ):
             await self._escalate(bot, handoff)
-        for handoff_id, chat in await self._db.run_async(queue.ended_not_resumed):
-            await self.resume_rasa(handoff_id=handoff_id, chat_id=chat)
+        for paused in await self._db.run_async(queue.ended_not_resumed):
+            await self.resume_rasa(handoff_id=paused.handoff_id, chat_id=paused.chat_id)
         if is_open(moment):  # check-ins go out when counsellors are there to take up a problem
             await self._send_follow_ups(bot, moment)
 

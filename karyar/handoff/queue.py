@@ -7,6 +7,7 @@ counsellors press «قبول» at the same moment exactly one of them gets the c
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -373,14 +374,21 @@ def client_chat(session: Session, *, handoff_id: int) -> tuple[Handoff, int]:
     return handoff, session.get_one(Client, handoff.client_id).telegram_user_id
 
 
-def ended_not_resumed(session: Session) -> list[tuple[int, int]]:
-    """(handoff id, Telegram chat) of ended handoffs whose Rasa conversation is still paused."""
+@dataclass(frozen=True, slots=True)
+class PausedConversation:
+    """An ended handoff whose client's Rasa conversation is still paused."""
+
+    handoff_id: int
+    chat_id: int  # the client's Telegram chat
+
+
+def ended_not_resumed(session: Session) -> list[PausedConversation]:
     rows = session.execute(
         select(Handoff.id, Client.telegram_user_id)
         .join(Client, Client.id == Handoff.client_id)
         .where(Handoff.ended_at.is_not(None), Handoff.rasa_resumed_at.is_(None))
     )
-    return [(handoff_id, chat) for handoff_id, chat in rows]
+    return [PausedConversation(handoff_id, chat) for handoff_id, chat in rows]
 
 
 def unannounced(session: Session, *, older_than: datetime) -> list[int]:
