@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from actions._runtime import database, telegram_user_id
 from karyar import clients, profile
 from karyar.clients import TelegramIdentity
-from karyar.facts import ProfileFactName
+from karyar.facts import ASKING_ORDER
 
-# Slots that mirror single-valued profile facts of the same name.
-PROFILE_SLOTS = [name.value for name in ProfileFactName if name != ProfileFactName.LOCATION]
+# The intake's slots mirror the facts it asks, under the same names.
+PROFILE_SLOTS = tuple(name.value for name in ASKING_ORDER)
 
 
 def _register(session: Session, *, user_id: int) -> tuple[bool, dict[str, list[str]]]:
