@@ -20,17 +20,19 @@ from karyar.clock import now
 from karyar.db.models import StaffMember, StaffRole
 from karyar.office_hours import PersonalHours
 from karyar.staff.access import active_member
+from karyar.texts import _
 
 NAME_LIMIT = 128
 HOURS_LIMIT = 128  # the width of staff_members.hours
 # Telegram user ids are positive and fit the BIGINT column.
 TELEGRAM_ID_LIMIT = 2**63 - 1
 ORGANISATIONS = ("emdad", "behzisti")
+# How colleagues see a role; the label is also a word for it in /staff commands.
 ROLE_LABELS: dict[str, str] = {
-    StaffRole.COUNSELLOR: "مشاور",
-    StaffRole.SUPERVISOR: "سرپرست",
-    StaffRole.STAFF: "کارشناس",
-    StaffRole.ADMIN: "مدیر",
+    StaffRole.COUNSELLOR: _("Staff role: counsellor"),
+    StaffRole.SUPERVISOR: _("Staff role: supervisor"),
+    StaffRole.STAFF: _("Staff role: staff"),
+    StaffRole.ADMIN: _("Staff role: admin"),
 }
 
 # Words are compared by compact_key, so Arabic-letter spellings and stray spaces still match.
@@ -103,7 +105,7 @@ def add_member(
         "provinces": _provinces(provinces),
         "hours": _hours(hours),
     }
-    actor_role = _actor_role(session, actor_telegram_user_id)
+    origin = _origin(session, actor_telegram_user_id)
     member = find_member(session, telegram_user_id=_telegram_id(telegram_user_id))
     if member is not None and member.active:
         raise StaffError(
@@ -119,7 +121,7 @@ def add_member(
     details: dict[str, Any] = {"changes": _changes(before, _snapshot(member))}
     if before:
         details["reactivated"] = True
-    _audit(session, "staff.add", member, actor_telegram_user_id, actor_role, details)
+    audit.record_for(session, origin=origin, action="staff.add", target=_target(member), details=details)
     return member
 
 
@@ -146,7 +148,7 @@ def update_member(
         fields["provinces"] = _provinces(provinces)
     if not isinstance(hours, Unset):
         fields["hours"] = _hours(hours)
-    actor_role = _actor_role(session, actor_telegram_user_id)
+    origin = _origin(session, actor_telegram_user_id)
     member = _active(session, telegram_user_id)
     if "role" in fields and fields["role"] != StaffRole.ADMIN:
         _keep_an_admin(session, member)
@@ -158,7 +160,9 @@ def update_member(
         details: dict[str, Any] = {"changes": changes}
         if renamed:
             details["renamed"] = True  # the names themselves are personal data, kept out of the log
-        _audit(session, "staff.update", member, actor_telegram_user_id, actor_role, details)
+        audit.record_for(
+            session, origin=origin, action="staff.update", target=_target(member), details=details
+        )
     return member
 
 
@@ -166,12 +170,14 @@ def deactivate_member(
     session: Session, *, telegram_user_id: int, actor_telegram_user_id: int | None = None
 ) -> StaffMember:
     """Take a colleague off the registry's active list; their history stays attached to them."""
-    actor_role = _actor_role(session, actor_telegram_user_id)
+    origin = _origin(session, actor_telegram_user_id)
     member = _active(session, telegram_user_id)
     _keep_an_admin(session, member)
     _apply(member, {"active": False})
     details = {"changes": {"active": {"from": True, "to": False}}, "role": member.role}
-    _audit(session, "staff.deactivate", member, actor_telegram_user_id, actor_role, details)
+    audit.record_for(
+        session, origin=origin, action="staff.deactivate", target=_target(member), details=details
+    )
     return member
 
 
@@ -271,12 +277,16 @@ def _keep_an_admin(session: Session, member: StaffMember) -> None:
         )
 
 
-def _actor_role(session: Session, actor_telegram_user_id: int | None) -> str | None:
-    """The actor's role before the change, which may be to their own role."""
+def _origin(session: Session, actor_telegram_user_id: int | None) -> audit.Origin:
+    """Who makes the change, with their role before it (the change may be to their own role)."""
     if actor_telegram_user_id is None:
-        return None
+        return audit.OPERATOR
     actor = active_member(session, telegram_user_id=actor_telegram_user_id)
-    return actor.role if actor else None
+    return audit.Origin(actor_telegram_user_id, actor.role if actor else None, via="telegram")
+
+
+def _target(member: StaffMember) -> str:
+    return f"staff:{member.telegram_user_id}"
 
 
 def _snapshot(member: StaffMember) -> dict[str, Any]:
@@ -303,21 +313,3 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
         for field, value in after.items()
         if field != "name" and before.get(field) != value
     }
-
-
-def _audit(
-    session: Session,
-    action: str,
-    member: StaffMember,
-    actor_telegram_user_id: int | None,
-    actor_role: str | None,
-    details: dict[str, Any],
-) -> None:
-    audit.record(
-        session,
-        action=action,
-        actor_telegram_user_id=actor_telegram_user_id,
-        actor_role=actor_role,
-        target=f"staff:{member.telegram_user_id}",
-        details={"via": "cli" if actor_telegram_user_id is None else "telegram", **details},
-    )
