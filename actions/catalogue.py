@@ -29,6 +29,7 @@ from karyar.eligibility.engine import assess
 from karyar.eligibility.model import Topic
 from karyar.eligibility.summary import good_to_know_text
 from karyar.policies import policies
+from karyar.texts import _
 from persian.format import format_number, persian_text
 
 KIND_OF_TOPIC: dict[Topic, ItemKind] = {Topic.COURSES: "course", Topic.JOBS: "job"}
@@ -45,8 +46,8 @@ def item_of(tracker: Tracker) -> tuple[ItemKind, int] | None:
 def _item_buttons(kind: ItemKind, item_id: int) -> list[dict[str, str]]:
     item = f'{{"item": "{item_ref(kind, item_id)}"}}'
     return [
-        {"title": "اطلاعات بیشتر", "payload": f"/show_details{item}"},
-        {"title": "علاقه‌مندم", "payload": f"/express_interest{item}"},
+        {"title": _("Catalogue button: more details"), "payload": f"/show_details{item}"},
+        {"title": _("Catalogue button: interested"), "payload": f"/express_interest{item}"},
     ]
 
 
@@ -69,10 +70,12 @@ async def show_list(
     if found.has_next:
         shown = (page + 1) * found.page_size
         dispatcher.utter_message(
-            text=f"{format_number(shown)} مورد از {format_number(found.total)} مورد را دیدید.",
+            text=_("Catalogue: seen so far").format(
+                shown=format_number(shown), total=format_number(found.total)
+            ),
             buttons=[
-                {"title": "بعدی", "payload": "/next_page"},
-                {"title": "گفتگو با مشاور", "payload": "/request_counsellor"},
+                {"title": _("Catalogue button: next"), "payload": "/next_page"},
+                {"title": _("Announcement: counsellor button"), "payload": "/request_counsellor"},
             ],
         )
     return [SlotSet("last_search", {"topic": topic.value, "page": page})]

@@ -18,6 +18,7 @@ from karyar.eligibility.engine import assess
 from karyar.eligibility.model import Topic
 from karyar.eligibility.summary import documents_text, result_record, summary_text
 from karyar.policies import policies
+from karyar.texts import _
 from karyar.vocabulary import value_label
 
 
@@ -52,9 +53,10 @@ class ActionIntakeResult(Action):
         if topic in (Topic.COURSES, Topic.JOBS):
             return await show_list(dispatcher, tracker, topic=topic, page=0)
         assessment = assess(profile_of(tracker.slots), policies(), topic=topic)
-        heading = "نتیجه‌ی بررسی اولیه برای شما"
+        heading = _("Intake result: heading")
         if assessment.organisation in ("emdad", "behzisti"):
-            heading += f" ({value_label('organisation', assessment.organisation)})"
+            organisation = value_label("organisation", assessment.organisation)
+            heading = _("Intake result: heading for an organisation").format(organisation=organisation)
         dispatcher.utter_message(
             response="utter_intake_result", text=summary_text(assessment, heading=heading)
         )

@@ -9,17 +9,16 @@ from datetime import UTC, date, datetime, time
 
 import jdatetime
 
+from karyar.catalogue import words
 from karyar.catalogue.reference import compact_key
 from karyar.catalogue.sheets import Cell, Row
+from karyar.texts import _
 from persian.format import IRAN_TIME
-from persian.text import parse_persian_number, to_ascii_digits
+from persian.text import LIST_SEPARATORS, parse_persian_number, to_ascii_digits
 
 _DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2}))?")
 # Years before this are Jalali (1405 …), later ones Gregorian (2026 …).
 _FIRST_GREGORIAN_YEAR = 1700
-_LIST_SEPARATORS = re.compile(r"[,،;؛]")
-_TRUE = {"1", "yes", "true", "بله", "اری", "آری", "فعال"}
-_FALSE = {"0", "no", "false", "خیر", "نه", "غیرفعال"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +53,16 @@ class RowReader:
         value = self._raw(column)
         if value is None:
             if required:
-                self.problem(column, "خالی است؛ این ستون لازم است")
+                self.problem(column, _("Catalogue import: required"))
             return None
         if isinstance(value, bool | datetime | date | time):
-            self.problem(column, f"باید متن باشد، نه «{value}»")
+            self.problem(column, _("Catalogue import: not text").format(value=value))
             return None
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # Excel stores a typed code such as 1001 as 1001.0
         text = str(value)
         if max_length is not None and len(text) > max_length:
-            self.problem(column, f"بیش از {max_length} نویسه است")
+            self.problem(column, _("Catalogue import: too long").format(limit=max_length))
             return None
         return text
 
@@ -79,11 +78,15 @@ class RowReader:
         elif isinstance(value, str):
             number = parse_persian_number(value)
         if number is None:
-            self.problem(column, f"باید عدد صحیح باشد؛ «{value}» عدد صحیح نیست")
+            self.problem(column, _("Catalogue import: not an integer").format(value=value))
             return None
         if number < minimum or (maximum is not None and number > maximum):
-            bounds = f"بین {minimum} و {maximum}" if maximum is not None else f"دست‌کم {minimum}"
-            self.problem(column, f"باید {bounds} باشد، نه {number}")
+            message = (
+                _("Catalogue import: not between")
+                if maximum is not None
+                else _("Catalogue import: below minimum")
+            )
+            self.problem(column, message.format(minimum=minimum, maximum=maximum, number=number))
             return None
         return number
 
@@ -92,11 +95,11 @@ class RowReader:
         text = self.text(column)
         if text is None:
             if default is None:
-                self.problem(column, "خالی است؛ این ستون لازم است")
+                self.problem(column, _("Catalogue import: required"))
             return default
         code = choices.get(compact_key(text))
         if code is None:
-            self.problem(column, f"«{text}» مجاز نیست؛ یکی از این‌ها را بنویسید: {_codes(choices)}")
+            self.problem(column, _("Catalogue import: not a choice").format(text=text, codes=_codes(choices)))
         return code
 
     def codes(self, column: str, choices: Mapping[str, str]) -> list[str]:
@@ -105,10 +108,12 @@ class RowReader:
         if text is None:
             return []
         found: list[str] = []
-        for part in filter(None, (piece.strip() for piece in _LIST_SEPARATORS.split(text))):
+        for part in filter(None, (piece.strip() for piece in LIST_SEPARATORS.split(text))):
             code = choices.get(compact_key(part))
             if code is None:
-                self.problem(column, f"«{part}» مجاز نیست؛ مقدارهای مجاز: {_codes(choices)}")
+                self.problem(
+                    column, _("Catalogue import: not in list").format(text=part, codes=_codes(choices))
+                )
             elif code not in found:
                 found.append(code)
         return found
@@ -120,11 +125,11 @@ class RowReader:
         if isinstance(value, bool):
             return value
         key = compact_key(str(int(value) if isinstance(value, float) else value))
-        if key in _TRUE:
+        if key in words.yes_words():
             return True
-        if key in _FALSE:
+        if key in words.no_words():
             return False
-        self.problem(column, f"«{value}» نامعلوم است؛ بنویسید yes یا no (بله یا خیر)")
+        self.problem(column, _("Catalogue import: not yes or no").format(value=value))
         return default
 
     def moment(self, column: str, *, required: bool = False, end_of_day: bool = False) -> datetime | None:
@@ -135,7 +140,7 @@ class RowReader:
         value = self._raw(column)
         if value is None:
             if required:
-                self.problem(column, "خالی است؛ تاریخ لازم است (مثل 1405-10-15)")
+                self.problem(column, _("Catalogue import: date required"))
             return None
         local: datetime | None
         if isinstance(value, datetime):
@@ -147,7 +152,7 @@ class RowReader:
         else:
             local = None
         if local is None:
-            self.problem(column, f"«{value}» تاریخ درستی نیست؛ به شکل 1405-10-15 یا 1405-10-15 09:30 بنویسید")
+            self.problem(column, _("Catalogue import: not a date").format(value=value))
             return None
         if end_of_day and local.time() == time():
             local = local.replace(hour=23, minute=59, second=59)

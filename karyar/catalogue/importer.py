@@ -18,6 +18,7 @@ from karyar.catalogue.sheets import Row, Sheet, read_sheet
 from karyar.catalogue.validation import ValidRow, validate_sheet
 from karyar.clock import now
 from karyar.db.models import Course, JobOpening
+from karyar.texts import _
 
 SAMPLE_DIR = REFERENCE_DIR / "catalogue"
 SAMPLE_FILES = {
@@ -75,9 +76,7 @@ def import_sheet(
 ) -> ImportReport:
     kind = kind or guess_kind(sheet.header)
     if kind is None:
-        raise CatalogueImportError(
-            source, [Problem(1, None, "نوع فایل معلوم نیست؛ --kind courses یا --kind jobs را بدهید")]
-        )
+        raise CatalogueImportError(source, [Problem(1, None, _("Catalogue import: unknown kind"))])
     rows, problems = validate_sheet(sheet, kind)
     if problems:
         raise CatalogueImportError(source, problems)

@@ -22,10 +22,10 @@ from karyar.catalogue.search import (
 from karyar.db.models import Course, JobOpening
 from karyar.eligibility.model import Profile
 from karyar.facts import SKIPPED
+from karyar.texts import _
 from persian.format import format_number
 
 ItemKind = Literal["course", "job"]
-NOUN = {"course": "دوره", "job": "فرصت شغلی"}
 # How a button names one course or job ("course:12"): the `item` entity of «اطلاعات بیشتر» / «علاقه‌مندم».
 ITEM_REF = r"(course|job):(\d+)"
 _ITEM_REF = re.compile(rf"^{ITEM_REF}$")
@@ -66,18 +66,19 @@ def search_for(
 
 def heading(found: SearchPage[Course] | SearchPage[JobOpening], *, kind: ItemKind, profile: Profile) -> str:
     """One line that says honestly what the list is, and what was loosened when nothing matched exactly."""
-    noun = NOUN[kind]
+    noun = _("Catalogue: a course") if kind == "course" else _("Catalogue: a job")
     field = f"{noun} {found.fields[0]}" if found.fields else noun
-    count = format_number(found.total)
     if found.relaxation == Relaxation.OTHER_AREAS:
-        return f"در استان شما {field} پیدا نشد؛ این‌ها نزدیک‌ترین‌ها هستند ({count} مورد):"
-    if found.relaxation == Relaxation.OTHER_FIELDS:
-        return f"فعلاً {field} پیدا نشد؛ این‌ها {noun}‌های دیگری نزدیک شما هستند ({count} مورد):"
-    if found.relaxation == Relaxation.ANYTHING:
-        return f"{field} نزدیک شما پیدا نشد؛ این‌ها نزدیک‌ترین گزینه‌ها هستند ({count} مورد):"
-    if _known(profile.city) and found.nearest is not None and found.nearest > Nearness.CITY:
-        return f"در شهر شما {field} پیدا نشد؛ این‌ها نزدیک‌ترین‌ها هستند ({count} مورد):"
-    return f"{count} {field} با شرایط شما پیدا شد، نزدیک‌ترها اول:"
+        text = _("Catalogue heading: none in the province")
+    elif found.relaxation == Relaxation.OTHER_FIELDS:
+        text = _("Catalogue heading: other fields")
+    elif found.relaxation == Relaxation.ANYTHING:
+        text = _("Catalogue heading: nothing near")
+    elif _known(profile.city) and found.nearest is not None and found.nearest > Nearness.CITY:
+        text = _("Catalogue heading: none in the city")
+    else:
+        text = _("Catalogue heading: found")
+    return text.format(field=field, noun=noun, count=format_number(found.total))
 
 
 def card(item: Course | JobOpening) -> str:

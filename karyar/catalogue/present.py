@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from karyar.catalogue import labels
 from karyar.db.models import CatalogueItem, CatalogueMode, Course, JobOpening
+from karyar.texts import _
 from persian.format import (
     LIST_SEPARATOR,
     format_number,
@@ -17,24 +18,30 @@ from persian.format import (
 
 def course_card(course: Course) -> str:
     lines = [persian_text(course.title), persian_text(course.provider), _place(course)]
-    lines.append(f"شروع: {jalali_date(course.starts_at)}")
+    lines.append(_("Catalogue card: start").format(date=jalali_date(course.starts_at)))
     if course.duration_hours:
-        lines.append(f"مدت: {format_number(course.duration_hours)} ساعت")
-    lines.append("رایگان" if course.cost_toman == 0 else f"هزینه: {toman(course.cost_toman)}")
+        lines.append(_("Catalogue card: duration").format(hours=format_number(course.duration_hours)))
+    lines.append(
+        _("Catalogue card: free")
+        if course.cost_toman == 0
+        else _("Catalogue card: cost").format(cost=toman(course.cost_toman))
+    )
     return "\n".join(lines)
 
 
 def course_details(course: Course) -> str:
-    lines = [course_card(course), f"سطح آموزش: {labels.LEVEL.get(course.level, course.level)}"]
+    level = labels.LEVEL.get(course.level, course.level)
+    lines = [course_card(course), _("Catalogue card: level").format(level=level)]
     return "\n".join(lines + _shared_details(course))
 
 
 def job_card(job: JobOpening) -> str:
     lines = [persian_text(job.title), persian_text(job.employer), _place(job)]
-    lines.append(f"نوع همکاری: {labels.EMPLOYMENT_TYPE.get(job.employment_type, job.employment_type)}")
-    lines.append(f"حقوق: {_wage(job)}")
+    employment_type = labels.EMPLOYMENT_TYPE.get(job.employment_type, job.employment_type)
+    lines.append(_("Catalogue card: employment type").format(type=employment_type))
+    lines.append(_("Catalogue card: wage").format(wage=_wage(job)))
     if job.closes_at is not None:
-        lines.append(f"مهلت: {jalali_date(job.closes_at)}")
+        lines.append(_("Catalogue card: deadline").format(date=jalali_date(job.closes_at)))
     return "\n".join(lines)
 
 
@@ -48,23 +55,31 @@ def suits(item: CatalogueItem) -> str:
     if item.gender != "any":
         parts.append(labels.GENDER.get(item.gender, item.gender))
     if item.min_age is not None and item.max_age is not None:
-        parts.append(f"{format_number(item.min_age)} تا {format_number(item.max_age)} سال")
+        ages = _("Catalogue suits: ages between")
+        parts.append(ages.format(minimum=format_number(item.min_age), maximum=format_number(item.max_age)))
     elif item.min_age is not None:
-        parts.append(f"از {format_number(item.min_age)} سال")
+        parts.append(_("Catalogue suits: ages from").format(minimum=format_number(item.min_age)))
     elif item.max_age is not None:
-        parts.append(f"تا {format_number(item.max_age)} سال")
+        parts.append(_("Catalogue suits: ages up to").format(maximum=format_number(item.max_age)))
     parts += [labels.TARGET_GROUP.get(code, code) for code in item.target_groups]
     if item.organisations:
-        names = " و ".join(labels.ORGANISATION.get(code, code) for code in item.organisations)
-        parts.append(f"مددجویان {names}")
-    return LIST_SEPARATOR.join(parts) or "همه"
+        names = _("Catalogue suits: and").join(
+            labels.ORGANISATION.get(code, code) for code in item.organisations
+        )
+        parts.append(_("Catalogue suits: clients of").format(organisations=names))
+    return LIST_SEPARATOR.join(parts) or _("Catalogue suits: anyone")
 
 
 def _place(item: CatalogueItem) -> str:
     if item.mode == CatalogueMode.ONLINE:
         return labels.MODE[CatalogueMode.ONLINE]
     where = LIST_SEPARATOR.join(
-        part for part in (item.city, item.province and f"استان {item.province}") if part
+        part
+        for part in (
+            item.city,
+            item.province and _("Catalogue card: province").format(province=item.province),
+        )
+        if part
     )
     return join_parts([where, labels.MODE[CatalogueMode.IN_PERSON]])
 
@@ -74,15 +89,15 @@ def _wage(job: JobOpening) -> str:
         return f"{toman(job.wage_toman)} ({persian_text(job.wage_text)})"
     if job.wage_toman:
         return toman(job.wage_toman)
-    return persian_text(job.wage_text) if job.wage_text else "توافقی"
+    return persian_text(job.wage_text) if job.wage_text else _("Catalogue card: wage by agreement")
 
 
 def _shared_details(item: CatalogueItem) -> list[str]:
-    lines = [f"مناسب برای: {suits(item)}"]
+    lines = [_("Catalogue card: suits").format(who=suits(item))]
     if item.requirements:
-        lines.append(f"شرایط: {persian_text(item.requirements)}")
+        lines.append(_("Catalogue card: requirements").format(requirements=persian_text(item.requirements)))
     if item.contact:
         # Phone numbers stay as staff wrote them (Telegram makes Latin-digit numbers tappable), marked to read
         # left to right in the Persian line.
-        lines.append(f"تماس: {mark_ltr_runs(item.contact)}")
+        lines.append(_("Catalogue card: contact").format(contact=mark_ltr_runs(item.contact)))
     return lines

@@ -11,6 +11,7 @@ from karyar.catalogue.columns import REQUIRED, CatalogueKind, columns
 from karyar.catalogue.reference import fields, places
 from karyar.catalogue.sheets import Sheet
 from karyar.db.models import CatalogueMode
+from karyar.texts import _
 from persian.text import search_key
 
 MODES = choices_of(labels.MODE, labels.ALIASES)
@@ -44,7 +45,10 @@ def validate_sheet(sheet: Sheet, kind: CatalogueKind) -> tuple[list[ValidRow], l
         code = values["code"]
         if code is not None:
             if code in first_row_of_code:
-                reader.problem("code", f"کد «{code}» در ردیف {first_row_of_code[code]} هم آمده است")
+                reader.problem(
+                    "code",
+                    _("Catalogue import: duplicate code").format(code=code, row=first_row_of_code[code]),
+                )
             first_row_of_code.setdefault(code, row.number)
         problems.extend(reader.problems)
         if not reader.problems:
@@ -55,17 +59,23 @@ def validate_sheet(sheet: Sheet, kind: CatalogueKind) -> tuple[list[ValidRow], l
 def _header_problems(header: tuple[str, ...], kind: CatalogueKind) -> list[Problem]:
     known = columns(kind)
     problems = [
-        Problem(1, name, f"ستون لازم «{name}» در سطر عنوان نیست")
+        Problem(1, name, _("Catalogue import: missing column").format(column=name))
         for name in REQUIRED[kind]
         if name not in header
     ]
     problems += [
-        Problem(1, name or None, f"ستون «{name}» ناشناخته است؛ ستون‌های مجاز: {', '.join(known)}")
+        Problem(
+            1,
+            name or None,
+            _("Catalogue import: unknown column").format(column=name, columns=", ".join(known)),
+        )
         for name in header
         if name not in known
     ]
     problems += [
-        Problem(1, name, "این ستون دو بار آمده است") for name in set(header) if header.count(name) > 1
+        Problem(1, name, _("Catalogue import: repeated column"))
+        for name in set(header)
+        if header.count(name) > 1
     ]
     return problems
 
@@ -78,7 +88,9 @@ def _shared_values(reader: RowReader) -> dict[str, Any]:
     min_age = reader.integer("min_age", maximum=MAX_AGE)
     max_age = reader.integer("max_age", maximum=MAX_AGE)
     if min_age is not None and max_age is not None and min_age > max_age:
-        reader.problem("max_age", f"حداکثر سن ({max_age}) کمتر از حداقل سن ({min_age}) است")
+        reader.problem(
+            "max_age", _("Catalogue import: ages reversed").format(maximum=max_age, minimum=min_age)
+        )
     return {
         "code": reader.text("code", required=True, max_length=64),
         "title": title,
@@ -125,7 +137,7 @@ def _field(reader: RowReader) -> str | None:
         return None
     name = fields().canonical(text)
     if name is None:
-        reader.problem("field", f"رشته «{text}» شناخته نیست؛ نام‌ها در karyar/reference/fields.yml آمده‌اند")
+        reader.problem("field", _("Catalogue import: unknown field").format(field=text))
     return name
 
 
@@ -136,15 +148,20 @@ def _place(reader: RowReader, mode: str | None) -> tuple[str | None, str | None]
     province = known.province(province_text) if province_text else None
     city = known.city(city_text) if city_text else None
     if province_text and province is None:
-        reader.problem("province", f"استان «{province_text}» شناخته نیست")
+        reader.problem("province", _("Catalogue import: unknown province").format(province=province_text))
     if city_text and city is None:
-        reader.problem("city", f"شهر «{city_text}» در فهرست شهرها (karyar/reference/places.yml) نیست")
+        reader.problem("city", _("Catalogue import: unknown city").format(city=city_text))
     if city is not None:
         city_province = known.city_province[city]
         if province is not None and province != city_province:
-            reader.problem("city", f"شهر «{city}» در استان «{province}» نیست؛ در استان «{city_province}» است")
+            reader.problem(
+                "city",
+                _("Catalogue import: city in another province").format(
+                    city=city, province=province, city_province=city_province
+                ),
+            )
         elif province_text is None:
             province = city_province
     if mode == CatalogueMode.IN_PERSON and city_text is None:
-        reader.problem("city", "برای برنامه حضوری، شهر لازم است")
+        reader.problem("city", _("Catalogue import: city required in person"))
     return province, city
