@@ -7,27 +7,36 @@ question being asked, as plain text the NLU has no entity for: a bare number for
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
 from karyar.catalogue.reference import fields, places
 from karyar.facts import AGE_BOUNDS, FACT_BY_NAME, SKIPPED, FactKind
+from karyar.texts import _
 from persian.text import normalize, parse_persian_number
 
-# Shown after «ببخشید، این جواب را متوجه نشدم.» so the client sees what kind of answer fits.
-EXAMPLES: dict[str, str] = {
-    "age": "سن را با عدد بنویسید، مثلاً ۲۳.",
-    "province": "نام استان را بنویسید، مثلاً «فارس»، یا نام شهرتان را.",
-    "city": "نام شهر را بنویسید، مثلاً «شیراز».",
-    "field": "نام کار یا رشته را بنویسید، مثلاً «خیاطی»، «آشپزی» یا «کامپیوتر».",
-}
-DEFAULT_EXAMPLE = "لطفاً یکی از دکمه‌ها را بزنید یا «رد کن» را بنویسید."
+_WORDS = YAML(typ="safe", pure=True).load(Path(__file__).with_name("answer_words.yml"))
+_STRIPPED: str = _WORDS["strip"]
+_AGE_FILLERS = frozenset(_WORDS["age_fillers"])
+_AGE_UNIT: str = _WORDS["age_unit"]
 
 
 def example_for(slot: str) -> str:
-    return EXAMPLES.get(slot, DEFAULT_EXAMPLE)
+    """Shown in utter_invalid_answer after «ببخشید، این جواب را متوجه نشدم.», so the client sees what kind
+    of answer fits."""
+    examples = {
+        "age": _("Intake example: age"),
+        "province": _("Intake example: province"),
+        "city": _("Intake example: city"),
+        "field": _("Intake example: field"),
+    }
+    return examples.get(slot) or _("Intake example: buttons")
 
 
 def answer_from_text(slot: str, text: str) -> str | None:
     """The answer to `slot` in plain text the NLU found no entity in, if the text is one."""
-    text = normalize(text).strip(" .،!؟?")
+    text = normalize(text).strip(_STRIPPED)
     if not text:
         return None
     if slot == "age":
@@ -44,9 +53,9 @@ def answer_from_text(slot: str, text: str) -> str | None:
 
 def _age_in(text: str) -> int | None:
     """«۲۳», «بیست و سه», «۲۳ سالمه», «سنم ۲۳»: the number before a word starting with «سال», or alone."""
-    words = [word for word in text.split() if word not in ("سنم", "سن", "من")]
+    words = [word for word in text.split() if word not in _AGE_FILLERS]
     for index, word in enumerate(words):
-        if word.startswith("سال"):
+        if word.startswith(_AGE_UNIT):
             words = words[:index]
             break
     return parse_persian_number(" ".join(words)) if words else None

@@ -37,3 +37,8 @@ def _translations() -> NullTranslations:
 
 def _(message_id: str) -> str:
     return _translations().gettext(message_id)
+
+
+def N_(message_id: str) -> str:  # noqa: N802 - the name pybabel extracts, as gettext's convention has it
+    """Marks a message id kept to be translated where it is shown (pybabel extracts it like `_`)."""
+    return message_id

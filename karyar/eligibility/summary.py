@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from karyar.eligibility.model import Assessment, ServiceResult, Status
+from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS
 from persian.format import join_list, persian_text
-
-DISCLAIMER = "تأیید نهایی با حوزه مددکاری و کارشناس اشتغال است؛ این نتیجه قول وام یا کار نیست."
 
 
 def _eligible_line(result: ServiceResult) -> str:
     line = f"• {result.title}"
     if result.conditions:
-        line += f"\n   شرط: {join_list(list(result.conditions))}"
+        line += "\n   " + _("Eligibility: conditions").format(conditions=join_list(list(result.conditions)))
     return line
 
 
 def _missing_line(result: ServiceResult) -> str:
     facts = [FACT_LABELS.get(name, name) for name in result.missing]
-    return f"• {result.title}" + (f" (لازم است: {join_list(facts)})" if facts else "")
+    needed = " " + _("Eligibility: facts needed").format(facts=join_list(facts)) if facts else ""
+    return f"• {result.title}{needed}"
 
 
 def _not_eligible_line(result: ServiceResult) -> str:
@@ -30,25 +30,28 @@ def summary_text(assessment: Assessment, *, heading: str) -> str:
     parts = [heading]
     eligible = assessment.by_status(Status.ELIGIBLE)
     if eligible:
-        parts.append("✅ می‌توانید درخواست بدهید:\n" + "\n".join(_eligible_line(r) for r in eligible))
+        parts.append(_("Eligibility: eligible") + "\n" + "\n".join(_eligible_line(r) for r in eligible))
     needs_info = assessment.by_status(Status.NEEDS_INFO)
     if needs_info:
-        parts.append(
-            "❔ برای این‌ها اطلاعات بیشتری لازم است:\n" + "\n".join(_missing_line(r) for r in needs_info)
-        )
+        parts.append(_("Eligibility: needs info") + "\n" + "\n".join(_missing_line(r) for r in needs_info))
     not_eligible = assessment.by_status(Status.NOT_ELIGIBLE)
     if not_eligible:
-        parts.append("❌ شامل شما نمی‌شود:\n" + "\n".join(_not_eligible_line(r) for r in not_eligible))
+        parts.append(
+            _("Eligibility: not eligible") + "\n" + "\n".join(_not_eligible_line(r) for r in not_eligible)
+        )
     if assessment.priority is not None:
         priority = assessment.priority
-        line = f"اولویت شما برای وام اشتغال: {priority.title} (اولویت {priority.rank})"
         if priority.sub_title:
-            line += f"، در این گروه: {priority.sub_title}"
+            line = _("Eligibility: priority in a sub-group").format(
+                title=priority.title, rank=priority.rank, sub_title=priority.sub_title
+            )
+        else:
+            line = _("Eligibility: priority").format(title=priority.title, rank=priority.rank)
         parts.append(line)
     next_steps = [step for result in eligible for step in result.next_steps]
     if next_steps:
-        parts.append(f"قدم بعدی: {next_steps[0]}")
-    parts.append(DISCLAIMER)
+        parts.append(_("Eligibility: next step").format(step=next_steps[0]))
+    parts.append(_("Eligibility: disclaimer"))
     return persian_text("\n\n".join(parts))
 
 
@@ -65,11 +68,11 @@ def documents_text(assessment: Assessment) -> str | None:
     nothing is eligible yet."""
     eligible = assessment.by_status(Status.ELIGIBLE)
     text = _bullets(
-        "مدارکی که برای خدمات مناسب شما لازم است:",
+        _("Eligibility: documents"),
         [d for result in eligible for d in result.documents]
         + [c for result in eligible for c in result.conditions],
     )
-    return None if text is None else text + "\n\nفهرست نهایی را اداره شهرستان شما می‌گوید."
+    return None if text is None else text + "\n\n" + _("Eligibility: documents final list")
 
 
 def good_to_know_text(assessment: Assessment) -> str | None:
@@ -80,7 +83,7 @@ def good_to_know_text(assessment: Assessment) -> str | None:
         for result in assessment.by_status(Status.ELIGIBLE)
         for line in (*result.notes, *result.conditions)
     ]
-    return _bullets("خوب است بدانید:", lines)
+    return _bullets(_("Eligibility: good to know"), lines)
 
 
 def result_record(assessment: Assessment, *, topic: str) -> dict[str, object]:

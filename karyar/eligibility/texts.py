@@ -1,25 +1,31 @@
-"""Persian phrasing the engine adds itself: what is still missing. Rule texts live in the policy files."""
+"""Phrasing the engine adds itself: what is still missing. Rule texts live in the policy files."""
 
 from __future__ import annotations
 
+from functools import cache
+
+from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS
 
-# How each fact is named in a sentence («… باید {label} شما را بدانیم»): its label, worded for a sentence
-# where the short label would read oddly.
-FACT_PHRASES: dict[str, str] = {
-    **FACT_LABELS,
-    "household_role": "نسبت شما با سرپرست خانوار",
-    "emdad_support": "نوع حمایت کمیته امداد از خانواده",
-    "target_group": "گروه حمایتی",
-    "work_ability": "توان کاری",
-    "work_experience": "سابقه کار",
-    "field": "رشته یا مهارت مورد علاقه",
-}
+
+@cache
+def _fact_phrases() -> dict[str, str]:
+    """How each fact is named in a sentence («… باید {phrase} شما را بدانیم»): its label, worded for a
+    sentence where the short label would read oddly."""
+    return {
+        **FACT_LABELS,
+        "household_role": _("Eligibility: household_role in a sentence"),
+        "emdad_support": _("Eligibility: emdad_support in a sentence"),
+        "target_group": _("Eligibility: target_group in a sentence"),
+        "work_ability": _("Eligibility: work_ability in a sentence"),
+        "work_experience": _("Eligibility: work_experience in a sentence"),
+        "field": _("Eligibility: field in a sentence"),
+    }
 
 
 def needs(fact: str, *, declined: bool) -> str:
     """Why a service is still undecided; a declined question is left to a counsellor, not asked again."""
-    phrase = FACT_PHRASES.get(fact, fact)
+    phrase = _fact_phrases().get(fact, fact)
     if declined:
-        return f"چون ترجیح دادید {phrase} را نگویید، کارشناس اشتغال این مورد را با شما بررسی می‌کند."
-    return f"برای بررسی این خدمت، باید {phrase} شما را بدانیم."
+        return _("Eligibility: needs a declined fact").format(fact=phrase)
+    return _("Eligibility: needs a fact").format(fact=phrase)

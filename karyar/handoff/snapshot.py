@@ -17,6 +17,7 @@ from karyar.policies import policies
 from karyar.privacy import store as identifier_store
 from karyar.profile import current_profile
 from karyar.vocabulary import FACT_LABELS, IDENTIFIER_LABELS, value_label
+from persian.format import join_list
 
 RECENT_MESSAGES = 6
 _SHOWN_FACTS = [name for name in ProfileFactName if name not in {ProfileFactName.LOCATION}]
@@ -79,7 +80,7 @@ def case_snapshot(session: Session, *, handoff: Handoff) -> CaseSnapshot:
 def _facts(session: Session, *, client_id: int) -> list[tuple[str, str]]:
     profile = current_profile(session, client_id=client_id)
     facts = [
-        (FACT_LABELS[name], "، ".join(value_label(name, value) for value in profile[name]))
+        (FACT_LABELS[name], join_list([value_label(name, value) for value in profile[name]]))
         for name in _SHOWN_FACTS
         if name in profile
     ]

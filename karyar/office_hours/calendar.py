@@ -11,6 +11,7 @@ import jdatetime
 
 from karyar import clock
 from karyar.office_hours.hours import PersonalHours, WeeklyHours
+from karyar.texts import _
 from persian.format import persian_text
 
 Period = tuple[datetime, datetime]
@@ -81,11 +82,13 @@ class OfficeCalendar:
         local = self._local(at)
         today = self._local(now or clock.now()).date()
         if local.date() == today:
-            text = f"امروز ساعت {_clock_time(local)}"
+            text = _("Office hours: today at").format(time=_clock_time(local))
         elif local.date() == today + timedelta(days=1):
-            text = f"فردا ساعت {_clock_time(local)}"
+            text = _("Office hours: tomorrow at").format(time=_clock_time(local))
         else:
-            text = f"{_jalali_day(local.date(), today)}، ساعت {_clock_time(local)}"
+            text = _("Office hours: day at").format(
+                day=_jalali_day(local.date(), today), time=_clock_time(local)
+            )
         return persian_text(text)
 
     def _local(self, at: datetime) -> datetime:
@@ -119,7 +122,7 @@ def _elapsed(start: datetime, end: datetime) -> timedelta:
 def _clock_time(local: datetime) -> str:
     """8:00 → «8 صبح», 8:30 → «8:30 صبح», 14:00 → «14», 13:30 → «13:30»: 24-hour, «صبح» before noon."""
     text = f"{local.hour}" if local.minute == 0 else f"{local.hour}:{local.minute:02}"
-    return f"{text} صبح" if local.hour < 12 else text
+    return _("Office hours: morning time").format(time=text) if local.hour < 12 else text
 
 
 def _jalali_day(day: date, today: date) -> str:

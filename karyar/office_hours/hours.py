@@ -5,35 +5,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import reduce
 from itertools import pairwise
+from pathlib import Path
 
 import jdatetime
+from ruamel.yaml import YAML
 
-from persian.format import persian_text
-from persian.text import search_key
+from karyar.texts import _
+from persian.format import LIST_SEPARATOR, join_list, persian_text
+from persian.text import LIST_SEPARATORS, RANGE_WORD, search_key
 
 # The Iranian week starts on Saturday; every per-day tuple here is in this order.
 WEEKDAYS = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday")
 _SHORT = tuple(day[:3] for day in WEEKDAYS)
 _PERSIAN_WEEKDAYS: tuple[str, ...] = tuple(jdatetime.date.j_weekdays_fa)
 
-# What staff may type for a day: English (full or short) or Persian, spelt with or without half-spaces.
+_TYPED_WORDS = YAML(typ="safe", pure=True).load(Path(__file__).with_name("typed_words.yml"))
+_TYPED_DAY_NAMES = {
+    search_key(name): WEEKDAYS.index(day) for day, names in _TYPED_WORDS["days"].items() for name in names
+}
+# search_key drops half-spaces but keeps spaces: «سه شنبه» must become one token like «سه‌شنبه».
+_SPLIT_WEEKDAY = re.compile(
+    "|".join(r"\s+".join(map(re.escape, name.split())) for name in _TYPED_DAY_NAMES if " " in name)
+)
+# What staff may type for a day: English (full or short) or a name of typed_words.yml.
 _DAY_NAMES = (
     {name: i for i, name in enumerate(WEEKDAYS)}
     | {name: i for i, name in enumerate(_SHORT)}
-    | {"tues": 3, "weds": 4, "thur": 5, "thurs": 5}
-    | {search_key(name): i for i, name in enumerate(_PERSIAN_WEEKDAYS)}
+    | {name.replace(" ", ""): i for name, i in _TYPED_DAY_NAMES.items()}
 )
-# search_key drops half-spaces but keeps spaces: «سه شنبه» must become one token like «سه‌شنبه».
-_SPLIT_WEEKDAY = re.compile(r"(یک|دو|سه|چهار|پنج)\s+شنبه")
-_DASHES = re.compile(r"\s*(?:[-‐‑–—]|\bتا\b)\s*")
-_ITEM_SEPARATORS = re.compile(r"[,،;؛]")
-# Words people put around hours that say nothing: «از ۸ تا ۱۴»، «ساعت ۸»، «۸ تا ۱۲ و ۱۴ تا ۱۶».
-_FILLERS = {"از", "ساعت", "و", "and"}
+_FILLERS = frozenset(search_key(word) for word in _TYPED_WORDS["fillers"])
+# Between the ranges of one day: spaces and commas.
+_RANGE_BREAKS = re.compile(rf"[\s,{LIST_SEPARATOR.strip()}]+")
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
 
 SPEC_FORMAT = (
-    'expected days then hours, e.g. "sat-wed 08:00-14:00, thu 08:00-12:00" or "شنبه تا چهارشنبه ۸ تا ۱۴" '
+    f'expected days then hours, e.g. "sat-wed 08:00-14:00, thu 08:00-12:00" or "{_TYPED_WORDS["example"]}" '
     "(days: sat…fri or their Persian names; hours: HH:MM-HH:MM, several allowed)"
 )
 
@@ -59,7 +67,7 @@ class TimeRange:
         return f"{self.start:%H:%M}-{end}"
 
     def describe(self) -> str:
-        return f"{_short_time(self.start)} تا {_short_time(self.end)}"
+        return _from_to(_short_time(self.start), _short_time(self.end))
 
     def contains(self, moment: time) -> bool:
         return self.start <= moment < self.end
@@ -91,10 +99,14 @@ class WeeklyHours:
         """For a Persian reader, e.g. «شنبه تا چهارشنبه ۸ تا ۱۴، پنجشنبه ۸ تا ۱۲»."""
         parts = []
         for first, last, ranges in self._groups():
-            joiner = " و " if last == first + 1 else " تا "
-            days = _PERSIAN_WEEKDAYS[first] + ("" if first == last else joiner + _PERSIAN_WEEKDAYS[last])
-            parts.append(f"{days} {' و '.join(r.describe() for r in ranges)}")
-        return persian_text("، ".join(parts))
+            if first == last:
+                days = _PERSIAN_WEEKDAYS[first]
+            elif last == first + 1:
+                days = _and(_PERSIAN_WEEKDAYS[first], _PERSIAN_WEEKDAYS[last])
+            else:
+                days = _from_to(_PERSIAN_WEEKDAYS[first], _PERSIAN_WEEKDAYS[last])
+            parts.append(f"{days} {reduce(_and, (r.describe() for r in ranges))}")
+        return persian_text(join_list(parts))
 
     def _groups(self) -> list[tuple[int, int, tuple[TimeRange, ...]]]:
         """Runs of consecutive days with the same hours: (first day, last day, their ranges)."""
@@ -129,7 +141,7 @@ class PersonalHours(WeeklyHours):
 
 def parse_ranges(text: str) -> tuple[TimeRange, ...]:
     """One day's hours: «08:00-14:00», «8-12, 13-16», «۸ تا ۱۲ و ۱۴ تا ۱۶»; sorted, none overlapping."""
-    tokens = [t for t in re.split(r"[\s,،]+", _tokenisable(text)) if t and t not in _FILLERS]
+    tokens = [t for t in _RANGE_BREAKS.split(_tokenisable(text)) if t and t not in _FILLERS]
     if not tokens:
         raise ValueError("no hours given (write them as HH:MM-HH:MM)")
     if len(tokens) % 3 or any(tokens[i] != "-" for i in range(1, len(tokens), 3)):
@@ -143,13 +155,13 @@ def parse_ranges(text: str) -> tuple[TimeRange, ...]:
 
 def _tokenisable(text: str) -> str:
     """Latin digits, Persian letters in one spelling, weekday names as single words, dashes spaced out."""
-    text = _SPLIT_WEEKDAY.sub(r"\1شنبه", search_key(text))
-    return _DASHES.sub(" - ", text)
+    text = _SPLIT_WEEKDAY.sub(lambda spaced: "".join(spaced[0].split()), search_key(text))
+    return RANGE_WORD.sub(" - ", text)
 
 
 def _parse_spec(spec: str) -> tuple[tuple[TimeRange, ...], ...]:
     days: list[tuple[TimeRange, ...]] = [()] * len(WEEKDAYS)
-    for item in _ITEM_SEPARATORS.split(_tokenisable(spec)):
+    for item in LIST_SEPARATORS.split(_tokenisable(spec)):
         first, last, ranges = _parse_item(item)
         for i in range(first, last + 1):
             if days[i]:
@@ -201,3 +213,13 @@ def _time(text: str) -> time:
 def _short_time(moment: time) -> str:
     """8:00 → «8», 8:30 → «8:30»: a whole hour reads better without its minutes."""
     return f"{moment.hour}" if moment.minute == 0 else f"{moment.hour}:{moment.minute:02}"
+
+
+def _from_to(start: str, end: str) -> str:
+    """«8 تا 14», «شنبه تا چهارشنبه»."""
+    return _("Office hours: from to").format(start=start, end=end)
+
+
+def _and(first: str, second: str) -> str:
+    """«8 تا 12 و 14 تا 16», «شنبه و یکشنبه»."""
+    return _("Office hours: and").format(first=first, second=second)
