@@ -9,6 +9,9 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
 
 from persian.text import search_key, to_ascii_digits, to_persian_digits
 
@@ -19,6 +22,7 @@ class IdentifierKind(enum.StrEnum):
 
 
 MASK = "•"
+_WORDS_FILE = Path(__file__).with_name("identifier_words.yml")
 # Runs of digits (any script) in groups split by single spaces, dashes or dots: «۰۹۱۲ ۳۴۵ ۶۷۸۹», «001-234567-8».
 _DIGIT_RUN = re.compile(r"\+?[0-9۰-۹٠-٩]+(?:[ \-.][0-9۰-۹٠-٩]+)*")
 
@@ -114,50 +118,7 @@ def redact(text: str, found: list[Found]) -> str:
 
 # Words that only introduce an identifier: «کد ملی من ۰۰۱۲۳۴۵۶۷۸ هست» says nothing else to answer.
 _INTRODUCING_WORDS = frozenset(
-    search_key(word)
-    for word in [
-        "کد",
-        "کدم",
-        "ملی",
-        "ملیم",
-        "ملیمه",
-        "ملی\u200cام",
-        "شماره",
-        "شمارم",
-        "شمارمه",
-        "شماره\u200cام",
-        "تلفن",
-        "تلفنم",
-        "تلفنمه",
-        "موبایل",
-        "موبایلم",
-        "موبایلمه",
-        "همراه",
-        "همراهم",
-        "همراهمه",
-        "تماس",
-        "من",
-        "منه",
-        "هست",
-        "است",
-        "هستش",
-        "اینه",
-        "این",
-        "اینم",
-        "و",
-        "یا",
-        "یه",
-        "کارت",
-        "شناسنامه",
-        "code",
-        "meli",
-        "melli",
-        "shomare",
-        "shomarem",
-        "mobile",
-        "tel",
-        "phone",
-    ]
+    search_key(word) for word in YAML(typ="safe", pure=True).load(_WORDS_FILE)["introducing_words"]
 )
 
 
