@@ -413,6 +413,7 @@ class Decision:
     outcome: Outcome
     status: str = ""
     author_chat_id: int | None = None
+    send_at: datetime | None = None
 
 
 def decide(session: Session, *, actor: Actor, broadcast_id: int, approve: bool) -> Decision:
@@ -441,7 +442,26 @@ def decide(session: Session, *, actor: Actor, broadcast_id: int, approve: bool) 
     audit_action(session, origin=actor.origin, action=action, broadcast_id=broadcast_id, done=True)
     session.flush()
     session.refresh(broadcast)
-    return Decision(Outcome.DONE, broadcast.status, broadcast.progress_chat_id)
+    return Decision(Outcome.DONE, broadcast.status, broadcast.progress_chat_id, broadcast.send_at)
+
+
+def approve_for(
+    session: Session, *, origin: audit.Origin, approver_telegram_user_id: int, broadcast_id: int
+) -> Decision:
+    """The operator approves an announcement in a supervisor's name; NOT_ALLOWED unless they are an active
+    colleague who may approve. Raises BroadcastError for their own announcement or one not waiting."""
+    member = active_member(session, telegram_user_id=approver_telegram_user_id)
+    if member is None or not may(member.role, Permission.APPROVE_BROADCASTS):
+        return Decision(Outcome.NOT_ALLOWED)
+    broadcast = store.approve(session, broadcast_id=broadcast_id, approver_id=member.id)
+    audit_action(
+        session,
+        origin=origin,
+        action="broadcast.approve",
+        broadcast_id=broadcast.id,
+        approver=approver_telegram_user_id,
+    )
+    return Decision(Outcome.DONE, broadcast.status, broadcast.progress_chat_id, broadcast.send_at)
 
 
 # --- controls ------------------------------------------------------------------------------------------
@@ -466,13 +486,28 @@ def control(session: Session, *, actor: Actor, broadcast_id: int, action: str) -
     if not _may_control(actor, broadcast):
         _refuse(session, actor, name, broadcast_id, "not the author nor a supervisor")
         return Controlled(Outcome.NOT_ALLOWED, broadcast.status)
+    return _apply_control(session, broadcast, action=action, name=name, origin=actor.origin)
+
+
+def operate(session: Session, *, origin: audit.Origin, broadcast_id: int, action: str) -> Controlled:
+    """The operator pauses, resumes or cancels any announcement; CLOSED (with its status) when it is not in
+    a state for that."""
+    broadcast = store.get(session, broadcast_id)
+    if broadcast is None:
+        return Controlled(Outcome.UNKNOWN)
+    return _apply_control(session, broadcast, action=action, name=f"broadcast.{action}", origin=origin)
+
+
+def _apply_control(
+    session: Session, broadcast: Broadcast, *, action: str, name: str, origin: audit.Origin
+) -> Controlled:
     changed = {
-        "pause": lambda: store.pause(session, broadcast_id=broadcast_id),
-        "resume": lambda: store.resume(session, broadcast_id=broadcast_id),
-        "cancel": lambda: store.cancel(session, broadcast_id=broadcast_id),
+        "pause": lambda: store.pause(session, broadcast_id=broadcast.id),
+        "resume": lambda: store.resume(session, broadcast_id=broadcast.id),
+        "cancel": lambda: store.cancel(session, broadcast_id=broadcast.id),
         "check": lambda: broadcast.status in store.CANCELLABLE,
     }[action]()
-    audit_action(session, origin=actor.origin, action=name, broadcast_id=broadcast_id, done=changed)
+    audit_action(session, origin=origin, action=name, broadcast_id=broadcast.id, done=changed)
     session.flush()
     session.refresh(broadcast)
     return Controlled(Outcome.DONE if changed else Outcome.CLOSED, broadcast.status)

@@ -8,10 +8,10 @@
     approve N --by TELEGRAM_ID                        a supervisor lets an announcement go
     pause N / resume N / cancel N
 
-An audience is a JSON object of profile facts and accepted values, with an optional age range:
-{"province": ["تهران"], "gender": ["female"], "age": [18, 35]}. A button is a JSON object:
-{"kind": "course", "course": "C-THR-001"} (the course's code; the title defaults to «ثبت‌نام / علاقه‌مندم»),
-{"kind": "interest"} (title «علاقه‌مندم») or {"kind": "link", "title": "…", "url": "https://…"}.
+An audience is a JSON object of profile facts and accepted values (provinces and cities spelled as in the
+reference data), with an optional age range: {"gender": ["female"], "age": [18, 35]}. A button is a JSON object: {"kind": "course", "course": "C-THR-001"} (the course's code; the title defaults
+to the one the staff's screens give a course button), {"kind": "interest"} (titled as on those screens too)
+or {"kind": "link", "title": "…", "url": "https://…"}.
 Times are Jalali, Iran time. Sending itself is done by the bot's sender (or `python -m bot.broadcast`).
 """
 
@@ -38,13 +38,11 @@ from karyar.clock import now
 from karyar.db.engine import database_for
 from karyar.db.models import Broadcast
 from karyar.settings import get_settings
-from karyar.staff.access import active_member
-from karyar.staff.roles import Permission, may
+from karyar.texts import _
 from persian.format import IRAN_TIME, parse_jalali_datetime
 
 T = TypeVar("T")
-COURSE_BUTTON_TITLE = "ثبت‌نام / علاقه‌مندم"
-INTEREST_BUTTON_TITLE = "علاقه‌مندم"
+AUDIENCE_EXAMPLE = '{"gender": ["female"], "age": [18, 35]}'
 LIST_LIMIT = 20
 COLUMNS = ("ID", "STATUS", "RECIPIENTS", "SENT", "CREATED", "SEND AT", "TEXT")
 PREVIEW_CHARS = 40
@@ -138,7 +136,7 @@ def _audience(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--audience",
         metavar="JSON",
-        help='profile filters, e.g. {"province": ["تهران"], "gender": ["female"], "age": [18, 35]}',
+        help=f"profile filters, e.g. {AUDIENCE_EXAMPLE}",
     )
 
 
@@ -205,46 +203,29 @@ def cmd_show(args: argparse.Namespace) -> None:
 
 @_one_line_errors
 def cmd_approve(args: argparse.Namespace) -> None:
-    def work(session: Session) -> Broadcast:
-        member = active_member(session, telegram_user_id=args.by)
-        if member is None or not may(member.role, Permission.APPROVE_BROADCASTS):
-            raise CommandError(f"{args.by} is not an active supervisor who may approve announcements")
-        broadcast = store.approve(session, broadcast_id=args.number, approver_id=member.id)
-        workflow.audit_action(
-            session,
-            origin=audit.OPERATOR,
-            action="broadcast.approve",
-            broadcast_id=broadcast.id,
-            approver=args.by,
+    def work(session: Session) -> workflow.Decision:
+        decision = workflow.approve_for(
+            session, origin=audit.OPERATOR, approver_telegram_user_id=args.by, broadcast_id=args.number
         )
-        return broadcast
+        if decision.outcome is workflow.Outcome.NOT_ALLOWED:
+            raise CommandError(f"{args.by} is not an active supervisor who may approve announcements")
+        return decision
 
-    broadcast = _run(work)
-    print(f"broadcast {broadcast.id}: {broadcast.status}{_when(broadcast.send_at)}")
+    decision = _run(work)
+    print(f"broadcast {args.number}: {decision.status}{_when(decision.send_at)}")
 
 
 @_one_line_errors
 def cmd_control(args: argparse.Namespace) -> None:
-    actions: dict[str, Callable[..., bool]] = {
-        "pause": store.pause,
-        "resume": store.resume,
-        "cancel": store.cancel,
-    }
-
     def work(session: Session) -> str:
-        broadcast = _existing(session, args.number)
-        before = broadcast.status
-        if not actions[args.action](session, broadcast_id=args.number):
-            raise CommandError(f"broadcast {args.number} is {before}; it cannot be {_past(args.action)}")
-        workflow.audit_action(
-            session, origin=audit.OPERATOR, action=f"broadcast.{args.action}", broadcast_id=args.number
-        )
-        session.flush()
-        session.refresh(broadcast)
-        return broadcast.status
+        done = workflow.operate(session, origin=audit.OPERATOR, broadcast_id=args.number, action=args.action)
+        if done.outcome is workflow.Outcome.UNKNOWN:
+            raise CommandError(f"there is no broadcast {args.number}")
+        if done.outcome is not workflow.Outcome.DONE:
+            raise CommandError(f"broadcast {args.number} is {done.status}; it cannot be {_past(args.action)}")
+        return done.status
 
-    status = _run(work)
-    print(f"broadcast {args.number}: {status}")
+    print(f"broadcast {args.number}: {_run(work)}")
 
 
 # --- reading the input --------------------------------------------------------------------------------
@@ -255,7 +236,7 @@ def parse_audience(raw: str | None) -> Audience:
         return Audience()
     data = _json(raw, "--audience")
     if not isinstance(data, dict):
-        raise CommandError('--audience must be a JSON object such as {"province": ["تهران"]}')
+        raise CommandError(f"--audience must be a JSON object such as {AUDIENCE_EXAMPLE}")
     for name, values in data.items():
         if not isinstance(values, list):
             raise CommandError(f"--audience: {name} must be a list of values")
@@ -268,9 +249,9 @@ def parse_button(raw: str) -> dict[str, Any]:
         raise CommandError('--button must be a JSON object such as {"kind": "interest"}')
     kind = data.get("kind")
     if kind == "course":
-        data.setdefault("title", COURSE_BUTTON_TITLE)
+        data.setdefault("title", _("Broadcast compose: course button title"))
     elif kind == "interest":
-        data.setdefault("title", INTEREST_BUTTON_TITLE)
+        data.setdefault("title", _("Broadcast compose: interest button title"))
     return data
 
 
