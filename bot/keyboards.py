@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from karyar.texts import _
-from karyar.catalogue.listing import ITEM_REF
 
 CONSENT_ACCEPT = "consent:yes"
 CONSENT_DECLINE = "consent:no"
@@ -35,15 +34,6 @@ def rasa_button_data(message_id: int, index: int) -> str:
 def parse_rasa_button(data: str | None) -> RasaButtonRef | None:
     match = _RASA_BUTTON.match(data or "")
     return RasaButtonRef(int(match[1]), int(match[2])) if match else None
-
-
-# Buttons about one course or job («اطلاعات بیشتر», «علاقه‌مندم») name their item, so they stay usable on an
-# older list; every other button belongs to its moment in the conversation.
-_DURABLE_PAYLOAD = re.compile(rf'^/(show_details|express_interest)\{{"item": ?"{ITEM_REF}"\}}$')
-
-
-def is_durable_payload(payload: str) -> bool:
-    return _DURABLE_PAYLOAD.match(payload) is not None
 
 
 def rasa_buttons(message_id: int, titles: list[str]) -> InlineKeyboardMarkup:

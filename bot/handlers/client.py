@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from sqlalchemy.orm import Session
 from telegram import Message, Update
 from telegram.ext import (
     Application,
@@ -19,18 +18,18 @@ from bot import keyboards, limits
 from bot.media import media_kind
 from bot.outbox import ReplyMarkup
 from bot.privacy.screens import identifier_labels
-from bot.relay import Inbound, Receipt
 from bot.services import services
-from karyar.texts import _
 from bot.update_identity import key_of
-from karyar import clients, messages
+from karyar import buttons, clients
+from karyar.buttons import Unusable
 from karyar.clients import TelegramIdentity
-from karyar.db.models import Message as StoredMessage
 from karyar.facts import ProfileFactName
+from karyar.inbound import Inbound, Receipt
 from karyar.privacy import store as identifier_store
 from karyar.privacy.identifiers import IdentifierKind, Protected, Shielded, normalise_phone, shield
 from karyar.profile import record_facts_with_consent
 from karyar.subscription import set_subscribed
+from karyar.texts import _
 from persian.text import to_ascii_digits
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -251,79 +250,33 @@ async def on_news_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _reply(update, context, client_id, text)
 
 
-def _resolve_button(session: Session, *, user_id: int, message_id: int, index: int) -> tuple[str, str] | str:
-    """(title, payload) of a current button, or why it cannot be used: "stale" or "unknown"."""
-    client = clients.find_client(session, telegram_user_id=user_id)
-    shown = messages.find_outbound(session, message_id=message_id)
-    if client is None or shown is None or shown.client_id != client.id:
-        return "unknown"  # forged, or another client's message
-    buttons = (shown.extra or {}).get("buttons") or []
-    if not 0 <= index < len(buttons):
-        return "unknown"
-    payload = str(buttons[index]["payload"])
-    if not keyboards.is_durable_payload(payload) and not _is_current(
-        session, client_id=client.id, shown=shown
-    ):
-        return "stale"
-    return str(buttons[index].get("title", "")), payload
-
-
-def _is_current(session: Session, *, client_id: int, shown: StoredMessage) -> bool:
-    """Buttons of the latest answer are current; a later answer with buttons makes them stale, except an
-    answer about one item of a list (its details, an interest): the list's «بعدی» still pages it."""
-    latest = messages.latest_with_buttons(session, client_id=client_id)
-    if latest is None:
-        return False
-    if _same_answer(latest, shown):
-        return True
-    current: StoredMessage | None = latest
-    while current is not None and _answers_an_item_press(session, current):
-        current = messages.latest_with_buttons(session, client_id=client_id, before=current.id)
-        if current is not None and _same_answer(current, shown):
-            return True
-    return False
-
-
-def _same_answer(one: StoredMessage, other: StoredMessage) -> bool:
-    """The same message, or two messages of one answer (several course cards, say)."""
-    batch = (one.extra or {}).get("batch")
-    return one.id == other.id or (batch is not None and (other.extra or {}).get("batch") == batch)
-
-
-def _answers_an_item_press(session: Session, shown: StoredMessage) -> bool:
-    """Whether this answer is Rasa's reply to «اطلاعات بیشتر» or «علاقه‌مندم» on a course or job."""
-    batch = (shown.extra or {}).get("batch")
-    pressed = session.get(StoredMessage, batch) if isinstance(batch, int) else None
-    payload = (pressed.extra or {}).get("rasa_text") if pressed is not None else None
-    return isinstance(payload, str) and keyboards.is_durable_payload(payload)
-
-
 async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     assert query is not None
     s = services(context)
     ref = keyboards.parse_rasa_button(query.data)
     user_id = identity_of(update).user_id
-    resolved = (
+    pressed = (
         await s.database.run_async(
-            _resolve_button, user_id=user_id, message_id=ref.message_id, index=ref.index
+            buttons.resolve, telegram_user_id=user_id, message_id=ref.message_id, index=ref.index
         )
         if ref
-        else "unknown"
+        else Unusable.UNKNOWN
     )
-    if isinstance(resolved, str):
-        reason = _("Stale button") if resolved == "stale" else _("Unknown button")
+    if isinstance(pressed, Unusable):
+        reason = _("Stale button") if pressed is Unusable.STALE else _("Unknown button")
         client_id = (await keep(update, context, kind="button", text=query.data)).client_id
         await query.answer(reason)
         await _reply(update, context, client_id, reason, reply_markup=keyboards.main_menu())
         return
-    title, payload = resolved
     await query.answer()
-    if isinstance(query.message, Message) and not keyboards.is_durable_payload(payload):
+    if isinstance(query.message, Message) and not buttons.is_durable_payload(pressed.payload):
         # The choice is made: show it in place of the buttons, so nothing can be pressed twice.
-        choice = _("Your choice").format(title=title)
+        choice = _("Your choice").format(title=pressed.title)
         await query.message.edit_text(f"{query.message.text}\n\n{choice}")
-    await s.relay.receive(context.bot, _inbound(update, kind="button", text=title, rasa_text=payload))
+    await s.relay.receive(
+        context.bot, _inbound(update, kind="button", text=pressed.title, rasa_text=pressed.payload)
+    )
 
 
 async def on_unknown_callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
