@@ -12,10 +12,9 @@ import contextlib
 import logging
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy.orm import Session
 from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
@@ -26,16 +25,15 @@ from bot.observability import metrics
 from bot.outbox import Outbox
 from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailableError
-from karyar.texts import _
-from karyar import clients, messages
-from karyar.clients import TelegramIdentity
+from karyar import messages
 from karyar.clock import now
 from karyar.db.engine import Database
 from karyar.db.models import Message
 from karyar.handoff import queue as handoff_queue
-from karyar.privacy import store as identifier_store
+from karyar.inbound import Inbound, Receipt
+from karyar.inbound import store as inbound_store
 from karyar.privacy.cipher import DataCipher
-from karyar.privacy.identifiers import Protected
+from karyar.texts import _
 
 logger = logging.getLogger(__name__)
 
@@ -46,78 +44,6 @@ _TYPING_REFRESH_SECONDS = 4.0
 # beyond FLOOD_CAP waiting, messages are recorded but not answered one by one.
 FLOOD_NOTICE_AT = 4
 FLOOD_CAP = 20
-
-
-@dataclass(frozen=True, slots=True)
-class Inbound:
-    identity: TelegramIdentity
-    kind: str
-    text: str | None
-    rasa_text: str | None  # what Rasa should receive; None when the message is not for Rasa
-    telegram_message_id: int | None = None
-    telegram_update_id: int | None = None
-    telegram_update_key: str | None = None  # how a replay of the update finds this message (karyar/inbox.py)
-    extra: dict[str, Any] | None = None
-    # National ids and phone numbers found in the text (which holds only their masks), to store encrypted.
-    identifiers: tuple[Protected, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Receipt:
-    """A stored client message and where it went."""
-
-    client_id: int
-    message_id: int
-    handoff_id: int | None = None  # written during a handoff: for the counsellor, not for Rasa
-    comment: bool = False  # the client's comment on a counsellor's help
-    identifiers_stored: bool = False  # the message's identifiers were stored (the client has consented)
-
-    @property
-    def taken(self) -> bool:
-        """Somebody other than Rasa and the ordinary handlers deals with this message."""
-        return self.handoff_id is not None or self.comment
-
-
-def _store_inbound(session: Session, *, inbound: Inbound, cipher: DataCipher) -> Receipt:
-    client = clients.ensure_client(session, identity=inbound.identity)
-    active = handoff_queue.active_handoff(session, client_id=client.id)
-    commenting = None if active else handoff_queue.awaiting_comment(session, client_id=client.id)
-    if commenting is not None and (inbound.kind != "text" or not inbound.text):
-        handoff_queue.drop_comment(session, handoff=commenting)  # moved on: the next words are not a comment
-        commenting = None
-    extra = dict(inbound.extra or {})
-    if inbound.rasa_text is not None and inbound.rasa_text != inbound.text:
-        extra["rasa_text"] = inbound.rasa_text
-    stored = messages.log_inbound(
-        session,
-        client_id=client.id,
-        kind=inbound.kind,
-        text=inbound.text,
-        telegram_message_id=inbound.telegram_message_id,
-        telegram_update_id=inbound.telegram_update_id,
-        telegram_update_key=inbound.telegram_update_key,
-        for_rasa=inbound.rasa_text is not None and commenting is None,
-        handoff_id=active.id if active else None,
-        extra=extra or None,
-    )
-    if commenting is not None:
-        handoff_queue.save_comment(session, handoff=commenting, text=inbound.text or "")
-    # In the same transaction as the message: the identifiers are never lost, nor stored without it.
-    identifiers_stored = bool(inbound.identifiers) and identifier_store.record_with_consent(
-        session,
-        cipher=cipher,
-        client_id=client.id,
-        values=list(inbound.identifiers),
-        source="message",
-        source_message_id=stored.id,
-    )
-    return Receipt(
-        client.id,
-        stored.id,
-        handoff_id=active.id if active else None,
-        comment=commenting is not None,
-        identifiers_stored=identifiers_stored,
-    )
 
 
 class Relay:
@@ -160,7 +86,7 @@ class Relay:
             if inbound.rasa_text is not None and lock.locked() and self._waiting[user_id] >= FLOOD_CAP:
                 # Recorded like every message, but not answered one by one.
                 inbound = replace(inbound, rasa_text=None, extra={**(inbound.extra or {}), "flood": True})
-            receipt: Receipt = await self._db.run_async(_store_inbound, inbound=inbound, cipher=self._cipher)
+            receipt: Receipt = await self._db.run_async(inbound_store, inbound=inbound, cipher=self._cipher)
             for_rasa = inbound.rasa_text is not None and receipt.handoff_id is None and not receipt.comment
             if for_rasa and lock.locked():
                 self._waiting[user_id] += 1  # counted here, so the next message in line sees it
