@@ -10,17 +10,9 @@ interval (HANDOFF_CHECK_SECONDS). It only routes: every action is checked agains
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from karyar.db.engine import Database
-from karyar.db.models import StaffMember
-from karyar.staff.roles import Permission, may
-
-
-def _permissions(session: Session) -> dict[int, frozenset[Permission]]:
-    members = session.scalars(select(StaffMember).where(StaffMember.active.is_(True)))
-    return {m.telegram_user_id: frozenset(p for p in Permission if may(m.role, p)) for m in members}
+from karyar.staff.registry import active_permissions
+from karyar.staff.roles import Permission
 
 
 class StaffDirectory:
@@ -38,4 +30,4 @@ class StaffDirectory:
         self._permissions = {**self._permissions, telegram_user_id: known | {permission}}
 
     async def refresh(self) -> None:
-        self._permissions = await self._db.run_async(_permissions)
+        self._permissions = await self._db.run_async(active_permissions)

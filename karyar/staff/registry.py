@@ -20,6 +20,7 @@ from karyar.clock import now
 from karyar.db.models import StaffMember, StaffRole
 from karyar.office_hours import PersonalHours
 from karyar.staff.access import active_member
+from karyar.staff.roles import Permission, may
 from karyar.texts import _
 
 NAME_LIMIT = 128
@@ -186,6 +187,12 @@ def list_members(session: Session, *, include_inactive: bool = False) -> list[St
     if not include_inactive:
         query = query.where(StaffMember.active.is_(True))
     return list(session.scalars(query))
+
+
+def active_permissions(session: Session) -> dict[int, frozenset[Permission]]:
+    """What each active colleague may do, by their Telegram user id."""
+    members = session.scalars(select(StaffMember).where(StaffMember.active.is_(True)))
+    return {m.telegram_user_id: frozenset(p for p in Permission if may(m.role, p)) for m in members}
 
 
 def find_member(session: Session, *, telegram_user_id: int) -> StaffMember | None:
