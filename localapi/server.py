@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from karyar.texts import _
 from localapi.control import add_control_routes
 from localapi.driver import UserDriver
 from localapi.errors import ApiError, bad_request, not_found, unauthorized
@@ -78,11 +79,11 @@ class LocalBotApi(UserDriver):
 
     ``tokens``: the token(s) this bot accepts (all address the same bot; the bot id is the
     numeric part before ':'). ``disabled_methods`` answer 404 like a server that lacks them.
-    ``per_chat_rate``/``global_rate`` turn on 429 flood control for sends and edits.
-    ``personas`` are the people the chat page can act as. With ``state_dir`` the world (users, chats,
-    messages, files, pending updates and every counter) is loaded from that directory and written back
-    as it changes, so the server can be restarted without its chats or update ids starting over;
-    without it the world lives in memory only.
+    ``per_chat_rate``/``global_rate`` turn on 429 flood control for sends and edits. ``bot_first_name``
+    defaults to the product's name from the catalogue. ``personas`` are the people the chat page can act
+    as. With ``state_dir`` the world (users, chats, messages, files, pending updates and every counter) is
+    loaded from that directory and written back as it changes, so the server can be restarted without
+    its chats or update ids starting over; without it the world lives in memory only.
     """
 
     def __init__(
@@ -90,7 +91,7 @@ class LocalBotApi(UserDriver):
         tokens: str | Iterable[str] = DEFAULT_TOKEN,
         *,
         bot_username: str = "karyar_local_bot",
-        bot_first_name: str = "کاریار",
+        bot_first_name: str | None = None,
         disabled_methods: Iterable[str] = (),
         per_chat_rate: RateLimit | None = None,
         global_rate: RateLimit | None = None,
@@ -103,7 +104,8 @@ class LocalBotApi(UserDriver):
             raise ValueError("at least one token is needed")
         prefix = self.tokens[0].split(":", 1)[0]
         bot_id = int(prefix) if prefix.isdigit() else 7_000_000_001
-        self.world = World(BotIdentity(bot_id, bot_first_name, bot_username))
+        first_name = _("Local API: bot name") if bot_first_name is None else bot_first_name
+        self.world = World(BotIdentity(bot_id, first_name, bot_username))
         self.disabled_methods = {name.lower() for name in disabled_methods}
         self.limiter = RateLimiter(per_chat_rate, global_rate)
         self.webhook_retry_delay = webhook_retry_delay

@@ -26,6 +26,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from karyar.texts import _
 from localapi.state import ChatRecord, StoredMessage, World, commands_key, is_service
 
 if TYPE_CHECKING:
@@ -37,18 +38,6 @@ CHAT_HISTORY = 300  # the last messages of a chat the page shows
 EVENT_COALESCE_SECONDS = 0.1  # changes come in bursts (a reply is several calls); one event per burst
 KEEPALIVE_SECONDS = 15.0
 PREVIEW_LENGTH = 60
-MEDIA_LABELS = {
-    "photo": "🖼 عکس",
-    "document": "📄 فایل",
-    "sticker": "استیکر",
-    "voice": "🎤 پیام صوتی",
-    "video": "🎬 ویدیو",
-    "video_note": "🎬 ویدیو",
-    "audio": "🎵 صوت",
-    "animation": "🎞 گیف",
-    "contact": "📞 شماره تماس",
-    "location": "📍 موقعیت مکانی",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,18 +50,35 @@ class Persona:
     kind: str = "client"  # client | counsellor | staff
 
 
+def media_labels() -> dict[str, str]:
+    """How a chat list names each kind of media, by the message's field for it (the first one present)."""
+    video = _("Chat page: video")
+    return {
+        "photo": _("Chat page: photo"),
+        "document": _("Chat page: document"),
+        "sticker": _("Chat page: sticker"),
+        "voice": _("Chat page: voice"),
+        "video": video,
+        "video_note": video,
+        "audio": _("Chat page: audio"),
+        "animation": _("Chat page: animation"),
+        "contact": _("Chat page: contact"),
+        "location": _("Chat page: location"),
+    }
+
+
 def preview(message: dict[str, Any]) -> str:
     """One line for a chat list, as Telegram shows it."""
     if "forum_topic_created" in message:
-        return f"موضوع «{message['forum_topic_created']['name']}» ساخته شد"
+        return _("Chat page: topic created").format(name=message["forum_topic_created"]["name"])
     if "forum_topic_closed" in message:
-        return "موضوع بسته شد"
+        return _("Chat page: topic closed")
     if "forum_topic_reopened" in message:
-        return "موضوع دوباره باز شد"
+        return _("Chat page: topic reopened")
     if "forum_topic_edited" in message:
-        return "موضوع ویرایش شد"
+        return _("Chat page: topic edited")
     text = message.get("text") or message.get("caption") or ""
-    label = next((label for key, label in MEDIA_LABELS.items() if key in message), "")
+    label = next((label for key, label in media_labels().items() if key in message), "")
     line = " ".join(part for part in (label, text) if part).replace("\n", " ")
     return line if len(line) <= PREVIEW_LENGTH else line[: PREVIEW_LENGTH - 1] + "…"
 
@@ -149,7 +155,7 @@ def _chat_summary(world: World, chat: ChatRecord, viewer: int, now: float) -> di
         ]
         # General stays on top; the other topics newest activity first, as Telegram lists them.
         topics.sort(key=lambda t: t["last"]["message_id"] if t["last"] else 0, reverse=True)
-        threads = [_thread(world, viewer, chat, GENERAL_TOPIC, "عمومی", False), *topics]
+        threads = [_thread(world, viewer, chat, GENERAL_TOPIC, _("Chat page: General topic"), False), *topics]
         summary["threads"] = threads
         summary["unread"] = any(t["unread"] for t in threads)
     return summary

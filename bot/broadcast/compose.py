@@ -11,17 +11,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 import jdatetime
+from ruamel.yaml import YAML
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from karyar.texts import _
 from karyar.broadcast.audience import AGE_KEY, FILTER_FACTS, OLDEST, Audience
 from karyar.broadcast.content import BUTTON_TITLE_LIMIT, MAX_BUTTONS
 from karyar.broadcast.workflow import Actor, ButtonInfo, CourseChoices, CourseRef, Draft
 from karyar.catalogue.reference import compact_key, fields, places
 from karyar.clock import now
 from karyar.facts import ProfileFactName
+from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS, VALUE_LABELS, value_label
 from persian.format import (
     IRAN_TIME,
@@ -32,7 +35,7 @@ from persian.format import (
     join_parts,
     persian_text,
 )
-from persian.text import to_ascii_digits
+from persian.text import LIST_SEPARATORS, RANGE_WORD, to_ascii_digits
 
 PATTERN = r"^bc:"
 _DATA = re.compile(r"^bc:(\d{1,18}):([a-z]{1,8})(?::([a-z_]{1,16}|\d{1,12}))?(?::(\d{1,3}))?$")
@@ -49,11 +52,13 @@ FILTERS: tuple[str, ...] = (*FILTER_FACTS, AGE_KEY)
 PAGE_SIZE = 10
 BUTTON_VALUES_CHARS = 28
 COURSE_TITLE_CHARS = 36
-_SEPARATORS = re.compile(r"[,،;؛\n]+")
-_AGE = re.compile(r"^\s*(\d{1,3})?\s*(?:-|–|—|تا)\s*(\d{1,3})?\s*$")
+# Cities and fields are typed as a list or one to a line.
+_SEPARATORS = re.compile(rf"(?:{LIST_SEPARATORS.pattern}|\n)+")
+_AGE = re.compile(rf"^\s*(\d{{1,3}})?{RANGE_WORD.pattern}(\d{{1,3}})?\s*$")
+_DIGITS = re.compile(r"(\d+)")
 _ONE_AGE = re.compile(r"^\s*(\d{1,3})\s*$")
 _LINK = re.compile(r"^(.+?)\s*[|｜]\s*(\S+)\s*$", re.DOTALL)
-WORD_COMMAND = "اطلاعیه"
+WORDS_FILE = Path(__file__).resolve().parent / "compose_words.yml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +87,14 @@ def parse(raw: str | None) -> Press | None:
     return Press(int(match[1]), match[2], match[3], int(match[4]) if match[4] else None)
 
 
+@cache
+def _start_word_key() -> str:
+    words = YAML(typ="safe", pure=True).load(WORDS_FILE.read_text(encoding="utf-8"))
+    return compact_key(str(words["start_word"]))
+
+
 def is_word_command(text: str | None) -> bool:
-    return bool(text) and compact_key(text or "") == compact_key(WORD_COMMAND)
+    return bool(text) and compact_key(text or "") == _start_word_key()
 
 
 def _button(
@@ -387,7 +398,8 @@ def read_fields(text: str) -> tuple[list[str], list[str]]:
 
 def read_age_range(text: str) -> tuple[int | None, int | None] | None:
     """«۱۸-۳۵», «18 تا 35», «۱۸-» (and older), «-۳۵», or one age; None if it is not a range of ages."""
-    cleaned = to_ascii_digits(text)
+    # Digits set apart, so «۱۸تا۳۵» typed without spaces still has the word «تا» on its own.
+    cleaned = _DIGITS.sub(r" \1 ", to_ascii_digits(text))
     low: int | None
     high: int | None
     one = _ONE_AGE.match(cleaned)

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from karyar.texts import _
 from karyar.broadcast.report import Progress, Report
 from karyar.clock import now
 from karyar.db.models import Broadcast, BroadcastStatus
-from persian.format import format_number, jalali_datetime, persian_text
+from karyar.texts import _
+from persian.format import format_number, jalali_datetime, percent
 
 BAR_WIDTH = 10
 ACTIONS = ("pause", "resume", "cancel", "report", "approve", "reject")
@@ -68,7 +68,8 @@ def progress_text(broadcast: Broadcast, progress: Progress, *, rate_per_second: 
         _("Broadcast progress: title").format(
             number=format_number(broadcast.id), status=status_label(broadcast.status)
         ),
-        f"{bar(progress.fraction)} {persian_text(str(round(progress.fraction * 100)))}٪",
+        # Whole percents: the bar moves a tenth at a time, so a decimal would only flicker.
+        f"{bar(progress.fraction)} {percent(round(progress.fraction * 100) / 100)}",
         _("Broadcast progress: counts").format(
             sent=format_number(progress.sent),
             total=format_number(progress.total),

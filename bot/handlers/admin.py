@@ -24,18 +24,19 @@ from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, Co
 
 from bot.outbox import split_text
 from bot.services import services
-from karyar.texts import _
 from karyar.catalogue.labels import ORGANISATION
 from karyar.db.engine import Database
 from karyar.office_hours import PersonalHours
 from karyar.staff import registry, workflow
 from karyar.staff.registry import UNSET, Problem, StaffError
 from karyar.staff.workflow import MemberCard, StaffAnswer
-from persian.format import format_number, join_list
+from karyar.texts import _
+from persian.format import LIST_SEPARATOR, format_number, join_list
 
 OPTIONS = ("name", "org", "prov", "hours")
 _OPTION = re.compile(rf"(?:^|\s)({'|'.join(OPTIONS)})=", re.IGNORECASE)
-_LIST_SEPARATOR = re.compile(r"[,،]")
+# Commas only, Latin or Persian: a semicolon is not a separator here.
+_LIST_SEPARATOR = re.compile(f"[,{LIST_SEPARATOR.strip()}]")
 # Direction marks that Telegram clients add around mixed Persian and Latin text.
 _BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

@@ -23,14 +23,14 @@ from bot.handlers.client import keep
 from bot.handoff import callbacks, screens
 from bot.handoff.timeline import timeline_for
 from bot.services import from_bot_data, services
-from karyar.texts import _
 from karyar.db.models import FollowUpKind, HandoffOutcome, HandoffStatus
 from karyar.handoff import casework
 from karyar.handoff.casework import ListedHandoff
 from karyar.handoff.queue import ClaimResult
 from karyar.handoff.views import Colleague, HandoffView
 from karyar.staff.roles import Permission
-from persian.format import jalali_date, persian_text
+from karyar.texts import _
+from persian.format import jalali_date, join_list, persian_text
 
 logger = logging.getLogger(__name__)
 
@@ -255,7 +255,7 @@ async def _start_follow_up(
         await message.reply_text(_("Staff: not allowed"))
         return
     text = _("Notice: follow-ups scheduled").format(
-        case=persian_text(str(handoff.case_id)), dates="، ".join(jalali_date(due) for due in dates)
+        case=persian_text(str(handoff.case_id)), dates=join_list([jalali_date(due) for due in dates])
     )
     await message.reply_text(text)
 

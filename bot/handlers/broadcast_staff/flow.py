@@ -14,14 +14,14 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot.broadcast import compose
 from bot.handlers.broadcast_staff import access
 from bot.services import services
-from karyar.texts import _
 from karyar.broadcast import workflow
 from karyar.broadcast.audience import AGE_KEY, AudienceError
 from karyar.broadcast.content import CAPTION_LIMIT, MAX_BUTTONS, TEXT_LIMIT, Content, ContentError
 from karyar.broadcast.workflow import Actor, CourseRef, Draft
 from karyar.clock import now
 from karyar.staff.roles import Permission
-from persian.format import format_number, jalali_datetime, parse_jalali_datetime
+from karyar.texts import _
+from persian.format import format_number, jalali_datetime, join_list, parse_jalali_datetime
 
 # --- starting ---------------------------------------------------------------------------------------------
 
@@ -288,7 +288,7 @@ async def _read_names(
             if name == "city"
             else _("Broadcast compose: unknown fields")
         )
-        await message.reply_text(problem.format(names="، ".join(unknown) or "—"))
+        await message.reply_text(problem.format(names=join_list(unknown) or "—"))
         return
     await _narrow(context, message, actor, flow, draft, name, known)
 
