@@ -8,7 +8,7 @@ narrowed since) and return a snapshot, or the reason the reader is told there is
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
@@ -73,12 +73,13 @@ def export_file(
     if member is None:
         return Refusal(_("Report: not allowed"))
     try:
-        within(request.scope, service.allowed_scope(member))
+        # A file button is data the client sent back: its scope is bounded again, never trusted.
+        bounded = replace(request, scope=within(request.scope, service.allowed_scope(member)))
     except RequestError as error:
         return Refusal(str(error))
     report = service.build(
         session,
-        request=request,
+        request=bounded,
         actor_telegram_user_id=telegram_user_id,
         actor_role=member.role,
         claim_target_minutes=claim_target_minutes,

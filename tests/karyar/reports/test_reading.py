@@ -3,6 +3,10 @@ read is told so, a reader gets the report or the file asked for, within their sc
 
 from __future__ import annotations
 
+import io
+
+from openpyxl import load_workbook
+
 from karyar.db.engine import Database
 from karyar.db.models import StaffRole
 from karyar.reports import periods, reading
@@ -59,3 +63,19 @@ def test_a_reader_gets_the_report_and_its_files_within_their_scope(db: Database)
         claim_target_minutes=15.0,
     )
     assert isinstance(refused, Refusal)
+
+
+def test_a_file_button_that_names_no_province_still_gets_only_the_readers_province(db: Database) -> None:
+    # The scope inside a button comes back from the client's side; a forged one must not widen it.
+    _add(db, READER, StaffRole.STAFF, provinces=["فارس"])
+    forged = ReportRequest(periods.parse("1405/08"), Scope((), ()))
+    file = db.run(
+        reading.export_file,
+        telegram_user_id=READER,
+        request=forged,
+        file_format=FileFormat.XLSX,
+        claim_target_minutes=15.0,
+    )
+    assert isinstance(file, ReportFile)
+    first_row = next(load_workbook(io.BytesIO(file.content)).worksheets[0].iter_rows(values_only=True))
+    assert first_row[1] == Scope((), ("فارس",)).label()
