@@ -28,6 +28,7 @@ from karyar.reports import labels, periods
 from karyar.reports.activity import Activity
 from karyar.reports.dimensions import Split, value_label
 from karyar.reports.figures import Report
+from karyar.texts import _
 from persian.format import format_number, persian_text
 
 PREFERRED_FONT = "Vazirmatn"
@@ -83,7 +84,7 @@ def _bar_labels(axes: Axes, bars: BarContainer, values: list[int]) -> None:
 
 
 def funnel(report: Report) -> Chart:
-    title = "قیف مددجویان"
+    title = _("Report chart: funnel")
     steps = [labels.FUNNEL[step] for step, _ in report.funnel]
     values = [count for _, count in report.funnel]
     figure, axes = _figure()
@@ -93,12 +94,12 @@ def funnel(report: Report) -> Chart:
     axes.set_yticks(positions, [shape(step) for step in steps], fontsize=11)
     axes.xaxis.set_major_formatter(FuncFormatter(_persian_ticks))
     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    subtitle = f"کسانی که در {report.period.label} آغاز کردند، تا امروز"
+    subtitle = _("Report chart: funnel subtitle").format(period=report.period.label)
     return Chart("funnel", title, _finish(figure, axes, title=title, subtitle=subtitle))
 
 
 def trend(report: Report) -> Chart:
-    title = "روند هفتگی"
+    title = _("Report chart: trend")
     figure, axes = _figure()
     ticks = list(range(len(report.trend)))
     for colour, series in zip(COLOURS, labels.TREND_SERIES, strict=False):
@@ -112,12 +113,12 @@ def trend(report: Report) -> Chart:
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylim(bottom=0)
     axes.legend(loc="best", fontsize=10)
-    axes.set_xlabel(shape("هفته‌ی آغازشده از"), fontsize=10)
+    axes.set_xlabel(shape(_("Report chart: week starting")), fontsize=10)
     return Chart("trend", title, _finish(figure, axes, title=title, subtitle=report.period.label))
 
 
 def provinces(report: Report) -> Chart:
-    title = "استان‌ها"
+    title = _("Report chart: provinces")
     new = report.figures[Activity.NEW_CLIENTS].splits[Split.PROVINCE]
     placed = report.figures[Activity.PLACEMENTS].splits[Split.PROVINCE]
     names = sorted(
@@ -149,10 +150,9 @@ def provinces(report: Report) -> Chart:
     if names:
         axes.legend(loc="best", fontsize=9)
     else:
-        axes.text(
-            0.5, 0.5, shape("در این دوره داده‌ای نیست"), ha="center", va="center", transform=axes.transAxes
-        )
-    subtitle = f"{report.period.label} — {len(names)} استان"
+        no_data = shape(_("Report chart: no data"))
+        axes.text(0.5, 0.5, no_data, ha="center", va="center", transform=axes.transAxes)
+    subtitle = _("Report chart: provinces subtitle").format(period=report.period.label, count=len(names))
     return Chart("provinces", title, _finish(figure, axes, title=title, subtitle=subtitle))
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from functools import cache
 
 from karyar.catalogue.reference import compact_key, load_reference, places
+from karyar.texts import _
 from karyar.vocabulary import VALUE_LABELS
 
 UNKNOWN = "unknown"
-UNKNOWN_LABEL = "نامشخص"
+UNKNOWN_LABEL = _("Report value: unknown")
 
 
 class Split(enum.StrEnum):
@@ -37,15 +38,19 @@ class Sector(enum.StrEnum):
 
 
 SPLIT_LABELS = {
-    Split.GENDER: "جنسیت",
-    Split.AREA: "شهری و روستایی",
-    Split.SECTOR: "بخش اقتصادی",
-    Split.PROVINCE: "استان",
+    Split.GENDER: _("Report split: gender"),
+    Split.AREA: _("Report split: urban or rural"),
+    Split.SECTOR: _("Report split: sector"),
+    Split.PROVINCE: _("Report split: province"),
 }
 _VALUE_LABELS: dict[Split, dict[str, str]] = {
     Split.GENDER: dict(VALUE_LABELS["gender"]),
-    Split.AREA: {Area.URBAN: "شهری", Area.RURAL: "روستایی"},
-    Split.SECTOR: {Sector.SERVICES: "خدمات", Sector.AGRICULTURE: "کشاورزی", Sector.INDUSTRY: "صنعت"},
+    Split.AREA: {Area.URBAN: _("Report area: urban"), Area.RURAL: _("Report area: rural")},
+    Split.SECTOR: {
+        Sector.SERVICES: _("Report sector: services"),
+        Sector.AGRICULTURE: _("Report sector: agriculture"),
+        Sector.INDUSTRY: _("Report sector: industry"),
+    },
 }
 
 

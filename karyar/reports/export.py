@@ -22,18 +22,25 @@ from karyar.reports.dimensions import SPLIT_LABELS, UNKNOWN_LABEL, Split, classi
 from karyar.reports.figures import Report
 from karyar.reports.scope import condition, join_facts
 from karyar.reports.summary import service_title
+from karyar.texts import _
 from karyar.vocabulary import VALUE_LABELS
 from persian.text import to_ascii_digits
 
-FIGURE_HEADER = ("بخش", "رقم", "تفکیک", "مقدار", "تعداد")
+FIGURE_HEADER = (
+    _("Report export: section"),
+    _("Report export: figure"),
+    _("Report export: split"),
+    _("Report export: value"),
+    _("Report export: count"),
+)
 ROW_FACTS = ("gender", "province", "city", "field", "organisation", "age")
 AGE_BANDS = ((15, 17), (18, 29), (30, 44), (45, 59), (60, 200))
-TOTAL = "کل"
+TOTAL = _("Report export: total")
 
 
 def figure_rows(report: Report) -> Iterator[tuple[str, str, str, str, int | float]]:
     """Every number of the report as (section, figure, split, value, count)."""
-    section = "مددجویان و پرونده‌ها"
+    section = _("Report section: clients")
     for activity_kind in Activity:
         figure = report.figures[activity_kind]
         name = labels.FIGURES[activity_kind]
@@ -42,58 +49,75 @@ def figure_rows(report: Report) -> Iterator[tuple[str, str, str, str, int | floa
             for value, count in sorted(figure.splits[split].items()):
                 yield section, name, SPLIT_LABELS[split], value_label(split, value), count
         if figure.target is not None and figure.year_to_date is not None:
-            yield section, name, "هدف سال", str(figure.target.year), figure.target.target
-            yield section, name, "از آغاز سال", str(figure.target.year), figure.year_to_date
+            year = str(figure.target.year)
+            yield section, name, _("Report export: target of the year"), year, figure.target.target
+            yield section, name, _("Report export: since the start of the year"), year, figure.year_to_date
+    section, result = _("Report section: eligibility"), _("Report export: result")
     for service, statuses in sorted(report.eligibility.items()):
         for status, count in sorted(statuses.items()):
-            yield "بررسی شرایط", service_title(service), "نتیجه", labels.STATUSES.get(status, status), count
+            yield section, service_title(service), result, labels.STATUSES.get(status, status), count
     for kind, count in sorted(report.interests_by_kind.items()):
         yield (
-            "علاقه‌ها",
+            _("Report section: interests"),
             labels.FIGURES[Activity.INTERESTS],
-            "نوع",
+            _("Report export: kind"),
             labels.INTEREST_KINDS.get(kind, kind),
             count,
         )
     yield from _handoff_rows(report)
-    for months, answers in sorted(report.follow_ups.items()):
-        for answer, count in sorted(answers.items()):
-            yield "پیگیری", f"{months} ماه پس از شروع", "پاسخ", labels.ANSWERS.get(answer, answer), count
-    broadcasts = report.broadcasts
-    yield "اطلاعیه‌ها", "اطلاعیه", TOTAL, "", broadcasts.broadcasts
-    for status, count in sorted(broadcasts.deliveries.items()):
-        yield "اطلاعیه‌ها", "تحویل", "وضعیت", labels.DELIVERIES.get(status, status), count
-    yield "اطلاعیه‌ها", "زدن دکمه", TOTAL, "", broadcasts.presses
-    yield "اطلاعیه‌ها", "زدن دکمه", "نفر", "", broadcasts.pressing_clients
+    yield from _follow_up_rows(report)
+    yield from _broadcast_rows(report)
     for direction, name in labels.DIRECTIONS.items():
-        yield "پیام‌ها", name, TOTAL, "", report.messages.get(direction, 0)
+        yield _("Report section: messages"), name, TOTAL, "", report.messages.get(direction, 0)
     for step, count in report.funnel:
-        yield "قیف مددجویان این دوره", labels.FUNNEL[step], TOTAL, "", count
+        yield _("Report section: funnel"), labels.FUNNEL[step], TOTAL, "", count
 
 
 def _handoff_rows(report: Report) -> Iterator[tuple[str, str, str, str, int | float]]:
-    handoffs, section = report.handoffs, "ارجاع به مشاور"
-    yield section, "درخواست", TOTAL, "", handoffs.requested
-    yield section, "پذیرفته", TOTAL, "", handoffs.claimed
-    yield section, f"پذیرفته در {handoffs.target_minutes:g} دقیقه", TOTAL, "", handoffs.claimed_within_target
+    handoffs, section = report.handoffs, _("Report section: handoffs")
+    yield section, _("Report export: requested"), TOTAL, "", handoffs.requested
+    yield section, _("Report export: claimed"), TOTAL, "", handoffs.claimed
+    within = _("Report export: claimed within").format(minutes=f"{handoffs.target_minutes:g}")
+    yield section, within, TOTAL, "", handoffs.claimed_within_target
     if handoffs.median_wait_minutes is not None and handoffs.p90_wait_minutes is not None:
-        yield section, "میانه‌ی انتظار (دقیقه)", TOTAL, "", round(handoffs.median_wait_minutes, 1)
-        yield section, "صدک ۹۰ انتظار (دقیقه)", TOTAL, "", round(handoffs.p90_wait_minutes, 1)
+        median, p90 = round(handoffs.median_wait_minutes, 1), round(handoffs.p90_wait_minutes, 1)
+        yield section, _("Report export: median wait"), TOTAL, "", median
+        yield section, _("Report export: 90th percentile wait"), TOTAL, "", p90
+    result = _("Report export: result")
     for outcome, count in sorted(handoffs.outcomes.items()):
-        yield section, "نتیجه", "نتیجه", labels.OUTCOMES.get(outcome, outcome), count
+        yield section, result, result, labels.OUTCOMES.get(outcome, outcome), count
     if handoffs.average_rating is not None:
-        yield section, "میانگین امتیاز", TOTAL, "", round(handoffs.average_rating, 2)
+        yield section, _("Report export: average rating"), TOTAL, "", round(handoffs.average_rating, 2)
+
+
+def _follow_up_rows(report: Report) -> Iterator[tuple[str, str, str, str, int | float]]:
+    section, answer_label = _("Report section: follow-ups"), _("Report export: answer")
+    for months, answers in sorted(report.follow_ups.items()):
+        after = _("Report export: months after the start").format(months=months)
+        for answer, count in sorted(answers.items()):
+            yield section, after, answer_label, labels.ANSWERS.get(answer, answer), count
+
+
+def _broadcast_rows(report: Report) -> Iterator[tuple[str, str, str, str, int | float]]:
+    broadcasts, section = report.broadcasts, _("Report section: broadcasts")
+    yield section, _("Report export: broadcast"), TOTAL, "", broadcasts.broadcasts
+    delivery, status_label = _("Report export: delivery"), _("Report export: status")
+    for status, count in sorted(broadcasts.deliveries.items()):
+        yield section, delivery, status_label, labels.DELIVERIES.get(status, status), count
+    presses = _("Report export: button presses")
+    yield section, presses, TOTAL, "", broadcasts.presses
+    yield section, presses, _("Report export: people"), "", broadcasts.pressing_clients
 
 
 def row_header() -> list[str]:
     return [
-        "ردیف",
+        _("Report export: row"),
         SPLIT_LABELS[Split.GENDER],
-        "گروه سنی",
+        _("Report export: age band"),
         SPLIT_LABELS[Split.PROVINCE],
         SPLIT_LABELS[Split.AREA],
         SPLIT_LABELS[Split.SECTOR],
-        "نهاد حمایتی",
+        _("Report export: organisation"),
         *(labels.FIGURES[kind] for kind in Activity),
     ]
 
@@ -105,7 +129,9 @@ def age_band(age: str | None) -> str:
         return UNKNOWN_LABEL
     for low, high in AGE_BANDS:
         if low <= years <= high:
-            return f"{low} تا {high}" if high < 200 else f"{low} و بیشتر"
+            if high < 200:
+                return _("Report export: ages from to").format(low=low, high=high)
+            return _("Report export: ages and over").format(low=low)
     return UNKNOWN_LABEL
 
 
@@ -124,7 +150,7 @@ def client_rows(session: Session, *, report: Report) -> Iterator[list[Any]]:
     )
     classify = classifier()
     organisations = VALUE_LABELS["organisation"]
-    for number, (_, gender, province, city, field_name, organisation, age, *counts) in enumerate(
+    for number, (_client_id, gender, province, city, field_name, organisation, age, *counts) in enumerate(
         session.execute(statement), start=1
     ):
         splits = classify.splits(gender=gender, province=province, city=city, field=field_name)
@@ -174,11 +200,12 @@ def rows_csv(session: Session, report: Report) -> bytes:
 def write_xlsx(session: Session, report: Report, stream: IO[bytes]) -> None:
     """One workbook: the figures, then the anonymised rows; both sheets right to left."""
     workbook = Workbook(write_only=True)
-    figures_sheet = workbook.create_sheet("ارقام")
-    rows_sheet = workbook.create_sheet("ردیف‌ها")
+    figures_sheet = workbook.create_sheet(_("Report export: figures sheet"))
+    rows_sheet = workbook.create_sheet(_("Report export: rows sheet"))
     for sheet in (figures_sheet, rows_sheet):
         sheet.sheet_view.rightToLeft = True
-    figures_sheet.append([f"گزارش کاریار — {report.period.label}", report.scope.label()])
+    heading = _("Report export: heading").format(period=report.period.label)
+    figures_sheet.append([heading, report.scope.label()])
     figures_sheet.append(list(FIGURE_HEADER))
     for row in figure_rows(report):
         figures_sheet.append(list(row))

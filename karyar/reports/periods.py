@@ -14,18 +14,11 @@ from datetime import UTC, datetime, time, timedelta
 import jdatetime
 
 from karyar.clock import now
+from karyar.reports.words import request_words
+from karyar.texts import _
 from persian.format import IRAN_TIME, persian_text, typed_digits_and_spaces
 
 MONTHS = jdatetime.date.j_months_fa
-# Words staff may use for the named periods (English for the command line).
-_NAMED = {
-    "week": ("week", "this-week", "هفته", "این هفته", "اینهفته"),
-    "last-week": ("last-week", "هفته قبل", "هفته‌ی قبل", "هفته گذشته", "هفته‌ی گذشته"),
-    "month": ("month", "this-month", "ماه", "این ماه", "اینماه"),
-    "last-month": ("last-month", "ماه قبل", "ماه گذشته"),
-    "year": ("year", "this-year", "سال", "امسال", "این سال"),
-    "last-year": ("last-year", "پارسال", "سال قبل", "سال گذشته"),
-}
 _DATE = r"(\d{4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,2})"
 
 
@@ -69,7 +62,7 @@ def _day_label(day: jdatetime.date, *, with_year: bool = True) -> str:
 
 def month(year: int, month_number: int) -> Period:
     if not 1 <= month_number <= 12:
-        raise PeriodError(f"ماه {persian_text(str(month_number))} نداریم؛ ماه‌ها از ۱ تا ۱۲ هستند.")
+        raise PeriodError(_("Report period: no such month").format(month=persian_text(str(month_number))))
     first = jdatetime.date(year, month_number, 1)
     following = jdatetime.date(year + (month_number == 12), month_number % 12 + 1, 1)
     label = persian_text(f"{MONTHS[month_number - 1]} {year}")
@@ -78,18 +71,20 @@ def month(year: int, month_number: int) -> Period:
 
 def year(year_number: int) -> Period:
     start, end = jdatetime.date(year_number, 1, 1), jdatetime.date(year_number + 1, 1, 1)
-    label = persian_text(f"سال {year_number}")
+    label = persian_text(_("Report period: year").format(year=year_number))
     return Period(start=_midnight(start), end=_midnight(end), label=label, jalali_year=year_number)
 
 
 def days(first: jdatetime.date, last: jdatetime.date) -> Period:
     """From the start of `first` to the end of `last`, both Iran days."""
     if last < first:
-        raise PeriodError("تاریخ پایان پیش از تاریخ آغاز است.")
+        raise PeriodError(_("Report period: end before start"))
     label = (
         _day_label(first)
         if first == last
-        else f"{_day_label(first, with_year=first.year != last.year)} تا {_day_label(last)}"
+        else _("Report period: from to").format(
+            first=_day_label(first, with_year=first.year != last.year), last=_day_label(last)
+        )
     )
     return Period(
         start=_midnight(first), end=_midnight(last + timedelta(days=1)), label=label, jalali_year=first.year
@@ -100,7 +95,8 @@ def week_of(day: jdatetime.date) -> Period:
     """The Saturday-to-Friday week holding `day`."""
     saturday = day - timedelta(days=day.weekday())  # jdatetime counts weekdays from Saturday
     period = days(saturday, saturday + timedelta(days=6))
-    return Period(period.start, period.end, f"هفته‌ی {period.label}", period.jalali_year)
+    label = _("Report period: week").format(days=period.label)
+    return Period(period.start, period.end, label, period.jalali_year)
 
 
 def spanning(first: jdatetime.date, last: jdatetime.date) -> Period:
@@ -120,16 +116,16 @@ def _jalali_date(year_text: str, month_text: str, day_text: str) -> jdatetime.da
     try:
         return jdatetime.date(int(year_text), int(month_text), int(day_text))
     except ValueError:
-        raise PeriodError(
-            f"تاریخ {persian_text(f'{year_text}/{month_text}/{day_text}')} در تقویم نیست."
-        ) from None
+        date = persian_text(f"{year_text}/{month_text}/{day_text}")
+        raise PeriodError(_("Report period: no such date").format(date=date)) from None
 
 
 def parse(text: str, *, today: datetime | None = None) -> Period:
     """The period a staff member named; an empty text is this month."""
     cleaned = " ".join(typed_digits_and_spaces(text).split()).lower()
     current = _today(today)
-    named = next((name for name, words in _NAMED.items() if cleaned in words), None)
+    words = request_words()
+    named = next((name for name, names in words.periods.items() if cleaned in names), None)
     if not cleaned or named == "month":
         return month(current.year, current.month)
     if named == "week":
@@ -142,7 +138,8 @@ def parse(text: str, *, today: datetime | None = None) -> Period:
         return year(current.year)
     if named == "last-year":
         return year(current.year - 1)
-    if match := re.fullmatch(rf"{_DATE}\s*(?:-|–|تا|to)\s*{_DATE}", cleaned):
+    between = "|".join(re.escape(word) for word in words.range_words)
+    if match := re.fullmatch(rf"{_DATE}\s*(?:{between})\s*{_DATE}", cleaned):
         parts = match.groups()
         return days(_jalali_date(*parts[:3]), _jalali_date(*parts[3:]))
     if match := re.fullmatch(_DATE, cleaned):
@@ -152,16 +149,13 @@ def parse(text: str, *, today: datetime | None = None) -> Period:
         return month(_plausible_year(match.group(1)), int(match.group(2)))
     if match := re.fullmatch(r"(\d{4})", cleaned):
         return year(_plausible_year(match.group(1)))
-    raise PeriodError(
-        "دوره را نشناختم. یکی از این‌ها را بنویسید: «این هفته»، «این ماه»، «ماه قبل»، «امسال»، "
-        "یک ماه مثل «۱۴۰۵/۰۹»، یک سال مثل «۱۴۰۴» یا دو تاریخ مثل «۱۴۰۵/۰۹/۰۱ تا ۱۴۰۵/۰۹/۱۵»."
-    )
+    raise PeriodError(_("Report period: not understood"))
 
 
 def _plausible_year(text: str) -> int:
     value = int(text)
     if not 1300 <= value <= 1500:
-        raise PeriodError(f"سال {persian_text(text)} سال شمسی نیست (مثلاً ۱۴۰۵).")
+        raise PeriodError(_("Report period: not a Jalali year").format(year=persian_text(text)))
     return value
 
 

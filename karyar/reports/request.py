@@ -15,13 +15,9 @@ from karyar.catalogue.reference import places
 from karyar.reports import periods
 from karyar.reports.periods import Period
 from karyar.reports.scope import ORGANISATIONS, Scope
+from karyar.reports.words import request_words
+from karyar.texts import _
 from persian.text import search_key
-
-ORGANISATION_WORDS = {
-    "emdad": ("کمیته امداد", "امداد", "emdad"),
-    "behzisti": ("بهزیستی", "behzisti"),
-}
-
 
 EVERYTHING = Scope()
 
@@ -46,7 +42,7 @@ def _take(text: str, phrase: str) -> tuple[str, bool]:
 def parse(text: str, *, allowed: Scope = EVERYTHING, today: datetime | None = None) -> ReportRequest:
     remaining = search_key(text)
     organisations = []
-    for organisation, words in ORGANISATION_WORDS.items():
+    for organisation, words in request_words().organisations.items():
         for word in words:
             remaining, found = _take(remaining, search_key(word))
             if found and organisation not in organisations:
@@ -79,10 +75,10 @@ def within(asked: Scope, allowed: Scope) -> Scope:
     """What was asked, bounded by what the reader may see (all of it when nothing was asked)."""
     for organisation in asked.organisations:
         if allowed.organisations and organisation not in allowed.organisations:
-            raise RequestError("گزارش این نهاد در دسترس شما نیست؛ گزارش نهاد خودتان را بخواهید.")
+            raise RequestError(_("Report request: organisation not allowed"))
     for province in asked.provinces:
         if allowed.provinces and province not in allowed.provinces:
-            raise RequestError(f"گزارش استان {province} در دسترس شما نیست؛ گزارش استان خودتان را بخواهید.")
+            raise RequestError(_("Report request: province not allowed").format(province=province))
     return Scope(
         organisations=asked.organisations or tuple(o for o in allowed.organisations if o in ORGANISATIONS),
         provinces=asked.provinces or allowed.provinces,

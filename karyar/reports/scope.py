@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Select
 
 from karyar.db.models import ProfileFact
+from karyar.texts import _
 from karyar.vocabulary import VALUE_LABELS
 from persian.format import join_list, join_parts
 
@@ -28,8 +29,10 @@ class Scope:
 
     def label(self) -> str:
         labels = VALUE_LABELS["organisation"]
-        organisations = join_list([labels.get(name, name) for name in self.organisations]) or "همه‌ی نهادها"
-        provinces = join_list(list(self.provinces)) or "همه‌ی استان‌ها"
+        organisations = join_list([labels.get(name, name) for name in self.organisations]) or _(
+            "Report scope: every organisation"
+        )
+        provinces = join_list(list(self.provinces)) or _("Report scope: every province")
         return join_parts([organisations, provinces])
 
     def key(self) -> dict[str, list[str]]:

@@ -9,21 +9,26 @@ from karyar.reports import labels
 from karyar.reports.activity import Activity
 from karyar.reports.dimensions import SPLIT_LABELS, Split, value_label
 from karyar.reports.figures import Figure, Report, still_working_share
+from karyar.texts import _
+from persian import format as persian_format
 from persian.format import format_number, jalali_datetime, join_list, persian_text
 
 # A split lists at most this many values in the text; the exports and charts have them all.
 SHOWN_VALUES = 6
+# The lines under a heading or a figure.
+INDENT = "   "
 
 
 def percent(fraction: float) -> str:
-    """0.456 → «۴۵٫۶٪»."""
-    return f"{format_number(round(fraction * 100, 1))}٪"
+    """0.456 → «۴۵٫۶٪». Rounded to a tenth of a percent as Python rounds the float; the formatter alone
+    would round the decimal half to even (1.15 to 1.2 where Python gives 1.1)."""
+    return persian_format.percent(round(fraction * 100, 1) / 100)
 
 
 def minutes(value: float) -> str:
     if value < 60:
-        return f"{format_number(round(value, 1))} دقیقه"
-    return f"{format_number(round(value / 60, 1))} ساعت"
+        return _("Report: minutes").format(minutes=format_number(round(value, 1)))
+    return _("Report: hours").format(hours=format_number(round(value / 60, 1)))
 
 
 def _split_line(split: Split, counts: Counter[str]) -> str:
@@ -31,8 +36,8 @@ def _split_line(split: Split, counts: Counter[str]) -> str:
     shown = [f"{value_label(split, value)} {format_number(count)}" for value, count in ordered[:SHOWN_VALUES]]
     rest = len(ordered) - SHOWN_VALUES
     if rest > 0:
-        shown.append(f"و {format_number(rest)} مورد دیگر")
-    return f"   {SPLIT_LABELS[split]}: {join_list(shown)}"
+        shown.append(_("Report: and more").format(count=format_number(rest)))
+    return f"{INDENT}{SPLIT_LABELS[split]}: {join_list(shown)}"
 
 
 def _figure_lines(figure: Figure) -> list[str]:
@@ -41,10 +46,13 @@ def _figure_lines(figure: Figure) -> list[str]:
         lines += [_split_line(split, figure.splits[split]) for split in Split]
     if figure.target is not None and figure.year_to_date is not None:
         share = figure.year_to_date / figure.target.target
-        lines.append(
-            f"   هدف سال {persian_text(str(figure.target.year))}: {format_number(figure.target.target)}؛ "
-            f"از آغاز سال {format_number(figure.year_to_date)} ({percent(share)})"
+        target = _("Report: target of the year").format(
+            year=persian_text(str(figure.target.year)),
+            target=format_number(figure.target.target),
+            done=format_number(figure.year_to_date),
+            share=percent(share),
         )
+        lines.append(INDENT + target)
     return lines
 
 
@@ -62,17 +70,17 @@ def service_title(service: str) -> str:
 
 def text(report: Report) -> str:
     lines = [
-        f"📊 گزارش کاریار — {report.period.label}",
+        _("Report: heading").format(period=report.period.label),
         report.scope.label(),
-        f"تهیه‌شده در {jalali_datetime(report.generated_at)}",
+        _("Report: made at").format(moment=jalali_datetime(report.generated_at)),
         "",
-        "👥 مددجویان و پرونده‌ها",
+        _("Report: clients heading"),
     ]
     for activity in Activity:
         lines += _figure_lines(report.figures[activity])
-    lines += ["", "✅ نتیجه‌ی بررسی شرایط، به تفکیک خدمت"]
+    lines += ["", _("Report: eligibility heading")]
     if not report.eligibility:
-        lines.append("   در این دوره بررسی‌ای ثبت نشده است.")
+        lines.append(INDENT + _("Report: no eligibility checks"))
     for service, statuses in sorted(report.eligibility.items(), key=lambda item: -sum(item[1].values())):
         parts = [
             f"{labels.STATUSES.get(status, status)} {format_number(n)}"
@@ -84,58 +92,70 @@ def text(report: Report) -> str:
             f"{labels.INTEREST_KINDS.get(kind, kind)} {format_number(count)}"
             for kind, count in sorted(report.interests_by_kind.items())
         ]
-        lines += ["", f"⭐️ علاقه‌ها: {join_list(parts)}"]
+        lines += ["", _("Report: interests").format(interests=join_list(parts))]
     lines += ["", *_handoff_lines(report), "", *_follow_up_lines(report), "", *_broadcast_lines(report)]
     messages = [
         f"{name} {format_number(report.messages.get(direction, 0))}"
         for direction, name in labels.DIRECTIONS.items()
     ]
-    lines += ["", f"💬 پیام‌ها: {join_list(messages)}"]
+    lines += ["", _("Report: messages").format(messages=join_list(messages))]
     return "\n".join(lines)
 
 
 def _handoff_lines(report: Report) -> list[str]:
     handoffs = report.handoffs
     lines = [
-        f"🤝 ارجاع به مشاور: {format_number(handoffs.requested)} درخواست، {format_number(handoffs.claimed)} پذیرفته"
+        _("Report: handoffs").format(
+            requested=format_number(handoffs.requested), claimed=format_number(handoffs.claimed)
+        )
     ]
     if handoffs.median_wait_minutes is not None and handoffs.p90_wait_minutes is not None:
-        lines.append(
-            f"   انتظار تا پذیرش: میانه {minutes(handoffs.median_wait_minutes)}، "
-            f"۹۰ درصد تا {minutes(handoffs.p90_wait_minutes)}"
+        wait = _("Report: wait until claimed").format(
+            median=minutes(handoffs.median_wait_minutes), p90=minutes(handoffs.p90_wait_minutes)
         )
+        lines.append(INDENT + wait)
     if handoffs.share_within_target is not None:
-        lines.append(
-            f"   پذیرفته در {minutes(handoffs.target_minutes)} نخست: {percent(handoffs.share_within_target)}"
+        within = _("Report: claimed within the target").format(
+            minutes=minutes(handoffs.target_minutes), share=percent(handoffs.share_within_target)
         )
+        lines.append(INDENT + within)
     if handoffs.outcomes:
         parts = [
             f"{labels.OUTCOMES.get(outcome, outcome)} {format_number(count)}"
             for outcome, count in sorted(handoffs.outcomes.items(), key=lambda item: -item[1])
         ]
-        lines.append(f"   نتیجه‌ها: {join_list(parts)}")
+        lines.append(INDENT + _("Report: handoff outcomes").format(outcomes=join_list(parts)))
     if handoffs.average_rating is not None:
-        lines.append(
-            f"   میانگین امتیاز مددجویان: {format_number(round(handoffs.average_rating, 1))} از ۵ "
-            f"({format_number(handoffs.ratings)} امتیاز)"
+        rating = _("Report: average rating").format(
+            rating=format_number(round(handoffs.average_rating, 1)), ratings=format_number(handoffs.ratings)
         )
+        lines.append(INDENT + rating)
     return lines
 
 
 def _follow_up_lines(report: Report) -> list[str]:
-    lines = ["📞 پیگیری پس از اشتغال یا آموزش (پاسخ‌های این دوره)"]
+    lines = [_("Report: follow-ups heading")]
     for months, answers in sorted(report.follow_ups.items()):
         share = still_working_share(answers)
         answered = format_number(sum(answers.values()))
-        state = "پاسخی نیامده" if share is None else f"{percent(share)} هنوز سر کار، از {answered} پاسخ"
-        lines.append(f"• {format_number(months)} ماه پس از شروع: {state}")
+        state = (
+            _("Report: no follow-up answer")
+            if share is None
+            else _("Report: still working").format(share=percent(share), answered=answered)
+        )
+        line = _("Report: follow-up months after the start").format(months=format_number(months), state=state)
+        lines.append(f"• {line}")
     return lines
 
 
 def _broadcast_lines(report: Report) -> list[str]:
     broadcasts = report.broadcasts
     return [
-        f"📣 اطلاعیه‌ها: {format_number(broadcasts.broadcasts)} اطلاعیه، {format_number(broadcasts.delivered)} رسیده، "
-        f"{format_number(broadcasts.blocked)} مسدود، {format_number(broadcasts.presses)} بار زدن دکمه "
-        f"({format_number(broadcasts.pressing_clients)} نفر)"
+        _("Report: broadcasts").format(
+            broadcasts=format_number(broadcasts.broadcasts),
+            delivered=format_number(broadcasts.delivered),
+            blocked=format_number(broadcasts.blocked),
+            presses=format_number(broadcasts.presses),
+            people=format_number(broadcasts.pressing_clients),
+        )
     ]

@@ -11,17 +11,19 @@ from karyar.reports import charts, export, service
 from karyar.reports.periods import PeriodError
 from karyar.reports.request import RequestError, parse
 from karyar.reports.summary import text
+from karyar.reports.words import request_words
 from karyar.settings import get_settings
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    examples = request_words().examples
     report = commands.add_parser(
         "report",
         help="figures of a period by gender, urban/rural, sector and province; CSV, Excel and charts",
         description="The request is what staff write after /report: a period (this week, this month, "
-        "last-month, this year, a Jalali month 1405/09, a year 1404, or '1405/09/01 تا 1405/09/15'), "
+        f"last-month, this year, a Jalali month 1405/09, a year 1404, or two dates '{examples['days']}'), "
         "optionally an organisation (emdad, behzisti) and a province, e.g. "
-        "`karyar report 1405/08 behzisti تهران`.",
+        f"`karyar report {examples['request']}`.",
     )
     report.add_argument("request", nargs="*", help="period, organisation and province (default: this month)")
     report.add_argument(
