@@ -21,7 +21,8 @@ Components, in pipeline order:
   "1".."12" (also from ordinals the tables miss: «کلاس ۱۰ام», «پایه‌ی یازدهمی»), reads a duration given as
   ``work_experience`` («ده ساله» -> "experienced", «شش ماه» -> "some"), drops values of closed-set entities
   that are none of their codes, and resolves overlapping entities (the longest span wins; on equal spans the
-  lookup/regex extractor wins over the statistical one).
+  lookup/regex extractor wins over the statistical one), and leaves out values the message says do not hold
+  («کمیته امداد نیستم، بهزیستی هستم» gives only behzisti; ``persian/negation.py``).
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from persian.negation import negated
 from persian.text import (
+    ENCLITIC_ENDINGS,
     ZWNJ,
     normalize,
     parse_persian_number,
@@ -66,10 +69,6 @@ logger = logging.getLogger(__name__)
 
 # Extractors whose output comes from lookup tables or regexes; they win ties against statistical ones.
 _RULE_BASED_EXTRACTORS = ("RegexEntityExtractor",)
-
-# Endings tried (longest first) when a value is a known form plus an enclitic or the adjective «ی»
-# (keys have no ZWNJ, so «تهران‌ام» arrives as «تهرانام»).
-_SUFFIXES = ("ییم", "یام", "ایم", "یم", "ام", "ای", "یه", "ست", "م", "ی", "ه")
 
 
 def _hazm_letter_table() -> Dict[int, str]:
@@ -312,6 +311,8 @@ class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
             "number_ranges": {"age": [10, 100]},
             # resolve overlapping entities (longest span wins)
             "resolve_overlaps": True,
+            # leave out values the message says do not hold («دیپلم ندارم»; persian/negation.py)
+            "drop_negated": True,
             # entity types whose values are school years written as ordinals or digits, and their range
             "grade_entities": ["school_grade"],
             "grade_range": [1, 12],
@@ -435,7 +436,7 @@ class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
                 return table[key]
         # a known form with an enclitic or adjective ending: «تهرانم», «مشهدی», «اصفهانیم», «خیاطیم»
         typed = self.values.get(entity_type, {})
-        for suffix in _SUFFIXES:
+        for suffix in ENCLITIC_ENDINGS:
             stem = key[: -len(suffix)]
             if key.endswith(suffix) and len(stem) >= 2 and stem in typed:
                 return typed[stem]
@@ -509,8 +510,15 @@ class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
                 kept.append(entity)
         return sorted(kept, key=lambda e: (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END]))
 
+    @staticmethod
+    def drop_negated(text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+        """Leaves out what the client says does not hold («امداد نیستم، بهزیستی هستم» keeps only behzisti)."""
+        spans = [(e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END]) for e in entities]
+        dropped = negated(text, spans)
+        return [entity for index, entity in enumerate(entities) if index not in dropped]
+
     def process(self, messages: List[Message]) -> List[Message]:
-        """Canonicalises values and resolves overlaps in each message's entities."""
+        """Canonicalises values, resolves overlaps and drops negated values in each message's entities."""
         for message in messages:
             entities = message.get(ENTITIES, [])
             if not entities:
@@ -529,5 +537,7 @@ class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
                 cleaned.append(entity)
             if self._config["resolve_overlaps"]:
                 cleaned = self.resolve_overlaps(cleaned)
+            if self._config["drop_negated"]:
+                cleaned = self.drop_negated(message.get(TEXT) or "", cleaned)
             message.set(ENTITIES, cleaned, add_to_output=True)
         return messages

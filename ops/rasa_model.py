@@ -25,7 +25,7 @@ _INPUTS = (
     DOMAIN_DIR,
     DATA_DIR,
     PROJECT_ROOT / "nlu",
-    PROJECT_ROOT / "persian" / "text.py",  # the normaliser the pipeline's components run
+    PROJECT_ROOT / "persian",  # the normaliser and the negation rules the pipeline's components run
     PROJECT_ROOT / "requirements" / "rasa.lock",
 )
 _KEEP_MODELS = 3

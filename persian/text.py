@@ -43,6 +43,9 @@ __all__ = [
 ]
 
 ZWNJ = "\u200c"
+# Endings tried (longest first) when a known word carries an enclitic or the adjective «ی»
+# (without ZWNJ, «تهران‌ام» reads «تهرانام»).
+ENCLITIC_ENDINGS = ("ییم", "یام", "ایم", "یم", "ام", "ای", "یه", "ست", "م", "ی", "ه")
 
 _ASCII_DIGITS = "0123456789"
 _PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"

