@@ -21,14 +21,6 @@ PRODUCT_PACKAGES = ("karyar", "bot", "actions", "ops", "localapi", "nlu")
 PERSIAN_TEXT = re.compile(r"[\u060C\u061B\u061F\u0620-\u064A\u066A\u0671-\u06D5]")
 PO_FILE = LOCALES_DIR / "fa" / "LC_MESSAGES" / "messages.po"
 
-# Files that still hold Persian literals, to be emptied; the test fails when one is clean and still
-# listed, so the list only shrinks.
-NOT_YET_MOVED: frozenset[str] = frozenset(
-    {
-    }
-)
-
-
 def _docstrings(tree: ast.Module) -> set[int]:
     owners = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     return {
@@ -59,14 +51,8 @@ def _product_files() -> list[Path]:
 
 
 def test_no_persian_literal_in_python_outside_the_language_library() -> None:
-    found = {
-        str(path.relative_to(ROOT)): literals
-        for path in _product_files()
-        if (literals := _persian_literals(path))
-    }
-    unexpected = [line for name, lines in found.items() if name not in NOT_YET_MOVED for line in lines]
-    assert unexpected == [], "put texts in the Babel catalogue or Rasa's domain, words in a data file"
-    assert sorted(NOT_YET_MOVED - set(found)) == [], "clean now: take these off NOT_YET_MOVED"
+    found = [line for path in _product_files() for line in _persian_literals(path)]
+    assert found == [], "put texts in the Babel catalogue or Rasa's domain, words in a data file"
 
 
 def test_the_check_sees_a_persian_literal_and_ignores_docstrings_and_digits(tmp_path: Path) -> None:
