@@ -34,12 +34,12 @@ from bot.rasa_client import RasaClient
 from bot.relay import Relay
 from bot.services import Services, attach, from_bot_data, services
 from bot.staff_directory import StaffDirectory
-from karyar.texts import _
 from karyar import inbox
 from karyar.db.engine import Database
 from karyar.privacy import retention
 from karyar.privacy.cipher import DataCipher
 from karyar.settings import Settings
+from karyar.texts import _
 
 logger = logging.getLogger(__name__)
 

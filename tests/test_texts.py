@@ -21,6 +21,7 @@ PRODUCT_PACKAGES = ("karyar", "bot", "actions", "ops", "localapi", "nlu")
 PERSIAN_TEXT = re.compile(r"[\u060C\u061B\u061F\u0620-\u064A\u066A\u0671-\u06D5]")
 PO_FILE = LOCALES_DIR / "fa" / "LC_MESSAGES" / "messages.po"
 
+
 def _docstrings(tree: ast.Module) -> set[int]:
     owners = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     return {

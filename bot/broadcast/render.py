@@ -14,9 +14,9 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity
 
-from karyar.texts import _
 from karyar.broadcast.content import Content
 from karyar.broadcast.report import UNSUBSCRIBE_BUTTON
+from karyar.texts import _
 
 _PRESS = re.compile(r"^an:(\d{1,18}):(\d|u)$")
 PRESS_PATTERN = r"^an:"

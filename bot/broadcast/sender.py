@@ -32,13 +32,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.broadcast import render
 from bot.broadcast.gate import SendGate, flood_wait
 from bot.broadcast.progress import progress_keyboard, progress_text, report_text
-from karyar.texts import _
 from karyar.broadcast import delivery, report, store
 from karyar.broadcast.content import Content
 from karyar.broadcast.delivery import Claimed
 from karyar.clock import now
 from karyar.db.engine import Database
 from karyar.settings import Settings
+from karyar.texts import _
 
 logger = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from bot.broadcast.render import PRESS_PATTERN, parse_press
 from bot.handlers.client import identity_of, keep
 from bot.services import services
-from karyar.texts import _
 from karyar.broadcast.presses import Press, record_press
 from karyar.catalogue.listing import details
+from karyar.texts import _
 
 # The same payload the interest answer in the conversation offers.
 COUNSELLOR_PAYLOAD = '/request_counsellor{"handoff_reason": "interest"}'

@@ -10,10 +10,10 @@ from bot.handoff import callbacks, screens
 from bot.handoff.labels import follow_up_answer_labels
 from bot.keyboards import main_menu
 from bot.services import services
-from karyar.texts import _
 from bot.update_identity import key_of
 from karyar.db.models import FollowUpAnswer, HandoffReason
 from karyar.handoff import desk, queue
+from karyar.texts import _
 from persian.format import persian_text
 
 

@@ -12,8 +12,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.handlers.client import identity_of, keep
 from bot.privacy import callbacks
 from bot.services import services
-from karyar.texts import _
 from karyar.privacy import workflow
+from karyar.texts import _
 
 SHOW_COMMAND = "mydata"
 ERASE_COMMAND = "deletemydata"

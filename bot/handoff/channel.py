@@ -13,12 +13,12 @@ from telegram import Bot, InlineKeyboardMarkup, Message, MessageId, ReplyParamet
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.handoff.screens import card_text, claim_keyboard, conversation_keyboard
-from karyar.texts import _
 from karyar.db.engine import Database
 from karyar.handoff import desk, posts
 from karyar.handoff.posts import PostKind
 from karyar.handoff.snapshot import CaseSnapshot
 from karyar.handoff.views import Colleague, Recipient
+from karyar.texts import _
 from persian.format import persian_text
 
 logger = logging.getLogger(__name__)

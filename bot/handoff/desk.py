@@ -29,7 +29,6 @@ from bot.keyboards import ends_live_chat, live_chat_keyboard, main_menu
 from bot.media import media_kind
 from bot.outbox import Outbox, ReplyMarkup
 from bot.rasa_client import RasaClient, RasaUnavailableError
-from karyar.texts import _
 from karyar import clients, followup, messages
 from karyar.clock import now
 from karyar.db.engine import Database
@@ -40,6 +39,7 @@ from karyar.handoff.queue import ClaimResult
 from karyar.handoff.views import Colleague, HandoffView, Recipient
 from karyar.office_hours import is_open
 from karyar.settings import Settings
+from karyar.texts import _
 from persian.format import persian_text
 
 logger = logging.getLogger(__name__)

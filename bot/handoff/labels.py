@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from karyar.texts import _
 from karyar.db.models import CaseEventKind, CaseStage, FollowUpAnswer, HandoffOutcome, HandoffReason
+from karyar.texts import _
 
 
 def reason_label(reason: str) -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bot.handoff.labels import follow_up_answer_labels, outcome_label, reason_label
 from bot.handoff.screens import TimelineEntry, timeline_text
-from karyar.texts import _
 from karyar.db.engine import Database
 from karyar.db.models import CaseEventKind
 from karyar.handoff import casework
 from karyar.handoff.casebook import RawEntry
 from karyar.handoff.casework import TimelineRefusal
 from karyar.handoff.views import Colleague
+from karyar.texts import _
 from persian.format import persian_text
 
 

@@ -14,7 +14,6 @@ from bot.keyboards import main_menu
 from bot.outbox import Outbox
 from bot.privacy import screens
 from bot.rasa_client import RasaClient, RasaUnavailableError
-from karyar.texts import _
 from karyar.db.engine import Database
 from karyar.privacy import erasure, workflow
 from karyar.privacy.cipher import DataCipher
@@ -22,6 +21,7 @@ from karyar.privacy.erasure import Erasure, ErasureRefusal
 from karyar.privacy.export import ClientData, client_data
 from karyar.rasa_conversations import forget_conversation_sql
 from karyar.settings import Settings
+from karyar.texts import _
 
 logger = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.handlers import admin
 from bot.services import from_bot_data
-from karyar.texts import _
 from karyar.db.engine import Database
 from karyar.db.models import AuditEntry, Client, StaffMember
 from karyar.settings import load_settings
 from karyar.staff import registry
+from karyar.texts import _
 from localapi import LocalBotApi
 from tests.support.databases import migrated_database_or_skip
 

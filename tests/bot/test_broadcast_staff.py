@@ -21,7 +21,6 @@ from bot.app import build_application
 from bot.broadcast import compose
 from bot.broadcast.progress import report_text, status_label
 from bot.services import from_bot_data
-from karyar.texts import _
 from karyar.broadcast import report, store
 from karyar.catalogue.reference import places
 from karyar.db.engine import Database
@@ -36,6 +35,7 @@ from karyar.db.models import (
 )
 from karyar.settings import load_settings
 from karyar.staff.roles import Permission
+from karyar.texts import _
 from localapi import LocalBotApi
 from persian.format import format_number, jalali_date
 from tests.karyar.broadcast.conftest import ALBORZ, FARS, TEHRAN, add_client, add_member

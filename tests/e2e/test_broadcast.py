@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.broadcast import compose
-from karyar.texts import _
 from karyar import clients, profile
 from karyar.broadcast import store
 from karyar.broadcast.audience import Audience
@@ -29,6 +28,7 @@ from karyar.db.engine import Database
 from karyar.db.models import BroadcastDelivery, BroadcastStatus, CaseEventKind, Client, Course, DeliveryStatus
 from karyar.facts import ProfileFactName
 from karyar.staff import registry
+from karyar.texts import _
 from localapi import UserDriver
 from persian.format import format_number
 from tests.support.chat import Chat, button_titles

@@ -18,7 +18,6 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.keyboards import menu_items
-from karyar.texts import _
 from karyar import cases
 from karyar.clock import now
 from karyar.db.engine import Database
@@ -35,6 +34,7 @@ from karyar.db.models import (
 from karyar.facts import ProfileFactName
 from karyar.profile import record_fact
 from karyar.staff import registry
+from karyar.texts import _
 from localapi import UserDriver
 from tests.e2e.test_intake import client_of
 from tests.support.chat import Chat, button_titles

@@ -18,10 +18,10 @@ from telegram.ext import ContextTypes
 
 from bot.handlers.client import keep
 from bot.services import services
-from karyar.texts import _
 from karyar.broadcast import workflow
 from karyar.broadcast.workflow import Actor, Authorisation, Draft
 from karyar.staff.roles import Permission
+from karyar.texts import _
 
 FLOW_KEY = "broadcast_flow"
 LOCKS_KEY = "karyar.broadcast_flow_locks"

@@ -16,11 +16,11 @@ from bot.broadcast.progress import parse_control, progress_keyboard, progress_te
 from bot.handlers.broadcast_staff import access
 from bot.outbox import split_text
 from bot.services import services
-from karyar.texts import _
 from karyar.broadcast import workflow
 from karyar.broadcast.report import Report
 from karyar.broadcast.workflow import Actor, Outcome
 from karyar.staff.roles import Permission
+from karyar.texts import _
 from persian.format import format_number, jalali_date
 
 logger = logging.getLogger(__name__)

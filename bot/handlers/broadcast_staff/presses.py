@@ -19,11 +19,11 @@ from bot.broadcast.progress import progress_keyboard, progress_text
 from bot.handlers.broadcast_staff import access
 from bot.handlers.broadcast_staff.flow import add_course, save_audience, save_buttons
 from bot.services import services
-from karyar.texts import _
 from karyar.broadcast import workflow
 from karyar.broadcast.audience import AGE_KEY
 from karyar.broadcast.workflow import Actor, Draft, Outcome
 from karyar.db.models import BroadcastStatus
+from karyar.texts import _
 from persian.format import format_number
 
 logger = logging.getLogger(__name__)
