@@ -28,10 +28,10 @@ from bot.rasa_client import RasaClient, RasaReply, RasaUnavailableError
 from karyar import messages
 from karyar.clock import now
 from karyar.db.engine import Database
-from karyar.db.models import Message
 from karyar.handoff import queue as handoff_queue
 from karyar.inbound import Inbound, Receipt
 from karyar.inbound import store as inbound_store
+from karyar.messages import PendingMessage
 from karyar.privacy.cipher import DataCipher
 from karyar.texts import _
 
@@ -157,7 +157,7 @@ class Relay:
         if pending:
             paused = await self._db.run_async(handoff_queue.not_resumed, client_id=client_id)
             if paused is not None:  # a handoff ended while Rasa was away: give it the conversation back first
-                await self._desk.resume_rasa(handoff_id=paused.id, chat_id=user_id)
+                await self._desk.resume_rasa(handoff_id=paused.handoff_id, chat_id=user_id)
         for message in pending:
             delayed = message.id != fresh_id
             try:
@@ -191,14 +191,16 @@ class Relay:
             metrics.REPLY_SECONDS.observe((now() - message.created_at).total_seconds())
         return True
 
-    async def _ask_rasa(self, bot: Bot, message: Message, *, user_id: int, delayed: bool) -> list[RasaReply]:
+    async def _ask_rasa(
+        self, bot: Bot, message: PendingMessage, *, user_id: int, delayed: bool
+    ) -> list[RasaReply]:
         sender_id = str(user_id)
         if delayed:
             # A call that timed out may still have reached Rasa; never let it see a message twice.
             already = await self._rasa.replies_already_given(sender_id=sender_id, message_id=message.id)
             if already is not None:
                 return already
-        text = str((message.extra or {}).get("rasa_text") or message.text or "")[:RASA_TEXT_LIMIT]
+        text = message.rasa_text[:RASA_TEXT_LIMIT]
         metadata = {"karyar_message_id": message.id, "kind": message.kind}
         async with self._typing(bot, user_id):
             call = asyncio.ensure_future(self._rasa.send(sender_id=sender_id, text=text, metadata=metadata))

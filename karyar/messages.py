@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -101,16 +103,36 @@ def mark_answered(
     message.answered_at = now()
 
 
-def pending_for_client(session: Session, *, client_id: int, limit: int = 50) -> list[Message]:
+@dataclass(frozen=True, slots=True)
+class PendingMessage:
+    """An inbound message waiting for Rasa, as the relay needs it (a snapshot, safe outside the session)."""
+
+    id: int
+    client_id: int
+    kind: str
+    rasa_text: str  # what Rasa is asked: the text prepared for it when there is one, else the text itself
+    telegram_message_id: int | None
+    created_at: datetime
+
+
+def pending_for_client(session: Session, *, client_id: int, limit: int = 50) -> list[PendingMessage]:
     """Unanswered inbound messages of one client, oldest first (answered in the order sent)."""
-    return list(
-        session.scalars(
+    return [
+        PendingMessage(
+            id=message.id,
+            client_id=message.client_id,
+            kind=message.kind,
+            rasa_text=str((message.extra or {}).get("rasa_text") or message.text or ""),
+            telegram_message_id=message.telegram_message_id,
+            created_at=message.created_at,
+        )
+        for message in session.scalars(
             select(Message)
             .where(Message.client_id == client_id, Message.status == InboundStatus.PENDING)
             .order_by(Message.id)
             .limit(limit)
         )
-    )
+    ]
 
 
 def clients_with_pending(session: Session, *, limit: int = 500) -> list[tuple[int, int]]:

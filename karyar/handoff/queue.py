@@ -86,17 +86,28 @@ def awaiting_comment(session: Session, *, client_id: int) -> Handoff | None:
     )
 
 
-def not_resumed(session: Session, *, client_id: int) -> Handoff | None:
-    """An ended handoff whose Rasa conversation has not been resumed yet (Rasa was down at the time)."""
-    return session.scalar(
-        select(Handoff)
+@dataclass(frozen=True, slots=True)
+class PausedConversation:
+    """An ended handoff whose client's Rasa conversation is still paused."""
+
+    handoff_id: int
+    chat_id: int  # the client's Telegram chat
+
+
+def not_resumed(session: Session, *, client_id: int) -> PausedConversation | None:
+    """An ended handoff of the client whose Rasa conversation has not been resumed yet (Rasa was down at
+    the time)."""
+    row = session.execute(
+        select(Handoff.id, Client.telegram_user_id)
+        .join(Client, Client.id == Handoff.client_id)
         .where(
             Handoff.client_id == client_id,
             Handoff.ended_at.is_not(None),
             Handoff.rasa_resumed_at.is_(None),
         )
         .limit(1)
-    )
+    ).first()
+    return None if row is None else PausedConversation(row.id, row.telegram_user_id)
 
 
 def open_handoff(
@@ -372,14 +383,6 @@ def client_chat(session: Session, *, handoff_id: int) -> tuple[Handoff, int]:
     """The handoff and its client's Telegram chat."""
     handoff = session.get_one(Handoff, handoff_id)
     return handoff, session.get_one(Client, handoff.client_id).telegram_user_id
-
-
-@dataclass(frozen=True, slots=True)
-class PausedConversation:
-    """An ended handoff whose client's Rasa conversation is still paused."""
-
-    handoff_id: int
-    chat_id: int  # the client's Telegram chat
 
 
 def ended_not_resumed(session: Session) -> list[PausedConversation]:

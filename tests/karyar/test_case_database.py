@@ -118,7 +118,8 @@ def test_pending_messages_wait_in_order_until_answered(db: Database) -> None:
         for text in ("یک", "دو"):
             messages.log_inbound(session, client_id=client.id, kind="text", text=text)
         messages.log_inbound(session, client_id=client.id, kind="sticker", text=None, for_rasa=False)
-        assert [m.text for m in messages.pending_for_client(session, client_id=client.id)] == ["یک", "دو"]
+        pending = messages.pending_for_client(session, client_id=client.id)
+        assert [m.rasa_text for m in pending] == ["یک", "دو"]
         assert messages.clients_with_pending(session) == [(other.id, 99), (client.id, AMINA.user_id)]
         messages.mark_answered(session, message_id=first.id)
         assert messages.clients_with_pending(session) == [(client.id, AMINA.user_id)]

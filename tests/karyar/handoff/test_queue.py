@@ -745,7 +745,7 @@ def test_ended_handoffs_wait_for_the_rasa_conversation_to_resume(db: Database) -
         assert queue.ended_not_resumed(session) == []
         assert queue.cancel(session, handoff_id=handoff.id, client_id=client.id) is not None
         assert queue.ended_not_resumed(session) == [queue.PausedConversation(handoff.id, CLIENT)]
-        assert queue.not_resumed(session, client_id=client.id) is handoff
+        assert queue.not_resumed(session, client_id=client.id) == queue.PausedConversation(handoff.id, CLIENT)
         assert queue.client_chat(session, handoff_id=handoff.id) == (handoff, CLIENT)
         queue.mark_resumed(session, handoff_id=handoff.id)
         assert queue.ended_not_resumed(session) == []
