@@ -546,6 +546,71 @@ def listing(session: Session, *, actor: Actor, limit: int = 10) -> list[Broadcas
     return store.recent(session, limit=limit, created_by=None if actor.supervises else actor.id)
 
 
+# --- what the operator's list and show print ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """An announcement as a list shows it."""
+
+    id: int
+    status: str
+    recipients: int  # fixed when it was confirmed
+    created_at: datetime
+    send_at: datetime | None
+    content: Content
+    progress: Progress
+
+
+def _summary(broadcast: Broadcast, progress: Progress) -> Summary:
+    return Summary(
+        id=broadcast.id,
+        status=broadcast.status,
+        recipients=broadcast.recipients,
+        created_at=broadcast.created_at,
+        send_at=broadcast.send_at,
+        content=_content(broadcast.content),
+        progress=progress,
+    )
+
+
+def recent(session: Session, *, limit: int) -> list[Summary]:
+    """The latest announcements, everybody's, newest first."""
+    return [
+        _summary(broadcast, report.progress(session, broadcast_id=broadcast.id))
+        for broadcast in store.recent(session, limit=limit)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Details:
+    """An announcement and what came of it: its report with the settings it was sent with."""
+
+    summary: Summary
+    audience: dict[str, Any]  # as stored; empty for every subscriber
+    buttons: list[dict[str, Any]]
+    pause_reason: str | None
+    failures: list[tuple[str, int]]
+    presses: list[tuple[str, int]]
+    unsubscribed: int
+
+
+def details(session: Session, *, broadcast_id: int) -> Details | None:
+    if store.get(session, broadcast_id) is None:
+        return None
+    found = report.report(session, broadcast_id=broadcast_id)
+    broadcast = found.broadcast
+    return Details(
+        summary=_summary(broadcast, found.progress),
+        audience=dict(broadcast.audience or {}),
+        buttons=list(broadcast.buttons),
+        pause_reason=broadcast.pause_reason,
+        failures=found.failures,
+        presses=found.presses,
+        unsubscribed=found.unsubscribed,
+    )
+
+
 def author_name(session: Session, *, broadcast_id: int) -> str:
     broadcast = session.get_one(Broadcast, broadcast_id)
     author = session.get(StaffMember, broadcast.created_by) if broadcast.created_by else None

@@ -30,13 +30,12 @@ import jdatetime
 from sqlalchemy.orm import Session
 
 from karyar import audit
-from karyar.broadcast import report, store, workflow
+from karyar.broadcast import workflow
 from karyar.broadcast.audience import Audience, AudienceError, count
 from karyar.broadcast.content import Content, ContentError
 from karyar.broadcast.store import BroadcastError
 from karyar.clock import now
 from karyar.db.engine import database_for
-from karyar.db.models import Broadcast
 from karyar.settings import get_settings
 from karyar.texts import _
 from persian.format import IRAN_TIME, parse_jalali_datetime
@@ -185,20 +184,19 @@ def cmd_create(args: argparse.Namespace) -> None:
 
 @_one_line_errors
 def cmd_list(_args: argparse.Namespace) -> None:
-    rows = _run(lambda session: [_row(session, b) for b in store.recent(session, limit=LIST_LIMIT)])
-    if not rows:
+    listed = _run(lambda session: workflow.recent(session, limit=LIST_LIMIT))
+    if not listed:
         print("no broadcasts")
         return
-    print(_table([COLUMNS, *rows]))
+    print(_table([COLUMNS, *(_row(summary) for summary in listed)]))
 
 
 @_one_line_errors
 def cmd_show(args: argparse.Namespace) -> None:
-    def work(session: Session) -> list[str]:
-        _existing(session, args.number)
-        return show_lines(report.report(session, broadcast_id=args.number))
-
-    print("\n".join(_run(work)))
+    found = _run(lambda session: workflow.details(session, broadcast_id=args.number))
+    if found is None:
+        raise CommandError(f"there is no broadcast {args.number}")
+    print("\n".join(show_lines(found)))
 
 
 @_one_line_errors
@@ -307,13 +305,6 @@ def _author(session: Session, telegram_user_id: int) -> workflow.Actor:
     return author
 
 
-def _existing(session: Session, number: int) -> Broadcast:
-    broadcast = store.get(session, number)
-    if broadcast is None:
-        raise CommandError(f"there is no broadcast {number}")
-    return broadcast
-
-
 def _checked(make: Callable[[], T]) -> T:
     try:
         return make()
@@ -324,20 +315,20 @@ def _checked(make: Callable[[], T]) -> T:
 # --- output -------------------------------------------------------------------------------------------
 
 
-def show_lines(found: report.Report) -> list[str]:
-    broadcast, progress = found.broadcast, found.progress
+def show_lines(found: workflow.Details) -> list[str]:
+    broadcast, progress = found.summary, found.summary.progress
     lines = [
         f"broadcast {broadcast.id}: {broadcast.status}",
         f"created: {_local(broadcast.created_at)}",
         f"send at: {_local(broadcast.send_at) if broadcast.send_at else 'as soon as confirmed'}",
-        f"audience: {json.dumps(broadcast.audience, ensure_ascii=False) if broadcast.audience else 'every subscriber'}",
-        f"text: {_preview(broadcast.content.get('text', ''), 200)}",
+        f"audience: {json.dumps(found.audience, ensure_ascii=False) if found.audience else 'every subscriber'}",
+        f"text: {_preview(broadcast.content.text, 200)}",
     ]
-    if broadcast.content.get("photo") or broadcast.content.get("photo_path"):
+    if broadcast.content.photo or broadcast.content.photo_path:
         lines.append("photo: yes")
-    lines += [f"button: {button['title']} ({button['kind']})" for button in broadcast.buttons]
-    if broadcast.pause_reason:
-        lines.append(f"paused because: {broadcast.pause_reason}")
+    lines += [f"button: {button['title']} ({button['kind']})" for button in found.buttons]
+    if found.pause_reason:
+        lines.append(f"paused because: {found.pause_reason}")
     lines += [
         f"recipients: {progress.total}",
         f"delivered: {progress.sent}",
@@ -352,16 +343,15 @@ def show_lines(found: report.Report) -> list[str]:
     return lines
 
 
-def _row(session: Session, broadcast: Broadcast) -> tuple[str, ...]:
-    progress = report.progress(session, broadcast_id=broadcast.id)
+def _row(broadcast: workflow.Summary) -> tuple[str, ...]:
     return (
         str(broadcast.id),
         broadcast.status,
         str(broadcast.recipients),
-        str(progress.sent),
+        str(broadcast.progress.sent),
         _local(broadcast.created_at),
         _local(broadcast.send_at) if broadcast.send_at else "-",
-        _preview(broadcast.content.get("text", ""), PREVIEW_CHARS),
+        _preview(broadcast.content.text, PREVIEW_CHARS),
     )
 
 
