@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -18,9 +19,20 @@ from karyar.facts import ASKING_ORDER
 PROFILE_SLOTS = tuple(name.value for name in ASKING_ORDER)
 
 
-def _register(session: Session, *, user_id: int) -> tuple[bool, dict[str, list[str]]]:
+@dataclass(frozen=True, slots=True)
+class Registered:
+    """A client at the start of a session: whether they consented, and the facts they told us before."""
+
+    consent: bool
+    facts: dict[str, list[str]]  # the facts in force by name, oldest value first
+
+
+def _register(session: Session, *, user_id: int) -> Registered:
     client = clients.ensure_client(session, identity=TelegramIdentity(user_id=user_id))
-    return client.consent_given_at is not None, profile.current_profile(session, client_id=client.id)
+    return Registered(
+        consent=client.consent_given_at is not None,
+        facts=profile.current_profile(session, client_id=client.id),
+    )
 
 
 class ActionSessionStart(Action):
@@ -33,11 +45,11 @@ class ActionSessionStart(Action):
         events: list[EventType] = [SessionStarted()]
         user_id = telegram_user_id(tracker)
         if user_id is not None:
-            consent, facts = await database().run_async(_register, user_id=user_id)
-            events.append(SlotSet("consent_given", consent))
+            registered = await database().run_async(_register, user_id=user_id)
+            events.append(SlotSet("consent_given", registered.consent))
             known_slots = set((domain or {}).get("slots", {}))
             for name in PROFILE_SLOTS:
-                if name in facts and name in known_slots:
-                    events.append(SlotSet(name, facts[name][-1]))
+                if name in registered.facts and name in known_slots:
+                    events.append(SlotSet(name, registered.facts[name][-1]))
         events.append(ActionExecuted("action_listen"))
         return events
