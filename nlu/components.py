@@ -108,6 +108,21 @@ class _CreatedFromConfig:
         return cls(config)  # type: ignore[call-arg]
 
 
+class CreatedUntrained:
+    """For trainable components, created empty with their configuration and where to store what they learn."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> Any:
+        """Creates a new untrained component (see GraphComponent.create)."""
+        return cls(config, model_storage, resource)  # type: ignore[call-arg]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class PersianNormalizer(_CreatedFromConfig, GraphComponent):
     """Normalises Persian message text in place without changing its length."""
@@ -289,7 +304,7 @@ def entity_key(value: Text) -> Text:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
-class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
+class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorMixin):
     """Canonical entity values, ASCII-digit ages, and one entity per span.
 
     Put it after the extractors and ``EntitySynonymMapper``. From the training data it learns, per entity type,
@@ -340,17 +355,6 @@ class PersianEntityNormalizer(GraphComponent, EntityExtractorMixin):
         self._resource = resource
         # entity type -> entity_key(surface form) -> canonical value; "" holds type-less synonyms
         self.values: Dict[Text, Dict[Text, Text]] = values or {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "PersianEntityNormalizer":
-        """Creates a new untrained component (see parent class for full docstring)."""
-        return cls(config, model_storage, resource)
 
     @classmethod
     def load(

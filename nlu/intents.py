@@ -34,6 +34,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
+from nlu.components import CreatedUntrained
+
 logger = logging.getLogger(__name__)
 
 _BATCH = 256
@@ -93,7 +95,7 @@ def _surface_features() -> FeatureUnion:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class SentenceIntentClassifier(IntentClassifier, GraphComponent):
+class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponent):
     """Intents from surface n-grams and a sentence embedding, with calibrated confidences."""
 
     FILENAME = "sentence_intent_classifier.pkl"
@@ -129,17 +131,6 @@ class SentenceIntentClassifier(IntentClassifier, GraphComponent):
         self._features = features
         self._model = model
         self._embedder = SentenceEmbedder(int(self._config["threads"]))
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> SentenceIntentClassifier:
-        """Creates a new untrained component (see parent class for full docstring)."""
-        return cls(config, model_storage, resource)
 
     @classmethod
     def load(
