@@ -76,3 +76,26 @@ def test_heldout_annotations_are_canonical() -> None:
                 name, value = entity["entity"], entity["value"]
                 if not is_checked_coded_value(name, value, example):
                     assert value in allowed[name], example
+
+
+FRESH = ROOT / "bench" / "nlu_fresh"
+
+
+def _fresh_texts() -> list[str]:
+    texts: list[str] = []
+    for path in sorted(FRESH.rglob("*.yml")):
+        data = _load(path)
+        if isinstance(data, list):  # the negation table: rows with a text
+            texts += [str(row["text"]) for row in data]
+            continue
+        for item in data.get("nlu", []):
+            lines = str(item.get("examples", "")).splitlines()
+            texts += [line.strip()[2:].strip() for line in lines if line.strip().startswith("- ")]
+    return texts
+
+
+def test_no_text_of_the_second_heldout_set_is_a_training_example() -> None:
+    fresh = {_key(text) for text in _fresh_texts()}
+    assert len(fresh) > 300
+    training = [e for examples in intent_examples().values() for e in examples if _key(e) in fresh]
+    assert not training, training
