@@ -51,7 +51,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from persian.negation import negated
+from persian.negation import negated, superseded
 from persian.text import (
     ENCLITIC_ENDINGS,
     ZWNJ,
@@ -516,9 +516,13 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
 
     @staticmethod
     def drop_negated(text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
-        """Leaves out what the client says does not hold («امداد نیستم، بهزیستی هستم» keeps only behzisti)."""
-        spans = [(e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END]) for e in entities]
-        dropped = negated(text, spans)
+        """Leaves out what the client says does not hold («امداد نیستم، بهزیستی هستم» keeps only behzisti)
+        and what they take back («۲۵ سالمه، ببخشید ۲۶» keeps 26)."""
+        kinds = [
+            (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END], str(e.get(ENTITY_ATTRIBUTE_TYPE)))
+            for e in entities
+        ]
+        dropped = negated(text, [(start, end) for start, end, _ in kinds]) | superseded(text, kinds)
         return [entity for index, entity in enumerate(entities) if index not in dropped]
 
     def process(self, messages: List[Message]) -> List[Message]:

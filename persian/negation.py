@@ -1,9 +1,10 @@
-"""Which words of a Persian message are said not to hold: «امداد نیستم، بهزیستی هستم», «دیپلم ندارم».
+"""Which values in a Persian message are said not to hold («امداد نیستم، بهزیستی هستم», «دیپلم ندارم») or
+are taken back («۲۵، ببخشید ۲۶»).
 
 Standard library only and Python 3.10 syntax: Rasa's pipeline imports it as well as the app.
 
 A value is negated when a negative verb follows it, with at most a few filler words between («کمیته امداد
-نیستم», «دیپلم هم ندارم», «تهران کار نمی‌کنم»), or in «نه X نه Y» («نه امداد نه بهزیستی»).
+نیستم», «دیپلم هم ندارم», «تهران کار نمی‌کنم»), or in «نه X نه Y» and «نه X بلکه Y».
 A clause ends at punctuation or at a joining word («ولی», «و», «بلکه»), so «تهران زندگی می‌کنم ولی کار
 ندارم» keeps Tehran. Words inside the value itself («بی‌سواد», «سواد ندارم» as one annotated span) are
 the value's own and never negate it.
@@ -31,7 +32,24 @@ _ENDINGS = frozenset({"", "م", "ی", "ه", "یم", "ید", "ین", "ند", "ن"
 # Words that may stand between a value and its negative verb («دیپلم هم ندارم», «تهران کار نمی‌کنم»);
 # any other word means the verb is about something else («۳۰ سالمه بچه ندارم»).
 _FILLERS = frozenset(
-    {"هم", "رو", "را", "اصلا", "اصلاً", "دیگه", "دیگر", "هنوز", "فعلا", "فعلاً", "کار", "زندگی", "درس", "هیچ"}
+    {
+        "هم",
+        "رو",
+        "را",
+        "اصلا",
+        "اصلاً",
+        "دیگه",
+        "دیگر",
+        "هنوز",
+        "فعلا",
+        "فعلاً",
+        "کار",
+        "زندگی",
+        "درس",
+        "هیچ",
+        "دوست",
+        "علاقه",
+    }
 )
 
 _TOKEN = re.compile(r"(?:[^\W\d_]|\u200c)+|\d+|[،,.;؛!?؟\n:]")
@@ -76,10 +94,14 @@ def _followed_by_negation(tokens: Sequence[tuple[str, int, int]], end: int, othe
     return False
 
 
-def _neither_nor(tokens: Sequence[tuple[str, int, int]], start: int) -> bool:
-    """«نه امداد نه بهزیستی»; a single «نه» before a value is more often «no, …» said without a comma."""
+def _not_this_but(tokens: Sequence[tuple[str, int, int]], start: int) -> bool:
+    """«نه امداد نه بهزیستی», «نه امداد بلکه بهزیستی»; a lone «نه» before a value is more often «no, …»
+    said without a comma («نه امداد هستم»)."""
     before = [word for word, _, token_end in tokens if token_end <= start]
-    return bool(before) and before[-1] == "نه" and sum(word == "نه" for word, _, _ in tokens) >= 2
+    if not before or before[-1] != "نه":
+        return False
+    after = [_plain(word) for word, token_start, _ in tokens if token_start >= start]
+    return "بلکه" in after or sum(word == "نه" for word, _, _ in tokens) >= 2
 
 
 def negated(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
@@ -90,5 +112,25 @@ def negated(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
         index
         for index, (start, end) in enumerate(spans)
         if _followed_by_negation(tokens, end, (s for i, s in enumerate(starts) if i != index))
-        or _neither_nor(tokens, start)
+        or _not_this_but(tokens, start)
     }
+
+
+# Words with which a client takes back what they just wrote («۲۵، ببخشید ۲۶», «تهران نه، کرج»).
+_CORRECTIONS = frozenset({"ببخشید", "یعنی", "اشتباه", "اشتباهی", "منظورم", "نه", "غلط", "ببخشیدا"})
+
+
+def superseded(text: str, values: Sequence[tuple[int, int, str]]) -> set[int]:
+    """The indices of `values` (start, end, kind) that a later value of the same kind corrects: a word of
+    correction stands between them («۲۵ سالمه، ببخشید ۲۶» keeps 26). Without one, both stand («تهران یا کرج»)."""
+    tokens = _tokens(text)
+    dropped: set[int] = set()
+    for index, (_, end, kind) in enumerate(values):
+        for later_start, _, later_kind in values[index + 1 :]:
+            if later_kind != kind or later_start < end:
+                continue
+            between = {_plain(word) for word, start, _ in tokens if end <= start < later_start}
+            if between & _CORRECTIONS:
+                dropped.add(index)
+            break
+    return dropped
