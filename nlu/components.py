@@ -339,6 +339,7 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
                 "emdad_support": ["living_allowance", "single_multi_service"],
                 "work_ability": ["full", "limited"],
                 "work_experience": ["none", "some", "experienced"],
+                "subject": ["self", "spouse", "son", "daughter", "mother", "father", "other"],
             },
         }
 
@@ -525,6 +526,19 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
         dropped = negated(text, [(start, end) for start, end, _ in kinds]) | superseded(text, kinds)
         return [entity for index, entity in enumerate(entities) if index not in dropped]
 
+    def _typed_form(self, text: Text, entity: Dict[Text, Any]) -> Any:
+        """The entity's written form when its type knows it, else its value as the extractors left it.
+
+        Synonyms are type-less, so a form with two meanings («خانمم»: "I am a lady" as gender, "my wife" as
+        subject) would get one value for both types; the written form looked up by type gets each its own.
+        """
+        start, end = entity.get(ENTITY_ATTRIBUTE_START), entity.get(ENTITY_ATTRIBUTE_END)
+        if isinstance(start, int) and isinstance(end, int):
+            written = text[start:end]
+            if entity_key(written) in self.values.get(entity.get(ENTITY_ATTRIBUTE_TYPE, ""), {}):
+                return written
+        return entity.get(ENTITY_ATTRIBUTE_VALUE)
+
     def process(self, messages: List[Message]) -> List[Message]:
         """Canonicalises values, resolves overlaps and drops negated values in each message's entities."""
         for message in messages:
@@ -535,7 +549,7 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
             for entity in entities:
                 entity = dict(entity)
                 value = self.canonical_value(
-                    entity.get(ENTITY_ATTRIBUTE_TYPE, ""), entity.get(ENTITY_ATTRIBUTE_VALUE)
+                    entity.get(ENTITY_ATTRIBUTE_TYPE, ""), self._typed_form(message.get(TEXT) or "", entity)
                 )
                 if value is None:
                     continue

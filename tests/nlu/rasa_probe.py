@@ -64,12 +64,18 @@ def main() -> None:
         "field": {"قالیبافی": "قالی‌بافی", "خیاطی": "خیاطی", "دوختودوز": "خیاطی"},
         "province": {"تهران": "تهران"},
         "city": {"مشهد": "مشهد"},
+        "subject": {"خانمم": "spouse", "spouse": "spouse"},
         "": {"خانمم": "female", "دهم": "10"},
     }
     entity_normalizer = PersianEntityNormalizer({}, None, None, values)
     message = Message(data={TEXT: "x", ENTITIES: request["entities"]})
     entity_normalizer.process([message])
     result["entities"] = message.get(ENTITIES)
+    # «خانمم» as "my wife": the type-less synonym made it female, the subject table reads the written form
+    wife = {"entity": "subject", "value": "female", "start": 0, "end": 5, "extractor": "CRFEntityExtractor"}
+    typed = Message(data={TEXT: "خانمم بیکاره", ENTITIES: [wife]})
+    entity_normalizer.process([typed])
+    result["typed_entities"] = typed.get(ENTITIES)
     json.dump(result, sys.stdout, ensure_ascii=False)
 
 

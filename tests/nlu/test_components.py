@@ -212,3 +212,7 @@ def test_entity_normaliser(probe: dict[str, Any], start: int, expected: list[tup
 def test_entities_come_out_in_text_order(probe: dict[str, Any]) -> None:
     starts = [e["start"] for e in probe["entities"]]
     assert starts == sorted(starts)
+
+
+def test_a_form_with_two_meanings_gets_the_value_of_its_entity_type(probe: dict[str, Any]) -> None:
+    assert [(e["entity"], e["value"]) for e in probe["typed_entities"]] == [("subject", "spouse")]
