@@ -163,8 +163,10 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
     def _matrix(self, texts: list[str], *, fit: bool) -> csr_matrix:
         assert self._features is not None
         surface = self._features.fit_transform(texts) if fit else self._features.transform(texts)
-        meaning = self._embedder.embed(texts) * float(self._config["embedding_weight"])
-        return hstack([surface, csr_matrix(meaning)]).tocsr()
+        weight = float(self._config["embedding_weight"])
+        if not weight:  # the n-grams alone (to compare)
+            return csr_matrix(surface)
+        return hstack([surface, csr_matrix(self._embedder.embed(texts) * weight)]).tocsr()
 
     def train(self, training_data: TrainingData) -> Resource:
         """Learns the intents of the training examples."""
