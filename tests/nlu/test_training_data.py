@@ -68,10 +68,17 @@ PROFILE_ENTITIES = {
 ELIGIBILITY_ENTITIES = {"household_role", "emdad_support", "school_grade", "work_ability", "work_experience"}
 # set only by buttons (/show_details{"item":"course:12"}): no training examples, no lookup table
 BUTTON_ENTITIES = {"item", "handoff_reason"}
-ENTITIES = PROFILE_ENTITIES | ELIGIBILITY_ENTITIES | BUTTON_ENTITIES
+# Who a message's facts are about («برای پسرم کار میخوام»): an entity of the message, not a client fact, so no
+# slot and no intake question; the dialogue reads it to know whose facts it was given. Closed set of codes.
+MESSAGE_ENTITIES = {"subject"}
+MESSAGE_CODE_VALUES = {"subject": {"self", "spouse", "son", "daughter", "mother", "father", "other"}}
+ENTITIES = PROFILE_ENTITIES | ELIGIBILITY_ENTITIES | BUTTON_ENTITIES | MESSAGE_ENTITIES
 NLU_ENTITIES = ENTITIES - BUTTON_ENTITIES
 SCHOOL_GRADES = FACT_BY_NAME["school_grade"].answers - set(FACT_BY_NAME["school_grade"].button_only)
-CODE_VALUES = {fact.name.value: set(fact.values) for fact in FACTS if fact.kind is FactKind.CHOICE}
+CODE_VALUES = {
+    **{fact.name.value: set(fact.values) for fact in FACTS if fact.kind is FactKind.CHOICE},
+    **MESSAGE_CODE_VALUES,
+}
 # Answers only a button gives: «هیچ‌کدام» of the target groups, and a student past school.
 BUTTON_ONLY_VALUES = {fact.name.value: set(fact.button_only) for fact in FACTS if fact.button_only}
 # Asked facts without a lookup table, and why.
@@ -312,6 +319,14 @@ def test_one_text_slot_per_entity_filled_from_that_entity() -> None:
         assert slot["type"] == "text"
         assert slot["influence_conversation"] is False
         assert slot["mappings"] == [{"type": "from_entity", "entity": entity}]
+
+
+def test_the_message_entities_fill_no_slot() -> None:
+    slots = domain()["slots"]
+    assert not MESSAGE_ENTITIES & set(slots)
+    for slot in slots.values():
+        for mapping in slot.get("mappings", []):
+            assert mapping.get("entity") not in MESSAGE_ENTITIES
 
 
 def test_consent_slot_is_a_custom_boolean() -> None:
@@ -596,7 +611,10 @@ def test_regexes_compile() -> None:
 
 def test_the_intake_form_asks_the_client_facts_in_asking_order() -> None:
     assert domain()["forms"]["intake_form"]["required_slots"] == list(ASKING_ORDER)
-    assert set(ASKING_ORDER) == NLU_ENTITIES, "every entity the NLU extracts is a fact the intake asks"
+    asked = NLU_ENTITIES - MESSAGE_ENTITIES
+    assert set(ASKING_ORDER) == asked, (
+        "every entity the NLU extracts but the message's own is a fact the intake asks"
+    )
 
 
 @pytest.mark.parametrize("name", ASKING_ORDER)
