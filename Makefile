@@ -7,7 +7,7 @@ PY := .venv/bin/python
 LOCALE_PO := karyar/locales/fa/LC_MESSAGES/messages.po
 LOCALE_MO := karyar/locales/fa/LC_MESSAGES/messages.mo
 
-.PHONY: help setup run test train migrate lint format i18n nlu-eval bench lock clean
+.PHONY: help setup run test train migrate lint format i18n texts nlu-eval bench lock clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ i18n: setup ## extract the bot's texts, merge them into the Persian catalogue, c
 	@.venv/bin/pybabel extract -F babel.cfg -o var/messages.pot .
 	@.venv/bin/pybabel update -i var/messages.pot -d karyar/locales -D messages -l fa --no-fuzzy-matching --ignore-obsolete
 	@.venv/bin/pybabel compile -d karyar/locales -D messages -l fa
+
+texts: setup ## write docs/texts.md, every text clients and staff can receive (ARGS=--check: is it current?)
+	@$(PY) -m ops.cli texts $(ARGS)
 
 nlu-eval: setup ## NLU cross-validation and held-out evaluation; results in bench/results/nlu_eval.json
 	@$(PY) -m bench.nlu.evaluate

@@ -22,6 +22,7 @@ from ops.commands import catalogue as catalogue_commands
 from ops.commands import privacy as privacy_commands
 from ops.commands import reports as report_commands
 from ops.commands import staff as staff_commands
+from ops.commands import texts as text_commands
 from ops.dev_secrets import create_missing_secrets, creation_notice
 from ops.localmode.launcher import DEFAULT_PORT, LocalModeError, LocalOptions, run_local
 from ops.logfiles import LAUNCHER_LOG, LOG_DIR, logging_to
@@ -212,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     broadcast_commands.add_parser(commands)
     privacy_commands.add_parser(commands)
     report_commands.add_parser(commands)
+    text_commands.add_parser(commands)
     return parser
 
 
