@@ -8,6 +8,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from karyar.db.engine import Database, database_for
+from karyar.messages import RASA_MESSAGE_ID_KEY
 from karyar.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -35,5 +36,5 @@ def latest_metadata(tracker: Tracker) -> dict[str, Any]:
 
 def source_message_id(tracker: Tracker) -> int | None:
     """The case-database id of the message being handled, sent by the bot as message metadata."""
-    value = latest_metadata(tracker).get("karyar_message_id")
+    value = latest_metadata(tracker).get(RASA_MESSAGE_ID_KEY)
     return value if isinstance(value, int) else None

@@ -8,6 +8,8 @@ from typing import Any
 
 import httpx
 
+from karyar.messages import RASA_MESSAGE_ID_KEY
+
 logger = logging.getLogger(__name__)
 
 # Rasa's REST reply: a list of {"recipient_id", "text"?, "buttons"?, "image"?, "custom"?}.
@@ -87,30 +89,32 @@ class RasaClient:
             raise RasaUnavailableError("Rasa's REST channel answered something other than a list")
         return replies
 
-    async def understanding(self, *, sender_id: str) -> Understanding:
-        """The intent and confidence Rasa gave the conversation's latest user message."""
+    async def understanding(self, *, sender_id: str, message_id: int) -> Understanding:
+        """The intent and confidence Rasa gave this message (found by its case-database id).
+
+        Not the tracker's `latest_message`: while a form runs, Rasa rebuilds a stored tracker without the
+        form's answers, so that would name the message that opened the form."""
         try:
-            response = await self._request(
-                "GET",
-                sender_id,
-                f"/conversations/{sender_id}/tracker",
-                params={**self._params, "include_events": "NONE"},
-            )
-            response.raise_for_status()
-            intent = (response.json().get("latest_message") or {}).get("intent") or {}
-        except (httpx.HTTPError, ValueError, RasaUnavailableError) as error:
+            events = await self._events(sender_id)
+        except RasaUnavailableError as error:
             logger.warning(
                 "could not read what Rasa understood (%s); the message is logged without intent", error
             )
             return Understanding(None, None)
-        confidence = intent.get("confidence")
-        return Understanding(intent.get("name"), float(confidence) if confidence is not None else None)
+        for event in reversed(events):
+            if (
+                event.get("event") == "user"
+                and (event.get("metadata") or {}).get(RASA_MESSAGE_ID_KEY) == message_id
+            ):
+                intent = (event.get("parse_data") or {}).get("intent") or {}
+                confidence = intent.get("confidence")
+                return Understanding(
+                    intent.get("name"), float(confidence) if confidence is not None else None
+                )
+        logger.warning("Rasa's tracker has no message %s; it is logged without intent", message_id)
+        return Understanding(None, None)
 
-    async def replies_already_given(self, *, sender_id: str, message_id: int) -> list[RasaReply] | None:
-        """If Rasa already handled this message (a timed-out call that went through), its replies; else None.
-
-        Messages carry their case-database id as metadata, so a retry never makes Rasa see a message twice.
-        """
+    async def _events(self, sender_id: str) -> list[dict[str, Any]]:
         try:
             response = await self._request(
                 "GET",
@@ -122,10 +126,18 @@ class RasaClient:
             events = response.json().get("events") or []
         except (httpx.HTTPError, ValueError) as error:
             raise RasaUnavailableError(f"Rasa's tracker could not be read: {error}") from error
+        return list(events)
+
+    async def replies_already_given(self, *, sender_id: str, message_id: int) -> list[RasaReply] | None:
+        """If Rasa already handled this message (a timed-out call that went through), its replies; else None.
+
+        Messages carry their case-database id as metadata, so a retry never makes Rasa see a message twice.
+        """
+        events = await self._events(sender_id)
         replies: list[RasaReply] | None = None
         for event in events:
             if event.get("event") == "user":
-                seen = (event.get("metadata") or {}).get("karyar_message_id") == message_id
+                seen = (event.get("metadata") or {}).get(RASA_MESSAGE_ID_KEY) == message_id
                 if replies is not None and not seen:
                     break  # the next user message begins; what came before was our answer
                 if seen:

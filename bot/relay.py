@@ -171,7 +171,7 @@ class Relay:
                         bot, client_id=client_id, chat_id=user_id, text=_("Rasa unavailable")
                     )
                 return False
-            understanding = await self._rasa.understanding(sender_id=str(user_id))
+            understanding = await self._rasa.understanding(sender_id=str(user_id), message_id=message.id)
             await self._db.run_async(
                 messages.mark_answered,
                 message_id=message.id,
@@ -201,7 +201,7 @@ class Relay:
             if already is not None:
                 return already
         text = message.rasa_text[:RASA_TEXT_LIMIT]
-        metadata = {"karyar_message_id": message.id, "kind": message.kind}
+        metadata = {messages.RASA_MESSAGE_ID_KEY: message.id, "kind": message.kind}
         async with self._typing(bot, user_id):
             call = asyncio.ensure_future(self._rasa.send(sender_id=sender_id, text=text, metadata=metadata))
             done, _pending = await asyncio.wait({call}, timeout=self._patience)

@@ -12,6 +12,10 @@ from sqlalchemy.orm import Session
 from karyar.clock import now
 from karyar.db.models import Client, Direction, InboundStatus, Message
 
+# The metadata key under which each message sent to Rasa carries its id here: the action server links its
+# records to it, and the bot finds Rasa's reading of it and its replies after a retry.
+RASA_MESSAGE_ID_KEY = "karyar_message_id"
+
 
 def log_inbound(
     session: Session,

@@ -35,7 +35,14 @@ PROBE = Path(__file__).resolve().parent / "probe.py"
 RASA_PYTHON = rasa_model.RASA_VENV / "bin" / "python"
 TARGETS = {"intent_macro_f1": 0.95, "entity_f1": 0.92, "massive_validation_accuracy": 0.89}
 MASSIVE_DIR = PROJECT_ROOT / "bench" / "massive_fa"
-FALLBACK_THRESHOLD = 0.4  # FallbackClassifier's threshold in nlu/config.yml
+
+
+def _fallback_threshold(config_file: Path) -> float:
+    steps = YAML(typ="safe", pure=True).load(config_file.read_text("utf-8"))["pipeline"]
+    return float(next(step["threshold"] for step in steps if step["name"] == "FallbackClassifier"))
+
+
+FALLBACK_THRESHOLD = _fallback_threshold(rasa_model.CONFIG_FILE)
 NEGATIONS_FILE = "negations.yml"
 
 

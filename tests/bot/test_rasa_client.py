@@ -53,17 +53,30 @@ async def test_failures_become_rasa_unavailable(response: httpx.Response | Excep
         await _client(handler).send(sender_id="7", text="x", metadata={})
 
 
-async def test_understanding_reads_the_latest_intent_with_the_token() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        assert request.url.params["token"] == "tok" and request.url.params["include_events"] == "NONE"
-        return httpx.Response(200, json={"latest_message": {"intent": {"name": "greet", "confidence": 0.93}}})
+async def test_understanding_is_rasas_reading_of_that_very_message() -> None:
+    # While a form runs, Rasa's stored tracker replays without the form's answers, so its latest_message
+    # names the message that opened the form; the events keep every message's own parse.
+    events = [
+        {"event": "user", "text": "شرایطم رو بگو", "metadata": {"karyar_message_id": 20},
+         "parse_data": {"intent": {"name": "ask_eligibility", "confidence": 0.94}}},
+        {"event": "active_loop", "name": "intake_form"},
+        {"event": "user", "text": "۲۳", "metadata": {"karyar_message_id": 21},
+         "parse_data": {"intent": {"name": "inform", "confidence": 0.85}}},
+    ]  # fmt: skip
 
-    understood = await _client(handler).understanding(sender_id="7")
-    assert (understood.intent, understood.confidence) == ("greet", 0.93)
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.params["token"] == "tok"
+        latest = {"intent": {"name": "ask_eligibility", "confidence": 0.94}}
+        return httpx.Response(200, json={"latest_message": latest, "events": events})
+
+    understood = await _client(handler).understanding(sender_id="7", message_id=21)
+    assert (understood.intent, understood.confidence) == ("inform", 0.85)
+    missing = await _client(handler).understanding(sender_id="7", message_id=99)
+    assert (missing.intent, missing.confidence) == (None, None)
 
 
 async def test_understanding_failure_is_not_fatal() -> None:
-    understood = await _client(lambda request: httpx.Response(401)).understanding(sender_id="7")
+    understood = await _client(lambda request: httpx.Response(401)).understanding(sender_id="7", message_id=1)
     assert (understood.intent, understood.confidence) == (None, None)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from karyar import cases, profile
 from karyar.db.engine import Database
-from karyar.db.models import CaseEventKind, CaseStage, Client
+from karyar.db.models import CaseEventKind, CaseStage, Client, Direction, Message
 from karyar.facts import ProfileFactName
 from tests.support.chat import Chat, button_titles, question_in
 from tests.support.stack import Stack
@@ -94,6 +94,20 @@ def test_eligibility_check_asks_what_it_needs_and_gives_a_personal_result_on_the
         [event] = cases.events(session, case_id=case.id, kind=CaseEventKind.ELIGIBILITY_RESULT)
         assert event.data["organisation"] == "emdad"
         assert event.data["services"]  # a status per service
+        # Each answer is stored with what Rasa understood of that answer, not of the opening question.
+        stored = {
+            m.text: (m.intent, m.confidence)
+            for m in session.scalars(select(Message).where(Message.client_id == client.id))
+            if m.direction == Direction.INBOUND
+        }
+    assert stored["ببینم من شرایط دریافت خدمات رو دارم؟"][0] == "ask_eligibility"
+    for answer in ("۲۳", "خانمم", "خیاطی", "مشهد"):
+        intent, confidence = stored[answer]
+        assert intent == "inform" and confidence is not None and confidence < 1.0, (
+            answer,
+            intent,
+            confidence,
+        )
 
 
 def test_facts_told_before_are_not_asked_again(stack: Stack, user_id: int) -> None:
