@@ -1,8 +1,9 @@
 """Reading and checking the answers to the intake questions (pure: no Rasa, no database).
 
-An answer arrives as an entity the NLU extracted (a button payload or free text such as «خانمم») or, for the
-question being asked, as plain text the NLU has no entity for: a bare number for the age («۲۳»,
-«بیست و سه»), a city or a field of work in the client's own spelling.
+An answer arrives as an entity the NLU extracted (a button payload or free text such as «خانمم») or as
+plain text read against the question being asked: one of its options in the client's words («آقا»,
+«سرپرستم»), a bare number for the age («۲۳», «بیست و سه») or the school year, a city or a field of work in
+the client's own spelling.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from actions.options import option_in, read_as_typed
 from karyar.catalogue.reference import fields, places
 from karyar.facts import AGE_BOUNDS, FACT_BY_NAME, SKIPPED, FactKind
 from karyar.texts import _
-from persian.text import normalize, parse_persian_number
+from persian.text import normalize, parse_persian_number, parse_school_grade
 
 _WORDS = YAML(typ="safe", pure=True).load(Path(__file__).with_name("answer_words.yml"))
 _STRIPPED: str = _WORDS["strip"]
@@ -35,29 +37,34 @@ def example_for(slot: str) -> str:
 
 
 def answer_from_text(slot: str, text: str) -> str | None:
-    """The answer to `slot` in plain text the NLU found no entity in, if the text is one."""
+    """The answer to `slot` that the whole of `text` gives, read against that question only (None if the
+    text is something else, or more than the answer)."""
     text = normalize(text).strip(_STRIPPED)
     if not text:
         return None
+    option = option_in(slot, text)
+    if option is not None:
+        return option
     if slot == "age":
         number = _age_in(text)
         return str(number) if number is not None else None
+    if slot == "school_grade":
+        grade = parse_school_grade(text)
+        return str(grade) if grade is not None else None
     if slot == "city":
-        return places().city(text)
+        return read_as_typed(text, places().city)
     if slot == "province":
-        return places().province(text) or places().city(text)
+        return read_as_typed(text, places().province) or read_as_typed(text, places().city)
     if slot == "field":
-        return fields().canonical(text)
+        return read_as_typed(text, fields().canonical)
     return None
 
 
 def _age_in(text: str) -> int | None:
-    """«۲۳», «بیست و سه», «۲۳ سالمه», «سنم ۲۳»: the number before a word starting with «سال», or alone."""
+    """«۲۳», «بیست و سه», «۲۳ سالمه», «سنم ۲۳»: the number alone or before a last word starting with «سال»."""
     words = [word for word in text.split() if word not in _AGE_FILLERS]
-    for index, word in enumerate(words):
-        if word.startswith(_AGE_UNIT):
-            words = words[:index]
-            break
+    if words and words[-1].startswith(_AGE_UNIT):
+        words = words[:-1]
     return parse_persian_number(" ".join(words)) if words else None
 
 

@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions._runtime import database, source_message_id, telegram_user_id
 from actions.answers import answer_from_text, checked, example_for
+from actions.options import is_bare_answer
 from actions.profile_facts import record_facts
 from karyar.catalogue.reference import places
 from karyar.eligibility.engine import missing_facts
@@ -85,6 +86,45 @@ def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
     return value
 
 
+# The reply to an answer not understood; when the one before was not understood either, the other two
+# take turns, so no reply repeats the one just before it.
+FIRST_NOT_UNDERSTOOD = "utter_invalid_answer"
+AGAIN_NOT_UNDERSTOOD = ("utter_invalid_answer_again", "utter_invalid_answer_still")
+NOT_UNDERSTOOD_REPLIES = frozenset({FIRST_NOT_UNDERSTOOD, *AGAIN_NOT_UNDERSTOOD})
+
+
+def not_understood(dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> None:
+    """Say an answer was not understood; when the last one was not either, say it in other words and offer
+    to skip the question or to talk to a counsellor (the question follows, with its options)."""
+    again = misunderstood_in_a_row(tracker)
+    if again == 0:
+        response = FIRST_NOT_UNDERSTOOD
+    else:
+        response = AGAIN_NOT_UNDERSTOOD[(again - 1) % len(AGAIN_NOT_UNDERSTOOD)]
+    dispatcher.utter_message(response=response, example=example_for(slot))
+
+
+def misunderstood_in_a_row(tracker: Tracker) -> int:
+    """How many of the client's messages just before the latest one were answered «not understood»."""
+    turns: list[bool] = []
+    not_understood_in_turn = False
+    for event in tracker.events:
+        if event.get("event") == "user":
+            turns.append(not_understood_in_turn)
+            not_understood_in_turn = False
+        elif event.get("event") == "bot":
+            replied = (event.get("metadata") or {}).get("utter_action")
+            not_understood_in_turn = not_understood_in_turn or replied in NOT_UNDERSTOOD_REPLIES
+    # turns[0] is whether anything before the first message was «not understood», turns[i] the replies to
+    # the i-th message; the last one is the reply to the message before the latest.
+    count = 0
+    for misunderstood in reversed(turns[1:]):
+        if not misunderstood:
+            break
+        count += 1
+    return count
+
+
 class ActionStartIntake(Action):
     """Set the topic from the question asked and let the form ask what that topic still needs."""
 
@@ -127,22 +167,23 @@ class ValidateIntakeForm(FormValidationAction):
         }
         events: list[EventType] = []
         handled = False
-        text_answer = (
-            answer_from_text(str(requested), str(tracker.latest_message.get("text") or ""))
-            if answering and requested not in candidates
-            else None
-        )
-        if text_answer is not None and intent in LEAVING_INTENTS:
-            # A message that is nothing but an answer («ایلام») is an answer, whatever intent the NLU guessed.
+        text = str(tracker.latest_message.get("text") or "")
+        # The open question reads the message first: its options in the client's words come before the NLU.
+        text_answer = answer_from_text(str(requested), text) if answering else None
+        if text_answer is not None:
+            # A message that is nothing but an answer («ایلام», «بیکارم») is one, whatever intent the NLU guessed.
             intent = "inform"
+        if text_answer is not None or (answering and is_bare_answer(text)):
+            # Its words answer the question asked, not another fact («هیچکدوم» to the groups is no organisation).
+            self._keep_only(tracker, str(requested), candidates, events)
+            if text_answer is not None:
+                candidates[str(requested)] = text_answer
         if answering and intent not in LEAVING_INTENTS:
-            handled = self._read_turn(
-                dispatcher, tracker, intent, str(requested), text_answer, candidates, events
-            )
+            handled = self._read_turn(dispatcher, tracker, intent, str(requested), candidates, events)
         values = self._check(dispatcher, tracker, str(requested) if answering else None, candidates, events)
         complained = any(event.get("name") == requested for event in events)
         if answering and intent not in LEAVING_INTENTS and not (handled or values or complained):
-            dispatcher.utter_message(response="utter_invalid_answer", example=example_for(str(requested)))
+            not_understood(dispatcher, tracker, str(requested))
             events.append(SlotSet(str(requested), None))
         await self._store(tracker, values)
 
@@ -158,11 +199,10 @@ class ValidateIntakeForm(FormValidationAction):
         tracker: Tracker,
         intent: str,
         requested: str,
-        text_answer: str | None,
         candidates: dict[str, Any],
         events: list[EventType],
     ) -> bool:
-        """Skips, why-questions, topic switches and plain-text answers; True if the turn was one of the first three."""
+        """Skips, why-questions and topic switches; True if the turn was one of the last two."""
         if intent == "ask_why":
             dispatcher.utter_message(response=f"utter_why_{requested}")
             events.append(SlotSet(requested, None))
@@ -172,11 +212,8 @@ class ValidateIntakeForm(FormValidationAction):
             dispatcher.utter_message(response=f"utter_intake_start_{new_topic.value}")
             events.append(SlotSet("topic", new_topic.value))
             return True
-        if requested not in candidates:
-            if intent == "skip":
-                candidates[requested] = SKIPPED
-            elif text_answer is not None:
-                candidates[requested] = text_answer
+        if intent == "skip" and requested not in candidates:
+            candidates[requested] = SKIPPED
         return new_topic is not None
 
     def _check(
@@ -204,7 +241,7 @@ class ValidateIntakeForm(FormValidationAction):
             previous = slot_before_latest_message(tracker, slot)
             if value is None:
                 if slot == requested:
-                    dispatcher.utter_message(response="utter_invalid_answer", example=example_for(slot))
+                    not_understood(dispatcher, tracker, slot)
                 events.append(SlotSet(slot, previous if checked(slot, previous) else None))
                 continue
             events.append(SlotSet(slot, value))
@@ -220,6 +257,15 @@ class ValidateIntakeForm(FormValidationAction):
                     value=persian_text(value_label(slot, value)),
                 )
         return accepted
+
+    @staticmethod
+    def _keep_only(
+        tracker: Tracker, requested: str, candidates: dict[str, Any], events: list[EventType]
+    ) -> None:
+        """Drop the other facts the NLU found in an answer, and put their slots back as they were."""
+        for slot in [slot for slot in candidates if slot != requested]:
+            del candidates[slot]
+            events.append(SlotSet(slot, slot_before_latest_message(tracker, slot)))
 
     async def _store(self, tracker: Tracker, values: dict[str, str]) -> None:
         user_id = telegram_user_id(tracker)

@@ -50,13 +50,16 @@ def _answering(
     slots: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
     earlier: dict[str, Any] | None = None,
+    history: list[dict[str, Any]] | None = None,
 ) -> Tracker:
     """The tracker Rasa sends while the form asks `requested` and the client just wrote `text`.
 
-    `earlier` slots were set before the message, `new` ones were extracted from it.
+    `earlier` slots were set before the message, `new` ones were extracted from it; `history` are the
+    events of the conversation before it.
     """
     earlier = {"topic": "eligibility", **(earlier or {})}
     events: list[dict[str, Any]] = [{"event": "slot", "name": k, "value": v} for k, v in earlier.items()]
+    events += history or []
     events.append({"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}})
     events += [{"event": "slot", "name": k, "value": v} for k, v in (new or {}).items()]
     return Tracker.from_dict(
@@ -93,7 +96,7 @@ async def _validate(tracker: Tracker) -> tuple[dict[str, Any], list[dict[str, An
         ("province", "تبریز", "تبریز"),
         ("field", "دوخت", "خیاطی"),
         ("field", "یه چیزی", None),
-        ("gender", "خانمم", None),  # enumerations come from the NLU, not from plain text
+        ("gender", "خانمم", "female"),  # the question asked reads its options in the client's words
     ],
 )
 def test_plain_text_answers(slot: str, text: str, expected: str | None) -> None:
@@ -240,3 +243,85 @@ async def test_a_message_that_is_only_an_answer_is_taken_as_one_whatever_the_int
         _answering("city", "ایلام", intent="ask_contact", earlier={"topic": "jobs", "province": "ایلام"})
     )
     assert slots["city"] == "ایلام"
+
+
+def _turn(text: str, *replies: str) -> list[dict[str, Any]]:
+    """A message of the client and the responses the bot answered it with."""
+    said = [{"event": "bot", "text": "…", "metadata": {"utter_action": reply}} for reply in replies]
+    return [{"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}}}, *said]
+
+
+async def test_a_typed_option_is_the_answer_whatever_the_nlu_guessed(db: Database) -> None:
+    client_id = _consenting_client(db)
+    slots, messages = await _validate(
+        _answering(
+            "employment_status",
+            "بیکارم",
+            intent="ask_jobs",
+            earlier={"organisation": "emdad", "age": "23", "gender": "male", "household_role": "child"},
+        )
+    )
+    assert slots["employment_status"] == "unemployed" and slots.get("topic") is None
+    assert messages == []
+    with db.unit_of_work() as session:
+        facts = profile.current_profile(session, client_id=client_id)
+    assert facts[ProfileFactName.EMPLOYMENT_STATUS] == ["unemployed"]
+
+
+async def test_none_of_the_groups_keeps_the_organisation(db: Database) -> None:
+    client_id = _consenting_client(db)
+    earlier = {"organisation": "emdad", "age": "23", "gender": "male"}
+    slots, messages = await _validate(
+        _answering("target_group", "هیچکدوم", earlier=earlier, new={"organisation": "none"})
+    )
+    assert slots["target_group"] == "none" and slots["organisation"] == "emdad"
+    assert messages == []
+    with db.unit_of_work() as session:
+        facts = profile.current_profile(session, client_id=client_id)
+    assert facts[ProfileFactName.TARGET_GROUP] == ["none"]
+    assert ProfileFactName.ORGANISATION not in facts
+
+
+async def test_a_bare_answer_that_fits_no_option_changes_no_other_fact(db: Database) -> None:
+    earlier = {"organisation": "emdad", "age": "23", "gender": "male"}
+    slots, messages = await _validate(
+        _answering("employment_status", "هیچکدوم", earlier=earlier, new={"organisation": "none"})
+    )
+    assert slots["organisation"] == "emdad" and slots["employment_status"] is None
+    assert [m["response"] for m in messages] == ["utter_invalid_answer"]
+
+
+async def test_a_message_with_several_facts_records_them_all(db: Database) -> None:
+    client_id = _consenting_client(db)
+    slots, _messages = await _validate(
+        _answering(
+            "age",
+            "۲۵ سالمه و از مشهدم",
+            earlier={"organisation": "emdad"},
+            new={"age": "25", "city": "مشهد"},
+        )
+    )
+    assert slots["age"] == "25" and slots["city"] == "مشهد"
+    with db.unit_of_work() as session:
+        facts = profile.current_profile(session, client_id=client_id)
+    assert facts[ProfileFactName.AGE] == ["25"] and facts[ProfileFactName.CITY] == ["مشهد"]
+
+
+async def test_an_answer_not_understood_again_is_said_in_other_words(db: Database) -> None:
+    earlier = {"organisation": "emdad", "age": "23"}
+    replies = []
+    history: list[dict[str, Any]] = _turn("سلام", "utter_ask_gender")
+    for text in ("فلان", "بهمان", "فلان"):
+        _slots, messages = await _validate(
+            _answering("gender", text, intent="nlu_fallback", earlier=earlier, history=history)
+        )
+        [message] = messages
+        replies.append(message["response"])
+        history += _turn(text, message["response"], "utter_ask_gender")
+    assert replies == ["utter_invalid_answer", "utter_invalid_answer_again", "utter_invalid_answer_still"]
+    # an understood answer starts the count again
+    history += _turn("آقا", "utter_ask_household_role")
+    _slots, messages = await _validate(
+        _answering("household_role", "فلان", intent="nlu_fallback", earlier=earlier, history=history)
+    )
+    assert [m["response"] for m in messages] == ["utter_invalid_answer"]
