@@ -13,7 +13,7 @@ from bot.readiness import serve_announcing_ready
 from bot.services import from_bot_data
 from bot.webhook import serve_webhook
 from karyar.db.engine import Database
-from karyar.privacy.cipher import DataCipher
+from karyar.identity.cipher import DataCipher
 from karyar.settings import ConfigurationError, get_settings
 
 

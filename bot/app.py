@@ -36,8 +36,8 @@ from bot.services import Services, attach, from_bot_data, services
 from bot.staff_directory import StaffDirectory
 from karyar import inbox
 from karyar.db.engine import Database
+from karyar.identity.cipher import DataCipher
 from karyar.privacy import retention
-from karyar.privacy.cipher import DataCipher
 from karyar.settings import Settings
 from karyar.texts import _
 

@@ -29,10 +29,10 @@ from karyar import messages
 from karyar.clock import now
 from karyar.db.engine import Database
 from karyar.handoff import queue as handoff_queue
+from karyar.identity.cipher import DataCipher
 from karyar.inbound import Inbound, Receipt
 from karyar.inbound import store as inbound_store
 from karyar.messages import PendingMessage
-from karyar.privacy.cipher import DataCipher
 from karyar.texts import _
 
 logger = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from bot.rasa_client import RasaClient
 from bot.relay import Relay
 from bot.staff_directory import StaffDirectory
 from karyar.db.engine import Database
-from karyar.privacy.cipher import DataCipher
+from karyar.identity.cipher import DataCipher
 from karyar.settings import Settings
 
 _KEY = "karyar"

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from karyar import clients, messages
 from karyar.clients import TelegramIdentity
 from karyar.handoff import queue as handoff_queue
-from karyar.privacy import store as identifier_store
-from karyar.privacy.cipher import DataCipher
-from karyar.privacy.identifiers import Protected
+from karyar.identity import store as identifier_store
+from karyar.identity.cipher import DataCipher
+from karyar.identity.identifiers import Protected
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from karyar.facts import (
     UNIVERSITY,
     ProfileFactName,
 )
-from karyar.privacy.identifiers import IdentifierKind
+from karyar.identity.identifiers import IdentifierKind
 from karyar.texts import N_, _
 
 _Label = TypeVar("_Label")

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 import sqlalchemy.exc
 
+from karyar.identity.cipher import DataCipher
 from karyar.office_hours import office_calendar
 from karyar.policies import load_policies
-from karyar.privacy.cipher import DataCipher
 from karyar.settings import PROJECT_ROOT, ConfigurationError, Settings, env_file_path, get_settings
 from ops import migrate, rasa_model
 from ops.commands import broadcast as broadcast_commands

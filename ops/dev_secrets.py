@@ -16,7 +16,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from karyar.privacy.cipher import DataCipher
+from karyar.identity.cipher import DataCipher
 from karyar.settings import Settings
 
 PRIVATE_MODE = 0o600

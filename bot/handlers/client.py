@@ -24,9 +24,9 @@ from karyar import buttons, clients
 from karyar.buttons import Unusable
 from karyar.clients import TelegramIdentity
 from karyar.facts import ProfileFactName
+from karyar.identity import store as identifier_store
+from karyar.identity.identifiers import IdentifierKind, Protected, Shielded, normalise_phone, shield
 from karyar.inbound import Inbound, Receipt
-from karyar.privacy import store as identifier_store
-from karyar.privacy.identifiers import IdentifierKind, Protected, Shielded, normalise_phone, shield
 from karyar.profile import record_facts_with_consent
 from karyar.subscription import set_subscribed
 from karyar.texts import _

@@ -21,8 +21,8 @@ from karyar.handoff.casework import FoundCase, ListedHandoff
 from karyar.handoff.snapshot import CaseSnapshot
 from karyar.handoff.views import Colleague
 from karyar.handoff.waiting import WaitingInfo
+from karyar.identity.identifiers import IdentifierKind
 from karyar.office_hours import describe_moment
-from karyar.privacy.identifiers import IdentifierKind
 from karyar.texts import _
 from karyar.vocabulary import IDENTIFIER_LABELS
 from persian.format import jalali_datetime, ltr, persian_text

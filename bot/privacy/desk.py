@@ -15,8 +15,8 @@ from bot.outbox import Outbox
 from bot.privacy import screens
 from bot.rasa_client import RasaClient, RasaUnavailableError
 from karyar.db.engine import Database
+from karyar.identity.cipher import DataCipher
 from karyar.privacy import erasure, workflow
-from karyar.privacy.cipher import DataCipher
 from karyar.privacy.erasure import Erasure, ErasureRefusal
 from karyar.privacy.export import ClientData, client_data
 from karyar.rasa_conversations import forget_conversation_sql

@@ -7,8 +7,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.handoff.labels import outcome_label, reason_label, stage_label
 from bot.privacy import callbacks
 from karyar.handoff.casebook import RawEntry
+from karyar.identity.identifiers import IdentifierKind, mask
 from karyar.privacy.export import ClientData, StoredMessage
-from karyar.privacy.identifiers import IdentifierKind, mask
 from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS, IDENTIFIER_LABELS, value_label
 from persian.format import jalali_date, jalali_datetime, join_list, persian_text

@@ -224,7 +224,7 @@ class ProfileFact(Base):
 
 
 class ClientIdentifier(Base):
-    """A national id or phone number, encrypted (karyar.privacy.cipher); the mask is what counsellors see."""
+    """A national id or phone number, encrypted (karyar.identity.cipher); the mask is what counsellors see."""
 
     __tablename__ = "client_identifiers"
     __table_args__ = (Index("ix_client_identifiers_client_kind", "client_id", "kind"),)

@@ -19,9 +19,9 @@ from karyar.db.models import Case, FollowUpKind, Handoff, HandoffStatus, StaffMe
 from karyar.handoff import casebook, posts, queue, routing
 from karyar.handoff.casebook import RawEntry
 from karyar.handoff.views import Colleague, HandoffView
-from karyar.privacy import store as identifier_store
-from karyar.privacy.cipher import DataCipher
-from karyar.privacy.identifiers import IdentifierKind
+from karyar.identity import store as identifier_store
+from karyar.identity.cipher import DataCipher
+from karyar.identity.identifiers import IdentifierKind
 from karyar.staff.access import active_member, authorise
 from karyar.staff.roles import Permission, may
 

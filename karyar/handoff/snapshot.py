@@ -13,8 +13,8 @@ from karyar import cases
 from karyar.db.models import Case, CaseEventKind, Client, Direction, Handoff, Message, StaffMember
 from karyar.facts import ProfileFactName
 from karyar.handoff.casebook import full_name
+from karyar.identity import store as identifier_store
 from karyar.policies import policies
-from karyar.privacy import store as identifier_store
 from karyar.profile import current_profile
 from karyar.vocabulary import FACT_LABELS, IDENTIFIER_LABELS, value_label
 from persian.format import join_list

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from karyar.db.models import Case, Client, Direction, FollowUp, Handoff, Message, ProfileFact
 from karyar.handoff import casebook
 from karyar.handoff.casebook import RawEntry
-from karyar.privacy import store
-from karyar.privacy.cipher import DataCipher
-from karyar.privacy.identifiers import IdentifierKind
+from karyar.identity import store
+from karyar.identity.cipher import DataCipher
+from karyar.identity.identifiers import IdentifierKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import karyar.db.types
-from karyar.privacy.cipher import DataCipher
+from karyar.identity.cipher import DataCipher
 
 revision: str = "0006_privacy"
 down_revision: str | None = "0005_broadcasts"
@@ -86,7 +86,7 @@ def _cipher() -> DataCipher:
 
 
 def _encrypt(rows: list[sa.Row[Any]], cipher: DataCipher) -> None:
-    from karyar.privacy.identifiers import IdentifierKind, mask, normalise_phone
+    from karyar.identity.identifiers import IdentifierKind, mask, normalise_phone
 
     connection = op.get_bind()
     identifiers = sa.table(

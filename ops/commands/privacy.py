@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from karyar.db.engine import database_for
-from karyar.privacy import retention, store
-from karyar.privacy.cipher import DataCipher
+from karyar.identity import store
+from karyar.identity.cipher import DataCipher
+from karyar.privacy import retention
 from karyar.settings import get_settings
 
 

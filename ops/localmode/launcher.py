@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.readiness import READY_PREFIX
-from karyar.privacy.cipher import DataCipher
+from karyar.identity.cipher import DataCipher
 from localapi.ratelimit import RateLimit
 from localapi.server import DEFAULT_TOKEN, ThreadedLocalBotApi
 from ops import rasa_model

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from karyar.db.engine import Database
 from karyar.db.models import Client, ClientIdentifier, Message, ProfileFact
-from karyar.privacy.cipher import DataCipher
+from karyar.identity.cipher import DataCipher
 from tests.support.chat import Chat
 from tests.support.stack import DATA_KEY, Stack
 

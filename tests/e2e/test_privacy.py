@@ -13,7 +13,7 @@ from sqlalchemy import select, text
 
 from karyar.db.engine import Database
 from karyar.db.models import AuditEntry, Client, ClientIdentifier, Message
-from karyar.privacy.cipher import DataCipher
+from karyar.identity.cipher import DataCipher
 from tests.e2e.test_handoff import Team, ask_and_get_card, claim, press, team  # noqa: F401
 from tests.support.chat import Chat, button_titles
 from tests.support.stack import DATA_KEY, RASA_TOKEN, Stack

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
-from karyar.privacy.cipher import DataCipher
+from karyar.identity.cipher import DataCipher
 from karyar.settings import Settings, get_settings, load_settings
 from ops import cli
 

@@ -14,7 +14,7 @@ from karyar.db.models import AuditEntry, HandoffOutcome, HandoffStatus, StaffRol
 from karyar.handoff import casework, desk, posts
 from karyar.handoff.casework import TimelineRefusal
 from karyar.handoff.queue import ClaimResult
-from karyar.privacy.cipher import DataCipher
+from karyar.identity.cipher import DataCipher
 from tests.karyar.handoff.conftest import (
     ALBORZ,
     EMDAD,

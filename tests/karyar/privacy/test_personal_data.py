@@ -24,11 +24,12 @@ from karyar.db.models import (
 )
 from karyar.facts import ProfileFactName
 from karyar.handoff import queue
-from karyar.privacy import erasure, retention, store
-from karyar.privacy.cipher import DataCipher
+from karyar.identity import store
+from karyar.identity.cipher import DataCipher
+from karyar.identity.identifiers import IdentifierKind, Protected
+from karyar.privacy import erasure, retention
 from karyar.privacy.erasure import ErasureRefusal
 from karyar.privacy.export import client_data
-from karyar.privacy.identifiers import IdentifierKind, Protected
 from tests.karyar.handoff.conftest import add_client, add_member
 
 OLD_KEY = DataCipher.new_key()

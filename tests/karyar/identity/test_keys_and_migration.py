@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from karyar.db.engine import Database
-from karyar.privacy import store
-from karyar.privacy.cipher import DataCipher
-from karyar.privacy.identifiers import IdentifierKind, Protected
+from karyar.identity import store
+from karyar.identity.cipher import DataCipher
+from karyar.identity.identifiers import IdentifierKind, Protected
 from karyar.settings import ConfigurationError, get_settings, load_settings
 from ops import cli
 from ops.migrate import upgrade

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from karyar.privacy.identifiers import (
+from karyar.identity.identifiers import (
     IdentifierKind,
     find_identifiers,
     mask,

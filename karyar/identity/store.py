@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from karyar.clock import now
 from karyar.db.models import Client, ClientIdentifier
-from karyar.privacy.cipher import DataCipher, UnreadableValueError
-from karyar.privacy.identifiers import IdentifierKind, Protected, mask
+from karyar.identity.cipher import DataCipher, UnreadableValueError
+from karyar.identity.identifiers import IdentifierKind, Protected, mask
 
 
 def current(session: Session, *, client_id: int) -> dict[IdentifierKind, ClientIdentifier]:
