@@ -101,7 +101,7 @@ def test_eligibility_check_asks_what_it_needs_and_gives_a_personal_result_on_the
             if m.direction == Direction.INBOUND
         }
     assert stored["ببینم من شرایط دریافت خدمات رو دارم؟"][0] == "ask_eligibility"
-    for answer in ("۲۳", "خانمم", "خیاطی", "مشهد"):
+    for answer in ("۲۳", "خانمم"):  # the second and third questions, typed
         intent, confidence = stored[answer]
         assert intent == "inform" and confidence is not None and confidence < 1.0, (
             answer,
