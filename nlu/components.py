@@ -105,21 +105,18 @@ class _CreatedFromConfig:
         execution_context: ExecutionContext,
     ) -> Any:
         """Creates a new component (see GraphComponent.create)."""
+        return cls._new(config, model_storage, resource)
+
+    @classmethod
+    def _new(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> Any:
         return cls(config)  # type: ignore[call-arg]
 
 
-class CreatedUntrained:
+class CreatedUntrained(_CreatedFromConfig):
     """For trainable components, created empty with their configuration and where to store what they learn."""
 
     @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> Any:
-        """Creates a new untrained component (see GraphComponent.create)."""
+    def _new(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource) -> Any:
         return cls(config, model_storage, resource)  # type: ignore[call-arg]
 
 
