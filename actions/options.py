@@ -98,8 +98,8 @@ def _fillers() -> frozenset[str]:
     return frozenset(search_key(word) for word in _flat(_words()["answer_fillers"]))
 
 
-def without_enclitics(compact: str) -> Iterator[str]:
-    """The form itself, then the form with one or two enclitics taken off its end, longest first."""
+def _without_enclitics(compact: str) -> Iterator[str]:
+    """The form with one, then two enclitics taken off its end («همسرمه» → «همسرم» → «همسر»)."""
     forms = [compact]
     for _round in range(_MAX_ENCLITICS):
         forms = [
@@ -120,7 +120,7 @@ def _forms(text: str) -> Iterator[str]:
         if kept:
             compact = "".join(kept)
             yield compact
-            yield from without_enclitics(compact)
+            yield from _without_enclitics(compact)
 
 
 def option_in(slot: str, text: str) -> str | None:
