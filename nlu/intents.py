@@ -114,6 +114,8 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             "ranking_length": 10,
             # OpenMP threads of the embedding engine
             "threads": 1,
+            # confidences are multiplied by this when no word of the message occurs in the training data
+            "confidence_without_known_words": 0.5,
         }
 
     def __init__(
@@ -194,6 +196,11 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             return messages
         texts = [message.get(TEXT) or "" for message in messages]
         probabilities = self._model.predict_proba(self._matrix(texts, fit=False))
+        # A message none of whose words was ever seen («qwerty lkjhg») gets a guess from letter shapes
+        # alone: say so with a lower confidence, so that the fallback asks rather than guesses.
+        words = dict(self._features.transformer_list)["words"].transform(texts)
+        unknown = np.asarray(words.getnnz(axis=1) == 0)
+        probabilities[unknown] *= float(self._config["confidence_without_known_words"])
         names = [str(name) for name in self._model.classes_]
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(row)[::-1][: int(self._config["ranking_length"])]
