@@ -114,8 +114,8 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             "ranking_length": 10,
             # OpenMP threads of the embedding engine
             "threads": 1,
-            # confidences are multiplied by this when no word of the message occurs in the training data
-            "confidence_without_known_words": 0.5,
+            # confidences are multiplied by this when no word of the message (in letters) occurs in training
+            "confidence_without_known_words": 0.35,
         }
 
     def __init__(
@@ -190,6 +190,13 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             pickle.dump((self._features, self._model), f)
         return self._resource
 
+    def _no_known_word(self, text: str) -> bool:
+        """Words in letters, none of them in the training data (digits and emoji alone do not count)."""
+        assert self._features is not None
+        words = dict(self._features.transformer_list)["words"]
+        letters = [token for token in words.build_analyzer()(text) if " " not in token and token.isalpha()]
+        return bool(letters) and not any(token in words.vocabulary_ for token in letters)
+
     def process(self, messages: list[Message]) -> list[Message]:
         """Sets each message's intent and intent ranking."""
         if self._model is None or self._features is None:
@@ -198,8 +205,7 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
         probabilities = self._model.predict_proba(self._matrix(texts, fit=False))
         # A message none of whose words was ever seen («qwerty lkjhg») gets a guess from letter shapes
         # alone: say so with a lower confidence, so that the fallback asks rather than guesses.
-        words = dict(self._features.transformer_list)["words"].transform(texts)
-        unknown = np.asarray(words.getnnz(axis=1) == 0)
+        unknown = np.array([self._no_known_word(text) for text in texts], dtype=bool)
         probabilities[unknown] *= float(self._config["confidence_without_known_words"])
         names = [str(name) for name in self._model.classes_]
         for message, row in zip(messages, probabilities, strict=True):
