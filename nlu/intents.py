@@ -115,7 +115,7 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             # OpenMP threads of the embedding engine
             "threads": 1,
             # confidences are multiplied by this when no word of the message (in letters) occurs in training
-            "confidence_without_known_words": 0.35,
+            "confidence_without_known_words": 0.25,
         }
 
     def __init__(
@@ -203,8 +203,9 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             return messages
         texts = [message.get(TEXT) or "" for message in messages]
         probabilities = self._model.predict_proba(self._matrix(texts, fit=False))
-        # A message none of whose words was ever seen («qwerty lkjhg») gets a guess from letter shapes
-        # alone: say so with a lower confidence, so that the fallback asks rather than guesses.
+        # A message none of whose words was ever seen («qwerty lkjhg», «ضصثقف») gets a guess from letter
+        # shapes alone: a quarter of the confidence puts it under the fallback threshold, so the client is
+        # asked to say it again (inside the intake questions the form reads the answer first).
         unknown = np.array([self._no_known_word(text) for text in texts], dtype=bool)
         probabilities[unknown] *= float(self._config["confidence_without_known_words"])
         names = [str(name) for name in self._model.classes_]
