@@ -1,7 +1,7 @@
 """The options of each intake question, as a client may type them instead of pressing a button.
 
 An option is known by its button title (domain/intake.yml), the label of its value, the NLU's synonyms of
-the fact (data/nlu/lookups/) and the words of answer_words.yml that answer the question only while it is
+the fact (data/nlu/lookups/) and the words of option_words.yml that answer the question only while it is
 asked. Forms are compared without spaces, half-spaces or Arabic letter forms, and a form followed by
 enclitics («سرپرستم», «همسرمه», «امدادیم») is the form itself.
 """

@@ -26,6 +26,7 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from bench.nlu.metrics import entity_metrics, fallback_metrics, intent_metrics, negation_metrics
+from bench.results_file import write_results
 from karyar.settings import PROJECT_ROOT
 from ops import rasa_model
 
@@ -157,10 +158,7 @@ def main() -> None:
     started = time.perf_counter()
     if args.massive_only:
         massive = evaluate_massive(args.config)
-        RESULTS_DIR.mkdir(exist_ok=True)
-        (RESULTS_DIR / "nlu_massive.json").write_text(
-            json.dumps(massive, indent=2, ensure_ascii=False) + "\n"
-        )
+        write_results(RESULTS_DIR / "nlu_massive.json", massive)
         print(f"MASSIVE fa-IR validation: accuracy {massive['accuracy']:.3f}  macro-F1 {massive['macro_f1']:.3f}  "
               f"trained in {massive['train_seconds']} s")  # fmt: skip
         return
