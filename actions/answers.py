@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
 from actions.options import option_in, read_as_typed
 from karyar.catalogue.reference import fields, places
+from karyar.data_files import read_data_file
 from karyar.facts import AGE_BOUNDS, FACT_BY_NAME, SKIPPED, FactKind
 from karyar.texts import _
 from persian.text import normalize, parse_persian_number, parse_school_grade
 
-_WORDS = YAML(typ="safe", pure=True).load(Path(__file__).with_name("answer_words.yml"))
+_WORDS = read_data_file(Path(__file__).with_name("answer_words.yml"))
 _STRIPPED: str = _WORDS["strip"]
 _AGE_FILLERS = frozenset(_WORDS["age_fillers"])
 _AGE_UNIT: str = _WORDS["age_unit"]

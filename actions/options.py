@@ -15,15 +15,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from karyar.catalogue.reference import compact_key
+from karyar.data_files import read_data_file
 from karyar.facts import FACT_BY_NAME, SKIPPED
 from karyar.vocabulary import VALUE_LABELS
 from persian.text import ENCLITIC_ENDINGS, search_key
 
 ROOT = Path(__file__).resolve().parents[1]
-_YAML = YAML(typ="safe", pure=True)
 # «/inform{{"gender": "male"}}»: the intent, and the entities with the braces Rasa's templates double.
 _PAYLOAD = re.compile(r"^/(?P<intent>\w+)(?P<entities>\{.*\})?$")
 # Enclitics stacked on a word («همسر+م+ه»), at most this many.
@@ -33,7 +31,7 @@ _MIN_STEM = 2
 
 
 def _load(path: Path) -> Any:
-    return _YAML.load(path.read_text(encoding="utf-8"))
+    return read_data_file(path)
 
 
 def _flat(words: Iterable[Any]) -> Iterator[str]:

@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 
 import jdatetime
-from ruamel.yaml import YAML
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from karyar.broadcast.audience import AGE_KEY, FILTER_FACTS, OLDEST, Audience
@@ -23,6 +22,7 @@ from karyar.broadcast.content import BUTTON_TITLE_LIMIT, MAX_BUTTONS
 from karyar.broadcast.workflow import Actor, ButtonInfo, CourseChoices, CourseRef, Draft
 from karyar.catalogue.reference import compact_key, fields, places
 from karyar.clock import now
+from karyar.data_files import read_data_file
 from karyar.facts import ProfileFactName
 from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS, VALUE_LABELS, value_label
@@ -89,7 +89,7 @@ def parse(raw: str | None) -> Press | None:
 
 @cache
 def _start_word_key() -> str:
-    words = YAML(typ="safe", pure=True).load(WORDS_FILE.read_text(encoding="utf-8"))
+    words = read_data_file(WORDS_FILE)
     return compact_key(str(words["start_word"]))
 
 

@@ -11,8 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from karyar.data_files import read_data_file
 from persian.text import search_key
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
@@ -23,7 +22,7 @@ def compact_key(text: str) -> str:
 
 
 def load_reference(name: str) -> Any:
-    return YAML(typ="safe", pure=True).load((REFERENCE_DIR / name).read_text(encoding="utf-8"))
+    return read_data_file(REFERENCE_DIR / name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,16 +6,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
 from karyar.catalogue.reference import compact_key
+from karyar.data_files import read_data_file
 
 WORDS_FILE = Path(__file__).resolve().parent / "words.yml"
 
 
 @cache
 def _words() -> dict[str, Any]:
-    words: dict[str, Any] = YAML(typ="safe", pure=True).load(WORDS_FILE.read_text(encoding="utf-8"))
+    words: dict[str, Any] = read_data_file(WORDS_FILE)
     return words
 
 

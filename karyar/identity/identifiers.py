@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ruamel.yaml import YAML
-
+from karyar.data_files import read_data_file
 from persian.text import search_key, to_ascii_digits, to_persian_digits
 
 
@@ -117,9 +116,7 @@ def redact(text: str, found: list[Found]) -> str:
 
 
 # Words that only introduce an identifier: «کد ملی من ۰۰۱۲۳۴۵۶۷۸ هست» says nothing else to answer.
-_INTRODUCING_WORDS = frozenset(
-    search_key(word) for word in YAML(typ="safe", pure=True).load(_WORDS_FILE)["introducing_words"]
-)
+_INTRODUCING_WORDS = frozenset(search_key(word) for word in read_data_file(_WORDS_FILE)["introducing_words"])
 
 
 def only_identifiers(text: str, found: list[Found]) -> bool:

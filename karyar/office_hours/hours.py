@@ -10,8 +10,8 @@ from itertools import pairwise
 from pathlib import Path
 
 import jdatetime
-from ruamel.yaml import YAML
 
+from karyar.data_files import read_data_file
 from karyar.texts import _
 from persian.format import LIST_SEPARATOR, join_list, persian_text
 from persian.text import LIST_SEPARATORS, RANGE_WORD, search_key
@@ -21,7 +21,7 @@ WEEKDAYS = ("saturday", "sunday", "monday", "tuesday", "wednesday", "thursday", 
 _SHORT = tuple(day[:3] for day in WEEKDAYS)
 _PERSIAN_WEEKDAYS: tuple[str, ...] = tuple(jdatetime.date.j_weekdays_fa)
 
-_TYPED_WORDS = YAML(typ="safe", pure=True).load(Path(__file__).with_name("typed_words.yml"))
+_TYPED_WORDS = read_data_file(Path(__file__).with_name("typed_words.yml"))
 _TYPED_DAY_NAMES = {
     search_key(name): WEEKDAYS.index(day) for day, names in _TYPED_WORDS["days"].items() for name in names
 }

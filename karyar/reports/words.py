@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ruamel.yaml import YAML
+from karyar.data_files import read_data_file
 
 WORDS_FILE = Path(__file__).resolve().parent / "words.yml"
 
@@ -21,7 +21,7 @@ class RequestWords:
 
 @cache
 def request_words() -> RequestWords:
-    data = YAML(typ="safe", pure=True).load(WORDS_FILE.read_text(encoding="utf-8"))
+    data = read_data_file(WORDS_FILE)
     return RequestWords(
         periods={name: tuple(words) for name, words in data["periods"].items()},
         range_words=tuple(data["range_words"]),

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from karyar.data_files import read_data_file
 from karyar.db.models import StaffRole
 from localapi.webchat import Persona
 
@@ -29,7 +28,7 @@ def _persona(entry: dict[str, Any], kind: str = "client") -> Persona:
     return Persona(int(entry["user_id"]), str(entry["name"]), str(entry["role"]), kind=kind)
 
 
-_PEOPLE: dict[str, Any] = YAML(typ="safe", pure=True).load(PERSONAS_FILE.read_text(encoding="utf-8"))
+_PEOPLE: dict[str, Any] = read_data_file(PERSONAS_FILE)
 
 COUNSELLOR_GROUP_TITLE = str(_PEOPLE["counsellor_group_title"])
 CLIENTS = tuple(_persona(entry) for entry in _PEOPLE["clients"])

@@ -7,8 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-
+from karyar.data_files import read_data_file
 from ops.texts_document.sources import Audience, DomainFile, Entry, Group, Response, Variation
 
 CATALOGUE_PATH = "karyar/locales/fa/LC_MESSAGES/messages.po"
@@ -19,7 +18,7 @@ BLOCK_START = re.compile(r"^([#=+-]|\d+[.)])")
 
 @cache
 def _wording() -> dict[str, Any]:
-    wording: dict[str, Any] = YAML(typ="safe", pure=True).load(WORDING.read_text(encoding="utf-8"))
+    wording: dict[str, Any] = read_data_file(WORDING)
     return wording
 
 

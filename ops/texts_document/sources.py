@@ -10,7 +10,8 @@ from typing import Any
 
 from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
-from ruamel.yaml import YAML
+
+from karyar.data_files import read_data_file
 
 
 class Audience(Enum):
@@ -62,10 +63,9 @@ UNNAMED_AREA = ""
 
 
 def read_domain(directory: Path) -> list[DomainFile]:
-    yaml = YAML(typ="safe", pure=True)
     files = []
     for path in sorted(directory.glob("*.yml")):
-        responses = (yaml.load(path.read_text(encoding="utf-8")) or {}).get("responses") or {}
+        responses = (read_data_file(path) or {}).get("responses") or {}
         if responses:
             files.append(
                 DomainFile(
