@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.nlu.evaluate import FALLBACK_THRESHOLD, evaluate_massive, run_probe
+from bench.nlu.evaluate import FALLBACK_THRESHOLD, evaluate_massive, parse_top_level, run_probe
 from bench.nlu.latency import heldout_texts, serve_and_parse, train_seconds
 from bench.nlu.metrics import entity_metrics, fallback_metrics, intent_metrics
 from bench.results_file import write_results
@@ -37,12 +36,7 @@ def candidates() -> dict[str, Path]:
 
 
 def fresh_scores(model: Path) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as work:
-        for path in FRESH_DIR.glob("*.yml"):
-            if path.name != "negations.yml":
-                shutil.copy(path, Path(work) / path.name)
-        rows = run_probe("heldout", "--model", str(model), "--nlu", work,
-                         "--synonyms", str(rasa_model.DATA_DIR / "nlu"))["examples"]  # fmt: skip
+    rows = parse_top_level(model, FRESH_DIR)
     return {
         "intent_accuracy": intent_metrics(rows)["accuracy"],
         "entity_f1": entity_metrics(rows)["micro"]["f1"],

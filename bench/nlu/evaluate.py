@@ -63,14 +63,27 @@ def summarise(examples: list[dict[str, Any]]) -> dict[str, Any]:
     return {"examples": len(examples), "intent": intent_metrics(examples), "entity": entity_metrics(examples)}
 
 
+def top_level_files(directory: Path) -> list[Path]:
+    """A held-out directory's files scored in full: needs_contract/ and the negation table are scored apart."""
+    return sorted(f for f in directory.glob("*.yml") if f.name != NEGATIONS_FILE)
+
+
+def parse_top_level(model: Path, directory: Path) -> list[dict[str, Any]]:
+    """Every example of the directory's top-level files, with what `model` made of it."""
+    with tempfile.TemporaryDirectory() as work:
+        for f in top_level_files(directory):
+            shutil.copy(f, Path(work) / f.name)
+        return list(
+            run_probe("heldout", "--model", str(model), "--nlu", work,
+                      "--synonyms", str(rasa_model.DATA_DIR / "nlu"))["examples"]
+        )  # fmt: skip
+
+
 def evaluate_dir(model: Path, directory: Path) -> dict[str, Any]:
     """Another held-out directory: top-level NLU files in full, needs_contract/ for intents, the negation table."""
     synonyms = str(rasa_model.DATA_DIR / "nlu")
-    files = sorted(f for f in directory.glob("*.yml") if f.name != NEGATIONS_FILE)
-    with tempfile.TemporaryDirectory() as work:
-        for f in files:  # only the top level: needs_contract/ and the negation table are scored apart
-            shutil.copy(f, Path(work) / f.name)
-        top = run_probe("heldout", "--model", str(model), "--nlu", work, "--synonyms", synonyms)["examples"]
+    files = top_level_files(directory)
+    top = parse_top_level(model, directory)
     report: dict[str, Any] = {
         "directory": str(
             directory.relative_to(PROJECT_ROOT) if directory.is_relative_to(PROJECT_ROOT) else directory
