@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -26,9 +27,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from karyar.catalogue.fit import heavy_field_keys, heavy_requirement_phrases
 from karyar.catalogue.reference import fields, places
 from karyar.clock import now as clock_now
-from karyar.db.models import CatalogueItem, CatalogueMode, Course, JobOpening, SuitableGender
+from karyar.db.models import (
+    CatalogueItem,
+    CatalogueMode,
+    Course,
+    EmploymentType,
+    JobOpening,
+    SuitableGender,
+)
 from persian.text import search_key
 
 Item = TypeVar("Item", bound=CatalogueItem)
@@ -66,7 +75,12 @@ class CatalogueQuery:
     age: int | None = None
     gender: str | None = None
     organisation: str | None = None
-    target_groups: tuple[str, ...] = ()
+    # The target groups the client is in or may be in: None = unknown (no filter); () = in none, so items
+    # reserved for a group are left out.
+    target_groups: tuple[str, ...] | None = None
+    # The client has a disability or limited ability to work: items for people with disabilities, home-based
+    # and online work first, work needing full physical strength last.
+    accessible_first: bool = False
     mode: str | None = None
     upcoming_only: bool = True
 
@@ -98,6 +112,10 @@ class SearchPage(Generic[Item]):
     nearest: Nearness | None
     # The canonical fields the query's field text was understood as (empty: matched on title words).
     fields: tuple[str, ...]
+    # How many results there are at each nearness (over every page).
+    counts: dict[Nearness, int] = dataclass_field(default_factory=dict)
+    # Far results (Nearness.ELSEWHERE) left off the list by the caller's cap.
+    left_off: int = 0
 
     @property
     def items(self) -> list[Item]:
@@ -178,7 +196,7 @@ def _shared_conditions(model: type[Item], query: CatalogueQuery) -> list[ColumnE
         conditions.append(or_(model.max_age.is_(None), model.max_age >= query.age))
     if query.organisation:
         conditions.append(_open_to(model.organisations, [query.organisation]))
-    if query.target_groups:
+    if query.target_groups is not None:
         conditions.append(_open_to(model.target_groups, query.target_groups))
     if query.mode:
         conditions.append(model.mode == query.mode)
@@ -193,6 +211,23 @@ def _open_to(column: SQLColumnExpression[list[str]], codes: Sequence[str]) -> Co
     """
     text = cast(column, String)
     return or_(text == "[]", *[text.contains(f'"{code}"', autoescape=True) for code in codes])
+
+
+def _suitability(model: type[Item], query: CatalogueQuery) -> list[ColumnElement[int]]:
+    """Sort keys that put what suits the client's situation first; none when nothing is known to matter."""
+    if not query.accessible_first:
+        return []
+    accessible = [
+        model.mode == CatalogueMode.ONLINE,
+        cast(model.target_groups, String).contains('"person_with_disability"'),
+    ]
+    if model is JobOpening:
+        accessible.append(JobOpening.employment_type == EmploymentType.HOME_BASED)
+    heavy = or_(
+        model.field_key.in_(heavy_field_keys()),
+        *[model.requirements.contains(phrase, autoescape=True) for phrase in heavy_requirement_phrases()],
+    )
+    return [case((or_(*accessible), 0), (heavy, 2), else_=1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,12 +285,17 @@ def _search(
         rows = session.execute(
             select(model, nearness)
             .where(*where)
-            .order_by(nearness, *order)
+            .order_by(*_suitability(model, query), nearness, *order)
             .offset(page * page_size)
             .limit(page_size)
         ).all()
-        best_value = session.scalar(select(func.min(nearness)).where(*where))
-        best = Nearness(best_value) if best_value is not None else Nearness.ELSEWHERE
+        # Grouped over a subquery: PostgreSQL does not see two renderings of the CASE as one expression.
+        near = select(nearness.label("near")).where(*where).subquery()
+        counts = {
+            Nearness(value): number
+            for value, number in session.execute(select(near.c.near, func.count()).group_by(near.c.near))
+        }
+        best = min(counts, default=Nearness.ELSEWHERE)
         if relaxation is Relaxation.NONE and area.province and best > Nearness.PROVINCE:
             relaxation = Relaxation.OTHER_AREAS
         return SearchPage(
@@ -266,6 +306,7 @@ def _search(
             relaxation=relaxation,
             nearest=best,
             fields=found_fields,
+            counts=counts,
         )
     return SearchPage(
         hits=[],

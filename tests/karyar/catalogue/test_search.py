@@ -128,3 +128,33 @@ def test_nothing_near_gives_the_nearest_alternatives_and_names_the_relaxation(db
     assert other_field.relaxation == Relaxation.OTHER_FIELDS
     assert other_field.fields == ("قالی‌بافی",)
     assert anything.relaxation == Relaxation.ANYTHING and anything.total == 3
+
+
+def test_a_client_in_no_target_group_is_not_offered_items_reserved_for_one(db: Database) -> None:
+    with db.unit_of_work() as session:
+        session.add_all([course("heads", target_groups=["female_head_of_household"]), course("everyone")])
+    assert set(_codes(db, CourseQuery(target_groups=None))) == {"heads", "everyone"}  # unknown: no filter
+    assert _codes(db, CourseQuery(target_groups=())) == ["everyone"]
+
+
+def test_accessible_work_comes_first_and_heavy_work_last_for_a_client_with_a_disability(db: Database) -> None:
+    with db.unit_of_work() as session:
+        session.add_all(
+            [
+                job("welder", title="جوشکار", field="جوشکاری", city="تهران"),
+                job("farm", title="کارگر", field="فروشندگی", requirements="سلامت جسمی", city="تهران"),
+                job("shop", title="فروشنده", field="فروشندگی", city="تهران"),
+                job(
+                    "phone", title="پاسخگوی تلفنی", field="فروشندگی", mode="online", province=None, city=None
+                ),
+                job("home", title="دوخت در منزل", field="خیاطی", employment_type="home_based", city="ورامین"),
+            ]
+        )
+    with db.unit_of_work() as session:
+        query = JobQuery(city="تهران", accessible_first=True)
+        found = search_jobs(session, query=query, now=NOW, page_size=10)
+        plain = search_jobs(session, query=JobQuery(city="تهران"), now=NOW, page_size=10)
+    assert [j.code for j in found.items][:2] == ["home", "phone"]
+    assert {j.code for j in found.items[-2:]} == {"welder", "farm"}
+    assert plain.items[-1].code == "phone"  # without a disability, nearness alone orders the list
+    assert found.counts == {Nearness.CITY: 3, Nearness.PROVINCE: 1, Nearness.ONLINE: 1}
