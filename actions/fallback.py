@@ -1,4 +1,8 @@
-"""When the assistant does not understand: ask to rephrase; the second time in a row, offer a person."""
+"""When the assistant does not understand: ask to rephrase; the second time in a row, offer a person.
+
+A message about a topic outside Karyar's work (subsidies, housing, …) is told who does answer it instead,
+as the policy of the client's organisation names them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+
+from karyar.policies import policies
+from karyar.policies.elsewhere import pointer
 
 ACTION_NAME = "action_fallback"
 
@@ -35,7 +42,11 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if previous_turn_was_fallback(tracker.events):
+        text = str((tracker.latest_message or {}).get("text") or "")
+        told_elsewhere = pointer(policies().for_organisation(tracker.get_slot("organisation")), text)
+        if told_elsewhere is not None:
+            dispatcher.utter_message(response="utter_elsewhere", pointer=told_elsewhere)
+        elif previous_turn_was_fallback(tracker.events):
             dispatcher.utter_message(response="utter_default_offer_counsellor")
         elif ((tracker.latest_message or {}).get("intent") or {}).get("name") == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")

@@ -19,13 +19,18 @@ from sqlalchemy.orm import Session
 from actions._runtime import database, source_message_id, telegram_user_id
 from karyar import cases, clients
 from karyar.clients import TelegramIdentity
-from karyar.db.models import CaseEventKind, HandoffReason
+from karyar.db.models import CaseEventKind, HandoffReason, HandoffTier
 from karyar.handoff.queue import open_handoff
 
 logger = logging.getLogger(__name__)
 
 # Reasons a button may give; anything else is the client's own request.
-_BUTTON_REASONS = {HandoffReason.JUDGEMENT, HandoffReason.INTEREST, HandoffReason.NOT_UNDERSTOOD}
+_BUTTON_REASONS = {
+    HandoffReason.JUDGEMENT,
+    HandoffReason.INTEREST,
+    HandoffReason.NOT_UNDERSTOOD,
+    HandoffReason.DISTRESS,
+}
 
 
 def reason_of(tracker: Tracker) -> HandoffReason:
@@ -34,7 +39,12 @@ def reason_of(tracker: Tracker) -> HandoffReason:
 
 
 def _open(
-    session: Session, *, user_id: int, reason: HandoffReason, message_id: int | None
+    session: Session,
+    *,
+    user_id: int,
+    reason: HandoffReason,
+    message_id: int | None,
+    tier: HandoffTier = HandoffTier.COUNSELLOR,
 ) -> tuple[int, bool]:
     client = clients.ensure_client(session, identity=TelegramIdentity(user_id=user_id))
     details: dict[str, Any] = {}
@@ -45,9 +55,43 @@ def _open(
         if interests:
             details = {key: interests[-1].data.get(key) for key in ("kind", "item_id", "title")}
     handoff, created = open_handoff(
-        session, client_id=client.id, reason=reason, details=details, source_message_id=message_id
+        session,
+        client_id=client.id,
+        reason=reason,
+        details=details,
+        source_message_id=message_id,
+        tier=tier,
     )
     return handoff.id, created
+
+
+async def hand_over(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    *,
+    reason: HandoffReason,
+    unavailable: str,
+    opened: str | None = None,
+    tier: HandoffTier = HandoffTier.COUNSELLOR,
+) -> list[EventType]:
+    """Open the handoff, then say so (`opened`, if given); if it cannot be opened, say `unavailable` only."""
+    user_id = telegram_user_id(tracker)
+    if user_id is None:
+        dispatcher.utter_message(response=unavailable)
+        return []
+    try:
+        handoff_id, created = await database().run_async(
+            _open, user_id=user_id, reason=reason, message_id=source_message_id(tracker), tier=tier
+        )
+    except SQLAlchemyError as error:
+        logger.error("could not open a handoff, the case database failed: %s", type(error).__name__)
+        dispatcher.utter_message(response=unavailable)
+        return []
+    if opened is not None:
+        dispatcher.utter_message(response=opened)
+    dispatcher.utter_message(json_message={"handoff": {"id": handoff_id, "new": created}})
+    # A form in progress ends: the person takes over, and afterwards the client starts afresh.
+    return [ActiveLoop(None), SlotSet("requested_slot", None), ConversationPaused()]
 
 
 class ActionRequestCounsellor(Action):
@@ -57,18 +101,25 @@ class ActionRequestCounsellor(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        user_id = telegram_user_id(tracker)
-        if user_id is None:
-            dispatcher.utter_message(response="utter_handoff_unavailable")
-            return []
-        try:
-            handoff_id, created = await database().run_async(
-                _open, user_id=user_id, reason=reason_of(tracker), message_id=source_message_id(tracker)
-            )
-        except SQLAlchemyError as error:
-            logger.error("could not open a handoff, the case database failed: %s", type(error).__name__)
-            dispatcher.utter_message(response="utter_handoff_unavailable")
-            return []
-        dispatcher.utter_message(json_message={"handoff": {"id": handoff_id, "new": created}})
-        # A form in progress ends: the counsellor takes over, and afterwards the client starts afresh.
-        return [ActiveLoop(None), SlotSet("requested_slot", None), ConversationPaused()]
+        return await hand_over(
+            dispatcher, tracker, reason=reason_of(tracker), unavailable="utter_handoff_unavailable"
+        )
+
+
+class ActionTakeComplaint(Action):
+    """A complaint reaches a person: the pool's supervisors get the case, and only then is the client told so."""
+
+    def name(self) -> str:
+        return "action_take_complaint"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        return await hand_over(
+            dispatcher,
+            tracker,
+            reason=HandoffReason.COMPLAINT,
+            tier=HandoffTier.SUPERVISOR,
+            opened="utter_complaint_passed_on",
+            unavailable="utter_complaint_unavailable",
+        )

@@ -20,6 +20,7 @@ from actions._runtime import database, source_message_id, telegram_user_id
 from actions.answers import answer_from_text, checked, example_for
 from actions.options import is_bare_answer
 from actions.profile_facts import record_facts
+from karyar import clients
 from karyar.catalogue.reference import places
 from karyar.eligibility.engine import missing_facts
 from karyar.eligibility.model import Profile, Topic
@@ -29,6 +30,7 @@ from karyar.vocabulary import FACT_LABELS, value_label
 from persian.format import persian_text
 
 FORM = "intake_form"
+CONSENT_SLOT = "consent_given"
 
 TOPIC_OF_INTENT = {
     "ask_eligibility": Topic.ELIGIBILITY,
@@ -125,8 +127,20 @@ def misunderstood_in_a_row(tracker: Tracker) -> int:
     return count
 
 
+async def consented(tracker: Tracker) -> bool:
+    """Has the client accepted the privacy notice? Read afresh: they accept it in the bot, not here."""
+    user_id = telegram_user_id(tracker)
+    if user_id is None:
+        return bool(tracker.get_slot(CONSENT_SLOT))
+    return await database().run_async(clients.has_consent, telegram_user_id=user_id)
+
+
 class ActionStartIntake(Action):
-    """Set the topic from the question asked and let the form ask what that topic still needs."""
+    """Set the topic from the question asked and let the form ask what that topic still needs.
+
+    Before the client has accepted the privacy notice nothing personal is asked: the form ends at once and
+    the result says what can be said without it (action_intake_result).
+    """
 
     def name(self) -> str:
         return "action_start_intake"
@@ -137,7 +151,11 @@ class ActionStartIntake(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         topic = TOPIC_OF_INTENT.get(str(intent), Topic.ELIGIBILITY)
         dispatcher.utter_message(response=f"utter_intake_start_{topic.value}")
-        return [SlotSet("topic", topic.value), SlotSet(REQUESTED_SLOT, None)]
+        return [
+            SlotSet("topic", topic.value),
+            SlotSet(REQUESTED_SLOT, None),
+            SlotSet(CONSENT_SLOT, await consented(tracker)),
+        ]
 
 
 class ValidateIntakeForm(FormValidationAction):
@@ -152,6 +170,8 @@ class ValidateIntakeForm(FormValidationAction):
         domain: DomainDict,
     ) -> list[str]:
         """Known answers (so corrections are checked) followed by what the topic still needs, in order."""
+        if tracker.get_slot(CONSENT_SLOT) is False:
+            return []  # nothing personal is asked before the privacy notice is accepted
         missing = missing_facts(profile_of(tracker.slots), topic=topic_of(tracker), policies=policies())
         known = [slot for slot in ASKING_ORDER if tracker.get_slot(slot) is not None]
         return known + [slot for slot in missing if slot not in known]

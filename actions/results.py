@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from actions._runtime import database, source_message_id, telegram_user_id
 from actions.catalogue import show_list
-from actions.intake import profile_of, topic_of
+from actions.intake import CONSENT_SLOT, profile_of, topic_of
 from karyar import cases, clients
 from karyar.clients import TelegramIdentity
 from karyar.db.models import CaseEventKind, CaseStage
@@ -50,6 +50,8 @@ class ActionIntakeResult(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         topic = topic_of(tracker)
+        if tracker.get_slot(CONSENT_SLOT) is False:
+            return await self._before_consent(dispatcher, tracker, topic)
         if topic in (Topic.COURSES, Topic.JOBS):
             return await show_list(dispatcher, tracker, topic=topic, page=0)
         assessment = assess(profile_of(tracker.slots), policies(), topic=topic)
@@ -69,6 +71,26 @@ class ActionIntakeResult(Action):
                 message_id=source_message_id(tracker),
             )
         return [SlotSet("topic", None)]
+
+    @staticmethod
+    async def _before_consent(
+        dispatcher: CollectingDispatcher, tracker: Tracker, topic: Topic
+    ) -> list[EventType]:
+        """What can be said without personal facts: the list for the place named, else the general rules;
+        then one sentence on why the privacy notice matters, with its buttons."""
+        profile = profile_of(tracker.slots)
+        events: list[EventType] = []
+        if topic in (Topic.COURSES, Topic.JOBS) and (profile.province or profile.city):
+            events = await show_list(dispatcher, tracker, topic=topic, page=0)
+        else:
+            assessment = assess(profile, policies(), topic=topic)
+            heading = _("Intake result: heading before consent")
+            dispatcher.utter_message(
+                response="utter_intake_result", text=summary_text(assessment, heading=heading)
+            )
+        dispatcher.utter_message(response="utter_consent_for_your_answer")
+        dispatcher.utter_message(json_message={"consent": "ask"})
+        return [*events, SlotSet("topic", None)]
 
 
 class ActionDocuments(Action):

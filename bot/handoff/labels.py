@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from karyar.db.models import CaseEventKind, CaseStage, FollowUpAnswer, HandoffOutcome, HandoffReason
 from karyar.texts import _
+from karyar.wellbeing.distress import DistressKind
 
 
 def reason_label(reason: str) -> str:
@@ -13,6 +14,8 @@ def reason_label(reason: str) -> str:
         HandoffReason.JUDGEMENT: _("Reason: judgement"),
         HandoffReason.INTEREST: _("Reason: interest"),
         HandoffReason.FOLLOW_UP: _("Reason: follow-up"),
+        HandoffReason.COMPLAINT: _("Reason: complaint"),
+        HandoffReason.DISTRESS: _("Reason: distress"),
     }
     return labels.get(reason, reason)
 
@@ -78,5 +81,19 @@ def event_label(kind: str) -> str:
         CaseEventKind.PLACEMENT: _("Event: placement"),
         CaseEventKind.TRAINING_START: _("Event: training start"),
         CaseEventKind.FOLLOW_UP_ANSWER: _("Event: follow-up answer"),
+        CaseEventKind.DISTRESS: _("Event: distress"),
     }
     return labels.get(kind, kind)
+
+
+def distress_label(kind: DistressKind) -> str:
+    labels: dict[DistressKind, str] = {
+        DistressKind.SELF_HARM: _("Distress: self-harm"),
+        DistressKind.VIOLENCE: _("Distress: violence"),
+        DistressKind.PRISON: _("Distress: prison"),
+        DistressKind.EVICTION: _("Distress: eviction"),
+        DistressKind.HUNGER: _("Distress: hunger"),
+        DistressKind.ILLNESS: _("Distress: illness"),
+        DistressKind.DESPAIR: _("Distress: despair"),
+    }
+    return labels[kind]

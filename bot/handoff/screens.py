@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.handoff import callbacks
 from bot.handoff.labels import (
+    distress_label,
     event_label,
     follow_up_answer_labels,
     outcome_labels,
@@ -25,7 +26,7 @@ from karyar.identity.identifiers import IdentifierKind
 from karyar.office_hours import describe_moment
 from karyar.texts import _
 from karyar.vocabulary import IDENTIFIER_LABELS
-from persian.format import jalali_datetime, ltr, persian_text
+from persian.format import jalali_datetime, join_list, ltr, persian_text
 
 # A card stays readable on a phone: long recent messages are cut.
 _QUOTE_LIMIT = 200
@@ -46,6 +47,10 @@ def card_text(snapshot: CaseSnapshot) -> str:
         _("Card: stage").format(stage=stage_label(snapshot.stage)),
         _("Card: requested at").format(when=jalali_datetime(snapshot.requested_at)),
     ]
+    if snapshot.distress:
+        parts.append(
+            _("Card: distress").format(signs=join_list([distress_label(k) for k in snapshot.distress]))
+        )
     if snapshot.details.get("title"):
         parts.append(_("Card: about item").format(title=snapshot.details["title"]))
     if snapshot.facts:

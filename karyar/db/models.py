@@ -144,6 +144,7 @@ class CaseEventKind(enum.StrEnum):
     FOLLOW_UP_ANSWER = "follow_up_answer"
     SUBSCRIPTION = "subscription"
     ANNOUNCEMENT_PRESS = "announcement_press"
+    DISTRESS = "distress"  # a message showed distress; data: the kinds seen, whether a person was offered
 
 
 class CaseEvent(Base):
@@ -299,6 +300,31 @@ class SuitableGender(enum.StrEnum):
     MALE = "male"
 
 
+# What a catalogue search filters on and ranks by (karyar.catalogue.search), besides the field and the date.
+SEARCHED_COLUMNS = (
+    "id", "active", "mode", "city", "province", "gender", "min_age", "max_age", "organisations", "target_groups"
+)  # fmt: skip
+
+
+def _search_indexes(table: str, date: str) -> tuple[Index, Index]:
+    """The indexes catalogue search reads instead of the table.
+
+    On PostgreSQL the first holds everything a search of one field filters, counts and ranks on, so the
+    field's items are counted and paged from the index alone; the second (trigram, pg_trgm) finds title
+    words anywhere in a title (LIKE '%word%'). SQLite ignores the PostgreSQL options: it keeps a plain
+    (field_key, date) index and a plain title_key index, so both databases have the same indexes by name.
+    """
+    return (
+        Index(f"ix_{table}_search", "field_key", date, postgresql_include=list(SEARCHED_COLUMNS)),
+        Index(
+            f"ix_{table}_title_key_trgm",
+            "title_key",
+            postgresql_using="gin",
+            postgresql_ops={"title_key": "gin_trgm_ops"},
+        ),
+    )
+
+
 class CatalogueItem:
     """What courses and job openings share: the offer, where it is, who it suits, how to get in touch.
 
@@ -333,6 +359,7 @@ class Course(CatalogueItem, Base):
     """A training course clients can join (skill training, sustaining, entrepreneurship, students)."""
 
     __tablename__ = "courses"
+    __table_args__ = _search_indexes("courses", "starts_at")
 
     provider: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(32))
@@ -345,6 +372,7 @@ class JobOpening(CatalogueItem, Base):
     """A job an employer, agency or service company offers to the organisations' clients."""
 
     __tablename__ = "job_openings"
+    __table_args__ = _search_indexes("job_openings", "closes_at")
 
     employer: Mapped[str] = mapped_column(String(200))
     employment_type: Mapped[str] = mapped_column(String(32))
@@ -398,6 +426,8 @@ class HandoffReason(enum.StrEnum):
     JUDGEMENT = "judgement"
     INTEREST = "interest"
     FOLLOW_UP = "follow_up"
+    COMPLAINT = "complaint"  # goes to the pool's supervisors
+    DISTRESS = "distress"  # the client accepted the person offered when their message showed distress
 
 
 class HandoffTier(enum.StrEnum):

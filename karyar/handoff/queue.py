@@ -118,6 +118,7 @@ def open_handoff(
     details: dict[str, Any] | None = None,
     actor: str = "client",
     source_message_id: int | None = None,
+    tier: HandoffTier = HandoffTier.COUNSELLOR,
 ) -> tuple[Handoff, bool]:
     """The client's active handoff, opened now if there is none; the flag says whether it is new."""
     existing = active_handoff(session, client_id=client_id)
@@ -133,7 +134,7 @@ def open_handoff(
         details=details or {},
         organisation=None if organisation in (None, "none") else organisation,
         province=current_value(profile, ProfileFactName.PROVINCE),
-        tier=HandoffTier.COUNSELLOR,
+        tier=tier,
         status=HandoffStatus.WAITING,
         requested_at=now(),
     )

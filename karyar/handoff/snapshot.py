@@ -17,6 +17,8 @@ from karyar.identity import store as identifier_store
 from karyar.policies import policies
 from karyar.profile import current_profile
 from karyar.vocabulary import FACT_LABELS, IDENTIFIER_LABELS, value_label
+from karyar.wellbeing import distress
+from karyar.wellbeing.distress import DistressKind
 from persian.format import join_list
 
 RECENT_MESSAGES = 6
@@ -47,6 +49,7 @@ class CaseSnapshot:
     recent: list[RecentMessage]
     claimed_by: str | None
     details: dict[str, Any]
+    distress: list[DistressKind]  # signs of distress seen in the client's messages, first seen first
 
 
 def case_snapshot(session: Session, *, handoff: Handoff) -> CaseSnapshot:
@@ -74,6 +77,7 @@ def case_snapshot(session: Session, *, handoff: Handoff) -> CaseSnapshot:
         recent=_recent(session, client_id=client.id, before=handoff.requested_at),
         claimed_by=claimant.name if claimant else None,
         details=dict(handoff.details or {}),
+        distress=distress.kinds_on_case(session, case_id=case.id),
     )
 
 

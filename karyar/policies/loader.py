@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from karyar.clock import now
+from karyar.policies.elsewhere import topic_words
 from karyar.policies.schema import Policy
 from karyar.policies.yaml_source import Location, YamlSource, read_yaml
 from karyar.settings import PROJECT_ROOT, get_settings
@@ -133,6 +134,10 @@ def _policy(source: YamlSource, index: int | None, raw: Any) -> Policy:
 
 def _cross_check(policy: Policy) -> Iterator[tuple[Location, str]]:
     """References between parts of a policy must resolve; pydantic checks each part alone."""
+    known_topics = topic_words()
+    for i, entry in enumerate(policy.elsewhere):
+        if entry.topic not in known_topics:
+            yield ("elsewhere", i, "topic"), _unknown("topic", entry.topic, known_topics)
     service_ids: set[str] = set()
     for i, service in enumerate(policy.services):
         if service.id in service_ids:

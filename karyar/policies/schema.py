@@ -107,6 +107,13 @@ class PriorityGroup(_Strict):
     default_sub_group: Identifier | None = None  # when none of the sub-groups holds
 
 
+class Elsewhere(_Strict):
+    """A topic outside Karyar (subsidies, housing, …) and who does answer it, told to the client instead."""
+
+    topic: Identifier  # a topic of karyar/policies/elsewhere_words.yml
+    answer: Text
+
+
 class Policy(_Strict):
     organisation: Literal["emdad", "behzisti", "general"]
     title: Text
@@ -119,3 +126,4 @@ class Policy(_Strict):
     requirements: list[Requirement] = []
     priority: list[PriorityGroup] = []  # in order: rank 1 first
     services: list[Service]
+    elsewhere: list[Elsewhere] = []

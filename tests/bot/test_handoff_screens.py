@@ -12,6 +12,7 @@ from bot.handoff.channel import topic_missing
 from bot.handoff.screens import card_text, outcome_keyboard, rating_keyboard, waiting_text
 from karyar.handoff.snapshot import CaseSnapshot, RecentMessage
 from karyar.handoff.waiting import WaitingInfo
+from karyar.wellbeing.distress import DistressKind
 from persian.format import ltr
 
 SATURDAY_8_TEHRAN = datetime(2026, 11, 28, 4, 30, tzinfo=UTC)  # 7 Azar 1405, 08:00 in Tehran
@@ -47,6 +48,7 @@ def test_the_card_shows_the_reason_facts_results_interests_and_last_words() -> N
         recent=[RecentMessage(True, "کار " * 200), RecentMessage(False, "بفرمایید")],
         claimed_by=None,
         details={},
+        distress=[],
     )
     text = card_text(snapshot)
     for expected in (
@@ -60,6 +62,32 @@ def test_the_card_shows_the_reason_facts_results_interests_and_last_words() -> N
     ):
         assert expected in text
     assert len(text) < 4096 and "…" in text  # a long message is cut, the card stays one message
+    assert "پریشانی" not in text
+
+
+def test_the_card_warns_of_distress_seen_in_the_clients_messages() -> None:
+    snapshot = CaseSnapshot(
+        handoff_id=5,
+        case_id=13,
+        stage="intake",
+        reason="distress",
+        tier="counsellor",
+        status="waiting",
+        requested_at=SATURDAY_8_TEHRAN,
+        client_name="زهرا",
+        username=None,
+        facts=[],
+        services=[],
+        priority=None,
+        interests=[],
+        recent=[RecentMessage(True, "شوهرم زندانه و صاحبخونه میگه باید بریم")],
+        claimed_by=None,
+        details={},
+        distress=[DistressKind.PRISON, DistressKind.EVICTION],
+    )
+    text = card_text(snapshot)
+    assert "⚠️" in text and "زندان" in text and "تخلیه" in text
+    assert "شرایط سختی" in text  # the reason: she accepted the person offered
 
 
 def test_button_data_fits_telegram_and_round_trips() -> None:

@@ -11,6 +11,8 @@ from pydantic import ValidationError
 
 from karyar.facts import FACT_BY_NAME, FactKind
 from karyar.policies import POLICY_DIR, Criterion, PolicyError, load_policies, policies
+from karyar.policies.elsewhere import pointer, topic_words
+from karyar.policies.loader import ORGANISATIONS
 from karyar.settings import ConfigurationError
 from ops import cli
 
@@ -126,9 +128,11 @@ def test_a_missing_top_level_field(copy: Path) -> None:
         # A folded text (>-) starts on its list item's line.
         ("behzisti.yml", "{work_capital_toman} تومان", "{work_capital} تومان", "سرمایه کار بلاعوض برای شروع",
          "services[6].notes[0]: unknown placeholder {work_capital} (known:"),
+        ("general.yml", "topic: housing", "topic: housng", "topic: housng",
+         "elsewhere[2].topic: unknown topic 'housng' (defined: health, housing,"),
     ],
     ids=["unknown service", "unknown consent", "unknown sub-group", "unknown figure", "duplicate id",
-         "organisation mismatch", "unknown placeholder"],
+         "organisation mismatch", "unknown placeholder", "unknown outside topic"],
 )  # fmt: skip
 def test_a_bad_reference_names_the_file_line_and_reason(
     copy: Path, file: str, old: str, new: str, marker: str, message: str
@@ -256,3 +260,30 @@ def test_the_criteria_are_the_client_facts_with_their_values_and_bounds() -> Non
         for value in refused:
             with pytest.raises(ValidationError):
                 Criterion.model_validate({key: wrap(value)})
+
+
+def test_every_organisation_says_who_answers_each_outside_topic() -> None:
+    for organisation in ORGANISATIONS:
+        named = {entry.topic for entry in policies().in_force[organisation].elsewhere}
+        assert named == set(topic_words()), organisation
+
+
+@pytest.mark.parametrize(
+    ("organisation", "text", "expected"),
+    [
+        ("emdad", "یارانه‌ام کی واریز میشه؟", "دولت من"),
+        ("emdad", "مستمریمو قطع کردن", "مددکار پرونده‌تان در اداره‌ی کمیته امداد"),
+        ("behzisti", "مستمری این ماه کی میاد", "بهزیستی شهرستان"),
+        ("general", "برای جهیزیه دخترم کمک میخوام", "اگر زیر پوشش کمیته امداد یا بهزیستی هستید"),
+        ("emdad", "حقوق بازنشستگی پدرم", "تأمین اجتماعی"),
+    ],
+)
+def test_a_client_asking_about_an_outside_topic_is_told_who_answers_it(
+    organisation: str, text: str, expected: str
+) -> None:
+    told = pointer(policies().in_force[organisation], text)
+    assert told is not None and expected in told
+
+
+def test_a_message_about_work_gets_no_pointer_elsewhere() -> None:
+    assert pointer(policies().in_force["emdad"], "برای مغازه وام میخوام، کار در خانه هم خوبه") is None
