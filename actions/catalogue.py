@@ -23,6 +23,7 @@ from karyar.catalogue.listing import (
     parse_item_ref,
     search_for,
     title_of,
+    too_young,
 )
 from karyar.clients import TelegramIdentity
 from karyar.eligibility.engine import assess
@@ -56,6 +57,10 @@ async def show_list(
 ) -> list[EventType]:
     """A page of courses or jobs suited to the client, nearest first, each with its buttons."""
     profile = profile_of(tracker.slots)
+    if (not_yet := too_young(profile)) is not None:
+        # An empty list would hide the reason: say from what age, and that we will be glad to see them then.
+        dispatcher.utter_message(text=not_yet)
+        return [SlotSet("last_search", None)]
     kind = KIND_OF_TOPIC[topic]
     found = await database().run_async(search_for, kind=kind, profile=profile, page=page)
     if not found.items:
@@ -64,7 +69,7 @@ async def show_list(
     if page == 0:
         dispatcher.utter_message(text=persian_text(heading(found, kind=kind, profile=profile)))
     for item in found.items:
-        dispatcher.utter_message(text=card(item), buttons=_item_buttons(kind, item.id))
+        dispatcher.utter_message(text=card(item, profile), buttons=_item_buttons(kind, item.id))
     if page == 0 and (note := good_to_know_text(assess(profile, policies(), topic=topic))) is not None:
         dispatcher.utter_message(text=note)
     if found.has_next:

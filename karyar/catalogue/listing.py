@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from dataclasses import replace
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from karyar.catalogue.present import course_card, course_details, job_card, job_details
+from karyar.catalogue.fit import Person
+from karyar.catalogue.present import course_card, course_details, fit_lines, job_card, job_details
 from karyar.catalogue.search import (
     CourseQuery,
+    Item,
     JobQuery,
     Nearness,
     Relaxation,
@@ -20,8 +23,10 @@ from karyar.catalogue.search import (
     search_jobs,
 )
 from karyar.db.models import Course, JobOpening
+from karyar.eligibility.engine import fact
 from karyar.eligibility.model import Profile
-from karyar.facts import SKIPPED
+from karyar.facts import FACT_BY_NAME, SKIPPED
+from karyar.policies import policies
 from karyar.texts import _
 from persian.format import format_number
 
@@ -42,47 +47,124 @@ def parse_item_ref(text: str) -> tuple[ItemKind, int] | None:
     return ("course" if match[1] == "course" else "job"), int(match[2])
 
 
+# Far results (not in the client's province, a neighbouring one or online) shown at most: one short page.
+FAR_CAP = 5
+
+
 def _known(value: str | None) -> str | None:
     return None if value in (None, SKIPPED) else value
+
+
+def too_young(profile: Profile) -> str | None:
+    """The policy's kind "not yet, from {min_age}" for a client below its minimum age; None otherwise."""
+    age = fact(profile, "age")
+    policy = policies().for_organisation(fact(profile, "organisation"))
+    return policy.too_young if age is not None and age < policy.min_age else None
 
 
 def search_for(
     session: Session, *, kind: ItemKind, profile: Profile, page: int
 ) -> SearchPage[Course] | SearchPage[JobOpening]:
-    """Courses or jobs suited to what we know of the client, nearest first."""
-    shared = {
+    """Courses or jobs suited to what we know of the client, nearest first, far ones capped."""
+    person = Person.of(profile)
+    shared: dict[str, Any] = {
         "field": profile.fields[0] if profile.fields else None,
         "province": _known(profile.province),
         "city": _known(profile.city),
-        "age": profile.age,
-        "gender": _known(profile.gender),
-        "organisation": _known(profile.organisation),
-        "target_groups": tuple(sorted(profile.target_groups)),
+        "age": person.age,
+        "gender": person.gender,
+        "organisation": person.organisation,
+        "target_groups": person.possible_groups(),
+        "accessible_first": person.disability,
     }
     if kind == "course":
-        return search_courses(session, query=CourseQuery(**shared), page=page)  # type: ignore[arg-type]
-    return search_jobs(session, query=JobQuery(**shared), page=page)  # type: ignore[arg-type]
+        found: SearchPage[Any] = search_courses(session, query=CourseQuery(**shared), page=page)
+    else:
+        found = search_jobs(session, query=JobQuery(**shared), page=page)
+    return _capped(found) if _known(profile.city) or _known(profile.province) else found
+
+
+def _capped(found: SearchPage[Item]) -> SearchPage[Item]:
+    """At most FAR_CAP results from far provinces; the rest are counted, not listed."""
+    far = found.counts.get(Nearness.ELSEWHERE, 0)
+    left_off = max(0, far - FAR_CAP)
+    if not left_off:
+        return found
+    total = found.total - left_off
+    first = found.page * found.page_size
+    return replace(found, hits=found.hits[: max(0, total - first)], total=total, left_off=left_off)
 
 
 def heading(found: SearchPage[Course] | SearchPage[JobOpening], *, kind: ItemKind, profile: Profile) -> str:
-    """One line that says honestly what the list is, and what was loosened when nothing matched exactly."""
+    """What the list is, in short lines: what is missing near the client first, then how many were found,
+    where they are (city, province, neighbouring provinces, online, farther), and what fit depends on."""
+    person = Person.of(profile)
     noun = _("Catalogue: a course") if kind == "course" else _("Catalogue: a job")
     field = f"{noun} {found.fields[0]}" if found.fields else noun
-    if found.relaxation == Relaxation.OTHER_AREAS:
-        text = _("Catalogue heading: none in the province")
-    elif found.relaxation == Relaxation.OTHER_FIELDS:
-        text = _("Catalogue heading: other fields")
-    elif found.relaxation == Relaxation.ANYTHING:
-        text = _("Catalogue heading: nothing near")
-    elif _known(profile.city) and found.nearest is not None and found.nearest > Nearness.CITY:
-        text = _("Catalogue heading: none in the city")
-    else:
-        text = _("Catalogue heading: found")
-    return text.format(field=field, noun=noun, count=format_number(found.total))
+    same_field = found.relaxation in (Relaxation.NONE, Relaxation.OTHER_AREAS)
+    lines = _missing_nearby(found, profile, what=field if same_field else noun)
+    if not same_field:
+        lines.append(_("Catalogue list: field not found").format(field=field, noun=noun))
+    unknown = person.unknown_facts()
+    found_text = _("Catalogue list: found") if unknown else _("Catalogue list: found for you")
+    lines.append(
+        found_text.format(
+            count=format_number(found.total + found.left_off), field=field if same_field else noun
+        )
+    )
+    lines += _where(found, profile)
+    if person.disability:
+        lines.append(_("Catalogue list: accessible first"))
+    elif found.total > 1:
+        lines.append(_("Catalogue list: nearest first"))
+    if unknown:
+        facts = _("Catalogue suits: and").join(_(FACT_BY_NAME[name].label_key) for name in unknown)
+        lines.append(_("Catalogue list: fit depends on").format(facts=facts))
+    return "\n".join(lines)
 
 
-def card(item: Course | JobOpening) -> str:
-    return course_card(item) if isinstance(item, Course) else job_card(item)
+def _missing_nearby(found: SearchPage[Any], profile: Profile, *, what: str) -> list[str]:
+    """Said first: the client's city or province has none of what they asked for."""
+    in_city, in_province = found.counts.get(Nearness.CITY, 0), found.counts.get(Nearness.PROVINCE, 0)
+    if in_city or (not _known(profile.city) and not _known(profile.province)):
+        return []
+    if in_province:
+        return [_("Catalogue list: none in the city").format(what=what)] if _known(profile.city) else []
+    if _known(profile.city):
+        return [_("Catalogue list: none in the city or province").format(what=what)]
+    return [_("Catalogue list: none in the province").format(what=what)]
+
+
+_WHERE = (
+    (Nearness.CITY, "Catalogue list: in your city"),
+    (Nearness.PROVINCE, "Catalogue list: elsewhere in your province"),
+    (Nearness.NEIGHBOUR, "Catalogue list: in neighbouring provinces"),
+    (Nearness.ONLINE, "Catalogue list: online"),
+    (Nearness.ELSEWHERE, "Catalogue list: in farther provinces"),
+)
+
+
+def _where(found: SearchPage[Any], profile: Profile) -> list[str]:
+    """How many are at each distance, nearest first; nothing when we do not know where the client lives."""
+    if not _known(profile.city) and not _known(profile.province):
+        return []
+    lines = [
+        _(key).format(count=format_number(found.counts[near]))
+        for near, key in _WHERE
+        if found.counts.get(near)
+    ]
+    if found.left_off:
+        shown = format_number(found.counts[Nearness.ELSEWHERE] - found.left_off)
+        lines.append(
+            _("Catalogue list: far ones left off").format(shown=shown, left_off=format_number(found.left_off))
+        )
+    return lines
+
+
+def card(item: Course | JobOpening, profile: Profile) -> str:
+    """The item's card, and what its fit depends on when the client's facts do not settle it."""
+    base = course_card(item) if isinstance(item, Course) else job_card(item)
+    return "\n".join([base, *fit_lines(item, Person.of(profile))])
 
 
 def details(session: Session, *, kind: ItemKind, item_id: int) -> str | None:

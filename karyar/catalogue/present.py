@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from karyar.catalogue import labels
+from karyar.catalogue.fit import Person, is_heavy
 from karyar.db.models import CatalogueItem, CatalogueMode, Course, JobOpening
 from karyar.texts import _
 from persian.format import (
@@ -54,13 +55,8 @@ def suits(item: CatalogueItem) -> str:
     parts = []
     if item.gender != "any":
         parts.append(labels.GENDER.get(item.gender, item.gender))
-    if item.min_age is not None and item.max_age is not None:
-        ages = _("Catalogue suits: ages between")
-        parts.append(ages.format(minimum=format_number(item.min_age), maximum=format_number(item.max_age)))
-    elif item.min_age is not None:
-        parts.append(_("Catalogue suits: ages from").format(minimum=format_number(item.min_age)))
-    elif item.max_age is not None:
-        parts.append(_("Catalogue suits: ages up to").format(maximum=format_number(item.max_age)))
+    if item.min_age is not None or item.max_age is not None:
+        parts.append(_ages(item))
     parts += [labels.TARGET_GROUP.get(code, code) for code in item.target_groups]
     if item.organisations:
         names = _("Catalogue suits: and").join(
@@ -68,6 +64,35 @@ def suits(item: CatalogueItem) -> str:
         )
         parts.append(_("Catalogue suits: clients of").format(organisations=names))
     return LIST_SEPARATOR.join(parts) or _("Catalogue suits: anyone")
+
+
+def fit_lines(item: CatalogueItem, person: Person) -> list[str]:
+    """What an item's fit depends on that the client's facts leave open, and heavy work for a client with a
+    disability: nothing when the item surely fits."""
+    parts = []
+    if gender := person.open_gender(item):
+        parts.append(labels.GENDER.get(gender, gender))
+    if person.open_ages(item):
+        parts.append(_ages(item))
+    groups = person.open_groups(item)
+    if groups:
+        parts.append(_("Catalogue suits: or").join(labels.TARGET_GROUP.get(code, code) for code in groups))
+    if organisations := person.open_organisations(item):
+        names = _("Catalogue suits: and").join(labels.ORGANISATION.get(code, code) for code in organisations)
+        parts.append(_("Catalogue suits: clients of").format(organisations=names))
+    lines = [_("Catalogue card: only for").format(who=LIST_SEPARATOR.join(parts))] if parts else []
+    if person.disability and is_heavy(item):
+        lines.append(_("Catalogue card: heavy work"))
+    return lines
+
+
+def _ages(item: CatalogueItem) -> str:
+    if item.min_age is not None and item.max_age is not None:
+        ages = _("Catalogue suits: ages between")
+        return ages.format(minimum=format_number(item.min_age), maximum=format_number(item.max_age))
+    if item.min_age is not None:
+        return _("Catalogue suits: ages from").format(minimum=format_number(item.min_age))
+    return _("Catalogue suits: ages up to").format(maximum=format_number(item.max_age or 0))
 
 
 def _place(item: CatalogueItem) -> str:

@@ -213,8 +213,13 @@ def _open_to(column: SQLColumnExpression[list[str]], codes: Sequence[str]) -> Co
     return or_(text == "[]", *[text.contains(f'"{code}"', autoescape=True) for code in codes])
 
 
-def _suitability(model: type[Item], query: CatalogueQuery) -> list[ColumnElement[int]]:
-    """Sort keys that put what suits the client's situation first; none when nothing is known to matter."""
+def _suitability(
+    model: type[Item], query: CatalogueQuery, nearness: ColumnElement[int]
+) -> list[ColumnElement[int]]:
+    """Sort keys that put what suits the client's situation first; none when nothing is known to matter.
+
+    Far items stay last, so a list cut short after its nearest far items loses only far ones.
+    """
     if not query.accessible_first:
         return []
     accessible = [
@@ -227,7 +232,8 @@ def _suitability(model: type[Item], query: CatalogueQuery) -> list[ColumnElement
         model.field_key.in_(heavy_field_keys()),
         *[model.requirements.contains(phrase, autoescape=True) for phrase in heavy_requirement_phrases()],
     )
-    return [case((or_(*accessible), 0), (heavy, 2), else_=1)]
+    far = case((nearness == int(Nearness.ELSEWHERE), 1), else_=0)
+    return [far, case((or_(*accessible), 0), (heavy, 2), else_=1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +291,7 @@ def _search(
         rows = session.execute(
             select(model, nearness)
             .where(*where)
-            .order_by(*_suitability(model, query), nearness, *order)
+            .order_by(*_suitability(model, query, nearness), nearness, *order)
             .offset(page * page_size)
             .limit(page_size)
         ).all()

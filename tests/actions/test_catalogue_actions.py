@@ -135,3 +135,74 @@ async def test_an_empty_catalogue_offers_a_counsellor_instead_of_a_dead_end(db: 
     _events, messages = await _run(ActionIntakeResult(), _tracker({**WOMAN_IN_MASHHAD, "topic": "courses"}))
     [message] = messages
     assert message["response"] == "utter_list_empty"
+
+
+def _texts(messages: list[dict[str, Any]]) -> list[str]:
+    return [str(m.get("text") or "") for m in messages]
+
+
+async def test_a_mashhad_head_of_household_reads_that_one_course_is_in_her_city_and_where_the_rest_are() -> (
+    None
+):
+    head = {**WOMAN_IN_MASHHAD, "household_role": "head", "target_group": "none"}
+    _events, messages = await _run(ActionIntakeResult(), _tracker({**head, "topic": "courses"}))
+    heading, cards = messages[0]["text"], _cards(messages)
+    assert "در شهر شما: ۱ مورد" in heading
+    assert "در استان‌های دورتر:" in heading and "با شرایط شما" in heading
+    assert "مشهد" in cards[0]["text"] and "مشهد" not in "".join(_texts(cards[1:]))
+    assert "کاشان، استان اصفهان" in "".join(_texts(cards))  # a far course names its province
+    assert "فقط برای" not in "".join(_texts(cards))  # her facts settle every condition
+
+
+async def test_a_wife_and_a_daughter_are_not_offered_a_course_for_female_heads_of_household() -> None:
+    for member in ({"household_role": "spouse", "age": "30"}, {"household_role": "child", "age": "16"}):
+        _events, messages = await _run(
+            ActionIntakeResult(), _tracker({**WOMAN_IN_MASHHAD, **member, "topic": "courses"})
+        )
+        text = "\n".join(_texts(messages))
+        assert "سرپرست خانوار" not in "\n".join(_texts(_cards(messages)))
+        assert text.startswith("در شهر و استان شما دوره خیاطی پیدا نشد.")
+
+
+async def test_where_the_target_group_is_unknown_the_card_says_whom_the_course_is_for() -> None:
+    _events, messages = await _run(ActionIntakeResult(), _tracker({**WOMAN_IN_MASHHAD, "topic": "courses"}))
+    heading, first = messages[0]["text"], _cards(messages)[0]["text"]
+    assert "با شرایط شما" not in heading and "بستگی دارد" in heading
+    assert "مشهد" in first and "فقط برای: بانوی سرپرست خانوار" in first
+
+
+async def test_a_man_with_a_leg_disability_sees_the_remote_job_first_and_no_women_only_jobs() -> None:
+    man = {
+        "organisation": "behzisti",
+        "age": "35",
+        "gender": "male",
+        "target_group": "person_with_disability",
+        "work_ability": "limited",
+        "employment_status": "unemployed",
+        "field": "skipped",
+        "province": "خراسان جنوبی",
+        "city": "قائن",
+    }
+    _events, messages = await _run(ActionIntakeResult(), _tracker({**man, "topic": "jobs"}))
+    heading, cards = messages[0]["text"], _texts(_cards(messages))
+    assert heading.startswith("در شهر و استان شما فرصت شغلی پیدا نشد.")
+    assert "ویژه افراد دارای معلولیت اول" in heading
+    assert "دورکاری" in cards[0]
+    assert len(cards) <= 5 and "مورد دورِ دیگر هم هست" in heading
+    with_more = [m for m in messages if "بعدی" in str(m.get("buttons"))]
+    assert "۵ مورد از ۱۲ مورد" in with_more[0]["text"]  # 5 nearby, 2 online and the 5 nearest far ones
+    _events, all_pages = await _run(
+        ActionNextPage(), _tracker({**man, "last_search": {"topic": "jobs", "page": 0}})
+    )
+    everything = "\n".join(cards + _texts(_cards(all_pages)))
+    for women_only in ("چرخ‌کار", "آرایشگر زنانه", "سوزن‌دوز"):
+        assert women_only not in everything
+    [orchard] = [card for card in cards + _texts(_cards(all_pages)) if "باغ پسته" in card]
+    assert orchard.endswith("این کار توان بدنی کامل می‌خواهد.")  # seasonal farm work: heavy, listed after
+
+
+async def test_a_fourteen_year_old_asking_for_training_is_told_it_starts_at_fifteen() -> None:
+    young = {**WOMAN_IN_MASHHAD, "age": "14", "household_role": "child"}
+    _events, messages = await _run(ActionIntakeResult(), _tracker({**young, "topic": "courses"}))
+    [message] = messages
+    assert "۱۵ سال" in message["text"] and "دوباره" in message["text"] and not _cards(messages)

@@ -28,6 +28,7 @@ def test_courses_nearby_are_listed_paged_detailed_and_an_interest_lands_on_the_c
     assert cards, chat.texts()
     assert "خیاطی" in replies[0]["text"]  # «دوخت» is understood as the field خیاطی
     assert "مشهد" in cards[0]["text"]  # the client's own city first
+    assert "در شهر شما: ۱ مورد" in replies[0]["text"]  # and the heading says how many are in her city
     assert any(ch in cards[0]["text"] for ch in "۰۱۲۳۴۵۶۷۸۹")  # Persian digits in dates and amounts
 
     later = []
