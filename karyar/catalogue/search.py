@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
+    Label,
     SQLColumnExpression,
     String,
     and_,
@@ -22,8 +24,10 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    null,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -236,29 +240,75 @@ def _suitability(
     return [far, case((or_(*accessible), 0), (heavy, 2), else_=1)]
 
 
+# Alternatives that never overlap, each a list of conditions; one empty alternative adds no condition.
+_Branches = tuple[tuple[ColumnElement[bool], ...], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class _FieldMatch:
     fields: tuple[str, ...]
-    condition: ColumnElement[bool]
+    branches: _Branches
 
 
 def _field_match(model: type[Item], text: str) -> _FieldMatch | None:
-    """The asked fields (through fields.yml: «دوخت» is «خیاطی») or, failing that, the words of titles."""
+    """The asked fields (through fields.yml: «دوخت» is «خیاطی») or, failing that, the words of titles.
+
+    A field's own items and other items whose titles name it are separate branches, so each is found
+    through its own index (the search index by field_key, the trigram index on title_key) instead of one
+    OR that PostgreSQL answers by reading the table.
+    """
     mentions = fields().mentioned(text)
     if mentions:
         names = tuple(dict.fromkeys(m.field for m in mentions))
+        keys = [search_key(name) for name in names]
+        named = or_(*[model.title_key.contains(m.words, autoescape=True) for m in mentions])
         return _FieldMatch(
             fields=names,
-            condition=or_(
-                model.field_key.in_([search_key(name) for name in names]),
-                *[model.title_key.contains(m.words, autoescape=True) for m in mentions],
-            ),
+            branches=((model.field_key.in_(keys),), (named, model.field_key.not_in(keys))),
         )
     words = search_key(text).split()
     if not words:
         return None
     return _FieldMatch(
-        fields=(), condition=and_(*[model.title_key.contains(word, autoescape=True) for word in words])
+        fields=(), branches=((and_(*[model.title_key.contains(word, autoescape=True) for word in words]),),)
+    )
+
+
+def _count_and_page(
+    session: Session,
+    model: type[Item],
+    where: Sequence[ColumnElement[bool]],
+    branches: _Branches,
+    nearness: ColumnElement[int],
+    ranking: Sequence[SQLColumnExpression[Any]],
+    offset: int,
+    limit: int,
+) -> tuple[dict[Nearness, int], list[tuple[int, Nearness]]]:
+    """How many items match at each nearness, and the ids and nearness on the page, in ranking order.
+
+    One statement reads the matches once, as narrow rows (id, nearness, ranking keys) that PostgreSQL
+    finds in the search index without reading the table; the page's items are loaded afterwards by id.
+    """
+    keys: list[Label[Any]] = [expression.label(f"rank_{number}") for number, expression in enumerate(ranking)]
+    selects = [select(model.id, nearness.label("near"), *keys).where(*where, *branch) for branch in branches]
+    matched = (union_all(*selects) if len(selects) > 1 else selects[0]).cte("matched")
+    page = (
+        select(matched)
+        .order_by(*[matched.c[key.name] for key in keys])
+        .offset(offset)
+        .limit(limit)
+        .subquery()
+    )
+    # The page's own order survives the UNION below as a number (counted on the page only).
+    number = func.row_number().over(order_by=[page.c[key.name] for key in keys])
+    counts = select(cast(null(), BigInteger), matched.c.near, func.count()).group_by(matched.c.near)
+    rows = session.execute(counts.union_all(select(page.c.id, page.c.near, number))).all()
+    on_page = sorted(
+        (number, item_id, Nearness(near)) for item_id, near, number in rows if item_id is not None
+    )
+    return (
+        {Nearness(near): number for item_id, near, number in rows if item_id is None},
+        [(item_id, near) for _, item_id, near in on_page],
     )
 
 
@@ -274,34 +324,29 @@ def _search(
     area = _Area.of(query)
     nearness = _nearness(model, area)
     match = _field_match(model, query.field) if query.field else None
-    steps: list[tuple[Relaxation, list[ColumnElement[bool]]]] = []
+    steps: list[tuple[Relaxation, _Branches]] = []
     if match is None:
-        steps.append((Relaxation.NONE, []))
+        steps.append((Relaxation.NONE, ((),)))
     else:
-        steps.append((Relaxation.NONE, [match.condition]))
+        steps.append((Relaxation.NONE, match.branches))
         if area.province:
-            steps.append((Relaxation.OTHER_FIELDS, [model.province == area.province]))
-        steps.append((Relaxation.ANYTHING, []))
+            steps.append((Relaxation.OTHER_FIELDS, ((model.province == area.province,),)))
+        steps.append((Relaxation.ANYTHING, ((),)))
     found_fields = match.fields if match else ()
-    for relaxation, step in steps:
-        where = [*conditions, *step]
-        total = session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+    ranking = [*_suitability(model, query, nearness), nearness, *order]
+    for relaxation, branches in steps:
+        counts, on_page = _count_and_page(
+            session, model, conditions, branches, nearness, ranking, page * page_size, page_size
+        )
+        total = sum(counts.values())
         if not total:
             continue
-        rows = session.execute(
-            select(model, nearness)
-            .where(*where)
-            .order_by(*_suitability(model, query, nearness), nearness, *order)
-            .offset(page * page_size)
-            .limit(page_size)
-        ).all()
-        # Grouped over a subquery: PostgreSQL does not see two renderings of the CASE as one expression.
-        near = select(nearness.label("near")).where(*where).subquery()
-        counts = {
-            Nearness(value): number
-            for value, number in session.execute(select(near.c.near, func.count()).group_by(near.c.near))
-        }
-        best = min(counts, default=Nearness.ELSEWHERE)
+        ids = [item_id for item_id, _ in on_page]
+        loaded = (
+            {item.id: item for item in session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+        )
+        rows = [(loaded[item_id], near) for item_id, near in on_page]
+        best = min(counts)
         if relaxation is Relaxation.NONE and area.province and best > Nearness.PROVINCE:
             relaxation = Relaxation.OTHER_AREAS
         return SearchPage(
