@@ -306,16 +306,22 @@ SEARCHED_COLUMNS = (
 )  # fmt: skip
 
 
-def _search_indexes(table: str, date: str) -> tuple[Index, Index]:
+def _search_indexes(table: str, date: str) -> tuple[Index, Index, Index]:
     """The indexes catalogue search reads instead of the table.
 
-    On PostgreSQL the first holds everything a search of one field filters, counts and ranks on, so the
-    field's items are counted and paged from the index alone; the second (trigram, pg_trgm) finds title
-    words anywhere in a title (LIKE '%word%'). SQLite ignores the PostgreSQL options: it keeps a plain
-    (field_key, date) index and a plain title_key index, so both databases have the same indexes by name.
+    On PostgreSQL the first two hold everything a search filters, counts and ranks on, so the items of a
+    field, or of a province (when the field is not found there), are counted and paged from the index
+    alone; the third (trigram, pg_trgm) finds title words anywhere in a title (LIKE '%word%'). SQLite
+    ignores the PostgreSQL options and keeps plain indexes of the same names and key columns.
     """
     return (
         Index(f"ix_{table}_search", "field_key", date, postgresql_include=list(SEARCHED_COLUMNS)),
+        Index(
+            f"ix_{table}_province",
+            "province",
+            date,
+            postgresql_include=[column for column in SEARCHED_COLUMNS if column != "province"],
+        ),
         Index(
             f"ix_{table}_title_key_trgm",
             "title_key",
@@ -337,7 +343,7 @@ class CatalogueItem:
     code: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     field: Mapped[str] = mapped_column(String(64))
-    province: Mapped[str | None] = mapped_column(String(64), index=True)
+    province: Mapped[str | None] = mapped_column(String(64))
     city: Mapped[str | None] = mapped_column(String(64))
     mode: Mapped[str] = mapped_column(String(16), default=CatalogueMode.IN_PERSON)
     gender: Mapped[str] = mapped_column(String(8), default=SuitableGender.ANY)
