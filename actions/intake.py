@@ -23,7 +23,7 @@ from actions.profile_facts import record_facts
 from karyar import clients
 from karyar.catalogue.reference import places
 from karyar.eligibility.engine import missing_facts
-from karyar.eligibility.model import Profile, Topic
+from karyar.eligibility.model import TOPIC_OF_INTENT, Profile, Topic
 from karyar.facts import ASKING_ORDER, SKIPPED
 from karyar.policies import policies
 from karyar.vocabulary import FACT_LABELS, value_label
@@ -32,12 +32,6 @@ from persian.format import persian_text
 FORM = "intake_form"
 CONSENT_SLOT = "consent_given"
 
-TOPIC_OF_INTENT = {
-    "ask_eligibility": Topic.ELIGIBILITY,
-    "ask_training": Topic.COURSES,
-    "ask_jobs": Topic.JOBS,
-    "ask_loan": Topic.LOANS,
-}
 
 # Intents the rules answer during the questions (then the questions resume or end); the form rejects them.
 LEAVING_INTENTS = frozenset(

@@ -19,9 +19,9 @@ from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot import care
 from bot.handoff.desk import HandoffDesk
 from bot.keyboards import consent_keyboard, main_menu
+from bot.listening import Listener
 from bot.observability import metrics
 from bot.outbox import Outbox
 from bot.privacy.desk import PrivacyDesk
@@ -35,8 +35,6 @@ from karyar.inbound import Inbound, Receipt
 from karyar.inbound import store as inbound_store
 from karyar.messages import PendingMessage
 from karyar.texts import _
-from karyar.wellbeing import distress
-from karyar.wellbeing.distress import signs_of_distress
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +65,7 @@ class Relay:
         self._outbox = outbox
         self._desk = desk
         self._privacy = privacy
+        self._listener = Listener(database=database, outbox=outbox)
         self._patience = patience_seconds
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._store_locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
@@ -183,7 +182,9 @@ class Relay:
             )
             self._told_unavailable.discard(user_id)
             reply_to = message.telegram_message_id if delayed else None
-            if await self._offer_care(bot, message, chat_id=user_id, replies=replies, reply_to=reply_to):
+            if await self._listener.before_the_answer(
+                bot, message, chat_id=user_id, replies=replies, intent=understanding.intent, reply_to=reply_to
+            ):
                 reply_to = None
             await self.render(
                 bot,
@@ -194,35 +195,6 @@ class Relay:
                 answering=message.id,
             )
             metrics.REPLY_SECONDS.observe((now() - message.created_at).total_seconds())
-        return True
-
-    async def _offer_care(
-        self,
-        bot: Bot,
-        message: PendingMessage,
-        *,
-        chat_id: int,
-        replies: list[RasaReply],
-        reply_to: int | None,
-    ) -> bool:
-        """Mark distress on the case and, unless a person was offered lately, offer one first; True if sent."""
-        kinds = signs_of_distress(message.rasa_text) if message.kind == "text" else ()
-        if not kinds:
-            return False
-        offer = await self._db.run_async(
-            distress.mark, client_id=message.client_id, message_id=message.id, kinds=kinds
-        )
-        if not offer or care.hands_over(replies):
-            return False
-        await self._outbox.send_with_buttons(
-            bot,
-            client_id=message.client_id,
-            chat_id=chat_id,
-            text=care.care_text(kinds),
-            buttons=care.care_buttons(),
-            reply_to=reply_to,
-            batch=message.id,
-        )
         return True
 
     async def _ask_rasa(

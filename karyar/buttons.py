@@ -2,7 +2,8 @@
 
 The buttons of the latest answer are current; a later answer with buttons makes them stale. Buttons about
 one course or job («اطلاعات بیشتر», «علاقه‌مندم») name their item, so they stay usable on an older list, and
-an answer to such a press does not make the list's other buttons stale («بعدی» still pages it).
+an answer to such a press does not make the list's other buttons stale («بعدی» still pages it). Asking for a
+counsellor means the same whenever it is pressed, so that button never goes stale either.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from karyar import clients, messages
 from karyar.catalogue.listing import ITEM_REF
 from karyar.db.models import Message
 
-_DURABLE_PAYLOAD = re.compile(rf'^/(show_details|express_interest)\{{"item": ?"{ITEM_REF}"\}}$')
+_DURABLE_PAYLOAD = re.compile(
+    rf'^/(?:(?:show_details|express_interest)\{{"item": ?"{ITEM_REF}"\}}|request_counsellor(?:\{{[^{{}}]*\}})?)$'
+)
 
 
 def is_durable_payload(payload: str) -> bool:
-    """Whether a button's payload is about one item, and so usable whenever it is pressed."""
+    """Whether a button's payload is about one item or asks for a counsellor, and so usable whenever pressed."""
     return _DURABLE_PAYLOAD.match(payload) is not None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -107,6 +108,31 @@ def mark_answered(
     message.answered_at = now()
 
 
+def _rasa_text(message: Message) -> str:
+    """What Rasa is asked for this message: the text prepared for it when there is one, else the text."""
+    return str((message.extra or {}).get("rasa_text") or message.text or "")
+
+
+def latest_request(
+    session: Session, *, client_id: int, intents: Collection[str], since: datetime
+) -> str | None:
+    """What Rasa was asked in the client's latest answered message read as one of `intents`, sent after
+    `since`: a request to take up again once something it needed is there."""
+    latest = session.scalar(
+        select(Message)
+        .where(
+            Message.client_id == client_id,
+            Message.direction == Direction.INBOUND,
+            Message.status == InboundStatus.ANSWERED,
+            Message.intent.in_(list(intents)),
+            Message.created_at >= since,
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    return None if latest is None else _rasa_text(latest)
+
+
 @dataclass(frozen=True, slots=True)
 class PendingMessage:
     """An inbound message waiting for Rasa, as the relay needs it (a snapshot, safe outside the session)."""
@@ -126,7 +152,7 @@ def pending_for_client(session: Session, *, client_id: int, limit: int = 50) -> 
             id=message.id,
             client_id=message.client_id,
             kind=message.kind,
-            rasa_text=str((message.extra or {}).get("rasa_text") or message.text or ""),
+            rasa_text=_rasa_text(message),
             telegram_message_id=message.telegram_message_id,
             created_at=message.created_at,
         )

@@ -35,14 +35,21 @@ def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 
 class PhraseFinder(Generic[Key]):
-    """Which keys' phrases a text mentions, in the order the text first mentions them."""
+    """Which keys' phrases a text mentions, in the order the text first mentions them.
 
-    def __init__(self, phrases: Mapping[Key, Iterable[str]]) -> None:
+    Phrases in `ignoring` are taken out of the text first: a longer phrase that means something else
+    («مستمری بگیر», who the client is) hides the shorter one inside it («مستمری», a question about it).
+    """
+
+    def __init__(self, phrases: Mapping[Key, Iterable[str]], *, ignoring: Iterable[str] = ()) -> None:
         self._patterns = [
             (key, pattern) for key, words in phrases.items() if (pattern := _pattern(words)) is not None
         ]
+        self._ignored = _pattern(ignoring)
 
     def find(self, text: str) -> list[Key]:
         folded = search_key(text)
+        if self._ignored is not None:
+            folded = self._ignored.sub(" ", folded)
         found = [(match.start(), key) for key, pattern in self._patterns if (match := pattern.search(folded))]
         return [key for _, key in sorted(found, key=lambda pair: pair[0])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 
 from telegram import Message, Update
 from telegram.ext import (
@@ -20,9 +21,11 @@ from bot.outbox import ReplyMarkup
 from bot.privacy.screens import identifier_labels
 from bot.services import services
 from bot.update_identity import key_of
-from karyar import buttons, clients
+from karyar import buttons, clients, messages
 from karyar.buttons import Unusable
 from karyar.clients import TelegramIdentity
+from karyar.clock import now
+from karyar.eligibility.model import TOPIC_OF_INTENT
 from karyar.facts import ProfileFactName
 from karyar.identity import store as identifier_store
 from karyar.identity.identifiers import IdentifierKind, Protected, Shielded, normalise_phone, shield
@@ -35,6 +38,9 @@ from persian.text import to_ascii_digits
 PRIVATE = filters.ChatType.PRIVATE
 # Commands whose meaning Rasa owns: they reach it as intents, like a menu press.
 RASA_COMMANDS = {"help": "/help", "cancel": "/stop", "restart": "/restart"}
+# A request for courses, jobs or loans made this recently before the privacy notice was accepted is taken
+# up again when it is.
+RESUME_REQUESTS_WITHIN = timedelta(hours=1)
 
 
 def is_blank(text: str) -> bool:
@@ -220,11 +226,28 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _reply(update, context, client_id, _("Consent declined"), reply_markup=keyboards.main_menu())
         return
     newly_given = await s.database.run_async(clients.record_consent, client_id=client_id)
-    text = _("Consent accepted") if newly_given else _("Consent already given")
+    request = None
+    if newly_given:
+        request = await s.database.run_async(
+            messages.latest_request,
+            client_id=client_id,
+            intents=TOPIC_OF_INTENT.keys(),
+            since=now() - RESUME_REQUESTS_WITHIN,
+        )
+    if request is not None:
+        text = _("Consent accepted, request resumed")
+    else:
+        text = _("Consent accepted") if newly_given else _("Consent already given")
     await _reply(update, context, client_id, text, reply_markup=keyboards.main_menu())
     if newly_given:
         # Asked once, when consent is first given; later the client says «خبرها را بفرست» or «خبر نفرست».
         await _reply(update, context, client_id, _("News question"), reply_markup=keyboards.news_keyboard())
+    if request is not None:
+        # The request she made before accepting is taken up again: the questions it needs come now.
+        await s.relay.receive(
+            context.bot,
+            Inbound(identity=identity_of(update), kind="resumed", text=request, rasa_text=request),
+        )
 
 
 async def on_news_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

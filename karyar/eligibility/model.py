@@ -30,6 +30,15 @@ class Topic(enum.StrEnum):
     LOANS = "loans"  # loan plan types and capital
 
 
+# The requests (intents of the NLU) that need the client's facts, and the topic each asks about.
+TOPIC_OF_INTENT = {
+    "ask_eligibility": Topic.ELIGIBILITY,
+    "ask_training": Topic.COURSES,
+    "ask_jobs": Topic.JOBS,
+    "ask_loan": Topic.LOANS,
+}
+
+
 class Status(enum.StrEnum):
     ELIGIBLE = "eligible"
     NOT_ELIGIBLE = "not_eligible"

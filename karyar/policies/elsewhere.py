@@ -1,34 +1,25 @@
-"""Topics outside Karyar's work (subsidies, the living allowance, housing, …): recognising them in what a
-client writes, and who does answer them, as the client's organisation's policy file says."""
+"""Who answers a topic outside Karyar's work, as the client's organisation's policy file says."""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
+from sqlalchemy.orm import Session
 
-from karyar.data_files import read_data_file
+from karyar.facts import ProfileFactName
+from karyar.policies.elsewhere_topics import topics_in
+from karyar.policies.loader import policies
 from karyar.policies.schema import Policy
-from persian.phrases import PhraseFinder
-
-WORDS_FILE = Path(__file__).with_name("elsewhere_words.yml")
-
-
-@cache
-def topic_words() -> dict[str, list[str]]:
-    return {str(topic): [str(word) for word in words] for topic, words in read_data_file(WORDS_FILE).items()}
-
-
-@cache
-def _finder() -> PhraseFinder[str]:
-    return PhraseFinder(topic_words())
-
-
-def topics_in(text: str) -> list[str]:
-    """The outside topics a message mentions, in the order it mentions them."""
-    return _finder().find(text)
+from karyar.profile import current_profile
 
 
 def pointer(policy: Policy, text: str) -> str | None:
     """Who answers the first outside topic the message mentions that the policy names, or None."""
     answers = {entry.topic: entry.answer for entry in policy.elsewhere}
     return next((answers[topic] for topic in topics_in(text) if topic in answers), None)
+
+
+def pointer_for_client(session: Session, *, client_id: int, text: str) -> str | None:
+    """`pointer` under the policy of the client's organisation (the general one while it is not known)."""
+    if not topics_in(text):
+        return None  # the common case: the profile is not read
+    organisation = current_profile(session, client_id=client_id).get(ProfileFactName.ORGANISATION, [None])[0]
+    return pointer(policies().for_organisation(organisation), text)

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from karyar.clock import now
-from karyar.policies.elsewhere import topic_words
+from karyar.policies.elsewhere_topics import topic_words
 from karyar.policies.schema import Policy
 from karyar.policies.yaml_source import Location, YamlSource, read_yaml
 from karyar.settings import PROJECT_ROOT, get_settings

@@ -13,6 +13,7 @@ from karyar.catalogue.importer import import_samples
 from karyar.db.engine import Database
 from tests.support.databases import BACKENDS, migrated_database_or_skip
 from tests.support.stack import Stack, running_stack
+from tests.support.team import PROVINCES, Team
 
 _user_ids = itertools.count(8_100_000_001)
 
@@ -52,6 +53,14 @@ def gate(stack: Stack) -> Iterator[Stack]:
     """The stack, with the Rasa gate opened again after the test (tests close it or slow it down)."""
     yield stack
     stack.gate.mode = "open"
+
+
+@pytest.fixture
+def team(stack: Stack, stack_db: Database) -> Iterator[Team]:
+    """Colleagues for one test, in a province of their own; dismissed when it ends."""
+    made = Team(stack.api, stack_db, next(PROVINCES))
+    yield made
+    made.dismiss()
 
 
 @pytest.fixture

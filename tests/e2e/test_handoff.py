@@ -6,11 +6,8 @@ counsellors a province of their own, so the cards of one test never reach anothe
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -31,70 +28,17 @@ from karyar.db.models import (
     HandoffStatus,
     Message,
 )
-from karyar.facts import ProfileFactName
-from karyar.profile import record_fact
-from karyar.staff import registry
 from karyar.texts import _
 from localapi import UserDriver
 from tests.e2e.test_intake import client_of
 from tests.support.chat import Chat, button_titles
 from tests.support.stack import Stack
+from tests.support.team import Team
 
 pytestmark = pytest.mark.e2e
 
-_staff_ids = itertools.count(8_200_000_001)
 WAIT = 30.0
 ASK = "میخوام با یه مشاور حرف بزنم"
-
-
-@dataclass
-class Team:
-    """Colleagues registered for one test, removed from the registry when it ends."""
-
-    api: UserDriver
-    db: Database
-    province: str
-    members: list[int] = field(default_factory=list)
-
-    def add(self, name: str, role: str = "counsellor") -> int:
-        telegram_id = next(_staff_ids)
-        self.api.add_user(telegram_id, name)
-        with self.db.unit_of_work() as session:
-            registry.add_member(
-                session, telegram_user_id=telegram_id, name=name, role=role, provinces=[self.province]
-            )
-        self.members.append(telegram_id)
-        return telegram_id
-
-    def dismiss(self) -> None:
-        with self.db.unit_of_work() as session:
-            for telegram_id in self.members:
-                registry.deactivate_member(session, telegram_user_id=telegram_id)
-
-    def client(self, user_id: int) -> Chat:
-        """A client who accepted the privacy notice and lives in the team's province."""
-        chat = Chat(self.api, user_id)
-        chat.accept_privacy_notice()
-        client = client_of(self.db, user_id)
-        with self.db.unit_of_work() as session:
-            record_fact(
-                session,
-                client_id=client.id,
-                name=ProfileFactName.PROVINCE,
-                value=self.province,
-                source="test",
-            )
-        return chat
-
-
-_provinces = itertools.cycle(["یزد", "سمنان", "ایلام", "زنجان", "قم", "همدان", "اردبیل", "گیلان", "کرمان"])
-
-
-@pytest.fixture
-def team(stack: Stack, stack_db: Database) -> Iterator[Team]:
-    made = Team(stack.api, stack_db, next(_provinces))
-    yield made
-    made.dismiss()
 
 
 def wait_for(api: UserDriver, chat_id: int, mark: int, count: int = 1, **where: Any) -> list[dict[str, Any]]:

@@ -13,10 +13,11 @@ import pytest
 from karyar.db.engine import Database
 from localapi.server import ThreadedLocalBotApi, run_in_thread
 from persian.format import persian_text
-from tests.e2e.test_handoff import ASK, Team, handoff_of, press, wait_for
+from tests.e2e.test_handoff import ASK, handoff_of, press, wait_for
 from tests.e2e.test_intake import client_of
 from tests.support.chat import button_titles
 from tests.support.stack import Stack, extra_bot
+from tests.support.team import Team
 
 pytestmark = pytest.mark.e2e
 FORUM_TOKEN = "7000000003:AAforum-test-token-for-karyar-e2e"

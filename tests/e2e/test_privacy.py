@@ -14,9 +14,10 @@ from sqlalchemy import select, text
 from karyar.db.engine import Database
 from karyar.db.models import AuditEntry, Client, ClientIdentifier, Message
 from karyar.identity.cipher import DataCipher
-from tests.e2e.test_handoff import Team, ask_and_get_card, claim, press, team  # noqa: F401
+from tests.e2e.test_handoff import ask_and_get_card, claim, press
 from tests.support.chat import Chat, button_titles
 from tests.support.stack import DATA_KEY, RASA_TOKEN, Stack
+from tests.support.team import Team
 
 pytestmark = pytest.mark.e2e
 
@@ -131,7 +132,7 @@ def test_counsellors_see_identifiers_masked_and_reveal_them_on_purpose(
     stack: Stack,
     stack_db: Database,
     user_id: int,
-    team: Team,  # noqa: F811
+    team: Team,
 ) -> None:
     counsellor = team.add("خانم توکلی")
     chat = team.client(user_id)

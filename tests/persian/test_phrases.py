@@ -24,3 +24,9 @@ FINDER = PhraseFinder({"prison": ["زندان"], "medicine": ["دارو", "هز�
 )
 def test_phrases_are_found_as_whole_words_with_their_endings(text: str, found: list[str]) -> None:
     assert FINDER.find(text) == found
+
+
+def test_an_ignored_longer_phrase_hides_the_phrase_inside_it() -> None:
+    finder = PhraseFinder({"allowance": ["مستمری"]}, ignoring=["مستمری بگیر"])
+    assert finder.find("مستمری بگیر کمیته‌ام، وام میدین؟") == []
+    assert finder.find("مستمریمو قطع کردن") == ["allowance"]

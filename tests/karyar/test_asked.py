@@ -1,0 +1,52 @@
+"""Questions asked in passing: found in the parts of a message that are questions, and kept when the answer
+to the message did not cover them."""
+
+from __future__ import annotations
+
+import pytest
+
+from karyar.asked import left_unanswered, topics_asked
+
+LONG = (
+    "سلام من ۳۵ سالمه از کمیته امداد. شوهرم از کار افتاده و خودم سرپرست خانوارم. میخواستم بدونم وام خیاطی "
+    "چقدره و ضامن لازمه یا نه؟ سفته هم باید بدم؟ کلاس عصر هم دارین چون صبحا سر کارم"
+)
+
+
+def test_each_question_of_a_long_message_is_found_in_the_order_asked() -> None:
+    assert [topic.name for topic in topics_asked(LONG)] == [
+        "loan",
+        "guarantor",
+        "promissory_note",
+        "class_hours",
+    ]
+
+
+def test_what_the_answer_covered_is_left_out_and_the_rest_kept() -> None:
+    rest = left_unanswered(LONG, answered_intent="ask_loan")
+    assert [(topic.name, topic.intent) for topic in rest] == [
+        ("guarantor", None),
+        ("promissory_note", None),
+        ("class_hours", None),
+    ]
+    # Answered as an eligibility question instead, the loan question is left too, with a button to its answer.
+    assert left_unanswered(LONG, answered_intent="ask_eligibility")[0].intent == "ask_loan"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "بیمه ندارم، دوره خیاطی میخوام",  # a fact, not a question
+        "وام میخوام",
+        "من از کمیته امدادم",
+        "",
+    ],
+)
+def test_statements_are_not_questions(text: str) -> None:
+    assert left_unanswered(text, answered_intent="ask_training") == []
+
+
+def test_a_question_mark_alone_makes_a_question() -> None:
+    assert [t.name for t in left_unanswered("دوره خیاطی میخوام. بیمه؟", answered_intent="ask_training")] == [
+        "insurance"
+    ]
