@@ -20,6 +20,7 @@ from karyar.catalogue.listing import (
     details,
     heading,
     item_ref,
+    nothing_near,
     parse_item_ref,
     search_for,
     title_of,
@@ -67,7 +68,12 @@ async def show_list(
         dispatcher.utter_message(response="utter_list_empty" if page == 0 else "utter_list_end")
         return [SlotSet("last_search", None)]
     if page == 0:
-        dispatcher.utter_message(text=persian_text(heading(found, kind=kind, profile=profile)))
+        # With nothing near, a person who knows the area is one tap away from the first line on.
+        counsellor = [{"title": _("Announcement: counsellor button"), "payload": "/request_counsellor"}]
+        dispatcher.utter_message(
+            text=persian_text(heading(found, kind=kind, profile=profile)),
+            buttons=counsellor if nothing_near(found, profile) else [],
+        )
     for item in found.items:
         dispatcher.utter_message(text=card(item, profile), buttons=_item_buttons(kind, item.id))
     if page == 0 and (note := good_to_know_text(assess(profile, policies(), topic=topic))) is not None:

@@ -113,6 +113,8 @@ def heading(found: SearchPage[Course] | SearchPage[JobOpening], *, kind: ItemKin
         )
     )
     lines += _where(found, profile)
+    if nothing_near(found, profile) and not found.left_off:  # the far-ones line names the counsellor already
+        lines.append(_("Catalogue list: a counsellor can help"))
     if person.disability:
         lines.append(_("Catalogue list: accessible first"))
     elif found.total > 1:
@@ -121,6 +123,13 @@ def heading(found: SearchPage[Course] | SearchPage[JobOpening], *, kind: ItemKin
         facts = _("Catalogue suits: and").join(_(FACT_BY_NAME[name].label_key) for name in unknown)
         lines.append(_("Catalogue list: fit depends on").format(facts=facts))
     return "\n".join(lines)
+
+
+def nothing_near(found: SearchPage[Any], profile: Profile) -> bool:
+    """Nothing in the client's city or province: a counsellor is offered with the list."""
+    if not _known(profile.city) and not _known(profile.province):
+        return False
+    return not found.counts.get(Nearness.CITY) and not found.counts.get(Nearness.PROVINCE)
 
 
 def _missing_nearby(found: SearchPage[Any], profile: Profile, *, what: str) -> list[str]:

@@ -162,6 +162,8 @@ async def test_a_wife_and_a_daughter_are_not_offered_a_course_for_female_heads_o
         text = "\n".join(_texts(messages))
         assert "سرپرست خانوار" not in "\n".join(_texts(_cards(messages)))
         assert text.startswith("در شهر و استان شما دوره خیاطی پیدا نشد.")
+        assert "تسهیلگر شغلی شهرستان شما" in messages[0]["text"]
+        assert [b["title"] for b in messages[0]["buttons"]] == ["گفتگو با مشاور"]
 
 
 async def test_where_the_target_group_is_unknown_the_card_says_whom_the_course_is_for() -> None:
@@ -187,6 +189,7 @@ async def test_a_man_with_a_leg_disability_sees_the_remote_job_first_and_no_wome
     heading, cards = messages[0]["text"], _texts(_cards(messages))
     assert heading.startswith("در شهر و استان شما فرصت شغلی پیدا نشد.")
     assert "ویژه افراد دارای معلولیت اول" in heading
+    assert [b["title"] for b in messages[0]["buttons"]] == ["گفتگو با مشاور"]
     assert "دورکاری" in cards[0]
     assert len(cards) <= 5 and "مورد دورِ دیگر هم هست" in heading
     with_more = [m for m in messages if "بعدی" in str(m.get("buttons"))]
