@@ -3,6 +3,7 @@
 from bench import (
     bad_input,
     broadcast_delivery,
+    catalogue_growth,
     eligibility_and_search,
     faults,
     handoff_latency,
@@ -17,6 +18,7 @@ if __name__ == "__main__":
     stack_baseline.main()
     latency.main()
     eligibility_and_search.main()
+    catalogue_growth.main([])
     handoff_latency.main()
     broadcast_delivery.main([])
     local_mode.main()

@@ -1,5 +1,6 @@
 """How long a personal answer takes to compute: the eligibility engine, and a catalogue search over a large
-catalogue (the sample rows copied to 20,000 courses and 20,000 openings) on SQLite and PostgreSQL.
+catalogue (the sample rows, dated from today, copied to 20,000 courses and 20,000 openings) on SQLite and
+PostgreSQL. bench/catalogue_growth.py follows search as the catalogue grows.
 
 `python -m bench.eligibility_and_search` prints the numbers and writes bench/results/eligibility_and_search.json.
 """
@@ -7,20 +8,16 @@ catalogue (the sample rows copied to 20,000 courses and 20,000 openings) on SQLi
 from __future__ import annotations
 
 import json
-import random
 import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
-
+from bench.catalogue_growth import dated_samples, grow_catalogue
 from bench.stats import percentile
-from karyar.catalogue.importer import import_samples
 from karyar.catalogue.listing import search_for
 from karyar.db.engine import Database
-from karyar.db.models import Course, JobOpening
 from karyar.eligibility.engine import assess
 from karyar.eligibility.model import Profile, Topic
 from karyar.policies import policies
@@ -58,33 +55,10 @@ def engine_numbers() -> dict[str, float]:
     )
 
 
-def _grow_catalogue(database: Database) -> None:
-    """The sample rows, copied with new codes and shuffled places until each table holds ROWS_PER_TABLE."""
-    with database.unit_of_work() as session:
-        import_samples(session)
-    for model in (Course, JobOpening):
-        with database.unit_of_work() as session:
-            samples = [
-                {c.key: getattr(row, c.key) for c in model.__table__.columns if c.key != "id"}
-                for row in session.scalars(select(model))
-            ]
-            places = [(s["province"], s["city"]) for s in samples]
-            rng = random.Random(7)
-            copies = []
-            for number in range(ROWS_PER_TABLE - len(samples)):
-                row = dict(samples[number % len(samples)])
-                row["code"] = f"{row['code']}-{number}"
-                if row["province"]:
-                    row["province"], row["city"] = rng.choice([p for p in places if p[0]])
-                copies.append(row)
-            for start in range(0, len(copies), 2000):
-                session.execute(insert(model), copies[start : start + 2000])
-
-
 def search_numbers(url: str) -> dict[str, Any]:
     database = Database(url)
     try:
-        _grow_catalogue(database)
+        grow_catalogue(database, ROWS_PER_TABLE, dated_samples(database))
         results = {}
         for kind in ("course", "job"):
 
