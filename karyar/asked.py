@@ -7,17 +7,13 @@ that are questions, so that each is answered (a button) or handed to a counsello
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from karyar.data_files import read_data_file
 from persian.phrases import PhraseFinder
-
-# A message is cut into parts at sentence ends and commas, so a cue counts only for its own part.
-_PARTS = re.compile(r"[^.!?؟\n،,;؛]+[.!?؟\n،,;؛]*")
-_QUESTION_MARK = re.compile(r"[?؟]")
+from persian.text import CLAUSES, QUESTION_MARK
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +43,10 @@ def topics_asked(text: str) -> list[Topic]:
     """The topics the message asks about, in the order asked."""
     table = _table()
     asked: dict[str, None] = {}
-    for match in _PARTS.finditer(text):
+    # A message is cut into parts at sentence ends and commas, so a cue counts only for its own part.
+    for match in CLAUSES.finditer(text):
         part = match.group(0)
-        if _QUESTION_MARK.search(part) or table.cues.find(part):
+        if QUESTION_MARK.search(part) or table.cues.find(part):
             for name in table.finder.find(part):
                 asked.setdefault(name, None)
     return [table.topics[name] for name in asked]

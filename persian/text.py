@@ -193,6 +193,9 @@ def squeeze_repeats(text: str) -> str:
 _SPACES = re.compile(r"\s+")
 # What people put between the items of a list they type: Latin and Persian commas and semicolons.
 LIST_SEPARATORS = re.compile(r"[,،;؛]")
+# The parts of a message between sentence ends and commas, each with the marks that close it.
+CLAUSES = re.compile(r"[^.!?؟\n،,;؛]+[.!?؟\n،,;؛]*")
+QUESTION_MARK = re.compile(r"[?؟]")
 # Between the two ends of a range they type: hyphens and dashes, or the word «تا».
 RANGE_WORD = re.compile(r"\s*(?:[-‐‑–—]|\bتا\b)\s*")
 
