@@ -60,11 +60,17 @@ def assess(profile: Profile, policies: PolicySet, *, topic: Topic = Topic.ELIGIB
     kinds = _TOPIC_KINDS[topic]
     worth_asking: list[str] = [] if fact(profile, "organisation") is not None else ["organisation"]
     results = []
+    would_decide_a_suggestion: list[str] = []
     for service in policy.services:
         if kinds is None or service.kind in kinds:
-            result, also_worth_asking = _assess_service(policy, service, profile)
+            result, consent_missing, suits_missing = _assess_service(policy, service, profile)
             results.append(result)
-            worth_asking += (*result.missing, *also_worth_asking)
+            worth_asking += (*result.missing, *consent_missing)
+            would_decide_a_suggestion += suits_missing
+    # Once one plan type clearly suits the client, questions that would only weigh the others are not
+    # worth a message: the counsellor decides the type anyway.
+    if not any(result.suggested for result in results):
+        worth_asking += would_decide_a_suggestion
     priority, priority_missing = _priority(policy.priority, profile)
     if topic in _PRIORITY_TOPICS:
         worth_asking += priority_missing
@@ -102,7 +108,10 @@ def declined(profile: Profile, name: str) -> bool:
     return name in profile.skipped or getattr(profile, name, None) == SKIPPED
 
 
-def _assess_service(policy: Policy, service: Service, profile: Profile) -> tuple[ServiceResult, list[str]]:
+def _assess_service(
+    policy: Policy, service: Service, profile: Profile
+) -> tuple[ServiceResult, tuple[str, ...], tuple[str, ...]]:
+    """The service's result, then the facts that would decide its consent letter and its suggestion."""
     exclusions: list[str] = []
     missing: list[str] = []
     age = fact(profile, "age")
@@ -127,12 +136,14 @@ def _assess_service(policy: Policy, service: Service, profile: Profile) -> tuple
     refused = ServiceResult(
         service=service.id,
         title=service.title,
+        kind=service.kind,
         status=Status.NOT_ELIGIBLE,
         reasons=tuple(exclusions),
         notes=tuple(service.notes),
+        option=service.suits is not None,
     )
     if exclusions:
-        return refused, []
+        return refused, (), ()
 
     consent = _any(profile, policy.consents[service.consent].required_for) if service.consent else None
     suits = _any(profile, service.suits) if service.suits is not None else _Check(False)
@@ -161,8 +172,9 @@ def _assess_service(policy: Policy, service: Service, profile: Profile) -> tuple
         next_steps=tuple(service.next_steps),
         amount_toman=policy.figures[service.amount] if service.amount else None,
         suggested=bool(suits.holds),
+        suited_because=_because(profile, service.suits) if suits.holds else (),
     )
-    return result, [*(consent.missing if consent else ()), *suits.missing]
+    return result, consent.missing if consent else (), suits.missing
 
 
 def _priority(groups: list[PriorityGroup], profile: Profile) -> tuple[Priority | None, tuple[str, ...]]:
@@ -173,31 +185,40 @@ def _priority(groups: list[PriorityGroup], profile: Profile) -> tuple[Priority |
             return None, check.missing
         if not check.holds:
             continue
-        priority = Priority(group=group.id, title=group.title, rank=rank)
+        priority = Priority(group=group.id, title=group.title, rank=rank, out_of=len(groups))
         for sub_rank, sub in enumerate(group.sub_groups, start=1):
             sub_check = _any(profile, sub.when)
             if sub_check.holds is None:
                 return priority, sub_check.missing
             if sub_check.holds:
-                return _with_sub(priority, sub.id, sub.title, sub_rank), ()
+                return _with_sub(priority, group, sub_rank), ()
         ids = [sub.id for sub in group.sub_groups]
         if group.default_sub_group in ids:
-            sub_rank = ids.index(group.default_sub_group)
-            sub = group.sub_groups[sub_rank]
-            return _with_sub(priority, sub.id, sub.title, sub_rank + 1), ()
+            return _with_sub(priority, group, ids.index(group.default_sub_group) + 1), ()
         return priority, ()
     return None, ()
 
 
-def _with_sub(priority: Priority, sub_id: str, sub_title: str, sub_rank: int) -> Priority:
-    return Priority(
-        group=priority.group,
-        title=priority.title,
-        rank=priority.rank,
-        sub_group=sub_id,
-        sub_title=sub_title,
+def _with_sub(priority: Priority, group: PriorityGroup, sub_rank: int) -> Priority:
+    sub = group.sub_groups[sub_rank - 1]
+    return replace(
+        priority,
+        sub_group=sub.id,
+        sub_title=sub.title,
         sub_rank=sub_rank,
+        sub_out_of=len(group.sub_groups),
     )
+
+
+def _because(profile: Profile, criteria: list[Criterion] | None) -> tuple[str, ...]:
+    """What the client said that makes an option suit them: each fact of every criterion that holds."""
+    names = (
+        name
+        for criterion in criteria or ()
+        if _criterion(profile, criterion).holds
+        for name, _test in sorted(_constraints(criterion), key=lambda item: ASKING_ORDER.index(item[0]))
+    )
+    return tuple(_unique(texts.because(name, fact(profile, name)) for name in _unique(names)))
 
 
 def _any(profile: Profile, criteria: list[Criterion] | None) -> _Check:

@@ -146,9 +146,11 @@ class Priority:
     group: str  # e.g. "living_allowance", "client_child", "single_multi_service"
     title: str  # Persian, from the policy
     rank: int
+    out_of: int = 0  # how many groups the order has, so "rank 1 of 3" says where the client stands
     sub_group: str | None = None  # Emdad single/multi-service sub-order: "a", "b", "c"
     sub_title: str | None = None
     sub_rank: int | None = None
+    sub_out_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,7 @@ class ServiceResult:
     service: str  # e.g. "training.skill", "placement", "loan.self_sufficiency", "behzisti.work_capital"
     title: str  # Persian, from the policy
     status: Status
+    kind: str = ""  # the policy's kind: training, placement, insurance, loan, capital, allowance, internship
     reasons: tuple[str, ...] = ()  # Persian, each citing the rule it applies
     missing: tuple[str, ...] = ()  # fact names that would decide a NEEDS_INFO
     conditions: tuple[str, ...] = ()  # Persian: what must be fulfilled (e.g. the head-of-household letter)
@@ -164,6 +167,8 @@ class ServiceResult:
     amount_toman: int | None = None  # for fixed amounts in the policy (capital, allowance); never promised
     notes: tuple[str, ...] = ()  # Persian: what the service is and what it offers (e.g. employer incentives)
     suggested: bool = False  # the client's answers match whom the option suits; a counsellor still decides
+    option: bool = False  # one of several plan types the policy says whom each suits (one is suggested)
+    suited_because: tuple[str, ...] = ()  # Persian: what the client said that makes the option suit them
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,61 @@ from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS
 from persian.format import join_list, persian_text
 
+# Kinds of service whose turn follows the priority order (seed 000, §4-2): saying the client's group when
+# one of them is discussed tells them where they stand and why they may wait.
+_KINDS_IN_PRIORITY_ORDER = frozenset({"loan", "capital", "placement"})
+
 
 def _eligible_line(result: ServiceResult) -> str:
     line = f"• {result.title}"
     if result.conditions:
-        line += "\n   " + _("Eligibility: conditions").format(conditions=join_list(list(result.conditions)))
+        # Each condition is a sentence; in one line they are a list, without a full stop before each comma.
+        conditions = join_list([condition.rstrip(".") for condition in result.conditions])
+        line += "\n   " + _("Eligibility: conditions").format(conditions=conditions)
     return line
+
+
+def _what_fits(assessment: Assessment) -> list[ServiceResult]:
+    """The eligible services, with only the plan type that suits the client when one does."""
+    eligible = assessment.by_status(Status.ELIGIBLE)
+    lead = any(result.option and result.suggested for result in eligible)
+    return [result for result in eligible if not (lead and result.option and not result.suggested)]
+
+
+def _both(phrases: tuple[str, ...]) -> str:
+    """«سن شما و اینکه …»: the phrases as one list, the last joined with «و»."""
+    if len(phrases) < 2:
+        return "".join(phrases)
+    return _("Eligibility: A and B").format(first=join_list(list(phrases[:-1])), second=phrases[-1])
+
+
+def _plan_types_line(options: list[ServiceResult]) -> str:
+    """The plan type that suits the client and why, what it is, the other types in one line, and that the
+    expert decides; never all types as open to everyone."""
+    suggested = [option for option in options if option.suggested]
+    if not suggested:
+        types = join_list([option.title for option in options])
+        return "• " + _("Eligibility: plan types, none suggested").format(types=types)
+    lead = suggested[0]
+    suits = _("Eligibility: plan type suits you").format(because=_both(lead.suited_because), title=lead.title)
+    lines = [f"• {lead.title}", suits, *lead.notes[:1]]
+    others = [option.title for option in options if option is not lead]
+    if others:
+        lines.append(_("Eligibility: other plan types").format(types=join_list(others)))
+    lines.append(_("Eligibility: the expert decides the plan type"))
+    return "\n   ".join(lines)
+
+
+def _eligible_lines(eligible: tuple[ServiceResult, ...]) -> list[str]:
+    """One line per service; the plan types (options of one service) as one entry, where the first is."""
+    options = [result for result in eligible if result.option]
+    lines = []
+    for result in eligible:
+        if not result.option:
+            lines.append(_eligible_line(result))
+        elif result is options[0]:
+            lines.append(_plan_types_line(options))
+    return lines
 
 
 def _missing_line(result: ServiceResult) -> str:
@@ -21,33 +70,51 @@ def _missing_line(result: ServiceResult) -> str:
     return f"• {result.title}{needed}"
 
 
-def _not_eligible_line(result: ServiceResult) -> str:
-    return f"• {result.title}" + (f": {result.reasons[0]}" if result.reasons else "")
+def _not_eligible_text(not_eligible: tuple[ServiceResult, ...], *, anything_open: bool) -> str:
+    """What does not apply, in one line; the reasons only when nothing applies (they are then the answer)."""
+    if anything_open:
+        return _("Eligibility: not eligible") + " " + join_list([result.title for result in not_eligible])
+    reasons = dict.fromkeys(reason for result in not_eligible for reason in result.reasons[:1])
+    return _("Eligibility: nothing applies") + "\n" + "\n".join(f"• {reason}" for reason in reasons)
+
+
+def priority_text(assessment: Assessment) -> str | None:
+    """The client's place in the order of service, as a fact about whose turn comes first (never a promise);
+    None unless a loan or a placement is open to them and their group is known."""
+    priority = assessment.priority
+    discussed = any(
+        result.kind in _KINDS_IN_PRIORITY_ORDER and result.status != Status.NOT_ELIGIBLE
+        for result in assessment.services
+    )
+    if priority is None or not discussed:
+        return None
+    if priority.sub_title:
+        return _("Eligibility: priority in a sub-group").format(
+            title=priority.title,
+            rank=priority.rank,
+            out_of=priority.out_of,
+            sub_title=priority.sub_title,
+            sub_rank=priority.sub_rank,
+            sub_out_of=priority.sub_out_of,
+        )
+    return _("Eligibility: priority").format(title=priority.title, rank=priority.rank, out_of=priority.out_of)
 
 
 def summary_text(assessment: Assessment, *, heading: str) -> str:
-    """Eligible services with their conditions, then what needs more facts, then what does not apply."""
+    """What fits the client first (with the plan type that suits them), then what needs more facts, then
+    one line of what does not apply; the priority order when a loan or placement is open."""
     parts = [heading]
     eligible = assessment.by_status(Status.ELIGIBLE)
     if eligible:
-        parts.append(_("Eligibility: eligible") + "\n" + "\n".join(_eligible_line(r) for r in eligible))
+        parts.append(_("Eligibility: eligible") + "\n" + "\n".join(_eligible_lines(eligible)))
     needs_info = assessment.by_status(Status.NEEDS_INFO)
     if needs_info:
         parts.append(_("Eligibility: needs info") + "\n" + "\n".join(_missing_line(r) for r in needs_info))
     not_eligible = assessment.by_status(Status.NOT_ELIGIBLE)
     if not_eligible:
-        parts.append(
-            _("Eligibility: not eligible") + "\n" + "\n".join(_not_eligible_line(r) for r in not_eligible)
-        )
-    if assessment.priority is not None:
-        priority = assessment.priority
-        if priority.sub_title:
-            line = _("Eligibility: priority in a sub-group").format(
-                title=priority.title, rank=priority.rank, sub_title=priority.sub_title
-            )
-        else:
-            line = _("Eligibility: priority").format(title=priority.title, rank=priority.rank)
-        parts.append(line)
+        parts.append(_not_eligible_text(not_eligible, anything_open=bool(eligible or needs_info)))
+    if (priority := priority_text(assessment)) is not None:
+        parts.append(priority)
     next_steps = [step for result in eligible for step in result.next_steps]
     if next_steps:
         parts.append(_("Eligibility: next step").format(step=next_steps[0]))
@@ -76,13 +143,12 @@ def documents_text(assessment: Assessment) -> str | None:
 
 
 def good_to_know_text(assessment: Assessment) -> str | None:
-    """How the eligible services work (e.g. the employer's insurance incentives for a placement) and what
-    the client must fulfil (e.g. the consent letter)."""
-    lines = [
-        line
-        for result in assessment.by_status(Status.ELIGIBLE)
-        for line in (*result.notes, *result.conditions)
-    ]
+    """How the eligible services work (e.g. the employer's insurance incentives for a placement), what the
+    client must fulfil (e.g. the consent letter, only when it is for them) and, with a placement, their
+    place in the order of service."""
+    lines = [line for result in _what_fits(assessment) for line in (*result.notes, *result.conditions)]
+    if (priority := priority_text(assessment)) is not None:
+        lines.append(priority)
     return _bullets(_("Eligibility: good to know"), lines)
 
 

@@ -29,3 +29,22 @@ def needs(fact: str, *, declined: bool) -> str:
     if declined:
         return _("Eligibility: needs a declined fact").format(fact=phrase)
     return _("Eligibility: needs a fact").format(fact=phrase)
+
+
+@cache
+def _because_phrases() -> dict[tuple[str, object], str]:
+    """What the client said, worded to follow «با توجه به …» (why a plan type suits them); age by itself."""
+    return {
+        ("work_ability", "limited"): _("Eligibility: because work_ability limited"),
+        ("work_ability", "full"): _("Eligibility: because work_ability full"),
+        ("work_experience", "none"): _("Eligibility: because work_experience none"),
+        ("work_experience", "some"): _("Eligibility: because work_experience some"),
+        ("work_experience", "experienced"): _("Eligibility: because work_experience experienced"),
+    }
+
+
+def because(fact: str, value: object) -> str:
+    """One thing the client said that makes an option suit them, as a phrase for «با توجه به …»."""
+    if fact == "age":
+        return _("Eligibility: because age")
+    return _because_phrases().get((fact, value), _("Eligibility: because your answers"))

@@ -38,6 +38,7 @@ class Case:
     note: tuple[str, ...] = ()  # phrases the notes must contain
     missing: tuple[str, ...] | None = None
     suggested: bool | None = None
+    because: tuple[str, ...] | None = None  # what the client said that makes the option suit them
     amount: int | None = None
     topic: Topic = Topic.ELIGIBILITY
 
@@ -64,8 +65,28 @@ CASES = [
          "training.skill", Status.ELIGIBLE, condition=CONSENT),
     Case("male 18 trainee needs no letter", emdad(age="18", gender="male", employment_status="unemployed"),
          "training.skill", Status.ELIGIBLE, no_condition=CONSENT),
-    Case("female 40 trainee needs the letter", emdad(age="40", gender="female", employment_status="unemployed"),
+    Case("female 40 trainee needs the letter",
+         emdad(age="40", gender="female", household_role="spouse", employment_status="unemployed"),
          "training.skill", Status.ELIGIBLE, condition=CONSENT),
+    # The letter is the head of household's consent for the other members: a head never needs her own.
+    Case("female head of household needs no training letter",
+         emdad(age="45", gender="female", household_role="head", employment_status="unemployed"),
+         "training.skill", Status.ELIGIBLE, no_condition=CONSENT),
+    Case("daughter trainee needs the letter",
+         emdad(age="22", gender="female", household_role="child", employment_status="unemployed"),
+         "training.skill", Status.ELIGIBLE, condition="سرپرست خانواده‌تان"),
+    Case("another woman of the household needs the letter",
+         emdad(age="50", gender="female", household_role="other", employment_status="unemployed"),
+         "training.skill", Status.ELIGIBLE, condition="سرپرست خانواده‌تان"),
+    Case("boy of 16 who heads the household needs no letter",
+         emdad(age="16", gender="male", household_role="head", employment_status="unemployed"),
+         "training.skill", Status.ELIGIBLE, no_condition=CONSENT),
+    Case("woman of unknown role: the letter is stated for members, not heads",
+         emdad(age="40", gender="female", employment_status="unemployed"), "training.skill", Status.ELIGIBLE,
+         condition="اگر خودتان سرپرست خانوار هستید"),
+    Case("female head of household student needs no letter",
+         emdad(age="17", gender="female", household_role="head", employment_status="student", school_grade="11"),
+         "training.students", Status.ELIGIBLE, no_condition=CONSENT),
     Case("unknown gender: the letter rule is stated for whom it applies",
          emdad(age="30", employment_status="unemployed"), "training.skill", Status.ELIGIBLE,
          condition="آقایان کمتر از ۱۸ سال"),
@@ -162,6 +183,18 @@ CASES = [
     Case("capable and experienced suits self-sufficiency",
          emdad(age="40", emdad_support="living_allowance", work_ability="full", work_experience="experienced"),
          "loan.self_sufficiency", Status.ELIGIBLE, suggested=True),
+    Case("age 60 is the reason motivation plans suit", emdad(age="60", emdad_support="living_allowance"),
+         "loan.motivation", Status.ELIGIBLE, suggested=True, because=("سن شما",)),
+    Case("age and limited ability are both reasons",
+         emdad(age="62", emdad_support="living_allowance", work_ability="limited"), "loan.motivation",
+         Status.ELIGIBLE, suggested=True, because=("سن شما", "اینکه گفتید توان کاری‌تان محدود است")),
+    Case("capable beginner: ability and experience are the reasons",
+         emdad(age="25", emdad_support="living_allowance", work_ability="full", work_experience="none"),
+         "loan.capacity_building", Status.ELIGIBLE, suggested=True,
+         because=("اینکه توان کار کامل دارید", "اینکه هنوز سابقه کار ندارید")),
+    Case("not suggested: no reason", emdad(age="30", emdad_support="living_allowance", work_ability="full",
+                                           work_experience="none"),
+         "loan.motivation", Status.ELIGIBLE, suggested=False, because=()),
     Case("experienced suits entrepreneurship",
          emdad(age="40", emdad_support="living_allowance", work_ability="full", work_experience="experienced"),
          "loan.entrepreneurship", Status.ELIGIBLE, reason="برای دیگران هم شغل", suggested=True),
@@ -224,6 +257,8 @@ def test_rule(shipped: PolicySet, case: Case) -> None:
         assert result.missing == case.missing
     if case.suggested is not None:
         assert result.suggested is case.suggested
+    if case.because is not None:
+        assert result.suited_because == case.because
     if case.amount is not None:
         assert result.amount_toman == case.amount
 
@@ -264,6 +299,20 @@ def test_emdad_priority(
     assert priority is not None
     assert (priority.rank, priority.sub_group) == (rank, sub_group)
     assert priority.title
+
+
+def test_priority_says_how_many_groups_there_are(shipped: PolicySet) -> None:
+    client = emdad(emdad_support="single_multi_service", household_role="head", gender="female",
+                   employment_status="unemployed")  # fmt: skip
+    priority = assess(Profile.from_facts(client), shipped, topic=Topic.LOANS).priority
+    assert priority is not None
+    assert (priority.rank, priority.out_of, priority.sub_rank, priority.sub_out_of) == (3, 3, 1, 3)
+
+
+def test_once_a_plan_type_clearly_suits_the_others_are_not_asked_about(shipped: PolicySet) -> None:
+    client = emdad(age="62", gender="male", household_role="head", emdad_support="living_allowance")
+    assessment = assess(Profile.from_facts(client), shipped, topic=Topic.LOANS)
+    assert "work_ability" not in assessment.missing and "work_experience" not in assessment.missing
 
 
 def test_priority_sub_order_is_ranked(shipped: PolicySet) -> None:

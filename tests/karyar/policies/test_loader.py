@@ -77,7 +77,7 @@ def test_a_policy_error_is_a_one_line_configuration_error(copy: Path) -> None:
         ("emdad.yml", "min_age: 15", "min_age: 40", "min_age: Input should be less than or equal to 25"),
         ("emdad.yml", "age_max: 18", "age_max: 12",
          "consents.placement.required_for[2].age_max: Value error, age_max (12) is below age_min (15)"),
-        ("emdad.yml", "- gender: [female]\n      - gender: [male]", "- gender: [woman]\n      - gender: [male]",
+        ("emdad.yml", "- gender: [female]\n        household_role", "- gender: [woman]\n        household_role",
          "consents.training.required_for[0].gender[0]: Input should be 'female' or 'male'"),
         ("behzisti.yml", "- care_leaver", "- care_leavers",
          "requirements[0].must[0].target_group[2]: Input should be"),
@@ -228,9 +228,9 @@ def test_cli_refuses_a_bad_file(copy: Path, capsys: pytest.CaptureFixture[str]) 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("- gender: [female]\n      - gender: [male]", "- sex: [female]\n      - gender: [male]",
+        ("- gender: [female]\n        household_role", "- sex: [female]\n        household_role",
          "consents.training.required_for[0].sex: Extra inputs are not permitted"),
-        ("- gender: [female]\n      - gender: [male]", "- gender: [female, girl]\n      - gender: [male]",
+        ("- gender: [female]\n        household_role", "- gender: [female, girl]\n        household_role",
          "consents.training.required_for[0].gender[1]: Input should be 'female' or 'male'"),
         ("age_min: 15\n", "age_min: 5\n", "Input should be greater than or equal to 10"),
     ],
