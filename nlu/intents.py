@@ -34,6 +34,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from nlu.components import CreatedUntrained
+from nlu.greetings import after_greeting
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,9 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             "threads": 1,
             # confidences are multiplied by this when no word of the message (in letters) occurs in training
             "confidence_without_known_words": 0.25,
+            # a message read as a greeting is read by what follows the greeting instead when that is
+            # another intent at least this sure («سلام، وام میخوام»)
+            "confidence_after_greeting": 0.4,
         }
 
     def __init__(
@@ -200,11 +204,8 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             unknown.append(bool(letters) and not any(token in words.vocabulary_ for token in letters))
         return np.array(unknown, dtype=bool)
 
-    def process(self, messages: list[Message]) -> list[Message]:
-        """Sets each message's intent and intent ranking."""
-        if self._model is None or self._features is None:
-            return messages
-        texts = [message.get(TEXT) or "" for message in messages]
+    def _probabilities(self, texts: list[str]) -> np.ndarray:
+        assert self._model is not None
         probabilities = self._model.predict_proba(self._matrix(texts, fit=False))
         # A message none of whose words was ever seen («qwerty lkjhg», «ضصثقف») gets a guess from letter
         # shapes alone: a quarter of the confidence puts it under the fallback threshold, so the client is
@@ -212,7 +213,31 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
         probabilities[self._without_known_words(texts)] *= float(
             self._config["confidence_without_known_words"]
         )
+        return np.asarray(probabilities)
+
+    def _past_greetings(self, texts: list[str], probabilities: np.ndarray, names: list[str]) -> None:
+        """Messages read as a greeting that go on to ask for something are read by what they ask."""
+        greeted = [
+            (row, rest)
+            for row, text in enumerate(texts)
+            if names[int(np.argmax(probabilities[row]))] == "greet" and (rest := after_greeting(text))
+        ]
+        if not greeted:
+            return
+        rests = self._probabilities([rest for _, rest in greeted])
+        for (row, _), rest_row in zip(greeted, rests, strict=True):
+            best = int(np.argmax(rest_row))
+            if names[best] != "greet" and rest_row[best] >= float(self._config["confidence_after_greeting"]):
+                probabilities[row] = rest_row
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Sets each message's intent and intent ranking."""
+        if self._model is None or self._features is None:
+            return messages
+        texts = [message.get(TEXT) or "" for message in messages]
+        probabilities = self._probabilities(texts)
         names = [str(name) for name in self._model.classes_]
+        self._past_greetings(texts, probabilities, names)
         for message, row in zip(messages, probabilities, strict=True):
             order = np.argsort(row)[::-1][: int(self._config["ranking_length"])]
             ranking = [{INTENT_NAME_KEY: names[i], PREDICTED_CONFIDENCE_KEY: float(row[i])} for i in order]

@@ -1,0 +1,44 @@
+"""A greeting in front of a request is looked past (nlu/greetings.py, run in Rasa's environment); a greeting
+alone, or with a word or two, stays a greeting."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from tests.nlu.test_components import RASA_PYTHON, ROOT
+
+CASES = {
+    "salam vam mikham": "vam mikham",
+    "سلام، دوره خیاطی تو مشهد میخوام": "دوره خیاطی تو مشهد میخوام",
+    "با سلام و احترام، میخواستم یه دوره کامپیوتر یاد بگیرم": "میخواستم یه دوره کامپیوتر یاد بگیرم",
+    "Salam khaste nabashid, kar mikham": "kar mikham",
+    "سلام وقتتون بخیر. کلاس آرایشگری دارین؟": "کلاس آرایشگری دارین؟",
+    "سلام": None,
+    "سلام، خوبین؟": None,  # one word after the greeting: still a greeting
+    "سلامتی خودم رو میخوام": None,  # «سلامتی» is not «سلام»
+    "دوره خیاطی میخوام": None,  # no greeting
+}
+
+
+@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="the Rasa environment (.venv-rasa) is not built")
+def test_what_follows_an_opening_greeting_is_what_the_client_asks() -> None:
+    script = (
+        "import json, sys; from nlu.greetings import after_greeting; "
+        "print(json.dumps({t: after_greeting(t) for t in json.load(sys.stdin)}, ensure_ascii=False))"
+    )
+    completed = subprocess.run(
+        [str(RASA_PYTHON), "-c", script],
+        input=json.dumps(list(CASES)),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert json.loads(completed.stdout) == CASES
