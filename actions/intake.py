@@ -19,7 +19,15 @@ from rasa_sdk.types import DomainDict
 from actions._runtime import database, source_message_id, telegram_user_id
 from actions.answers import answer_from_text, checked, example_for
 from actions.options import is_bare_answer
-from actions.profile_facts import record_facts
+from actions.profile_facts import (
+    Told,
+    record_facts,
+    record_told,
+    told_in_latest,
+    utter_recorded,
+    writer_slot_values,
+)
+from actions.slot_history import slot_before_latest_message
 from karyar import clients
 from karyar.catalogue.reference import places
 from karyar.eligibility.engine import missing_facts
@@ -67,19 +75,6 @@ def facts_from_slots(slots: dict[str, Any]) -> dict[str, list[str]]:
 
 def profile_of(slots: dict[str, Any]) -> Profile:
     return Profile.from_facts(facts_from_slots(slots))
-
-
-def slot_before_latest_message(tracker: Tracker, slot: str) -> Any:
-    """A slot's value before the client's latest message (so a changed answer can be told apart)."""
-    events = tracker.events
-    last_user = max(
-        (i for i, event in enumerate(events) if event.get("event") == "user"), default=len(events)
-    )
-    value = None
-    for event in events[:last_user]:
-        if event.get("event") == "slot" and event.get("name") == slot:
-            value = event.get("value")
-    return value
 
 
 # The reply to an answer not understood; when the one before was not understood either, the other two
@@ -182,8 +177,11 @@ class ValidateIntakeForm(FormValidationAction):
         events: list[EventType] = []
         handled = False
         text = str(tracker.latest_message.get("text") or "")
+        told = told_in_latest(tracker)
+        about_members = [person for person in told if person.member is not None]
         # The open question reads the message first: its options in the client's words come before the NLU.
-        text_answer = answer_from_text(str(requested), text) if answering else None
+        # A message about a family member («خانمم ۲۸ سالشه») is no answer about the client.
+        text_answer = answer_from_text(str(requested), text) if answering and not about_members else None
         if text_answer is not None:
             # A message that is nothing but an answer («ایلام», «بیکارم») is one, whatever intent the NLU guessed.
             intent = "inform"
@@ -192,14 +190,20 @@ class ValidateIntakeForm(FormValidationAction):
             self._keep_only(tracker, str(requested), candidates, events)
             if text_answer is not None:
                 candidates[str(requested)] = text_answer
+        if about_members:
+            self._set_aside_members(tracker, domain, told, candidates, events)
         if answering and intent not in LEAVING_INTENTS:
             handled = self._read_turn(dispatcher, tracker, intent, str(requested), candidates, events)
         values = self._check(dispatcher, tracker, str(requested) if answering else None, candidates, events)
         complained = any(event.get("name") == requested for event in events)
-        if answering and intent not in LEAVING_INTENTS and not (handled or values or complained):
+        if (
+            answering
+            and intent not in LEAVING_INTENTS
+            and not (handled or values or complained or about_members)
+        ):
             not_understood(dispatcher, tracker, str(requested))
             events.append(SlotSet(str(requested), None))
-        await self._store(tracker, values)
+        await self._store(dispatcher, tracker, values, about_members)
 
         tracker.add_slots(events)  # keeps only the slot events
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
@@ -281,7 +285,27 @@ class ValidateIntakeForm(FormValidationAction):
             del candidates[slot]
             events.append(SlotSet(slot, slot_before_latest_message(tracker, slot)))
 
-    async def _store(self, tracker: Tracker, values: dict[str, str]) -> None:
+    @staticmethod
+    def _set_aside_members(
+        tracker: Tracker,
+        domain: DomainDict,
+        told: list[Told],
+        candidates: dict[str, Any],
+        events: list[EventType],
+    ) -> None:
+        """A family member's facts are no answers of the client's: the slots keep the client's own values."""
+        own = {name for person in told if person.member is None for name, _value in person.facts}
+        for slot, value in writer_slot_values(tracker, told).items():
+            if slot in own and slot in ASKING_ORDER:
+                candidates[slot] = value  # what the client said of themselves, checked as any answer
+            elif slot in (domain.get("slots") or {}) or slot in ASKING_ORDER:
+                candidates.pop(slot, None)
+                events.append(SlotSet(slot, value))
+
+    async def _store(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, values: dict[str, str], members: list[Told]
+    ) -> None:
+        """Store the client's answers, and the family members' facts with a word of whom they were noted for."""
         user_id = telegram_user_id(tracker)
         if values and user_id is not None:
             await database().run_async(
@@ -290,3 +314,9 @@ class ValidateIntakeForm(FormValidationAction):
                 facts=list(values.items()),
                 message_id=source_message_id(tracker),
             )
+        if members and user_id is not None:
+            noted = await database().run_async(
+                record_told, user_id=user_id, told=members, message_id=source_message_id(tracker)
+            )
+            if noted:
+                utter_recorded(dispatcher, members)

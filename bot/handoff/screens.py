@@ -56,6 +56,12 @@ def card_text(snapshot: CaseSnapshot) -> str:
     if snapshot.facts:
         facts = [f"{label}: {persian_text(value)}" for label, value in snapshot.facts]
         parts.append(_("Card: facts") + "\n" + _bullets(facts))
+    if snapshot.members:
+        members = [
+            f"{member}: " + join_list([f"{label} {persian_text(value)}" for label, value in facts])
+            for member, facts in snapshot.members
+        ]
+        parts.append(_("Card: family members") + "\n" + _bullets(members))
     if snapshot.services:
         services = [f"{title}: {result_label(status)}" for title, status in snapshot.services]
         parts.append(_("Card: eligibility") + "\n" + _bullets(services))

@@ -8,6 +8,7 @@ from bot.handoff.labels import outcome_label, reason_label, stage_label
 from bot.privacy import callbacks
 from karyar.handoff.casebook import RawEntry
 from karyar.identity.identifiers import IdentifierKind, mask
+from karyar.members import member_label
 from karyar.privacy.export import ClientData, StoredMessage
 from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS, IDENTIFIER_LABELS, value_label
@@ -35,15 +36,27 @@ def _who(data: ClientData) -> list[str]:
     return lines
 
 
+def _fact_line(name: str, value: str) -> str:
+    return f"{FACT_LABELS.get(name, name)}: {persian_text(value_label(name, value))}"
+
+
 def _about(data: ClientData, *, masked: bool) -> list[str]:
-    lines = [
-        f"{FACT_LABELS.get(name, name)}: {persian_text(value_label(name, value))}"
-        for name, value, _at in data.facts
-    ]
+    lines = [_fact_line(name, value) for name, value, _at in data.facts]
     for kind, value in data.identifiers.items():
         shown = mask(kind, value) if masked else persian_text(value)
         lines.append(f"{IDENTIFIER_LABELS[kind]}: {shown}")
     return lines
+
+
+def _about_family(data: ClientData) -> str | None:
+    """«همسر: سن: ۲۸، وضعیت شغلی: بیکار»: what the client told about each family member, if anything."""
+    if not data.members:
+        return None
+    lines = [
+        f"{member_label(member)}: " + join_list([_fact_line(name, value) for name, value, _at in facts])
+        for member, facts in data.members
+    ]
+    return _("My data: about your family") + "\n" + _bullets(lines)
 
 
 def _counts(data: ClientData) -> list[str]:
@@ -68,6 +81,8 @@ def summary_text(data: ClientData) -> str:
     parts.append(
         _("My data: about you") + "\n" + (_bullets(about) if about else _("My data: nothing about you"))
     )
+    if family := _about_family(data):
+        parts.append(family)
     parts.append(_bullets(_counts(data)))
     parts.append(_("My data: what next"))
     return "\n\n".join(parts)
@@ -123,6 +138,8 @@ def file_text(data: ClientData) -> str:
     sections.append(
         _("My data: about you") + "\n" + (_bullets(about) if about else _("My data: nothing about you"))
     )
+    if family := _about_family(data):
+        sections.append(family)
     for case in data.cases:
         lines = [_entry_line(entry) for entry in case.entries]
         title = _("My data: case").format(case=persian_text(str(case.id)), stage=stage_label(case.stage))

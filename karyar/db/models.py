@@ -199,7 +199,8 @@ class Message(Base):
 
 
 class ProfileFact(Base):
-    """One fact a client told us; a correction adds a row and supersedes the old one, keeping history."""
+    """One fact a client told us about themselves or a family member; a correction adds a row and supersedes
+    the old one, keeping history."""
 
     __tablename__ = "profile_facts"
     __table_args__ = (
@@ -222,6 +223,8 @@ class ProfileFact(Base):
     source_message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(default=now)
     superseded_at: Mapped[datetime | None]
+    # Whose fact it is: None for the client, else the family member the client wrote about (karyar.members).
+    member: Mapped[str | None] = mapped_column(String(16))
 
 
 class ClientIdentifier(Base):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,8 +14,9 @@ from karyar.db.models import Case, CaseEventKind, Client, Direction, Handoff, Me
 from karyar.facts import ProfileFactName
 from karyar.handoff.casebook import full_name
 from karyar.identity import store as identifier_store
+from karyar.members import member_label
 from karyar.policies import policies
-from karyar.profile import current_profile
+from karyar.profile import current_profile, member_profiles
 from karyar.vocabulary import FACT_LABELS, IDENTIFIER_LABELS, value_label
 from karyar.wellbeing import distress
 from karyar.wellbeing.distress import DistressKind
@@ -50,6 +51,8 @@ class CaseSnapshot:
     claimed_by: str | None
     details: dict[str, Any]
     distress: list[DistressKind]  # signs of distress seen in the client's messages, first seen first
+    # The family members the client wrote about, each with their facts: (Persian relation, facts as above).
+    members: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
 
 
 def case_snapshot(session: Session, *, handoff: Handoff) -> CaseSnapshot:
@@ -78,19 +81,32 @@ def case_snapshot(session: Session, *, handoff: Handoff) -> CaseSnapshot:
         claimed_by=claimant.name if claimant else None,
         details=dict(handoff.details or {}),
         distress=distress.kinds_on_case(session, case_id=case.id),
+        members=_member_facts(session, client_id=client.id),
     )
 
 
-def _facts(session: Session, *, client_id: int) -> list[tuple[str, str]]:
-    profile = current_profile(session, client_id=client_id)
-    facts = [
+def _labelled(profile: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [
         (FACT_LABELS[name], join_list([value_label(name, value) for value in profile[name]]))
         for name in _SHOWN_FACTS
         if name in profile
     ]
+
+
+def _facts(session: Session, *, client_id: int) -> list[tuple[str, str]]:
+    """The client's own facts: a family member's are never shown as the client's."""
+    facts = _labelled(current_profile(session, client_id=client_id))
     # Masked: the counsellor reveals them on purpose, and that is audited.
     masked = identifier_store.masked(session, client_id=client_id)
     return facts + [(IDENTIFIER_LABELS[kind], shown) for kind, shown in masked.items()]
+
+
+def _member_facts(session: Session, *, client_id: int) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each family member the client wrote about, with the facts told about them (who a request is for)."""
+    members = member_profiles(session, client_id=client_id)
+    return [
+        (member_label(member), facts) for member, profile in members.items() if (facts := _labelled(profile))
+    ]
 
 
 def _eligibility(session: Session, *, case_id: int) -> tuple[list[tuple[str, str]], str | None]:

@@ -2,8 +2,9 @@
 
 What stays: the client row (without names, Telegram id or consent), the case and its stages, the kinds
 and times of messages, handoffs with reason, outcome and rating, interests in courses, broadcast
-deliveries. What goes: names, username, profile facts, identifiers, every message text and attachment
-reference, counsellors' notes, eligibility details, rating comments, pending check-ins.
+deliveries. What goes: names, username, profile facts (the client's own and those of the family members
+they wrote about), identifiers, every message text and attachment reference, counsellors' notes,
+eligibility details, rating comments, pending check-ins.
 """
 
 from __future__ import annotations

@@ -44,12 +44,14 @@ class ClientData:
     consent_given_at: datetime | None
     consent_version: str | None
     subscribed: bool
-    facts: list[tuple[str, str, datetime]]  # name, value, when it was recorded
+    facts: list[tuple[str, str, datetime]]  # the client's own: name, value, when it was recorded
     identifiers: dict[IdentifierKind, str]  # in clear: it is the client's own data
     cases: list[CaseRecord]
     handoffs: list[Handoff]
     follow_ups: list[FollowUp]
     messages: list[StoredMessage] = field(default_factory=list)
+    # The family members the client wrote about (karyar.members), each with their facts as above.
+    members: list[tuple[str, list[tuple[str, str, datetime]]]] = field(default_factory=list)
 
 
 def client_data(session: Session, *, client_id: int, cipher: DataCipher) -> ClientData:
@@ -59,6 +61,11 @@ def client_data(session: Session, *, client_id: int, cipher: DataCipher) -> Clie
         .where(ProfileFact.client_id == client_id, ProfileFact.superseded_at.is_(None))
         .order_by(ProfileFact.id)
     )
+    own: list[tuple[str, str, datetime]] = []
+    members: dict[str, list[tuple[str, str, datetime]]] = {}
+    for fact in facts:
+        told = own if fact.member is None else members.setdefault(fact.member, [])
+        told.append((fact.name, fact.value, fact.recorded_at))
     cases = session.scalars(select(Case).where(Case.client_id == client_id).order_by(Case.id))
     rows = session.scalars(select(Message).where(Message.client_id == client_id).order_by(Message.id))
     return ClientData(
@@ -71,7 +78,8 @@ def client_data(session: Session, *, client_id: int, cipher: DataCipher) -> Clie
         consent_given_at=client.consent_given_at,
         consent_version=client.consent_version,
         subscribed=client.subscribed,
-        facts=[(fact.name, fact.value, fact.recorded_at) for fact in facts],
+        facts=own,
+        members=list(members.items()),
         identifiers=store.reveal(session, cipher=cipher, client_id=client_id),
         cases=[
             CaseRecord(case.id, case.stage, case.opened_at, casebook.timeline(session, case_id=case.id))

@@ -1,0 +1,82 @@
+"""Family members a client writes about («خانمم ۲۸ سالشه», «پسرم دیپلم داره»): whose facts a message gives.
+
+Emdad screens every member of a supported family over 15 and a client often writes for a spouse or a child,
+so a member's facts are kept in the client's case apart from the client's own (profile_facts.member). The
+relation is the NLU's `subject` entity (data/nlu/lookups/subject.yml): `self` or one of the members below.
+"""
+
+from __future__ import annotations
+
+import enum
+from functools import cache
+from pathlib import Path
+
+from karyar.data_files import read_data_file
+from karyar.facts import ProfileFactName
+from karyar.texts import _
+from persian.text import search_key
+
+# The subject of a message about the client themselves.
+SELF = "self"
+
+
+class Member(enum.StrEnum):
+    """Who a member is to the client; stored as profile_facts.member."""
+
+    SPOUSE = "spouse"
+    SON = "son"
+    DAUGHTER = "daughter"
+    MOTHER = "mother"
+    FATHER = "father"
+    OTHER = "other"  # a brother, a grandchild, an in-law…: one member, the counsellor asks who
+
+
+# The relations that say the member's gender whatever words were used.
+_GENDER_OF = {
+    Member.SON: "male",
+    Member.DAUGHTER: "female",
+    Member.MOTHER: "female",
+    Member.FATHER: "male",
+}
+_WORDS_FILE = Path(__file__).with_name("member_words.yml")
+
+
+def member_named(subject: object) -> Member | None:
+    """The member a `subject` value names; None for the client themselves or anything unknown."""
+    return Member(subject) if isinstance(subject, str) and subject in Member._value2member_map_ else None
+
+
+@cache
+def _spouse_words() -> dict[str, str]:
+    words: dict[str, list[str]] = read_data_file(_WORDS_FILE)
+    return {search_key(word): gender for gender, listed in words.items() for word in listed}
+
+
+def implied_facts(member: Member, said_as: str = "") -> list[tuple[str, str]]:
+    """Facts the relation itself tells: a son is a man; a spouse called «خانمم» is a woman."""
+    gender = _GENDER_OF.get(member)
+    if member is Member.SPOUSE:
+        gender = _spouse_words().get(search_key(said_as))
+    return [(ProfileFactName.GENDER.value, gender)] if gender else []
+
+
+def member_label(member: str) -> str:
+    """«همسر»: the member as counsellors and the client's data file name them."""
+    return {
+        Member.SPOUSE: _("Member: spouse"),
+        Member.SON: _("Member: son"),
+        Member.DAUGHTER: _("Member: daughter"),
+        Member.MOTHER: _("Member: mother"),
+        Member.FATHER: _("Member: father"),
+    }.get(Member(member), _("Member: other"))
+
+
+def your_member(member: str) -> str:
+    """«همسرتان»: the member as the bot names them to the client."""
+    return {
+        Member.SPOUSE: _("Member: your spouse"),
+        Member.SON: _("Member: your son"),
+        Member.DAUGHTER: _("Member: your daughter"),
+        Member.MOTHER: _("Member: your mother"),
+        Member.FATHER: _("Member: your father"),
+    }.get(Member(member), _("Member: your family member"))
