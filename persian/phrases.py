@@ -16,11 +16,14 @@ from persian.text import ENCLITIC_ENDINGS, search_key
 Key = TypeVar("Key")
 
 _PLURALS = ("هایی", "های", "ها")
+# Possessive endings the shared enclitic list leaves out («مدارکش», «بیمه‌تون»).
+_POSSESSIVES = ("شون", "تون", "مون", "شان", "تان", "مان", "ش", "ت")
 _LETTER_BEFORE = r"(?<![^\W\d_])"
 _LETTER_AFTER = r"(?![^\W\d_])"
 # Plural, enclitics, then the colloquial object marker («مستمریمو»).
 _ENDINGS = "(?:{plural})?(?:{enclitic}){{0,2}}و?".format(
-    plural="|".join(_PLURALS), enclitic="|".join(sorted(ENCLITIC_ENDINGS, key=len, reverse=True))
+    plural="|".join(_PLURALS),
+    enclitic="|".join(sorted({*ENCLITIC_ENDINGS, *_POSSESSIVES}, key=len, reverse=True)),
 )
 
 

@@ -13,6 +13,7 @@ FINDER = PhraseFinder({"prison": ["زندان"], "medicine": ["دارو", "هز�
     ("text", "found"),
     [
         ("شوهرم زندانه", ["prison"]),
+        ("شوهرش زندانیه؟ داروهاشون", ["prison", "medicine"]),  # possessive endings
         ("شوهرم زندانیه", ["prison"]),
         ("پول داروهامو ندارم", ["medicine"]),
         ("دوره گیاهان دارویی", []),  # not a whole word
