@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from karyar.data_files import read_data_file
-from ops.texts_document.sources import Audience, DomainFile, Entry, Group, Response, Variation
+from ops.texts_document.sources import Audience, DomainFile, Entry, Group, PolicyFile, Response, Variation
 
 CATALOGUE_PATH = "karyar/locales/fa/LC_MESSAGES/messages.po"
 WORDING = Path(__file__).with_name("wording.yml")
@@ -26,18 +26,26 @@ def _words(key: str, **values: object) -> str:
     return str(_wording()[key]).format(catalogue=CATALOGUE_PATH, **values)
 
 
-def render(domain: list[DomainFile], catalogue: list[Group]) -> str:
-    parts = [_words("intro"), _contents(domain, catalogue), _domain_part(domain), _catalogue_part(catalogue)]
+def render(domain: list[DomainFile], catalogue: list[Group], policies: list[PolicyFile]) -> str:
+    parts = [
+        _words("intro"),
+        _contents(domain, catalogue, policies),
+        _domain_part(domain),
+        _catalogue_part(catalogue),
+        _policy_part(policies),
+    ]
     return "\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 
-def _contents(domain: list[DomainFile], catalogue: list[Group]) -> str:
+def _contents(domain: list[DomainFile], catalogue: list[Group], policies: list[PolicyFile]) -> str:
     lines = [f"## {_words('contents')}", "", f"- [{_words('conversation')}](#conversation)"]
     lines += [f"  - [{file.path}](#{_domain_anchor(file)}) ({len(file.responses)})" for file in domain]
     lines.append(f"- [{_words('catalogue')}](#catalogue)")
     for group in catalogue:
         readers = f", {_wording()['audience_short'][group.audience.value]}" if group.audience else ""
         lines.append(f"  - [{_group_title(group)}](#{_group_anchor(group)}) ({len(group.entries)}{readers})")
+    lines.append(f"- [{_words('policies')}](#policies)")
+    lines += [f"  - [{file.path}](#{_policy_anchor(file)}) ({len(file.texts)})" for file in policies]
     return "\n".join(lines)
 
 
@@ -104,6 +112,20 @@ def _entry(entry: Entry) -> list[str]:
     return lines
 
 
+def _policy_part(policies: list[PolicyFile]) -> str:
+    lines = [f'## <a id="policies"></a>{_words("policies")}', "", _words("policies_about")]
+    for file in policies:
+        lines += [
+            "",
+            f'### <a id="{_policy_anchor(file)}"></a>{file.path}',
+            "",
+            _audience_line(Audience.CLIENTS),
+        ]
+        for text in file.texts:
+            lines += ["", f"**{_code(text.where)}**", "", *_quote(text.text)]
+    return "\n".join(lines)
+
+
 def _audience_line(audience: Audience) -> str:
     return f"*{_wording()['audience'][audience.value]}*"
 
@@ -137,6 +159,10 @@ def _code(text: str) -> str:
 
 def _group_title(group: Group) -> str:
     return group.name or str(_wording()["unnamed_group"])
+
+
+def _policy_anchor(file: PolicyFile) -> str:
+    return "policy-" + _slug(Path(file.path).stem)
 
 
 def _domain_anchor(file: DomainFile) -> str:

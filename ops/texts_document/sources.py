@@ -1,7 +1,8 @@
-"""The texts as their two sources hold them: Rasa's domain responses and the Babel catalogue."""
+"""The texts as their sources hold them: Rasa's domain responses, the Babel catalogue and the policy files."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -54,6 +55,43 @@ class Group:
     name: str
     audience: Audience | None
     entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class PolicyText:
+    where: str  # its place in the file («services[2].for_you»)
+    text: str
+
+
+@dataclass(frozen=True)
+class PolicyFile:
+    path: str
+    texts: tuple[PolicyText, ...]
+
+
+# A policy value is a text for people when it has Persian letters (ids, dates and criteria have none).
+_PERSIAN_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+def read_policies(directory: Path) -> list[PolicyFile]:
+    return [
+        PolicyFile(
+            f"{directory.parent.name}/{directory.name}/{path.name}",
+            tuple(_policy_texts(read_data_file(path))),
+        )
+        for path in sorted(directory.glob("*.yml"))
+    ]
+
+
+def _policy_texts(value: Any, where: str = "") -> Iterable[PolicyText]:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _policy_texts(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _policy_texts(item, f"{where}[{index}]")
+    elif isinstance(value, str) and _PERSIAN_LETTER.search(value):
+        yield PolicyText(where, value.strip())
 
 
 # Only areas whose name says who reads them; every other group is left unmarked.

@@ -27,6 +27,7 @@ def test_a_domain_answer_and_a_catalogue_text_are_in_the_document() -> None:
     start = next(entry for entry in command.entries if entry.description == "Command: start")
     assert f"> {start.text}" in document
     assert "**`Command: start`**" in document
+    assert "**`elsewhere[0].answer`**" in document and "دولت من" in document  # the policy files' texts
 
 
 DOMAIN = """\
@@ -75,18 +76,45 @@ msgstr ""
 """
 
 
+POLICY = """\
+organisation: general
+min_age: 15
+too_young: >-
+  برای کسانی است که حداقل {min_age} سال
+  داشته باشند.
+services:
+  - id: general.public_training
+    kind: training
+    notes:
+      - این دوره‌ها رایگان است.
+"""
+
+
 @pytest.fixture
-def sources(tmp_path: Path) -> tuple[Path, Path]:
+def sources(tmp_path: Path) -> tuple[Path, Path, Path]:
     domain = tmp_path / "domain"
     domain.mkdir()
     (domain / "greeting.yml").write_text(DOMAIN, encoding="utf-8")
     (domain / "no_responses.yml").write_text('version: "3.1"\nintents: [greet]\n', encoding="utf-8")
     catalogue = tmp_path / "messages.po"
     catalogue.write_text(CATALOGUE_TEXT, encoding="utf-8")
-    return domain, catalogue
+    policies = tmp_path / "reference" / "policies"
+    policies.mkdir(parents=True)
+    (policies / "general.yml").write_text(POLICY, encoding="utf-8")
+    return domain, catalogue, policies
 
 
-def test_each_text_keeps_its_lines_placeholders_buttons_and_conditions(sources: tuple[Path, Path]) -> None:
+def test_policy_texts_are_listed_with_their_place_in_the_file(sources: tuple[Path, Path, Path]) -> None:
+    document = build_document(*sources)
+    assert '### <a id="policy-general"></a>reference/policies/general.yml' in document
+    assert "**`too_young`**\n\n> برای کسانی است که حداقل {min\\_age} سال داشته باشند." in document
+    assert "**`services[0].notes[0]`**\n\n> این دوره‌ها رایگان است." in document
+    assert "general.public_training" not in document  # ids are not texts
+
+
+def test_each_text_keeps_its_lines_placeholders_buttons_and_conditions(
+    sources: tuple[Path, Path, Path],
+) -> None:
     document = build_document(*sources)
     assert "> سلام {name}!\\\n> \\* یک خط با \\<b\\>ستاره\\</b\\>\n>\n> بند دوم\n" in document
     assert "دکمه‌ها · Buttons: «آموزش و دوره‌ها»" in document
@@ -97,12 +125,12 @@ def test_each_text_keeps_its_lines_placeholders_buttons_and_conditions(sources: 
 
 
 def test_catalogue_texts_are_grouped_by_area_with_their_places_and_readers(
-    sources: tuple[Path, Path],
+    sources: tuple[Path, Path, Path],
 ) -> None:
     document = build_document(*sources)
     sections = [line for line in document.splitlines() if line.startswith("### ")]
     assert [section.split("</a>")[1] for section in sections] == [
-        "domain/greeting.yml", "Catalogue", "Consent button", "Report", "Other texts",
+        "domain/greeting.yml", "Catalogue", "Consent button", "Report", "Other texts", "reference/policies/general.yml",
     ]  # fmt: skip
     assert (
         "**`Report: heading`**\\\nاستفاده در · Used in: `bot/app.py:53`\n\n> 📊 گزارش کاریار — {period}"
@@ -116,7 +144,7 @@ def test_catalogue_texts_are_grouped_by_area_with_their_places_and_readers(
 
 
 def test_check_fails_while_the_document_is_stale(
-    sources: tuple[Path, Path],
+    sources: tuple[Path, Path, Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
