@@ -11,11 +11,13 @@ from bench import (
     local_mode,
     reports,
     stack_baseline,
+    stages,
 )
 from bench.nlu import latency
 
 if __name__ == "__main__":
     stack_baseline.main()
+    stages.main([])
     latency.main()
     eligibility_and_search.main()
     catalogue_growth.main([])
