@@ -22,7 +22,7 @@ from actions.slot_history import slot_before_latest_message
 from karyar import clients, profile
 from karyar.clients import TelegramIdentity
 from karyar.facts import SKIPPED, ProfileFactName
-from karyar.members import Member, implied_facts, member_named, your_member
+from karyar.members import Member, implied_facts, member_named, spouse_meant, your_member
 from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS, value_label
 from persian.format import join_list, persian_text
@@ -74,22 +74,42 @@ def _checked(facts: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(name, value) for name, value in valid if value is not None and value != SKIPPED]
 
 
-def told_in(entities: list[dict[str, Any]]) -> list[Told]:
+def _said(entity: dict[str, Any], text: str) -> str:
+    """The words an entity was read from (the normaliser keeps offsets, so they index the text as typed)."""
+    start, end = entity.get("start"), entity.get("end")
+    if entity.get("text"):
+        return str(entity["text"])
+    return text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
+
+
+def _spouse_named(ordered: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """«خانمم ۲۸ سالشه بیکاره»: a spouse word opening the message, read by the NLU as the writer's sex, names
+    the spouse when the message speaks of someone else (karyar.members.spouse_meant)."""
+    if ordered and ordered[0].get("entity") == ProfileFactName.GENDER.value:
+        said_as = _said(ordered[0], text)
+        if spouse_meant(said_as, text):
+            return [
+                {**ordered[0], "entity": SUBJECT, "value": Member.SPOUSE.value, "text": said_as},
+                *ordered[1:],
+            ]
+    return ordered
+
+
+def told_in(entities: list[dict[str, Any]], text: str = "") -> list[Told]:
     """The message's facts by whom they are about, the client first.
 
-    A fact belongs to the person named before it («خودم ۴۰ سالمه ولی پسرم ۱۹ سالشه»); facts before the first
-    name belong to the first one named («۲۸ سالشه خانمم»). A message that names no one is about the client.
+    A fact belongs to the person named before it («۴۰ سالمه ولی پسرم ۱۹ سالشه»: the first age is the
+    writer's); a message that names no one is about the client.
     """
-    ordered = _in_order(entities)
-    subjects = [entity for entity in ordered if entity.get("entity") == SUBJECT]
-    current = subjects[0] if subjects else {}
+    ordered = _spouse_named(_in_order(entities), text)
+    current: dict[str, Any] = {}
     groups: dict[Member | None, tuple[str, list[dict[str, Any]]]] = {}
     for entity in ordered:
         if entity.get("entity") == SUBJECT:
             current = entity
             continue
         member = member_named(current.get("value"))
-        said_as, said = groups.setdefault(member, (str(current.get("text") or ""), []))
+        said_as, said = groups.setdefault(member, (_said(current, text) if current else "", []))
         said.append(entity)
     told = []
     for member, (said_as, said) in sorted(groups.items(), key=lambda group: group[0] is not None):
@@ -103,7 +123,8 @@ def told_in(entities: list[dict[str, Any]]) -> list[Told]:
 
 
 def told_in_latest(tracker: Tracker) -> list[Told]:
-    return told_in((tracker.latest_message or {}).get("entities") or [])
+    latest = tracker.latest_message or {}
+    return told_in(latest.get("entities") or [], str(latest.get("text") or ""))
 
 
 def writer_slot_values(tracker: Tracker, told: list[Told]) -> dict[str, Any]:
@@ -114,7 +135,7 @@ def writer_slot_values(tracker: Tracker, told: list[Told]) -> dict[str, Any]:
         name: own.get(name, slot_before_latest_message(tracker, name))
         for person in told
         if person.member is not None
-        for name, _value in person.facts
+        for name, _value in person.all_facts
     }
 
 

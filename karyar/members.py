@@ -8,6 +8,7 @@ relation is the NLU's `subject` entity (data/nlu/lookups/subject.yml): `self` or
 from __future__ import annotations
 
 import enum
+import re
 from functools import cache
 from pathlib import Path
 
@@ -39,6 +40,7 @@ _GENDER_OF = {
     Member.FATHER: "male",
 }
 _WORDS_FILE = Path(__file__).with_name("member_words.yml")
+_WORD_BREAK = re.compile(r"[^\w]+")
 
 
 def member_named(subject: object) -> Member | None:
@@ -47,16 +49,30 @@ def member_named(subject: object) -> Member | None:
 
 
 @cache
-def _spouse_words() -> dict[str, str]:
-    words: dict[str, list[str]] = read_data_file(_WORDS_FILE)
-    return {search_key(word): gender for gender, listed in words.items() for word in listed}
+def _words() -> dict[str, frozenset[str]]:
+    listed: dict[str, list[str]] = read_data_file(_WORDS_FILE)
+    return {group: frozenset(search_key(word) for word in words) for group, words in listed.items()}
+
+
+def _spouse_gender(said_as: str) -> str | None:
+    key = search_key(said_as)
+    return next((gender for gender in ("female", "male") if key in _words()[gender]), None)
+
+
+def spouse_meant(said_as: str, text: str) -> bool:
+    """Does a spouse word the NLU read as the writer's sex («خانمم»: I am a lady) mean «my wife» here? Yes
+    when the message speaks of someone else («۲۸ سالشه», «براش») and nowhere of the writer («سالمه»)."""
+    if _spouse_gender(said_as) is None:
+        return False
+    words = set(_WORD_BREAK.split(search_key(text)))
+    return bool(words & _words()["about_them"]) and not words & _words()["about_me"]
 
 
 def implied_facts(member: Member, said_as: str = "") -> list[tuple[str, str]]:
     """Facts the relation itself tells: a son is a man; a spouse called «خانمم» is a woman."""
     gender = _GENDER_OF.get(member)
     if member is Member.SPOUSE:
-        gender = _spouse_words().get(search_key(said_as))
+        gender = _spouse_gender(said_as)
     return [(ProfileFactName.GENDER.value, gender)] if gender else []
 
 

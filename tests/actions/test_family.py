@@ -126,9 +126,9 @@ def _slots(events: list[dict[str, Any]]) -> dict[str, Any]:
             id="each fact belongs to the person named before it",
         ),
         pytest.param(
-            [_entity("age", "28", 0), _entity("subject", "spouse", 10, "زنم")],
-            [Told(Member.SPOUSE, [("age", "28")], [("gender", "female")])],
-            id="a fact before the only name is that person's",
+            [_entity("age", "40", 0), _entity("subject", "son", 10, "پسرم"), _entity("age", "19", 15)],
+            [Told(None, [("age", "40")]), Told(Member.SON, [("age", "19")], [("gender", "male")])],
+            id="a fact before any name is the writer's",
         ),
         pytest.param(
             [_entity("subject", "daughter", 0, "دخترم"), _entity("age", "5", 6)],
@@ -141,6 +141,46 @@ def test_facts_are_told_about_the_person_named(entities: list[dict[str, Any]], e
     assert told_in(entities) == expected
 
 
+# What the NLU gives for «خانمم»: the writer's sex, as when it answers «I am a lady». Offsets, no text.
+AS_THE_NLU_READS_IT = [
+    {"entity": "gender", "value": "female", "start": 0, "end": 5},
+    {"entity": "age", "value": "28", "start": 6, "end": 8},
+    {"entity": "employment_status", "value": "unemployed", "start": 15, "end": 21},
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "خانمم ۲۸ سالشه بیکاره، براش کار میخوام",
+            [
+                Told(
+                    Member.SPOUSE,
+                    [("age", "28"), ("employment_status", "unemployed")],
+                    [("gender", "female")],
+                )
+            ],
+            id="a message about her: my wife",
+        ),
+        pytest.param(
+            "خانمم ۲۸ سالمه بیکارم",
+            [Told(None, [("gender", "female"), ("age", "28"), ("employment_status", "unemployed")])],
+            id="a message about the writer: I am a lady",
+        ),
+        pytest.param(
+            "خانمم ۲۸ سالشه ولی خودم بیکارم",
+            [Told(None, [("gender", "female"), ("age", "28"), ("employment_status", "unemployed")])],
+            id="about both: left as the NLU read it",
+        ),
+    ],
+)
+def test_a_spouse_word_read_as_the_writer_s_sex_names_the_spouse_in_a_message_about_her(
+    text: str, expected: list[Told]
+) -> None:
+    assert told_in(AS_THE_NLU_READS_IT, text) == expected
+
+
 async def test_a_wife_s_facts_are_hers_and_the_writer_s_slots_keep_his_values(db: Database) -> None:
     client_id = _client(db)
     with db.unit_of_work() as session:
@@ -150,7 +190,7 @@ async def test_a_wife_s_facts_are_hers_and_the_writer_s_slots_keep_his_values(db
     tracker = _tracker("خانمم ۲۸ سالشه بیکاره", WIFE_28_UNEMPLOYED, earlier={"age": "35", "gender": "male"})
     events = await ActionRecordProfileFacts().run(dispatcher, tracker, DOMAIN)
 
-    assert _slots(events) == {"age": "35", "employment_status": None, "consent_given": True}
+    assert _slots(events) == {"age": "35", "employment_status": None, "gender": "male", "consent_given": True}
     [said] = dispatcher.messages
     assert said["response"] == "utter_profile_recorded_for_member"
     assert said["member"] == "همسرتان"
@@ -194,32 +234,39 @@ async def test_without_consent_a_member_s_facts_are_not_kept_either(db: Database
         dispatcher, _tracker("خانمم ۲۸ سالشه بیکاره", WIFE_28_UNEMPLOYED), DOMAIN
     )
     assert dispatcher.messages[0]["response"] == "utter_profile_needs_consent"
-    assert _slots(events) == {"age": None, "employment_status": None, "consent_given": False}
+    assert _slots(events) == {"age": None, "employment_status": None, "gender": None, "consent_given": False}
     with db.unit_of_work() as session:
         assert profile.member_profiles(session, client_id=client_id) == {}
 
 
+@pytest.mark.parametrize(
+    "entities", [WIFE_28_UNEMPLOYED, AS_THE_NLU_READS_IT], ids=["subject", "read as sex"]
+)
 async def test_a_request_for_a_wife_starts_the_questions_without_her_facts_as_the_writer_s(
-    db: Database,
+    db: Database, entities: list[dict[str, Any]]
 ) -> None:
     """«خانمم ۲۸ سالشه بیکاره، براش کار میخوام» opens the job questions: her age answers nothing of his."""
     client_id = _client(db)
     dispatcher = CollectingDispatcher()
     tracker = _tracker(
         "خانمم ۲۸ سالشه بیکاره، براش کار میخوام",
-        WIFE_28_UNEMPLOYED,
+        entities,
         intent="ask_jobs",
         earlier={"topic": "jobs"},
     )
     events = await ValidateIntakeForm().run(dispatcher, tracker, DOMAIN)
 
     slots = _slots(events)
-    assert slots["age"] is None and slots["employment_status"] is None
+    assert slots["age"] is None and slots["employment_status"] is None and slots["gender"] is None
     assert slots["requested_slot"] == "organisation"  # the questions are the writer's, from the first one
     assert [m["response"] for m in dispatcher.messages] == ["utter_profile_recorded_for_member"]
     with db.unit_of_work() as session:
         assert profile.current_profile(session, client_id=client_id) == {}
-        assert profile.member_profiles(session, client_id=client_id)["spouse"]["age"] == ["28"]
+        assert profile.member_profiles(session, client_id=client_id)["spouse"] == {
+            "age": ["28"],
+            "employment_status": ["unemployed"],
+            "gender": ["female"],
+        }
 
 
 async def test_a_wife_s_age_written_when_his_age_is_asked_is_no_answer(db: Database) -> None:
