@@ -111,8 +111,10 @@ def _age_range(value: Any) -> tuple[int | None, int | None]:
 
 
 def _has_fact(name: str, values: Iterable[str]) -> ColumnElement[bool]:
+    """The client's own fact (not one told about a family member) is one of `values`."""
     return exists().where(
         ProfileFact.client_id == Client.id,
+        ProfileFact.member.is_(None),
         ProfileFact.name == name,
         ProfileFact.superseded_at.is_(None),
         ProfileFact.value.in_(list(values)),

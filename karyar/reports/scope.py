@@ -42,12 +42,19 @@ class Scope:
 def join_facts(
     statement: SelectT, client_id: SQLColumnExpression[int], names: tuple[str, ...]
 ) -> tuple[SelectT, dict[str, ColumnElement[str]]]:
-    """`statement` joined with each named fact in force of the client (NULL when never told)."""
+    """`statement` joined with each named fact in force of the client (NULL when never told); the client's
+    own facts only, not those told about a family member."""
     columns: dict[str, ColumnElement[str]] = {}
     for name in names:
         fact = aliased(ProfileFact, name=f"fact_{name}")
         statement = statement.outerjoin(
-            fact, and_(fact.client_id == client_id, fact.name == name, fact.superseded_at.is_(None))
+            fact,
+            and_(
+                fact.client_id == client_id,
+                fact.member.is_(None),
+                fact.name == name,
+                fact.superseded_at.is_(None),
+            ),
         )
         columns[name] = fact.value.expression
     return statement, columns

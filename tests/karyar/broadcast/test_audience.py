@@ -15,6 +15,7 @@ from karyar.broadcast.audience import Audience, AudienceError
 from karyar.db.engine import Database
 from karyar.db.models import Client
 from karyar.facts import ProfileFactName
+from karyar.profile import record_fact
 from tests.karyar.broadcast.conftest import (
     ALBORZ,
     BEHZISTI,
@@ -228,6 +229,30 @@ def test_only_the_facts_in_force_count_not_the_ones_they_corrected(db: Database)
         fact(session, moved, ProfileFactName.FIELD, "خیاطی")
         fact(session, moved, ProfileFactName.FIELD, "آشپزی")
         assert _reached(session, Audience.from_dict({"field": ["خیاطی"]})) == {moved.telegram_user_id}
+
+
+def test_what_a_client_told_about_a_family_member_is_not_his_own_fact(db: Database) -> None:
+    with db.unit_of_work() as session:
+        husband = add_client(session, 7_100_000_151, province=FARS, age=40)
+        record_fact(
+            session,
+            client_id=husband.id,
+            name=ProfileFactName.GENDER,
+            value="female",
+            source="test",
+            member="spouse",
+        )
+        record_fact(
+            session,
+            client_id=husband.id,
+            name=ProfileFactName.AGE,
+            value="28",
+            source="test",
+            member="spouse",
+        )
+        assert husband.telegram_user_id not in _reached(session, Audience.from_dict({"gender": ["female"]}))
+        assert husband.telegram_user_id not in _reached(session, Audience.from_dict({"age": [28, 28]}))
+        assert husband.telegram_user_id in _reached(session, Audience.from_dict({"age": [40, 40]}))
 
 
 def test_only_subscribed_clients_who_can_be_reached_are_chosen(db: Database) -> None:
