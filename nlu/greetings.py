@@ -12,9 +12,10 @@ from pathlib import Path
 
 import rasa.shared.utils.io
 
+from persian.text import PAUSES
+
 # Fewer words than this after the greeting («سلام، خوبین؟», «سلام جناب») leave the message a greeting.
 _MIN_WORDS_AFTER = 2
-_SEPARATORS = r"[\s,،.!؟?:;؛\-]*"
 
 
 @lru_cache(maxsize=1)
@@ -22,7 +23,7 @@ def _opening() -> re.Pattern[str]:
     words = rasa.shared.utils.io.read_yaml_file(Path(__file__).with_name("greeting_words.yml"))
     alternatives = "|".join(re.escape(str(word)) for word in sorted(words, key=len, reverse=True))
     # One or more greetings («سلام، خسته نباشید»), each a whole word, with what separates them.
-    return re.compile(rf"^\s*(?:(?:{alternatives})(?![^\W\d_]){_SEPARATORS})+", re.IGNORECASE)
+    return re.compile(rf"^\s*(?:(?:{alternatives})(?![^\W\d_]){PAUSES})+", re.IGNORECASE)
 
 
 def after_greeting(text: str) -> str | None:

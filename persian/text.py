@@ -196,6 +196,8 @@ LIST_SEPARATORS = re.compile(r"[,،;؛]")
 # The parts of a message between sentence ends and commas, each with the marks that close it.
 CLAUSES = re.compile(r"[^.!?؟\n،,;؛]+[.!?؟\n،,;؛]*")
 QUESTION_MARK = re.compile(r"[?؟]")
+# Spaces and the marks that may separate one greeting or short phrase from the next («سلام، خسته نباشید!»).
+PAUSES = r"[\s,،.!؟?:;؛\-]*"
 # Between the two ends of a range they type: hyphens and dashes, or the word «تا».
 RANGE_WORD = re.compile(r"\s*(?:[-‐‑–—]|\bتا\b)\s*")
 
