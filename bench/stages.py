@@ -13,6 +13,9 @@ between its sending and the next message, so every stage below is per message:
 Then, for conversations with about 10, 100 and 1,000 earlier events in the tracker (appended through
 Rasa's API), the reply latency and the stages that read the tracker. Each part is repeated; the spread
 between repetitions and the machine's load average are recorded, since the machine is shared.
+
+`--baseline` runs the message path as it was (intent read back from the tracker; Rasa re-checking its action
+answer schema on every call), in the same tree and model, to compare under the same conditions.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ logger = logging.getLogger(__name__)
 
 # Rasa's REST reply: a list of {"recipient_id", "text"?, "buttons"?, "image"?, "custom"?}.
 RasaReply = dict[str, Any]
+# Understandings kept between `send` and `understanding`; more would only pile up if the caller never asks.
+_UNDERSTOOD_KEPT = 1000
 
 
 class RasaUnavailableError(RuntimeError):
@@ -45,6 +47,7 @@ class RasaClient:
         self._action_server_url = action_server_url.rstrip("/") if action_server_url else None
         self._params = {"token": auth_token} if auth_token else {}
         self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=3.0), transport=transport)
+        self._understood: dict[tuple[str, int], Understanding] = {}  # (sender, message id), oldest first
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -75,7 +78,10 @@ class RasaClient:
         raise RasaUnavailableError(f"no Rasa instance answers ({where}): {type(error).__name__}") from error
 
     async def send(self, *, sender_id: str, text: str, metadata: dict[str, Any]) -> list[RasaReply]:
-        """Send one user message through the REST channel and return the bot's replies."""
+        """Send one user message through the REST channel and return the bot's replies.
+
+        Our Rasa answers {"replies", "understood"} (ops/rasa_rest_channel.py); what it understood is kept for
+        `understanding`, which then needs no second request. Rasa's own REST channel answers the list."""
         response = await self._request(
             "POST",
             sender_id,
@@ -84,16 +90,36 @@ class RasaClient:
         )
         if response.status_code != 200:
             raise RasaUnavailableError(f"Rasa answered HTTP {response.status_code} to a message")
-        replies = response.json()
+        try:
+            body = response.json()
+        except ValueError as error:
+            raise RasaUnavailableError("Rasa's REST channel answered something other than JSON") from error
+        replies = body.get("replies") if isinstance(body, dict) else body
         if not isinstance(replies, list):
             raise RasaUnavailableError("Rasa's REST channel answered something other than a list")
+        if isinstance(body, dict) and isinstance(body.get("understood"), dict):
+            self._remember(sender_id, metadata.get(RASA_MESSAGE_ID_KEY), body["understood"])
         return replies
+
+    def _remember(self, sender_id: str, message_id: object, understood: dict[str, Any]) -> None:
+        if not isinstance(message_id, int):
+            return
+        confidence = understood.get("confidence")
+        self._understood[(sender_id, message_id)] = Understanding(
+            understood.get("intent"), float(confidence) if confidence is not None else None
+        )
+        while len(self._understood) > _UNDERSTOOD_KEPT:  # asked for right after sending: only a few wait
+            del self._understood[next(iter(self._understood))]
 
     async def understanding(self, *, sender_id: str, message_id: int) -> Understanding:
         """The intent and confidence Rasa gave this message (found by its case-database id).
 
+        Kept from the answer to `send` when Rasa gave it there; otherwise read from the tracker's events.
         Not the tracker's `latest_message`: while a form runs, Rasa rebuilds a stored tracker without the
         form's answers, so that would name the message that opened the form."""
+        kept = self._understood.pop((sender_id, message_id), None)
+        if kept is not None:
+            return kept
         try:
             events = await self._events(sender_id)
         except RasaUnavailableError as error:

@@ -84,7 +84,8 @@ def write_rasa_runtime_files(rasa_url: str) -> tuple[Path, Path, dict[str, str]]
         f'action_endpoint:\n  url: "{settings.action_server_url}/webhook"\n' + stores.yaml, encoding="utf-8"
     )
     credentials = directory / "credentials.yml"
-    credentials.write_text("rest:\n", encoding="utf-8")
+    # Rasa's REST channel, answering with what it understood too (ops/rasa_rest_channel.py).
+    credentials.write_text("ops.rasa_rest_channel.UnderstandingRestInput:\n", encoding="utf-8")
     return endpoints, credentials, stores.environment
 
 

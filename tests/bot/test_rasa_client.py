@@ -146,3 +146,26 @@ async def test_a_conversation_stays_on_its_instance_and_moves_when_that_one_is_d
         await rasa.send(sender_id="10", text="سلام", metadata={})
     await rasa.close()
     assert hosts == ["rasa-a.test", "rasa-a.test"]
+
+
+async def test_what_rasa_understood_comes_with_its_replies_without_reading_the_tracker() -> None:
+    paths: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
+        if request.url.path.endswith("/tracker"):
+            return httpx.Response(200, json={"events": []})
+        understood = {"intent": "ask_loan", "confidence": 0.91}
+        return httpx.Response(
+            200, json={"replies": [{"recipient_id": "7", "text": "وام"}], "understood": understood}
+        )
+
+    client = _client(handler)
+    replies = await client.send(sender_id="7", text="وام میخوام", metadata={"karyar_message_id": 5})
+    assert replies == [{"recipient_id": "7", "text": "وام"}]
+    understood = await client.understanding(sender_id="7", message_id=5)
+    assert (understood.intent, understood.confidence) == ("ask_loan", 0.91)
+    assert paths == ["/webhooks/rest/webhook"]
+    # Asked again (it was used), or for another message, it is read from the tracker as before.
+    await client.understanding(sender_id="7", message_id=5)
+    assert paths[-1] == "/conversations/7/tracker"
