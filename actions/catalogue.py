@@ -23,7 +23,6 @@ from karyar.catalogue.listing import (
     nothing_near,
     parse_item_ref,
     search_for,
-    seen_so_far,
     title_of,
     too_young,
 )
@@ -33,7 +32,7 @@ from karyar.eligibility.model import Topic
 from karyar.eligibility.summary import good_to_know_text
 from karyar.policies import policies
 from karyar.texts import _
-from persian.format import persian_text
+from persian.format import format_number, persian_text
 
 KIND_OF_TOPIC: dict[Topic, ItemKind] = {Topic.COURSES: "course", Topic.JOBS: "job"}
 
@@ -80,8 +79,11 @@ async def show_list(
     if page == 0 and (note := good_to_know_text(assess(profile, policies(), topic=topic))) is not None:
         dispatcher.utter_message(text=note)
     if found.has_next:
+        shown = (page + 1) * found.page_size
         dispatcher.utter_message(
-            text=seen_so_far(found),
+            text=_("Catalogue: seen so far").format(
+                shown=format_number(shown), total=format_number(found.total)
+            ),
             buttons=[
                 {"title": _("Catalogue button: next"), "payload": "/next_page"},
                 {"title": _("Announcement: counsellor button"), "payload": "/request_counsellor"},

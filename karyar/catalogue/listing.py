@@ -107,8 +107,11 @@ def heading(found: SearchPage[Course] | SearchPage[JobOpening], *, kind: ItemKin
         lines.append(_("Catalogue list: field not found").format(field=field, noun=noun))
     unknown = person.unknown_facts()
     found_text = _("Catalogue list: found") if unknown else _("Catalogue list: found for you")
-    count = _count_text(found.total + found.left_off, more=bool(found.capped))
-    lines.append(found_text.format(count=count, field=field if same_field else noun))
+    lines.append(
+        found_text.format(
+            count=format_number(found.total + found.left_off), field=field if same_field else noun
+        )
+    )
     lines += _where(found, profile)
     if nothing_near(found, profile) and not found.left_off:  # the far-ones line names the counsellor already
         lines.append(_("Catalogue list: a counsellor can help"))
@@ -155,29 +158,16 @@ def _where(found: SearchPage[Any], profile: Profile) -> list[str]:
     if not _known(profile.city) and not _known(profile.province):
         return []
     lines = [
-        _(key).format(count=_count_text(found.counts[near], more=near in found.capped))
+        _(key).format(count=format_number(found.counts[near]))
         for near, key in _WHERE
         if found.counts.get(near)
     ]
     if found.left_off:
         shown = format_number(found.counts[Nearness.ELSEWHERE] - found.left_off)
-        left_off = _count_text(found.left_off, more=Nearness.ELSEWHERE in found.capped)
-        lines.append(_("Catalogue list: far ones left off").format(shown=shown, left_off=left_off))
+        lines.append(
+            _("Catalogue list: far ones left off").format(shown=shown, left_off=format_number(found.left_off))
+        )
     return lines
-
-
-def _count_text(count: int, *, more: bool) -> str:
-    """A count as the client reads it; «more than …» where counting stopped at its cap."""
-    number = format_number(count)
-    return _("Catalogue list: more than").format(count=number) if more else number
-
-
-def seen_so_far(found: SearchPage[Any]) -> str:
-    """Under a page that has a next one: how many the client has seen, and of how many when that is known."""
-    shown = format_number((found.page + 1) * found.page_size)
-    if found.total_is_more:
-        return _("Catalogue: seen so far, more follow").format(shown=shown)
-    return _("Catalogue: seen so far").format(shown=shown, total=format_number(found.total))
 
 
 def card(item: Course | JobOpening, profile: Profile) -> str:

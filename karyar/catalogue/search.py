@@ -1,8 +1,7 @@
 """Searching the catalogue for a client: suitable items only, nearest first, paged, never an empty hand.
 
-Filtering and ranking both happen in SQL (the nearness of an item is a CASE expression). Matches are
-counted per nearness only up to a cap, so counting reads a bounded number of rows however large the
-catalogue is: past the cap a count says "more than".
+Filtering and ranking both happen in SQL (the nearness of an item is a CASE expression), so a page
+costs one COUNT and one LIMIT query however large the catalogue is.
 """
 
 from __future__ import annotations
@@ -46,10 +45,6 @@ from karyar.db.models import (
 from persian.text import search_key
 
 Item = TypeVar("Item", bound=CatalogueItem)
-
-# Matches at one nearness are counted up to this many (or up to the end of the asked page, if further);
-# past it the list says "more than", which is all a client needs, and no search reads the whole catalogue.
-COUNT_CAP = 50
 
 
 class Nearness(enum.IntEnum):
@@ -121,11 +116,9 @@ class SearchPage(Generic[Item]):
     nearest: Nearness | None
     # The canonical fields the query's field text was understood as (empty: matched on title words).
     fields: tuple[str, ...]
-    # How many results there are at each nearness (over every page); for a nearness in `capped`, more
-    # than that many.
+    # How many results there are at each nearness (over every page).
     counts: dict[Nearness, int] = dataclass_field(default_factory=dict)
-    capped: frozenset[Nearness] = frozenset()
-    # Far results (Nearness.ELSEWHERE) left off the list by the caller's cap; more than that if capped.
+    # Far results (Nearness.ELSEWHERE) left off the list by the caller's cap.
     left_off: int = 0
 
     @property
@@ -133,16 +126,8 @@ class SearchPage(Generic[Item]):
         return [hit.item for hit in self.hits]
 
     @property
-    def total_is_more(self) -> bool:
-        """The listed total is a lower bound: more than `total` are listed, page after page."""
-        # Far ones left off are not listed, so their cap leaves the listed total exact.
-        listed_capped = self.capped - {Nearness.ELSEWHERE} if self.left_off else self.capped
-        return bool(listed_capped)
-
-    @property
     def has_next(self) -> bool:
-        # A count stops only past the end of the asked page, so a capped one means another page follows.
-        return self.total_is_more or (self.page + 1) * self.page_size < self.total
+        return (self.page + 1) * self.page_size < self.total
 
 
 def search_courses(
@@ -205,42 +190,6 @@ def _nearness(model: type[Item], area: _Area) -> ColumnElement[int]:
     return case(*whens, else_=literal(int(Nearness.ELSEWHERE)))
 
 
-def _partitions(
-    model: type[Item], query: CatalogueQuery, area: _Area
-) -> list[tuple[Nearness, tuple[ColumnElement[bool], ...]]]:
-    """The conditions of each nearness the client's place allows, as `_nearness` decides it: online first,
-    then the client's city, the rest of the province, neighbouring provinces, and everything else.
-
-    They are plain comparisons of place and mode rather than the nearness expression, so PostgreSQL
-    estimates how many rows each has and counts the near ones from the index by province.
-    """
-    online = model.mode == CatalogueMode.ONLINE
-    parts: list[tuple[Nearness, tuple[ColumnElement[bool], ...]]] = []
-    if query.mode in (None, CatalogueMode.ONLINE):
-        parts.append((Nearness.ONLINE, (online,)))
-    if query.mode == CatalogueMode.ONLINE:
-        return parts
-    in_person = model.mode != CatalogueMode.ONLINE
-    other_city = or_(model.city.is_(None), model.city != area.city) if area.city else None
-    if area.city:
-        # The importer keeps a city in its province, so the city's items are read by province too.
-        in_province = (model.province == area.province,) if area.province else ()
-        parts.append((Nearness.CITY, (in_person, *in_province, model.city == area.city)))
-    nearer = [other_city] if other_city is not None else []
-    if area.province:
-        parts.append((Nearness.PROVINCE, (in_person, model.province == area.province, *nearer)))
-    if area.neighbours:
-        neighbours = model.province.in_(sorted(area.neighbours))
-        parts.append((Nearness.NEIGHBOUR, (in_person, neighbours, *nearer)))
-    places = [area.province] if area.province else []
-    places += sorted(area.neighbours)
-    elsewhere = [in_person, *nearer]
-    if places:
-        elsewhere.append(or_(model.province.is_(None), model.province.not_in(places)))
-    parts.append((Nearness.ELSEWHERE, tuple(elsewhere)))
-    return parts
-
-
 def _shared_conditions(model: type[Item], query: CatalogueQuery) -> list[ColumnElement[bool]]:
     """Active items that suit what we know of the client; unknown facts exclude nothing."""
     conditions: list[ColumnElement[bool]] = [model.active.is_(True)]
@@ -291,18 +240,8 @@ def _suitability(
     return [far, case((or_(*accessible), 0), (heavy, 2), else_=1)]
 
 
-@dataclass(frozen=True, slots=True)
-class _Branch:
-    """One of the alternatives a search matches; an alternative with no conditions matches everything."""
-
-    conditions: tuple[ColumnElement[bool], ...] = ()
-    # Found through the trigram index on titles: matches are few, but each reading rechecks titles in the
-    # table, so they are counted exactly in one reading rather than once per nearness.
-    by_title: bool = False
-
-
-# Alternatives that never overlap.
-_Branches = tuple[_Branch, ...]
+# Alternatives that never overlap, each a list of conditions; one empty alternative adds no condition.
+_Branches = tuple[tuple[ColumnElement[bool], ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,21 +264,13 @@ def _field_match(model: type[Item], text: str) -> _FieldMatch | None:
         named = or_(*[model.title_key.contains(m.words, autoescape=True) for m in mentions])
         return _FieldMatch(
             fields=names,
-            branches=(
-                _Branch((model.field_key.in_(keys),)),
-                _Branch((named, model.field_key.not_in(keys)), by_title=True),
-            ),
+            branches=((model.field_key.in_(keys),), (named, model.field_key.not_in(keys))),
         )
     words = search_key(text).split()
     if not words:
         return None
     return _FieldMatch(
-        fields=(),
-        branches=(
-            _Branch(
-                (and_(*[model.title_key.contains(word, autoescape=True) for word in words]),), by_title=True
-            ),
-        ),
+        fields=(), branches=((and_(*[model.title_key.contains(word, autoescape=True) for word in words]),),)
     )
 
 
@@ -348,49 +279,19 @@ def _count_and_page(
     model: type[Item],
     where: Sequence[ColumnElement[bool]],
     branches: _Branches,
-    partitions: Sequence[tuple[Nearness, tuple[ColumnElement[bool], ...]]],
     nearness: ColumnElement[int],
     ranking: Sequence[SQLColumnExpression[Any]],
     offset: int,
     limit: int,
-) -> tuple[dict[Nearness, int], frozenset[Nearness], list[tuple[int, Nearness]]]:
-    """How many items match at each nearness (up to a cap), which counts stopped at it, and the ids and
-    nearness on the page, in ranking order.
+) -> tuple[dict[Nearness, int], list[tuple[int, Nearness]]]:
+    """How many items match at each nearness, and the ids and nearness on the page, in ranking order.
 
-    One statement: per nearness and branch a count that stops after the cap (a branch of few matches
-    found by title is counted in the same reading as its page), and the page picked from the matches as
-    narrow rows (id, nearness, ranking keys) that PostgreSQL finds in an index without reading the table;
-    the page's items are loaded afterwards by id.
+    One statement reads the matches once, as narrow rows (id, nearness, ranking keys) that PostgreSQL
+    finds in the search index without reading the table; the page's items are loaded afterwards by id.
     """
-    cap = max(COUNT_CAP, offset + limit)
     keys: list[Label[Any]] = [expression.label(f"rank_{number}") for number, expression in enumerate(ranking)]
-    selects: list[Any] = []
-    counted: list[Any] = []
-    by_title = [branch for branch in branches if branch.by_title]
-    if by_title:
-        # Read once for both the count and the page.
-        titled = [
-            select(model.id, nearness.label("near"), *keys).where(*where, *b.conditions) for b in by_title
-        ]
-        read = (union_all(*titled) if len(titled) > 1 else titled[0]).cte("by_title")
-        counted.append(select(read.c.near, func.count().label("number")).group_by(read.c.near))
-        selects.append(select(read))
-    for branch in branches:
-        if branch.by_title:
-            continue
-        selects.append(select(model.id, nearness.label("near"), *keys).where(*where, *branch.conditions))
-        for near, conditions in partitions:
-            stopped = (
-                select(model.id).where(*where, *branch.conditions, *conditions).limit(cap + 1).subquery()
-            )
-            counted.append(
-                select(literal(int(near)).label("near"), func.count().label("number")).select_from(stopped)
-            )
-    per_branch = union_all(*counted).subquery()
-    counts = select(cast(null(), BigInteger), per_branch.c.near, func.sum(per_branch.c.number)).group_by(
-        per_branch.c.near
-    )
-    matched = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
+    selects = [select(model.id, nearness.label("near"), *keys).where(*where, *branch) for branch in branches]
+    matched = (union_all(*selects) if len(selects) > 1 else selects[0]).cte("matched")
     page = (
         select(matched)
         .order_by(*[matched.c[key.name] for key in keys])
@@ -400,14 +301,13 @@ def _count_and_page(
     )
     # The page's own order survives the UNION below as a number (counted on the page only).
     number = func.row_number().over(order_by=[page.c[key.name] for key in keys])
+    counts = select(cast(null(), BigInteger), matched.c.near, func.count()).group_by(matched.c.near)
     rows = session.execute(counts.union_all(select(page.c.id, page.c.near, number))).all()
     on_page = sorted(
         (number, item_id, Nearness(near)) for item_id, near, number in rows if item_id is not None
     )
-    found = {Nearness(near): int(number) for item_id, near, number in rows if item_id is None and number}
     return (
-        {near: min(number, cap) for near, number in found.items()},
-        frozenset(near for near, number in found.items() if number > cap),
+        {Nearness(near): number for item_id, near, number in rows if item_id is None},
         [(item_id, near) for _, item_id, near in on_page],
     )
 
@@ -423,21 +323,20 @@ def _search(
 ) -> SearchPage[Item]:
     area = _Area.of(query)
     nearness = _nearness(model, area)
-    partitions = _partitions(model, query, area)
     match = _field_match(model, query.field) if query.field else None
     steps: list[tuple[Relaxation, _Branches]] = []
     if match is None:
-        steps.append((Relaxation.NONE, (_Branch(),)))
+        steps.append((Relaxation.NONE, ((),)))
     else:
         steps.append((Relaxation.NONE, match.branches))
         if area.province:
-            steps.append((Relaxation.OTHER_FIELDS, (_Branch((model.province == area.province,)),)))
-        steps.append((Relaxation.ANYTHING, (_Branch(),)))
+            steps.append((Relaxation.OTHER_FIELDS, ((model.province == area.province,),)))
+        steps.append((Relaxation.ANYTHING, ((),)))
     found_fields = match.fields if match else ()
     ranking = [*_suitability(model, query, nearness), nearness, *order]
     for relaxation, branches in steps:
-        counts, capped, on_page = _count_and_page(
-            session, model, conditions, branches, partitions, nearness, ranking, page * page_size, page_size
+        counts, on_page = _count_and_page(
+            session, model, conditions, branches, nearness, ranking, page * page_size, page_size
         )
         total = sum(counts.values())
         if not total:
@@ -459,7 +358,6 @@ def _search(
             nearest=best,
             fields=found_fields,
             counts=counts,
-            capped=capped,
         )
     return SearchPage(
         hits=[],

@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete
 
-from karyar.catalogue.listing import FAR_CAP, heading, search_for, seen_so_far
-from karyar.catalogue.search import COUNT_CAP
+from karyar.catalogue.listing import FAR_CAP, heading, search_for
 from karyar.db.engine import Database
 from karyar.db.models import Course
 from karyar.eligibility.model import Profile
@@ -97,21 +96,3 @@ def test_a_client_who_gave_no_place_gets_no_distance_lines(db: Database) -> None
     lines, codes, _more = _read(db, Profile(age=30, gender="female", fields=("خیاطی",)))
     assert not any("استان" in line or "شهر" in line for line in lines)
     assert len(codes) == 5 and "بستگی دارد" in lines[-1]  # unknown facts: no claim of fit
-
-
-def test_a_count_that_reached_its_cap_reads_more_than(db: Database) -> None:
-    _spread(db, in_city=1, far=COUNT_CAP + 3)
-    lines, _codes, _more = _read(db, KASHAN_WOMAN)
-    cap, left_off = format_number(COUNT_CAP), format_number(COUNT_CAP - FAR_CAP)
-    assert lines[0] == f"بیش از {format_number(4 + COUNT_CAP)} دوره خیاطی با شرایط شما پیدا شد."
-    assert f"در استان‌های دورتر: بیش از {cap} مورد" in lines
-    assert f"بیش از {left_off} مورد دورِ دیگر هم هست" in lines[-2]
-    # Far ones beyond the first five are not listed, so the listed total is exact.
-    with db.unit_of_work() as session:
-        found = search_for(session, kind="course", profile=KASHAN_WOMAN, page=0)
-        assert seen_so_far(found) == "۵ مورد از ۹ مورد را دیدید."
-        nowhere = search_for(session, kind="course", profile=Profile(age=30, gender="female"), page=0)
-        assert nowhere.has_next and seen_so_far(nowhere) == "۵ مورد را دیدید. موردهای بیشتری هم هست."
-        assert f"بیش از {format_number(COUNT_CAP + 1)} دوره" in heading(
-            nowhere, kind="course", profile=Profile()
-        )

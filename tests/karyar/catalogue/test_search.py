@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from karyar.catalogue.search import (
-    COUNT_CAP,
     CourseQuery,
     JobQuery,
     Nearness,
@@ -89,25 +88,6 @@ def test_pages_are_disjoint_and_say_whether_more_follow(db: Database) -> None:
     assert (first.total, first.has_next, second.has_next) == (7, True, False)
     assert [c.code for c in first.items] == [f"c{n}" for n in range(5)]
     assert [c.code for c in second.items] == ["c5", "c6"]
-
-
-def test_counts_stop_at_the_cap_and_paging_goes_on_past_it(db: Database) -> None:
-    with db.unit_of_work() as session:
-        session.add_all(
-            course(f"c{n}", province="گیلان", city="رشت", starts_at=NOW + timedelta(days=n + 1))
-            for n in range(COUNT_CAP + 3)
-        )
-        session.add(course("near", province="اصفهان", city="کاشان"))
-    query = CourseQuery(field="خیاطی", city="کاشان")
-    with db.unit_of_work() as session:
-        first = search_courses(session, query=query, now=NOW)
-        # Past the cap, counting goes on to the end of the asked page.
-        far_on = search_courses(session, query=query, now=NOW, page=COUNT_CAP // 5, page_size=5)
-    assert first.counts == {Nearness.CITY: 1, Nearness.ELSEWHERE: COUNT_CAP}
-    assert first.capped == {Nearness.ELSEWHERE} and first.total_is_more and first.has_next
-    assert [c.code for c in first.items] == ["near", "c0", "c1", "c2", "c3"]
-    assert [c.code for c in far_on.items] == [f"c{n}" for n in range(COUNT_CAP - 1, COUNT_CAP + 3)]
-    assert not far_on.capped and not far_on.has_next and far_on.total == COUNT_CAP + 4
 
 
 def test_only_upcoming_courses_and_open_jobs_are_shown(db: Database) -> None:
