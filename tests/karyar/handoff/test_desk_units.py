@@ -140,7 +140,11 @@ def test_timeline_and_identifiers_only_for_who_may_see_the_case(db: Database) ->
         db.run(casework.reveal, member_id=ids["counsellor"], handoff_id=ids["handoff"], cipher=cipher) == {}
     )
     with db.unit_of_work() as session:
-        audited = session.scalars(select(AuditEntry.allowed).where(AuditEntry.action == "identifiers.reveal"))
+        audited = session.scalars(
+            select(AuditEntry.allowed)
+            .where(AuditEntry.action == "identifiers.reveal")
+            .order_by(AuditEntry.id)
+        )
         assert list(audited) == [False, True]
 
 
