@@ -88,7 +88,9 @@ class Relay:
             if inbound.rasa_text is not None and lock.locked() and self._waiting[user_id] >= FLOOD_CAP:
                 # Recorded like every message, but not answered one by one.
                 inbound = replace(inbound, rasa_text=None, extra={**(inbound.extra or {}), "flood": True})
-            receipt: Receipt = await self._db.run_async(inbound_store, inbound=inbound, cipher=self._cipher)
+            receipt: Receipt = await self._db.run_async(
+                inbound_store, inbound=inbound, cipher=self._cipher, bot_id=bot.id
+            )
             for_rasa = inbound.rasa_text is not None and receipt.handoff_id is None and not receipt.comment
             if for_rasa and lock.locked():
                 self._waiting[user_id] += 1  # counted here, so the next message in line sees it
@@ -139,7 +141,8 @@ class Relay:
 
     async def answer_waiting(self, bot: Bot) -> int:
         """Answer the messages that waited while Rasa was unavailable; returns how many clients were served."""
-        waiting = await self._db.run_async(messages.clients_with_pending)
+        # Only this bot's: another bot sharing the database answers its own clients, through its own token.
+        waiting = await self._db.run_async(messages.clients_with_pending, bot_id=bot.id)
         if not waiting or not await self._rasa.healthy():
             return 0
         served = 0
@@ -155,7 +158,7 @@ class Relay:
 
     async def _drain(self, bot: Bot, *, client_id: int, user_id: int, fresh_id: int | None) -> bool:
         """Answer the client's pending messages oldest first; False if Rasa became unavailable."""
-        pending = await self._db.run_async(messages.pending_for_client, client_id=client_id)
+        pending = await self._db.run_async(messages.pending_for_client, client_id=client_id, bot_id=bot.id)
         if pending:
             paused = await self._db.run_async(handoff_queue.not_resumed, client_id=client_id)
             if paused is not None:  # a handoff ended while Rasa was away: give it the conversation back first

@@ -50,7 +50,8 @@ class Receipt:
         return self.handoff_id is not None or self.comment
 
 
-def store(session: Session, *, inbound: Inbound, cipher: DataCipher) -> Receipt:
+def store(session: Session, *, inbound: Inbound, cipher: DataCipher, bot_id: int | None = None) -> Receipt:
+    """Store a client's message to bot `bot_id`, which is then the one to answer it."""
     client = clients.ensure_client(session, identity=inbound.identity)
     active = handoff_queue.active_handoff(session, client_id=client.id)
     commenting = None if active else handoff_queue.awaiting_comment(session, client_id=client.id)
@@ -68,6 +69,7 @@ def store(session: Session, *, inbound: Inbound, cipher: DataCipher) -> Receipt:
         telegram_message_id=inbound.telegram_message_id,
         telegram_update_id=inbound.telegram_update_id,
         telegram_update_key=inbound.telegram_update_key,
+        bot_id=bot_id,
         for_rasa=inbound.rasa_text is not None and commenting is None,
         handoff_id=active.id if active else None,
         extra=extra or None,

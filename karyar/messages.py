@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from karyar.clock import now
@@ -27,6 +27,7 @@ def log_inbound(
     telegram_message_id: int | None = None,
     telegram_update_id: int | None = None,
     telegram_update_key: str | None = None,
+    bot_id: int | None = None,
     for_rasa: bool = True,
     handoff_id: int | None = None,
     extra: dict[str, Any] | None = None,
@@ -59,6 +60,7 @@ def log_inbound(
         telegram_message_id=telegram_message_id,
         telegram_update_id=telegram_update_id,
         telegram_update_key=telegram_update_key,
+        bot_id=bot_id,
         status=status,
         handoff_id=handoff_id,
         extra=extra,
@@ -145,8 +147,18 @@ class PendingMessage:
     created_at: datetime
 
 
-def pending_for_client(session: Session, *, client_id: int, limit: int = 50) -> list[PendingMessage]:
-    """Unanswered inbound messages of one client, oldest first (answered in the order sent)."""
+def _for_bot(bot_id: int | None) -> ColumnElement[bool]:
+    """Messages the bot `bot_id` answers: those sent to it, and those stored before messages named their
+    bot. None: every bot's."""
+    if bot_id is None:
+        return true()
+    return or_(Message.bot_id == bot_id, Message.bot_id.is_(None))
+
+
+def pending_for_client(
+    session: Session, *, client_id: int, bot_id: int | None = None, limit: int = 50
+) -> list[PendingMessage]:
+    """Unanswered inbound messages of one client to bot `bot_id`, oldest first (answered in the order sent)."""
     return [
         PendingMessage(
             id=message.id,
@@ -158,19 +170,26 @@ def pending_for_client(session: Session, *, client_id: int, limit: int = 50) -> 
         )
         for message in session.scalars(
             select(Message)
-            .where(Message.client_id == client_id, Message.status == InboundStatus.PENDING)
+            .where(
+                Message.client_id == client_id,
+                Message.status == InboundStatus.PENDING,
+                _for_bot(bot_id),
+            )
             .order_by(Message.id)
             .limit(limit)
         )
     ]
 
 
-def clients_with_pending(session: Session, *, limit: int = 500) -> list[tuple[int, int]]:
-    """(client id, Telegram user id) of clients waiting for an answer, longest-waiting first."""
+def clients_with_pending(
+    session: Session, *, bot_id: int | None = None, limit: int = 500
+) -> list[tuple[int, int]]:
+    """(client id, Telegram user id) of clients waiting for an answer from bot `bot_id`, longest-waiting
+    first."""
     rows = session.execute(
         select(Client.id, Client.telegram_user_id)
         .join(Message, Message.client_id == Client.id)
-        .where(Message.status == InboundStatus.PENDING)
+        .where(Message.status == InboundStatus.PENDING, _for_bot(bot_id))
         .group_by(Client.id, Client.telegram_user_id)
         .order_by(func.min(Message.id))
         .limit(limit)

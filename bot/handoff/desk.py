@@ -178,7 +178,10 @@ class HandoffDesk:
                 name=state.client_name, case=persian_text(str(handoff.case_id))
             )
             for pending in state.pending:
-                if pending.telegram_message_id is None:
+                # The end button is the client's act, not words for the counsellor: `from_client` ends
+                # the conversation for it, even when another relay reaches it first.
+                ending = pending.kind == "menu" and ends_live_chat(pending.text)
+                if pending.telegram_message_id is None or ending:
                     await self._db.run_async(messages.mark_relayed, message_id=pending.message_id)
                     continue
                 delivered = await self.channel.relay_up(

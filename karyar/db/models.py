@@ -182,6 +182,8 @@ class Message(Base):
     text: Mapped[str | None] = mapped_column(Text)
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
     telegram_update_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Inbound: the bot it was sent to, the one that answers it (several bots may share the database).
+    bot_id: Mapped[int | None] = mapped_column(BigInteger)
     # The key of the update that brought it (karyar/inbox.py), so a replayed update finds it; a digest of
     # what the client wrote, so it is cleared with the text.
     telegram_update_key: Mapped[str | None] = mapped_column(String(64))

@@ -125,6 +125,30 @@ def test_pending_messages_wait_in_order_until_answered(db: Database) -> None:
         assert messages.clients_with_pending(session) == [(client.id, AMINA.user_id)]
 
 
+def test_a_bot_answers_only_the_messages_sent_to_it(db: Database) -> None:
+    """Two bots sharing the database: the sweep of one never takes up a message written to the other."""
+    ours, theirs = 7001, 7002
+    with db.unit_of_work() as session:
+        client = _client(session)
+        other = clients.ensure_client(session, identity=TelegramIdentity(user_id=99))
+        messages.log_inbound(session, client_id=other.id, kind="text", text="سلام", bot_id=theirs)
+        # Stored before messages named their bot: any bot answers it.
+        messages.log_inbound(session, client_id=client.id, kind="text", text="قبلی")
+        messages.log_inbound(session, client_id=client.id, kind="text", text="وام", bot_id=ours)
+        messages.log_inbound(session, client_id=client.id, kind="text", text="دوره", bot_id=theirs)
+        assert messages.clients_with_pending(session, bot_id=ours) == [(client.id, AMINA.user_id)]
+        assert [
+            m.rasa_text for m in messages.pending_for_client(session, client_id=client.id, bot_id=ours)
+        ] == [
+            "قبلی",
+            "وام",
+        ]
+        assert messages.clients_with_pending(session, bot_id=theirs) == [
+            (other.id, 99),
+            (client.id, AMINA.user_id),
+        ]
+
+
 def test_stale_buttons_are_recognised_by_the_newest_button_message(db: Database) -> None:
     with db.unit_of_work() as session:
         client = _client(session)
