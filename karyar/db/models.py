@@ -642,3 +642,62 @@ class BroadcastPress(Base):
     # The index of the button in Broadcast.buttons, or -1 for «خبر نفرست» (unsubscribe).
     button: Mapped[int]
     pressed_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class OpeningStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for staff of its organisation and province
+    APPROVED = "approved"  # in the catalogue, so search lists it
+    REJECTED = "rejected"  # with a reason the employer reads
+    FILLED = "filled"  # taken out of the catalogue
+
+
+class Employer(Base):
+    """A business that offers work to the organisations' clients; its contact is encrypted like a client's
+    identifiers (karyar.identity.cipher), the mask is what staff lists show."""
+
+    __tablename__ = "employers"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    # The chat the employer registered from, when it was Telegram; None for one entered by staff.
+    telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    business_name: Mapped[str] = mapped_column(String(200))
+    # The organisation it hires clients of (emdad or behzisti); None: it deals with no organisation.
+    organisation: Mapped[str | None] = mapped_column(String(16))
+    province: Mapped[str] = mapped_column(String(64), index=True)
+    city: Mapped[str | None] = mapped_column(String(64))
+    sector: Mapped[str | None] = mapped_column(String(64))
+    contact_ciphertext: Mapped[str | None] = mapped_column(Text)
+    contact_masked: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+
+
+class EmployerOpening(Base):
+    """An opening an employer posted: reviewed by staff, then published to the catalogue (job_openings)."""
+
+    __tablename__ = "employer_openings"
+    __table_args__ = (Index("ix_employer_openings_status_created_at", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(64))
+    positions: Mapped[int] = mapped_column(default=1)
+    hours: Mapped[str] = mapped_column(String(32), default=EmploymentType.FULL_TIME)  # an EmploymentType
+    wage_min_toman: Mapped[int | None] = mapped_column(BigInteger)
+    wage_max_toman: Mapped[int | None] = mapped_column(BigInteger)
+    insured: Mapped[bool] = mapped_column(Boolean, default=False)
+    requirements: Mapped[str | None] = mapped_column(Text)
+    suits_disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    home_based: Mapped[bool] = mapped_column(Boolean, default=False)
+    gender: Mapped[str] = mapped_column(String(8), default=SuitableGender.ANY)
+    min_age: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(16), default=OpeningStatus.PENDING)
+    reject_reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    # The catalogue row it was published as; kept (inactive) after it is filled, since interests point at it.
+    job_opening_id: Mapped[int | None] = mapped_column(ForeignKey("job_openings.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now)
+    updated_at: Mapped[datetime] = mapped_column(default=now)
+    first_interest_at: Mapped[datetime | None]
