@@ -68,7 +68,7 @@ from persian.text import (
 logger = logging.getLogger(__name__)
 
 # Extractors whose output comes from lookup tables or regexes; they win ties against statistical ones.
-_RULE_BASED_EXTRACTORS = ("RegexEntityExtractor",)
+_RULE_BASED_EXTRACTORS = ("RegexEntityExtractor", "PersianFactExtractor")
 
 
 def _hazm_letter_table() -> Dict[int, str]:
