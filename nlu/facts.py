@@ -9,7 +9,7 @@ read the same words. From the training data it learns the spoken forms of each p
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Set, Text, Tuple
+from typing import Any
 
 import rasa.shared.utils.io
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -44,29 +44,29 @@ class PersianFactExtractor(CreatedUntrained, GraphComponent, EntityExtractorMixi
     FILENAME = "persian_fact_places.json"
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        forms: Optional[Dict[Text, Tuple[Text, Text]]] = None,
+        forms: dict[str, tuple[str, str]] | None = None,
     ) -> None:
         self._model_storage = model_storage
         self._resource = resource
-        self.forms: Dict[Text, Tuple[Text, Text]] = forms or {}
+        self.forms: dict[str, tuple[str, str]] = forms or {}
 
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "PersianFactExtractor":
+    ) -> PersianFactExtractor:
         forms = None
         try:
             with model_storage.read_from(resource) as directory:
@@ -79,7 +79,7 @@ class PersianFactExtractor(CreatedUntrained, GraphComponent, EntityExtractorMixi
 
     def train(self, training_data: TrainingData) -> Resource:
         synonyms = {search_key(str(k)): str(v) for k, v in training_data.entity_synonyms.items()}
-        places: Dict[Text, Tuple[Text, Text]] = {}
+        places: dict[str, tuple[str, str]] = {}
         for table in training_data.lookup_tables:
             if table.get("name") not in _PLACE_TYPES:
                 continue
@@ -94,7 +94,7 @@ class PersianFactExtractor(CreatedUntrained, GraphComponent, EntityExtractorMixi
             rasa.shared.utils.io.dump_obj_as_json_to_file(directory / self.FILENAME, self.forms)
         return self._resource
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             found = [*ages_and_experience(text), *places_in(text, self.forms)]
@@ -104,7 +104,7 @@ class PersianFactExtractor(CreatedUntrained, GraphComponent, EntityExtractorMixi
         return messages
 
 
-def _entity(found: Found) -> Dict[Text, Any]:
+def _entity(found: Found) -> dict[str, Any]:
     return {
         ENTITY_ATTRIBUTE_TYPE: found.kind,
         ENTITY_ATTRIBUTE_VALUE: found.value,
@@ -114,9 +114,9 @@ def _entity(found: Found) -> Dict[Text, Any]:
     }
 
 
-def _used_otherwise(training_data: TrainingData) -> Set[Text]:
+def _used_otherwise(training_data: TrainingData) -> set[str]:
     """Words the training data writes outside any place entity («فارسی بلدم»)."""
-    seen: Set[Text] = set()
+    seen: set[str] = set()
     for example in training_data.training_examples:
         spans = [
             (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END])

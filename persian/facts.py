@@ -101,9 +101,9 @@ def ages_and_experience(text: str) -> Iterator[Found]:
         unit, unit_end = (words[after][0], words[after][2]) if after < len(words) else ("", number_end)
         next_word = words[after + 1][0] if after + 1 < len(words) else ""
         is_age = value in _AGES
-        if is_age and unit in _AGE_WORDS:
-            yield Found("age", text[start:number_end], start, unit_end)
-        elif is_age and unit in _YEAR_UNITS and next_word in _AFTER_YEARS_AGE:
+        if (is_age and unit in _AGE_WORDS) or (
+            is_age and unit in _YEAR_UNITS and next_word in _AFTER_YEARS_AGE
+        ):
             yield Found("age", text[start:number_end], start, unit_end)
         elif (unit in _YEAR_UNITS or unit in _MONTH_UNITS) and _works_after(words, after + 1):
             yield Found("work_experience", text[start:unit_end], start, unit_end)
