@@ -30,6 +30,9 @@ MODELS: dict[CatalogueKind, type[Course] | type[JobOpening]] = {
     CatalogueKind.JOBS: JobOpening,
 }
 _DATE_COLUMNS = ("starts_at", "closes_at")
+# Codes of the openings employers post through Karyar (karyar/employers): staff publish and withdraw those,
+# so a spreadsheet imported with `replace` never deactivates them.
+POSTED_CODE_PREFIX = "EMP-"
 # Codes looked up per query; well under every backend's limit on bound parameters.
 _LOOKUP_BATCH = 500
 
@@ -148,7 +151,8 @@ def _store(session: Session, *, kind: CatalogueKind, rows: list[ValidRow], repla
 def _deactivate_missing(
     session: Session, model: type[Course] | type[JobOpening], codes: set[str], moment: datetime
 ) -> int:
-    active_codes = set(session.scalars(select(model.code).where(model.active.is_(True))))
+    active = select(model.code).where(model.active.is_(True), model.code.not_like(f"{POSTED_CODE_PREFIX}%"))
+    active_codes = set(session.scalars(active))
     missing = sorted(active_codes - codes)
     for batch in _chunks(missing):
         session.execute(update(model).where(model.code.in_(batch)).values(active=False, updated_at=moment))

@@ -1,5 +1,5 @@
-"""What each role may do. Least privilege: staff announce and report, administrators manage people, and
-only counsellors and supervisors read or handle cases."""
+"""What each role may do. Least privilege: staff announce, report and review employers' openings,
+administrators manage people, and only counsellors and supervisors read or handle cases."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ class Permission(enum.StrEnum):
     BROADCAST = "broadcast"  # compose and send announcements, read their reports
     APPROVE_BROADCASTS = "approve_broadcasts"  # when approval is required, let another's announcement go
     REPORT = "report"  # figures, charts and anonymised exports of the case database
+    REVIEW_OPENINGS = "review_openings"  # approve, edit or reject employers' openings of their scope
 
 
 ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
@@ -26,9 +27,10 @@ ROLE_PERMISSIONS: dict[StaffRole, frozenset[Permission]] = {
             Permission.BROADCAST,
             Permission.APPROVE_BROADCASTS,
             Permission.REPORT,
+            Permission.REVIEW_OPENINGS,
         }
     ),
-    StaffRole.STAFF: frozenset({Permission.BROADCAST, Permission.REPORT}),
+    StaffRole.STAFF: frozenset({Permission.BROADCAST, Permission.REPORT, Permission.REVIEW_OPENINGS}),
     StaffRole.ADMIN: frozenset({Permission.MANAGE_STAFF}),
 }
 
