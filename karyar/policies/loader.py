@@ -153,6 +153,11 @@ def _cross_check(policy: Policy) -> Iterator[tuple[Location, str]]:
             yield ("services", i, "audience"), "an audience needs not_for_you (the reason given to others)"
         if service.suits is not None and service.suits_you is None:
             yield ("services", i, "suits"), "suits needs suits_you (the text for those it suits)"
+    offer_ids: set[str] = set()
+    for i, offer in enumerate(policy.employers):
+        if offer.id in offer_ids:
+            yield ("employers", i, "id"), f"the employer offer id {offer.id!r} is used twice"
+        offer_ids.add(offer.id)
     for i, requirement in enumerate(policy.requirements):
         for j, service_id in enumerate(requirement.services or ()):
             if service_id not in service_ids:

@@ -114,6 +114,16 @@ class Elsewhere(_Strict):
     answer: Text
 
 
+class EmployerOffer(_Strict):
+    """What the organisation offers an employer who hires its clients, in the seeds' wording."""
+
+    id: Identifier
+    title: Text
+    text: Text
+    # Offered only for hiring people in these groups (Behzisti's for people with a disability); absent: any.
+    for_hiring: list[TargetGroup] | None = None
+
+
 class Policy(_Strict):
     organisation: Literal["emdad", "behzisti", "general"]
     title: Text
@@ -127,3 +137,4 @@ class Policy(_Strict):
     priority: list[PriorityGroup] = []  # in order: rank 1 first
     services: list[Service]
     elsewhere: list[Elsewhere] = []
+    employers: list[EmployerOffer] = []
