@@ -2,10 +2,15 @@
 kill -9 and restarted, PostgreSQL restarted, each while simulated clients keep talking (5 messages a
 second, on PostgreSQL). For each fault: messages lost (sent but never recorded; target 0), duplicates
 (recorded twice), messages never answered, the longest time a client waited for an answer, and what
-clients were told meanwhile."""
+clients were told meanwhile.
+
+`--rasa-servers 2` runs the same faults with two Rasa servers sharing conversations (the tracker store in
+PostgreSQL, the locks in Redis): the first is the one killed, and its conversations must go on on the other
+with nothing lost and nothing answered twice. Results in `faults_2_rasa.json`."""
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import tempfile
 import threading
@@ -126,12 +131,19 @@ def _under_fault(
 
 
 def main() -> None:
-    results: dict[str, object] = {"database": "postgresql", "messages_per_second": RATE}
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rasa-servers", type=int, default=1, help="Rasa servers sharing conversations")
+    args = parser.parse_args()
+    results: dict[str, object] = {
+        "database": "postgresql",
+        "messages_per_second": RATE,
+        "rasa_servers": args.rasa_servers,
+    }
     with tempfile.TemporaryDirectory() as workdir:
         work = Path(workdir)
         with (
             migrated_database("postgresql", work) as url,
-            running_stack(database_url=url, log_dir=work) as stack,
+            running_stack(database_url=url, log_dir=work, rasa_servers=args.rasa_servers) as stack,
         ):
             database = Database(url)
             stack.api.send_text(8_950_000_000, "سلام")
@@ -141,7 +153,10 @@ def main() -> None:
                 print(name, results[name], flush=True)
             database.dispose()
             # Written before the teardown: the restart of PostgreSQL may have cut the connection it uses.
-            write_results(RESULTS, results)
+            servers = args.rasa_servers
+            write_results(
+                RESULTS if servers == 1 else RESULTS.with_name(f"faults_{servers}_rasa.json"), results
+            )
 
 
 if __name__ == "__main__":
