@@ -18,9 +18,19 @@ from rasa_sdk.types import DomainDict
 
 from actions._runtime import database, source_message_id, telegram_user_id
 from actions.answers import answer_from_text, checked, example_for
+from actions.family import (
+    FOR_MEMBER,
+    OFFERED,
+    current_member,
+    serve_client,
+    serve_member,
+    stored_member_facts,
+    whom_for,
+)
 from actions.options import is_bare_answer
 from actions.profile_facts import (
     Told,
+    people_named,
     record_facts,
     record_told,
     told_in_latest,
@@ -33,7 +43,9 @@ from karyar.catalogue.reference import places
 from karyar.eligibility.engine import missing_facts
 from karyar.eligibility.model import TOPIC_OF_INTENT, Profile, Topic
 from karyar.facts import ASKING_ORDER, SKIPPED
+from karyar.members import Member, your_member
 from karyar.policies import policies
+from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS, value_label
 from persian.format import persian_text
 
@@ -140,11 +152,34 @@ class ActionStartIntake(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         topic = TOPIC_OF_INTENT.get(str(intent), Topic.ELIGIBILITY)
         dispatcher.utter_message(response=f"utter_intake_start_{topic.value}")
-        return [
+        consent = await consented(tracker)
+        events: list[EventType] = [
             SlotSet("topic", topic.value),
             SlotSet(REQUESTED_SLOT, None),
-            SlotSet(CONSENT_SLOT, await consented(tracker)),
+            SlotSet(CONSENT_SLOT, consent),
         ]
+        return events + await self._whom(dispatcher, tracker, consent=consent)
+
+    @staticmethod
+    async def _whom(dispatcher: CollectingDispatcher, tracker: Tracker, *, consent: bool) -> list[EventType]:
+        """Serve the request for the member it is for, or ask for whom it is when that is not clear.
+        Nothing about a member is kept before the privacy notice is accepted."""
+        told = told_in_latest(tracker)
+        whom = whom_for(tracker.latest_message or {}) if consent else whom_for({})
+        if whom.member is not None:
+            dispatcher.utter_message(
+                text=_("Family: the questions are about").format(member=your_member(whom.member))
+            )
+            return await serve_member(tracker, whom.member, said=_said_of(told, whom.member))
+        events = await serve_client(tracker, said=_said_of(told, None))
+        if whom.offered:
+            events += [SlotSet(FOR_MEMBER, None), SlotSet(OFFERED, [member.value for member in whom.offered])]
+        return events
+
+
+def _said_of(told: list[Told], member: Member | None) -> dict[str, str]:
+    """What the latest message said of one person (the client: None)."""
+    return {name: value for person in told if person.member is member for name, value in person.facts}
 
 
 class ValidateIntakeForm(FormValidationAction):
@@ -161,16 +196,26 @@ class ValidateIntakeForm(FormValidationAction):
         """Known answers (so corrections are checked) followed by what the topic still needs, in order."""
         if tracker.get_slot(CONSENT_SLOT) is False:
             return []  # nothing personal is asked before the privacy notice is accepted
+        whom_asked = [FOR_MEMBER] if tracker.get_slot(OFFERED) else []
         missing = missing_facts(profile_of(tracker.slots), topic=topic_of(tracker), policies=policies())
         known = [slot for slot in ASKING_ORDER if tracker.get_slot(slot) is not None]
-        return known + [slot for slot in missing if slot not in known]
+        return whom_asked + known + [slot for slot in missing if slot not in known]
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         requested = tracker.get_slot(REQUESTED_SLOT)
         intent = str((tracker.latest_message.get("intent") or {}).get("name") or "")
-        answering = (tracker.active_loop or {}).get("name") == FORM and requested in ASKING_ORDER
+        in_form = (tracker.active_loop or {}).get("name") == FORM
+        if in_form and requested == FOR_MEMBER and intent not in LEAVING_INTENTS:
+            whom = await self._choose_whom(dispatcher, tracker)
+            tracker.add_slots(whom)
+            chosen = await self.next_requested_slot(dispatcher, tracker, domain)
+            return whom if chosen is None else [*whom, chosen]
+        answering = in_form and requested in ASKING_ORDER
+        member = current_member(tracker)
+        # For a member, an answer is checked against what was noted for them before this message.
+        before = await self._member_before(tracker, member)
         candidates = {
             slot: value for slot, value in tracker.slots_to_validate().items() if slot in ASKING_ORDER
         }
@@ -178,7 +223,8 @@ class ValidateIntakeForm(FormValidationAction):
         handled = False
         text = str(tracker.latest_message.get("text") or "")
         told = told_in_latest(tracker)
-        about_members = [person for person in told if person.member is not None]
+        # Facts of the member the questions are about are answers; other members' are set aside.
+        about_members = [person for person in told if person.member not in (None, member)]
         # The open question reads the message first: its options in the client's words come before the NLU.
         # A message about a family member («خانمم ۲۸ سالشه») is no answer about the client.
         text_answer = answer_from_text(str(requested), text) if answering and not about_members else None
@@ -187,14 +233,20 @@ class ValidateIntakeForm(FormValidationAction):
             intent = "inform"
         if text_answer is not None or (answering and is_bare_answer(text)):
             # Its words answer the question asked, not another fact («هیچکدوم» to the groups is no organisation).
-            self._keep_only(tracker, str(requested), candidates, events)
+            self._keep_only(tracker, str(requested), candidates, events, before)
             if text_answer is not None:
                 candidates[str(requested)] = text_answer
         if about_members:
             self._set_aside_members(tracker, domain, told, candidates, events)
         if answering and intent not in LEAVING_INTENTS:
             handled = self._read_turn(dispatcher, tracker, intent, str(requested), candidates, events)
-        values = self._check(dispatcher, tracker, str(requested) if answering else None, candidates, events)
+        if member is not None:
+            candidates |= {
+                name: value for person in told if person.member is member for name, value in person.facts
+            }
+        values = self._check(
+            dispatcher, tracker, str(requested) if answering else None, candidates, events, before
+        )
         complained = any(event.get("name") == requested for event in events)
         if (
             answering
@@ -203,13 +255,34 @@ class ValidateIntakeForm(FormValidationAction):
         ):
             not_understood(dispatcher, tracker, str(requested))
             events.append(SlotSet(str(requested), None))
-        await self._store(dispatcher, tracker, values, about_members)
+        await self._store(dispatcher, tracker, values, about_members, member)
 
         tracker.add_slots(events)  # keeps only the slot events
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         if next_slot is not None:
             events.append(next_slot)
         return events
+
+    @staticmethod
+    async def _choose_whom(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        """The answer to «for you or for your son?»: a button or «برای پسرم», «خودم»."""
+        latest = tracker.latest_message or {}
+        named = people_named(latest.get("entities") or [], str(latest.get("text") or ""))
+        told = told_in_latest(tracker)
+        members = [member for member, _start in named if member is not None]
+        if members:
+            return await serve_member(tracker, members[0], said=_said_of(told, members[0]))
+        if named:
+            return await serve_client(tracker, said=_said_of(told, None))
+        dispatcher.utter_message(text=_("Family: for whom not understood"))
+        return [SlotSet(FOR_MEMBER, None)]
+
+    @staticmethod
+    async def _member_before(tracker: Tracker, member: Member | None) -> dict[str, Any] | None:
+        user_id = telegram_user_id(tracker)
+        if member is None or user_id is None:
+            return None
+        return await database().run_async(stored_member_facts, user_id=user_id, member=member)
 
     def _read_turn(
         self,
@@ -241,8 +314,10 @@ class ValidateIntakeForm(FormValidationAction):
         requested: str | None,
         candidates: dict[str, Any],
         events: list[EventType],
+        before: dict[str, Any] | None = None,
     ) -> dict[str, str]:
-        """Check every candidate answer; returns the accepted ones that changed."""
+        """Check every candidate answer; returns the accepted ones that changed. `before` is what was noted
+        for the member the questions are about (None: the client's own answers, read from the slots)."""
         if (
             requested == "province"
             and candidates.get("province")
@@ -256,7 +331,7 @@ class ValidateIntakeForm(FormValidationAction):
         accepted: dict[str, str] = {}
         for slot, raw in candidates.items():
             value = checked(slot, raw)
-            previous = slot_before_latest_message(tracker, slot)
+            previous = _before(tracker, slot, before)
             if value is None:
                 if slot == requested:
                     not_understood(dispatcher, tracker, slot)
@@ -278,12 +353,16 @@ class ValidateIntakeForm(FormValidationAction):
 
     @staticmethod
     def _keep_only(
-        tracker: Tracker, requested: str, candidates: dict[str, Any], events: list[EventType]
+        tracker: Tracker,
+        requested: str,
+        candidates: dict[str, Any],
+        events: list[EventType],
+        before: dict[str, Any] | None,
     ) -> None:
         """Drop the other facts the NLU found in an answer, and put their slots back as they were."""
         for slot in [slot for slot in candidates if slot != requested]:
             del candidates[slot]
-            events.append(SlotSet(slot, slot_before_latest_message(tracker, slot)))
+            events.append(SlotSet(slot, _before(tracker, slot, before)))
 
     @staticmethod
     def _set_aside_members(
@@ -303,9 +382,15 @@ class ValidateIntakeForm(FormValidationAction):
                 events.append(SlotSet(slot, value))
 
     async def _store(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, values: dict[str, str], members: list[Told]
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        values: dict[str, str],
+        members: list[Told],
+        member: Member | None,
     ) -> None:
-        """Store the client's answers, and the family members' facts with a word of whom they were noted for."""
+        """Store the answers (the client's, or those of the member the questions are about), and other
+        family members' facts with a word of whom they were noted for."""
         user_id = telegram_user_id(tracker)
         if values and user_id is not None:
             await database().run_async(
@@ -313,6 +398,7 @@ class ValidateIntakeForm(FormValidationAction):
                 user_id=user_id,
                 facts=list(values.items()),
                 message_id=source_message_id(tracker),
+                member=member,
             )
         if members and user_id is not None:
             noted = await database().run_async(
@@ -320,3 +406,7 @@ class ValidateIntakeForm(FormValidationAction):
             )
             if noted:
                 utter_recorded(dispatcher, members)
+
+
+def _before(tracker: Tracker, slot: str, before: dict[str, Any] | None) -> Any:
+    return slot_before_latest_message(tracker, slot) if before is None else before.get(slot)

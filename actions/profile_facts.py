@@ -122,6 +122,15 @@ def told_in(entities: list[dict[str, Any]], text: str = "") -> list[Told]:
     return told
 
 
+def people_named(entities: list[dict[str, Any]], text: str = "") -> list[tuple[Member | None, int]]:
+    """Who the message names (None: the writer, «خودم»), each with where it was named."""
+    return [
+        (member_named(entity.get("value")), int(entity.get("start") or 0))
+        for entity in _spouse_named(_in_order(entities), text)
+        if entity.get("entity") == SUBJECT
+    ]
+
+
 def told_in_latest(tracker: Tracker) -> list[Told]:
     latest = tracker.latest_message or {}
     return told_in(latest.get("entities") or [], str(latest.get("text") or ""))

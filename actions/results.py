@@ -10,13 +10,15 @@ from sqlalchemy.orm import Session
 
 from actions._runtime import database, source_message_id, telegram_user_id
 from actions.catalogue import show_list
+from actions.family import current_member, giver_line, member_profile, own_facts
 from actions.intake import CONSENT_SLOT, profile_of, topic_of
 from karyar import cases, clients
 from karyar.clients import TelegramIdentity
 from karyar.db.models import CaseEventKind, CaseStage
 from karyar.eligibility.engine import assess
-from karyar.eligibility.model import Topic
+from karyar.eligibility.model import Assessment, Profile, Topic
 from karyar.eligibility.summary import documents_text, result_record, summary_text
+from karyar.members import Member, asks_whose_letter, your_member
 from karyar.policies import policies
 from karyar.texts import _
 from karyar.vocabulary import value_label
@@ -52,16 +54,25 @@ class ActionIntakeResult(Action):
         topic = topic_of(tracker)
         if tracker.get_slot(CONSENT_SLOT) is False:
             return await self._before_consent(dispatcher, tracker, topic)
+        member = current_member(tracker)
+        profile = profile_of(tracker.slots)
+        assessment = assess(profile, policies(), topic=topic)
         if topic in (Topic.COURSES, Topic.JOBS):
-            return await show_list(dispatcher, tracker, topic=topic, page=0)
-        assessment = assess(profile_of(tracker.slots), policies(), topic=topic)
+            if member is not None:
+                dispatcher.utter_message(text=_("Family: the list is for").format(member=your_member(member)))
+            events = await show_list(dispatcher, tracker, topic=topic, page=0)
+            await _say_who_gives_consent(dispatcher, tracker, assessment, member, profile)
+            return events
         heading = _("Intake result: heading")
-        if assessment.organisation in ("emdad", "behzisti"):
+        if member is not None:
+            heading = _("Intake result: heading for a member").format(member=your_member(member))
+        elif assessment.organisation in ("emdad", "behzisti"):
             organisation = value_label("organisation", assessment.organisation)
             heading = _("Intake result: heading for an organisation").format(organisation=organisation)
         dispatcher.utter_message(
             response="utter_intake_result", text=summary_text(assessment, heading=heading)
         )
+        await _say_who_gives_consent(dispatcher, tracker, assessment, member, profile)
         user_id = telegram_user_id(tracker)
         if user_id is not None:
             await database().run_async(
@@ -93,6 +104,31 @@ class ActionIntakeResult(Action):
         return [*events, SlotSet("topic", None)]
 
 
+async def _client_role(tracker: Tracker) -> str | None:
+    user_id = telegram_user_id(tracker)
+    if user_id is None:
+        return None
+    own = await database().run_async(own_facts, user_id=user_id)
+    return own.get("household_role")
+
+
+async def _say_who_gives_consent(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    assessment: Assessment,
+    member: Member | None,
+    profile: Profile,
+) -> None:
+    """A member's answer that involves the consent letter says who gives it (the client, often)."""
+    if member is None:
+        return
+    line = giver_line(
+        assessment, member=member, member_role=profile.household_role, client_role=await _client_role(tracker)
+    )
+    if line is not None:
+        dispatcher.utter_message(text=line)
+
+
 class ActionDocuments(Action):
     """The documents for the services the client can apply for; the general list when that is not known."""
 
@@ -102,9 +138,35 @@ class ActionDocuments(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if asks_whose_letter(str(tracker.latest_message.get("text") or "")) and await self._whose_letter(
+            dispatcher, tracker
+        ):
+            return []
         text = documents_text(assess(profile_of(tracker.slots), policies()))
         if text is None:
             dispatcher.utter_message(response="utter_ask_documents")
         else:
             dispatcher.utter_message(text=text)
         return []
+
+    @staticmethod
+    async def _whose_letter(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+        """«رضایت‌نامه از من میخاد؟» after a request for a member: whether the letter is needed for them and
+        who gives it. False when the request was the client's own (the documents list answers then)."""
+        member = current_member(tracker)
+        user_id = telegram_user_id(tracker)
+        if member is None or user_id is None:
+            return False
+        profile = await database().run_async(member_profile, user_id=user_id, member=member)
+        assessment = assess(profile, policies(), topic=topic_of(tracker))
+        line = giver_line(
+            assessment,
+            member=member,
+            member_role=profile.household_role,
+            client_role=await _client_role(tracker),
+        )
+        if line is None:
+            dispatcher.utter_message(text=_("Consent giver: none needed").format(member=your_member(member)))
+        else:
+            dispatcher.utter_message(text=f"{_('Consent giver: yes')} {line}")
+        return True

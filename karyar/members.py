@@ -64,8 +64,54 @@ def spouse_meant(said_as: str, text: str) -> bool:
     when the message speaks of someone else («۲۸ سالشه», «براش») and nowhere of the writer («سالمه»)."""
     if _spouse_gender(said_as) is None:
         return False
+    return speaks_of_them(text)
+
+
+def speaks_of_them(text: str) -> bool:
+    """Does the message speak of someone else («۱۷ سالشه», «براش») and nowhere of the writer («سالمه»)?"""
     words = set(_WORD_BREAK.split(search_key(text)))
     return bool(words & _words()["about_them"]) and not words & _words()["about_me"]
+
+
+def _says(text: str, group: str) -> bool:
+    """Does the text hold one of the group's words or phrases, as whole words?"""
+    padded = f" {' '.join(_WORD_BREAK.split(search_key(text)))} "
+    return any(f" {phrase} " in padded for phrase in _words()[group])
+
+
+def child_named(text: str) -> bool:
+    """«بچه‌ام»: a child named without saying son or daughter."""
+    return _says(text, "child")
+
+
+def for_them(before: str) -> bool:
+    """Do the words just before a member say the request is for them («برای پسرم»)?"""
+    words = [word for word in _WORD_BREAK.split(search_key(before)) if word]
+    return bool(words) and words[-1] in _words()["for_them"]
+
+
+def asks_whose_letter(text: str) -> bool:
+    """«رضایت‌نامه از من میخاد؟»: is the consent letter the writer's to give?"""
+    return _says(text, "letter") and _says(text, "from_me")
+
+
+# Facts a member shares with the client's household unless told otherwise: the family is supported by one
+# organisation (Emdad screens every member of a supported family) and lives in one place.
+SHARED_WITH_HOUSEHOLD = (
+    ProfileFactName.ORGANISATION.value,
+    ProfileFactName.PROVINCE.value,
+    ProfileFactName.CITY.value,
+)
+
+
+def household_role_of(member: Member, client_role: str | None) -> str | None:
+    """The member's place in the household the relation tells: a son or daughter is a child of the family;
+    the spouse of a head is the head's spouse and the other way round."""
+    if member in (Member.SON, Member.DAUGHTER):
+        return "child"
+    if member is Member.SPOUSE:
+        return {"head": "spouse", "spouse": "head"}.get(client_role or "")
+    return None
 
 
 def implied_facts(member: Member, said_as: str = "") -> list[tuple[str, str]]:
@@ -74,6 +120,17 @@ def implied_facts(member: Member, said_as: str = "") -> list[tuple[str, str]]:
     if member is Member.SPOUSE:
         gender = _spouse_gender(said_as)
     return [(ProfileFactName.GENDER.value, gender)] if gender else []
+
+
+def my_member(member: str) -> str:
+    """«برای پسرم»: the button a client presses to say the request is for that member."""
+    return {
+        Member.SPOUSE: _("Member: for my spouse"),
+        Member.SON: _("Member: for my son"),
+        Member.DAUGHTER: _("Member: for my daughter"),
+        Member.MOTHER: _("Member: for my mother"),
+        Member.FATHER: _("Member: for my father"),
+    }.get(Member(member), _("Member: for my family member"))
 
 
 def member_label(member: str) -> str:

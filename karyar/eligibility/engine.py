@@ -173,6 +173,7 @@ def _assess_service(
         amount_toman=policy.figures[service.amount] if service.amount else None,
         suggested=bool(suits.holds),
         suited_because=_because(profile, service.suits) if suits.holds else (),
+        consent_letter=consent.holds if consent is not None else False,
     )
     return result, consent.missing if consent else (), suits.missing
 

@@ -169,6 +169,7 @@ class ServiceResult:
     suggested: bool = False  # the client's answers match whom the option suits; a counsellor still decides
     option: bool = False  # one of several plan types the policy says whom each suits (one is suggested)
     suited_because: tuple[str, ...] = ()  # Persian: what the client said that makes the option suit them
+    consent_letter: bool | None = False  # the head of household's letter is needed (None: cannot tell yet)
 
 
 @dataclass(frozen=True, slots=True)
