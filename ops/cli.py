@@ -19,6 +19,7 @@ from karyar.settings import PROJECT_ROOT, ConfigurationError, Settings, env_file
 from ops import migrate, rasa_model
 from ops.commands import broadcast as broadcast_commands
 from ops.commands import catalogue as catalogue_commands
+from ops.commands import openings as opening_commands
 from ops.commands import privacy as privacy_commands
 from ops.commands import reports as report_commands
 from ops.commands import staff as staff_commands
@@ -212,6 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue_commands.add_parser(commands)
     staff_commands.add_parser(commands)
     broadcast_commands.add_parser(commands)
+    opening_commands.add_parser(commands)
     privacy_commands.add_parser(commands)
     report_commands.add_parser(commands)
     text_commands.add_parser(commands)
