@@ -20,6 +20,7 @@ from bot.handlers import (
     client,
     counsellor,
     handoff_client,
+    openings,
     privacy,
     report,
 )
@@ -59,8 +60,9 @@ HANDLER_GROUPS: tuple[tuple[Register, ...], ...] = (
     # A staff member's announcement flow: its typed answers and «اطلاعیه» must not be taken for a message
     # to their client or a question to Rasa.
     (broadcast_staff.register,),
-    # /staff and /report: the counsellors' and clients' catch-alls for private messages would take them.
-    (admin.register, report.register),
+    # /staff, /report and /openings (with the reason typed after «رد»): the counsellors' and clients'
+    # catch-alls for private messages would take them.
+    (admin.register, report.register, openings.register),
     # A counsellor's private message goes to their client, not to Rasa; a client's passes through.
     (counsellor.register,),
     # Buttons and clients' messages share one group, so the client handlers' catch-alls, registered last,

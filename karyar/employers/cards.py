@@ -6,7 +6,7 @@ from karyar.catalogue import labels
 from karyar.db.models import OpeningStatus
 from karyar.employers.views import OpeningView
 from karyar.texts import _
-from persian.format import format_number, jalali_date, persian_text, toman
+from persian.format import LIST_SEPARATOR, format_number, jalali_date, persian_text, toman
 
 STATUS: dict[str, str] = {
     OpeningStatus.PENDING: _("Opening status: pending"),
@@ -17,7 +17,7 @@ STATUS: dict[str, str] = {
 
 
 def card(opening: OpeningView) -> str:
-    place = "، ".join(part for part in (opening.city, opening.province) if part)
+    place = LIST_SEPARATOR.join(part for part in (opening.city, opening.province) if part)
     organisation = (
         labels.ORGANISATION.get(opening.organisation, opening.organisation)
         if opening.organisation
@@ -25,7 +25,7 @@ def card(opening: OpeningView) -> str:
     )
     hours = labels.EMPLOYMENT_TYPE.get(opening.hours, opening.hours)
     if opening.home_based:
-        hours = f"{hours}، {labels.EMPLOYMENT_TYPE['home_based']}"
+        hours = LIST_SEPARATOR.join([hours, labels.EMPLOYMENT_TYPE["home_based"]])
     text = _("Opening card").format(
         number=format_number(opening.id),
         status=STATUS.get(opening.status, opening.status),

@@ -17,10 +17,8 @@ def employer_offers(organisation: str | None, *, policy_set: PolicySet | None = 
     for code in chosen:
         policy = rules.for_organisation(code)
         if policy.employers:
-            items = [_("Employer offers: item").format(title=o.title, text=o.text) for o in policy.employers]
-            sections.append(
-                "\n".join([_("Employer offers: organisation").format(organisation=policy.title), *items])
-            )
+            items = [f"• {offer.title}: {offer.text}" for offer in policy.employers]
+            sections.append("\n".join([f"🏢 {policy.title}", *items]))
     names = _("Catalogue suits: or").join(ORGANISATION.get(code, code) for code in chosen)
     if not sections:
         return _("Employer offers: none").format(organisations=names)

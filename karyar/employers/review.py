@@ -91,8 +91,12 @@ def listing(
     return Listing(openings=tuple(views_of(session, rows[:limit])))
 
 
-def show(session: Session, *, opening_id: int, telegram_user_id: int | None) -> Outcome:
-    found = _in_scope(session, opening_id, telegram_user_id, action="opening.show")
+def show(
+    session: Session, *, opening_id: int, telegram_user_id: int | None, action: str = "opening.show"
+) -> Outcome:
+    """The opening if the reviewer may see it; `action` names what a refusal is audited as (a press of
+    «رد» is checked here before the reason is asked)."""
+    found = _in_scope(session, opening_id, telegram_user_id, action=action)
     if isinstance(found, Outcome):
         return found
     opening, employer, _reviewer_found = found
