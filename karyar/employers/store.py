@@ -20,8 +20,9 @@ from karyar.employers import publish, values
 from karyar.employers.errors import OpeningError, Problem
 from karyar.employers.interest import interest_in_jobs
 from karyar.employers.views import OpeningView, view
-from karyar.identity.cipher import DataCipher
+from karyar.identity.cipher import DataCipher, UnreadableValueError
 from karyar.identity.identifiers import IdentifierKind, mask
+from karyar.identity.store import RotationReport
 
 # A change of employer details leaves a value alone when it is not given.
 _KEEP: Any = object()
@@ -201,14 +202,18 @@ def mark_filled(session: Session, *, employer_id: int, opening_id: int) -> Emplo
     return opening
 
 
-def rotate_contacts(session: Session, *, cipher: DataCipher) -> int:
-    """Re-encrypt every employer's contact with the newest key (as `keys rotate` does for clients)."""
-    rotated = 0
+def rotate_contacts(session: Session, *, cipher: DataCipher) -> RotationReport:
+    """Re-encrypt every employer's contact with the newest key (as `keys rotate` does for clients); the ids
+    of contacts no configured key reads are reported, not lost."""
+    rotated, unreadable = 0, []
     for employer in session.scalars(select(Employer).where(Employer.contact_ciphertext.is_not(None))):
-        employer.contact_ciphertext = cipher.rotate(employer.contact_ciphertext or "")
-        rotated += 1
+        try:
+            employer.contact_ciphertext = cipher.rotate(employer.contact_ciphertext or "")
+            rotated += 1
+        except UnreadableValueError:
+            unreadable.append(employer.id)
     session.flush()
-    return rotated
+    return RotationReport(rotated, unreadable)
 
 
 def _employer(session: Session, employer_id: int) -> Employer:

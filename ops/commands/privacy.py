@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from karyar.db.engine import database_for
+from karyar.employers import store as employer_store
 from karyar.identity import store
 from karyar.identity.cipher import DataCipher
 from karyar.privacy import retention
@@ -19,7 +20,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     key_actions.add_parser(
         "rotate",
-        help="re-encrypt every stored identifier with the first key of DATA_ENCRYPTION_KEYS",
+        help="re-encrypt every stored identifier and employer contact with the first key of DATA_ENCRYPTION_KEYS",
         description="Put the new key first in DATA_ENCRYPTION_KEYS and keep the old ones after it, restart "
         "the bot, run this, then remove the old keys.",
     ).set_defaults(handler=cmd_rotate)
@@ -42,17 +43,26 @@ def cmd_rotate(_: argparse.Namespace) -> int:
     try:
         with database.unit_of_work() as session:
             report = store.rotate_all(session, cipher=cipher)
+            contacts = employer_store.rotate_contacts(session, cipher=cipher)
     finally:
         database.dispose()
-    print(f"re-encrypted {report.rotated} identifier(s) with the first key")
-    if report.unreadable:
-        shown = ", ".join(str(row_id) for row_id in report.unreadable[:20])
-        print(
-            f"error: {len(report.unreadable)} identifier(s) are readable by none of the keys "
-            f"(client_identifiers ids {shown}); put back the key they were written with and run this again"
-        )
-        return 1
-    return 0
+    print(
+        f"re-encrypted {report.rotated} identifier(s) and {contacts.rotated} employer contact(s) with the first key"
+    )
+    unreadable = [
+        ("identifier(s)", "client_identifiers", report),
+        ("employer contact(s)", "employers", contacts),
+    ]
+    failed = False
+    for what, table, found in unreadable:
+        if found.unreadable:
+            shown = ", ".join(str(row_id) for row_id in found.unreadable[:20])
+            print(
+                f"error: {len(found.unreadable)} {what} are readable by none of the keys "
+                f"({table} ids {shown}); put back the key they were written with and run this again"
+            )
+            failed = True
+    return 1 if failed else 0
 
 
 def cmd_retention(_: argparse.Namespace) -> None:

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from karyar.db.engine import Database
+from karyar.db.models import Employer
+from karyar.employers import store as employers
 from karyar.identity import store
 from karyar.identity.cipher import DataCipher
 from karyar.identity.identifiers import IdentifierKind, Protected
@@ -54,20 +56,37 @@ def test_keys_rotate_re_encrypts_and_says_what_it_could_not(
             protected=Protected(IdentifierKind.PHONE, "09121234567"),
             source="message",
         )
+        employer = employers.register_employer(
+            session,
+            cipher=DataCipher([old]),
+            business_name="کارگاه نمونه",
+            province="تهران",
+            contact="09121112233",
+        )
+        employer_id = employer.id
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("DATA_ENCRYPTION_KEYS", f"{new},{old}")
     get_settings.cache_clear()
     try:
         assert cli.main(["keys", "rotate"]) == 0
-        assert "re-encrypted 1 identifier(s)" in capsys.readouterr().out
+        assert "re-encrypted 1 identifier(s) and 1 employer contact(s)" in capsys.readouterr().out
         with database.unit_of_work() as session:
             assert store.reveal(session, cipher=DataCipher([new]), client_id=1) == {
                 IdentifierKind.PHONE: "09121234567"
             }
+            rotated = session.get(Employer, employer_id)
+            assert (
+                rotated is not None
+                and employers.decrypted_contact(rotated, DataCipher([new])) == "09121112233"
+            )
         monkeypatch.setenv("DATA_ENCRYPTION_KEYS", DataCipher.new_key())
         get_settings.cache_clear()
         assert cli.main(["keys", "rotate"]) == 1
-        assert "readable by none of the keys" in capsys.readouterr().out
+        told = capsys.readouterr().out
+        assert (
+            "1 identifier(s) are readable by none" in told
+            and "1 employer contact(s) are readable by none" in told
+        )
     finally:
         get_settings.cache_clear()
         database.dispose()
