@@ -13,6 +13,7 @@ from bot import limits
 from bot.broadcast.gate import SendGate
 from bot.broadcast.runner import start_sender
 from bot.broadcast.traffic import ConversationTraffic
+from bot.employer import desk as employer
 from bot.handlers import (
     admin,
     announcement,
@@ -65,6 +66,9 @@ HANDLER_GROUPS: tuple[tuple[Register, ...], ...] = (
     (admin.register, report.register, openings.register),
     # A counsellor's private message goes to their client, not to Rasa; a client's passes through.
     (counsellor.register,),
+    # An employer's answers while they post an opening: only a user in that conversation is taken, so a job
+    # seeker's messages pass on to the client handlers untouched.
+    (employer.register,),
     # Buttons and clients' messages share one group, so the client handlers' catch-alls, registered last,
     # answer only what no feature took.
     (

@@ -18,6 +18,7 @@ CONSENT_ACCEPT = "consent:yes"
 CONSENT_DECLINE = "consent:no"
 NEWS_YES = "news:yes"
 NEWS_NO = "news:no"
+EMPLOYER_PAYLOAD = "/i_am_employer"
 _RASA_BUTTON = re.compile(r"^rb:(\d{1,18}):(\d{1,2})$")
 
 
@@ -78,6 +79,7 @@ def menu_items() -> list[tuple[str, str]]:
         (_("Menu: eligibility"), "/ask_eligibility"),
         (_("Menu: counsellor"), "/request_counsellor"),
         (_("Menu: help"), "/help"),
+        (_("Menu: employer"), EMPLOYER_PAYLOAD),
     ]
 
 
@@ -87,7 +89,7 @@ def menu_payload(text: str) -> str | None:
 
 def main_menu() -> ReplyKeyboardMarkup:
     labels = [label for label, _payload in menu_items()]
-    rows = [[KeyboardButton(labels[i]), KeyboardButton(labels[i + 1])] for i in range(0, len(labels), 2)]
+    rows = [[KeyboardButton(label) for label in labels[i : i + 2]] for i in range(0, len(labels), 2)]
     return ReplyKeyboardMarkup(
         rows, resize_keyboard=True, input_field_placeholder=_("Menu input placeholder")
     )

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
@@ -46,6 +46,9 @@ _TYPING_REFRESH_SECONDS = 4.0
 FLOOD_NOTICE_AT = 4
 FLOOD_CAP = 20
 
+# Renders the value of a custom payload key another feature owns: (bot, client_id, chat_id, value).
+CustomRenderer = Callable[[Bot, int, int, Any], Awaitable[None]]
+
 
 class Relay:
     def __init__(
@@ -73,6 +76,11 @@ class Relay:
         self._waiting: defaultdict[int, int] = defaultdict(int)
         self._told_flood: set[int] = set()  # asked to slow down during the flood being answered now
         self._told_unavailable: set[int] = set()
+        self._renderers: dict[str, CustomRenderer] = {}
+
+    def add_renderer(self, key: str, renderer: CustomRenderer) -> None:
+        """Custom payloads with this key are shown by `renderer` (a feature's own conversation starts so)."""
+        self._renderers[key] = renderer
 
     async def receive(self, bot: Bot, inbound: Inbound) -> Receipt:
         """Store a client's message, then pass it on: to the counsellor during a handoff, as a comment on
@@ -292,6 +300,10 @@ class Relay:
             await self._outbox.send_text(
                 bot, client_id=client_id, chat_id=chat_id, text=_("Menu prompt"), reply_markup=main_menu()
             )
+            return
+        owner = next((key for key in self._renderers if isinstance(custom, dict) and key in custom), None)
+        if owner is not None:
+            await self._renderers[owner](bot, client_id, chat_id, custom[owner])
             return
         keys = sorted(custom) if isinstance(custom, dict) else type(custom).__name__
         logger.warning("custom payload with keys %s has no renderer; skipped", keys)

@@ -701,3 +701,16 @@ class EmployerOpening(Base):
     created_at: Mapped[datetime] = mapped_column(default=now)
     updated_at: Mapped[datetime] = mapped_column(default=now)
     first_interest_at: Mapped[datetime | None]
+
+
+class EmployerChat(Base):
+    """An employer's unfinished conversation in the bot (karyar.employers.chat): kept here, not in memory,
+    so a restart does not lose it. The contact in `answers` is encrypted like the employer's."""
+
+    __tablename__ = "employer_chats"
+
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    step: Mapped[str] = mapped_column(String(32))  # the question waiting for an answer, or "summary"
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id", ondelete="CASCADE"))
+    updated_at: Mapped[datetime] = mapped_column(default=now)

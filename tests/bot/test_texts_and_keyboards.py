@@ -32,8 +32,9 @@ def test_menu_labels_map_to_rasa_payloads() -> None:
     assert keyboards.menu_payload(_("Menu: training")) == "/ask_training"
     assert keyboards.menu_payload(f"  {_('Menu: counsellor')} ") == "/request_counsellor"
     assert keyboards.menu_payload("آموزش") is None
+    assert keyboards.menu_payload(_("Menu: employer")) == "/i_am_employer"
     menu = keyboards.main_menu()
-    assert [len(row) for row in menu.keyboard] == [2, 2, 2]
+    assert [len(row) for row in menu.keyboard] == [2, 2, 2, 1]
 
 
 def test_rasa_button_data_round_trips_and_stays_within_64_bytes() -> None:

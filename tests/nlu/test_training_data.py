@@ -51,6 +51,7 @@ INTENTS = {
     "next_page",
     "show_details",
     "express_interest",
+    "i_am_employer",
 }
 # the entities of the first profile questions: each has a text slot filled from it (the domain's contract)
 PROFILE_ENTITIES = {
@@ -174,6 +175,7 @@ RULE_ANSWERS = {
     "thank": "utter_you_are_welcome",
     "bot_challenge": "utter_iamabot",
     "help": "utter_help",
+    "i_am_employer": "utter_employer_start",
     "out_of_scope": "action_fallback",
     "stop": "utter_stop_ok",
     "nlu_fallback": "action_fallback",
