@@ -89,6 +89,8 @@ class Settings(BaseSettings):
     # (`python -m bot.broadcast`).
     BROADCAST_SENDER_IN_BOT: bool = True
     BROADCAST_PROGRESS_SECONDS: Annotated[float, Field(ge=1, le=600)] = 3.0
+    # Job and course alerts (karyar.alerts): the most a client receives in seven days.
+    ALERTS_PER_WEEK: Annotated[int, Field(ge=0, le=50)] = 3
     # Where staff keep the policy files (emdad.yml, behzisti.yml, general.yml); the shipped ones by default.
     POLICIES_DIR: Path | None = None
     LOG_LEVEL: str = "INFO"

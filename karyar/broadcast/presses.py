@@ -64,7 +64,7 @@ def record_press(session: Session, *, broadcast_id: int, client_id: int, button:
         if not 0 <= button < len(broadcast.buttons) or broadcast.buttons[button]["kind"] == "link":
             return None
         chosen = broadcast.buttons[button]
-    first_time = _count_once(session, broadcast_id=broadcast_id, client_id=client_id, button=button)
+    first_time = count_once(session, broadcast_id=broadcast_id, client_id=client_id, button=button)
     client = session.get_one(Client, client_id)
     has_consent = client.consent_given_at is not None
     if chosen is None:
@@ -74,7 +74,7 @@ def record_press(session: Session, *, broadcast_id: int, client_id: int, button:
     return Press(broadcast_id, client_id, chosen, first_time, has_consent)
 
 
-def _count_once(session: Session, *, broadcast_id: int, client_id: int, button: int) -> bool:
+def count_once(session: Session, *, broadcast_id: int, client_id: int, button: int) -> bool:
     try:
         with session.begin_nested():
             session.add(

@@ -1,11 +1,19 @@
 """Whom a catalogue item fits: the target groups a client is in or may be in, what their facts leave open
-about an item, and which items need full physical strength (fit.yml, read once)."""
+about an item, and which items need full physical strength (fit.yml, read once).
+
+The same rules serve one client (Person, for a search and its cards) and many at once (`item_fits`, SQL
+over columns of clients' facts, for matching alerts).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, String, and_, cast, false, or_
 
 from karyar.data_files import read_data_file
 from karyar.db.models import CatalogueItem, SuitableGender
@@ -19,6 +27,20 @@ FEMALE_HEAD = "female_head_of_household"
 SELF_SUPPORTING_GIRL = "self_supporting_girl"
 DISABILITY = "person_with_disability"
 ALL_GROUPS = frozenset(FACT_BY_NAME[ProfileFactName.TARGET_GROUP].values)
+ORGANISATIONS = FACT_BY_NAME[ProfileFactName.ORGANISATION].values
+
+# A group the facts put a client in without her saying so: a woman heading her household.
+IMPLIED_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
+    FEMALE_HEAD: (("gender", "female"), ("household_role", "head")),
+}
+# Groups a fact rules out: a man is neither a female head of household nor a self-supporting girl; for a
+# wife or a child the head of the household is someone else, and a girl living with her family is not on
+# her own.
+RULED_OUT_BY: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("gender", "male", frozenset({FEMALE_HEAD, SELF_SUPPORTING_GIRL})),
+    ("household_role", "spouse", frozenset({FEMALE_HEAD, SELF_SUPPORTING_GIRL})),
+    ("household_role", "child", frozenset({FEMALE_HEAD, SELF_SUPPORTING_GIRL})),
+)
 
 
 @cache
@@ -53,19 +75,17 @@ class Person:
 
     @classmethod
     def of(cls, profile: Profile) -> Person:
-        gender, role = fact(profile, "gender"), fact(profile, "household_role")
         said: frozenset[str] | None = fact(profile, "target_group")
         groups = set(said or ())
-        if gender == "female" and role == "head":
-            groups.add(FEMALE_HEAD)
-        ruled_out = set()
-        if gender == "male":
-            ruled_out |= {FEMALE_HEAD, SELF_SUPPORTING_GIRL}
-        if role in ("spouse", "child"):
-            # The head of the household is someone else, and a girl living with her family is not on her own.
-            ruled_out |= {FEMALE_HEAD, SELF_SUPPORTING_GIRL}
+        for group, facts in IMPLIED_GROUPS.items():
+            if all(fact(profile, name) == value for name, value in facts):
+                groups.add(group)
+        ruled_out: set[str] = set()
+        for name, value, out in RULED_OUT_BY:
+            if fact(profile, name) == value:
+                ruled_out |= out
         return cls(
-            gender=gender,
+            gender=fact(profile, "gender"),
             age=fact(profile, "age"),
             organisation=fact(profile, "organisation"),
             groups=frozenset(groups),
@@ -106,3 +126,53 @@ class Person:
             ProfileFactName.TARGET_GROUP: not self.groups_known and not self.groups,
         }
         return [name for name, unknown in missing.items() if unknown]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientColumns:
+    """Many clients' facts as SQL expressions, NULL where a fact is unknown or declined: what `item_fits`
+    compares items with when alerts are matched for everyone at once."""
+
+    facts: Mapping[str, ColumnElement[Any]]  # gender, household_role, organisation (text), age (a number)
+    said_group: Callable[[str], ColumnElement[bool]]  # the client said she is in this group
+    groups_known: ColumnElement[bool]  # she answered which groups she is in (or none)
+
+
+def item_fits(model: type[CatalogueItem], client: ClientColumns) -> list[ColumnElement[bool]]:
+    """Conditions an item meets for a client whose facts do not rule it out; unknown facts rule out nothing.
+
+    The SQL form of what a search asks of an item for one client (gender, age limits, organisation, target
+    groups as Person works them out), for comparing items with many clients in one query.
+    """
+    gender, age, organisation = (client.facts[name] for name in ("gender", "age", "organisation"))
+    organisations = cast(model.organisations, String)
+    groups = cast(model.target_groups, String)
+    return [
+        or_(model.gender == SuitableGender.ANY, gender.is_(None), model.gender == gender),
+        or_(age.is_(None), model.min_age.is_(None), model.min_age <= age),
+        or_(age.is_(None), model.max_age.is_(None), model.max_age >= age),
+        or_(
+            organisations == "[]",
+            organisation.is_(None),
+            *[and_(organisation == code, _holds(organisations, code)) for code in ORGANISATIONS],
+        ),
+        or_(groups == "[]", *[and_(_holds(groups, g), _may_be_in(client, g)) for g in sorted(ALL_GROUPS)]),
+    ]
+
+
+def _holds(json_text: ColumnElement[str], code: str) -> ColumnElement[bool]:
+    """A JSON list of plain codes, as text, holds the code (the same on SQLite and PostgreSQL)."""
+    return json_text.contains(f'"{code}"', autoescape=True)
+
+
+def _may_be_in(client: ClientColumns, group: str) -> ColumnElement[bool]:
+    """Person.possible_groups for many clients: said or implied, or not ruled out while none were said."""
+    implied = IMPLIED_GROUPS.get(group)
+    implied_by = and_(*[client.facts[name] == value for name, value in implied]) if implied else false()
+    out = [
+        and_(client.facts[name].is_not(None), client.facts[name] == value)
+        for name, value, groups in RULED_OUT_BY
+        if group in groups
+    ]
+    ruled_out = or_(*out) if out else false()
+    return or_(client.said_group(group), implied_by, and_(~client.groups_known, ~ruled_out))

@@ -11,6 +11,7 @@ from typing import cast
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from karyar.alerts.announce import announce
 from karyar.catalogue.cells import Problem
 from karyar.catalogue.columns import CatalogueKind, guess_kind
 from karyar.catalogue.reference import REFERENCE_DIR
@@ -126,12 +127,13 @@ def _store(session: Session, *, kind: CatalogueKind, rows: list[ValidRow], repla
         )
         existing.update((item.code, item) for item in found)
     moment = now()
-    created = updated = 0
+    created: list[Course | JobOpening] = []
+    updated = 0
     for row in rows:
         item = existing.get(row.code)
         if item is None:
-            session.add(model(**row.values, created_at=moment, updated_at=moment))
-            created += 1
+            created.append(model(**row.values, created_at=moment, updated_at=moment))
+            session.add(created[-1])
         elif any(getattr(item, name) != value for name, value in row.values.items()):
             for name, value in row.values.items():
                 setattr(item, name, value)
@@ -139,11 +141,12 @@ def _store(session: Session, *, kind: CatalogueKind, rows: list[ValidRow], repla
             updated += 1
     deactivated = _deactivate_missing(session, model, {row.code for row in rows}, moment) if replace else 0
     session.flush()
+    announce(session, created)
     return ImportReport(
         kind=kind,
-        created=created,
+        created=len(created),
         updated=updated,
-        unchanged=len(rows) - created - updated,
+        unchanged=len(rows) - len(created) - updated,
         deactivated=deactivated,
     )
 

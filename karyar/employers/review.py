@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from karyar import audit
+from karyar.alerts.announce import announce
 from karyar.audit import Origin
 from karyar.clock import now
 from karyar.db.models import Employer, EmployerOpening, OpeningStatus
@@ -113,6 +114,7 @@ def approve(session: Session, *, opening_id: int, telegram_user_id: int | None) 
         return Outcome(problem=Problem.NOT_PENDING)
     _decide(opening, reviewer, OpeningStatus.APPROVED)
     job = publish.publish(session, opening, employer)
+    announce(session, [job])
     _record(session, reviewer, "opening.approve", opening, {"job_opening": job.code})
     return Outcome(views_of(session, [(opening, employer)])[0])
 

@@ -1,0 +1,182 @@
+"""New courses and openings reach the subscribed clients whose alerts and facts they fit, a few a week."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from karyar.alerts import announce as announce_module
+from karyar.alerts.announce import announce
+from karyar.alerts.store import Added, AlertRequest, add, read_request, stop_all
+from karyar.db.alert_models import AlertKind
+from karyar.db.engine import Database
+from karyar.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, Client, Course, JobOpening
+from karyar.facts import ProfileFactName
+from karyar.profile import record_fact
+from tests.karyar.catalogue.factories import course, job
+
+NOW = datetime(2026, 12, 6, 7, 0, tzinfo=UTC)  # a Saturday morning, in office hours in Tehran
+_users = itertools.count(7_000_001)
+_codes = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _office_morning(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(announce_module, "now", lambda: NOW)
+    monkeypatch.setattr(announce_module, "is_open", lambda at: True)
+    yield
+
+
+def _client(session: Any, *, subscribed: bool = True, **facts: str) -> int:
+    client = Client(telegram_user_id=next(_users), subscribed=subscribed, consent_given_at=NOW)
+    session.add(client)
+    session.flush()
+    for name, value in facts.items():
+        record_fact(session, client_id=client.id, name=ProfileFactName(name), value=value, source="test")
+    return client.id
+
+
+def _alert(session: Any, client_id: int, text: str) -> None:
+    assert add(session, client_id=client_id, request=read_request(text)) is Added.ADDED
+
+
+def _course(**values: Any) -> Course:
+    return course(f"C{next(_codes)}", starts_at=NOW + timedelta(days=20), **values)
+
+
+def _job(**values: Any) -> JobOpening:
+    return job(f"J{next(_codes)}", **values)
+
+
+def _publish(db: Database, *items: Course | JobOpening, per_week: int = 3) -> dict[int, list[str]]:
+    """Announce the items; by client, the titles of the alerts waiting for them."""
+    with db.unit_of_work() as session:
+        session.add_all(items)
+        session.flush()
+        announce(session, list(items), per_week=per_week)
+    return _received(db)
+
+
+def _received(db: Database) -> dict[int, list[str]]:
+    with db.unit_of_work() as session:
+        rows = session.execute(
+            select(BroadcastDelivery.client_id, Broadcast.content)
+            .join(Broadcast, Broadcast.id == BroadcastDelivery.broadcast_id)
+            .order_by(BroadcastDelivery.id)
+        )
+        received: dict[int, list[str]] = {}
+        for client_id, content in rows:
+            received.setdefault(client_id, []).append(content["text"])
+        return received
+
+
+def test_a_sewing_course_in_mashhad_reaches_who_asked_for_it_and_nobody_else(db: Database) -> None:
+    with db.unit_of_work() as session:
+        asked = _client(session, gender="female", age="30")
+        _alert(session, asked, "وقتی دوره خیاطی در مشهد باز شد خبرم کن")
+        other_field = _client(session)
+        _alert(session, other_field, "دوره آرایشگری در مشهد خبرم کن")
+        far = _client(session)
+        _alert(session, far, "دوره خیاطی در تبریز خبرم کن")
+        jobs_only = _client(session)
+        _alert(session, jobs_only, "کار خیاطی در مشهد خبرم کن")
+        left = _client(session)
+        _alert(session, left, "دوره خیاطی در مشهد خبرم کن")
+        session.get_one(Client, left).subscribed = False
+    received = _publish(db, _course(title="خیاطی مقدماتی", province="خراسان رضوی", city="مشهد"))
+    assert list(received) == [asked]
+    assert "خیاطی مقدماتی" in received[asked][0]
+
+
+def test_facts_rule_out_what_the_item_is_not_open_to(db: Database) -> None:
+    with db.unit_of_work() as session:
+        man = _client(session, gender="male")
+        too_old = _client(session, age="60")
+        other_organisation = _client(session, organisation="behzisti")
+        not_in_group = _client(session, target_group="none")
+        wife = _client(session, gender="female", household_role="spouse")
+        head = _client(session, gender="female", household_role="head", age="35", organisation="emdad")
+        unknown = _client(session)
+        for client_id in (man, too_old, other_organisation, not_in_group, wife, head, unknown):
+            _alert(session, client_id, "کار خیاطی در تهران خبرم کن")
+    received = _publish(
+        db,
+        _job(
+            title="چرخ‌کار خانگی",
+            gender="female",
+            max_age=50,
+            organisations=["emdad"],
+            target_groups=["female_head_of_household"],
+        ),
+    )
+    # A woman heading her household fits; a client of whom nothing is known is not ruled out.
+    assert sorted(received) == sorted([head, unknown])
+
+
+def test_neighbouring_provinces_online_items_and_the_fields_in_her_facts(db: Database) -> None:
+    with db.unit_of_work() as session:
+        # No field or place in the alert: her own facts say them.
+        isfahan_tailor = _client(session, province="اصفهان", field="خیاطی")
+        _alert(session, isfahan_tailor, "هشدار بده")
+        isfahan_cook = _client(session, province="اصفهان", field="آشپزی")
+        _alert(session, isfahan_cook, "هشدار بده")
+    received = _publish(
+        db,
+        _course(title="خیاطی در یزد", province="یزد", city="یزد"),  # Yazd neighbours Isfahan
+        _course(title="خیاطی در تبریز", province="آذربایجان شرقی", city="تبریز"),
+        _course(title="خیاطی برخط", province=None, city=None, mode="online"),
+    )
+    assert list(received) == [isfahan_tailor]
+    assert [text.split("\n\n")[1].splitlines()[0] for text in received[isfahan_tailor]][:2] != []
+    assert len(received[isfahan_tailor]) == 2
+    assert not any("تبریز" in text for text in received[isfahan_tailor])
+
+
+def test_at_most_the_weekly_number_of_alerts(db: Database) -> None:
+    with db.unit_of_work() as session:
+        eager = _client(session)
+        _alert(session, eager, "هشدار کار و دوره خیاطی در تهران")
+    first = _publish(db, *[_job(title=f"چرخ‌کار {n}") for n in range(4)], per_week=3)
+    assert len(first[eager]) == 3
+    # Later the same week: the week's three are used up.
+    second = _publish(db, _job(title="چرخ‌کار دیگر"), per_week=3)
+    assert len(second[eager]) == 3
+
+
+def test_stopped_alerts_bring_nothing(db: Database) -> None:
+    with db.unit_of_work() as session:
+        client_id = _client(session)
+        _alert(session, client_id, "کار خیاطی در تهران خبرم کن")
+        assert stop_all(session, client_id=client_id) == 1
+    assert _publish(db, _job()) == {}
+
+
+def test_outside_office_hours_alerts_wait_for_the_office_to_open(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(announce_module, "is_open", lambda at: False)
+    opening = NOW + timedelta(hours=14)
+    monkeypatch.setattr(announce_module, "next_opening", lambda at: opening)
+    with db.unit_of_work() as session:
+        client_id = _client(session)
+        _alert(session, client_id, "کار خیاطی در تهران خبرم کن")
+    _publish(db, _job())
+    with db.unit_of_work() as session:
+        [broadcast] = session.scalars(select(Broadcast))
+        assert (broadcast.status, broadcast.send_at, broadcast.recipients) == (
+            BroadcastStatus.SCHEDULED,
+            opening,
+            1,
+        )
+
+
+def test_not_subscribed_clients_cannot_ask_for_alerts(db: Database) -> None:
+    with db.unit_of_work() as session:
+        client_id = _client(session, subscribed=False)
+        request = AlertRequest(AlertKind.JOB, "خیاطی", "تهران", None)
+        assert add(session, client_id=client_id, request=request) is Added.NOT_SUBSCRIBED
