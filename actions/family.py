@@ -12,6 +12,7 @@ and the answers are stored as the member's, never the client's.
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass
 from typing import Any
 
@@ -175,10 +176,14 @@ class ActionAskForMember(Action):
         return []
 
 
-class _AskAboutPerson(Action):
-    """An intake question, worded about the member when the request is for one (its buttons unchanged)."""
+class _AskAboutPerson(Action, abc.ABC):
+    """An intake question, worded about the member when the request is for one (its buttons unchanged).
+    Abstract, so the action server registers only the one made for each question."""
 
     slot = ""
+
+    @abc.abstractmethod
+    def name(self) -> str: ...
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -213,7 +218,7 @@ def member_question(slot: str) -> str:
 
 
 def _ask_action(slot: str) -> type[Action]:
-    return type(
+    return abc.ABCMeta(
         f"ActionAsk_{slot}",
         (_AskAboutPerson,),
         {"slot": slot, "name": lambda self: f"action_ask_{self.slot}", "__module__": __name__},
@@ -221,3 +226,5 @@ def _ask_action(slot: str) -> type[Action]:
 
 
 ASK_ACTIONS = [_ask_action(slot) for slot in PROFILE_SLOTS]
+# The action server pickles its actions, which finds a class by its name in its module.
+globals().update({action.__name__: action for action in ASK_ACTIONS})
