@@ -20,7 +20,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
-    SQLColumnExpression,
     Subquery,
     and_,
     case,
@@ -31,8 +30,9 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    union_all,
+    union,
 )
+from sqlalchemy.orm import aliased
 
 from karyar.broadcast.audience import reachable
 from karyar.catalogue.fit import ALL_GROUPS, ClientColumns, item_fits
@@ -104,54 +104,68 @@ def _near(
     )
 
 
-def _has_field_fact(
-    client_id: SQLColumnExpression[int], value: SQLColumnExpression[str] | None
-) -> ColumnElement[bool]:
-    conditions = [
-        F.client_id == client_id,
-        F.member.is_(None),
-        F.superseded_at.is_(None),
-        F.name == ProfileFactName.FIELD,
-    ]
-    if value is not None:
-        conditions.append(F.value == value)
-    return exists().where(*conditions)
+def _matches_of(
+    kind: str, item_ids: Sequence[int], item_provinces: set[str], now: datetime
+) -> list[Select[Any]]:
+    """(kind, item id, client id, chat id) for every alert of a reachable client an item of `kind` meets.
 
-
-def _matches_of(kind: str, item_ids: Sequence[int], item_provinces: set[str], now: datetime) -> Select[Any]:
-    """(kind, item id, client id, chat id) for every alert of a reachable client an item of `kind` meets."""
+    Three branches by where the field comes from, each an equality PostgreSQL joins by hashing rather than
+    an OR it could only test pair by pair: the alert's field; a field in her facts; no field anywhere.
+    """
     model = MODELS[kind]
-    facts = client_facts()
-    province = func.coalesce(Alert.province, facts.c.province)
     open_now = (
         model.starts_at >= now
         if model is Course
         else or_(JobOpening.closes_at.is_(None), JobOpening.closes_at >= now)
     )
-    field = or_(
-        and_(Alert.field_key.is_not(None), Alert.field_key == model.field_key),
-        and_(
-            Alert.field_key.is_(None),
-            or_(_has_field_fact(Alert.client_id, model.field), ~_has_field_fact(Alert.client_id, None)),
+    kinds = Alert.kind.in_([kind, AlertKind.ANY])
+    field_fact = aliased(F, name="field_fact")
+    any_field = exists().where(
+        F.client_id == Alert.client_id,
+        F.member.is_(None),
+        F.superseded_at.is_(None),
+        F.name == ProfileFactName.FIELD,
+    )
+    by_field = [
+        select(model.id, Alert.client_id, Alert.province).join(
+            Alert, and_(kinds, Alert.field_key == model.field_key)
         ),
-    )
-    return (
-        select(literal(kind).label("kind"), model.id.label("item_id"), Client.id.label("client_id"))
-        .add_columns(Client.telegram_user_id.label("chat_id"))
-        .select_from(model)
-        .join(Alert, and_(Alert.kind.in_([kind, AlertKind.ANY]), field))
-        .join(Client, Client.id == Alert.client_id)
-        .outerjoin(facts, facts.c.client_id == Client.id)
-        .where(
-            model.id.in_(list(item_ids)),
-            model.active.is_(True),
-            open_now,
-            *reachable(),
-            _near(model, province, item_provinces),
-            *item_fits(model, _columns(facts)),
+        select(model.id, Alert.client_id, Alert.province)
+        .join(
+            field_fact,
+            and_(
+                field_fact.value == model.field,
+                field_fact.name == ProfileFactName.FIELD,
+                field_fact.member.is_(None),
+                field_fact.superseded_at.is_(None),
+            ),
         )
-        .distinct()
-    )
+        .join(Alert, and_(kinds, Alert.client_id == field_fact.client_id, Alert.field_key.is_(None))),
+        select(model.id, Alert.client_id, Alert.province)
+        .join(Alert, and_(kinds, Alert.field_key.is_(None)))
+        .where(~any_field),
+    ]
+    branches = []
+    for branch in by_field:
+        pairs = branch.where(model.id.in_(list(item_ids)), model.active.is_(True), open_now)
+        found = pairs.subquery("pairs")
+        facts = client_facts()
+        item = aliased(model, name="item")
+        province = func.coalesce(found.c.province, facts.c.province)
+        branches.append(
+            select(
+                literal(kind).label("kind"),
+                item.id.label("item_id"),
+                Client.id.label("client_id"),
+                Client.telegram_user_id.label("chat_id"),
+            )
+            .select_from(found)
+            .join(item, item.id == found.c.id)
+            .join(Client, Client.id == found.c.client_id)
+            .outerjoin(facts, facts.c.client_id == Client.id)
+            .where(*reachable(), _near(item, province, item_provinces), *item_fits(item, _columns(facts)))
+        )
+    return branches
 
 
 def alerts_this_week(now: datetime) -> Subquery:
@@ -172,8 +186,11 @@ def capped_matches(
 
     Within a client, job openings come before courses and older items before newer ones.
     """
-    parts = [_matches_of(kind, ids, item_provinces, now) for kind, ids in items.items() if ids]
-    matched = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("matched")
+    parts = [
+        part for kind, ids in items.items() if ids for part in _matches_of(kind, ids, item_provinces, now)
+    ]
+    # UNION, not UNION ALL: two alerts of one client may match the same item.
+    matched = union(*parts).subquery("matched")
     week = alerts_this_week(now)
     ranked = select(
         matched,
