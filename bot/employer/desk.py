@@ -10,12 +10,14 @@ changes nothing, and a job seeker, who has no state, never meets this handler's 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 from telegram import Bot, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -35,10 +37,14 @@ from karyar.employers import answers, chat, store
 from karyar.employers.chat import ChatState
 from karyar.employers.errors import OpeningError, Problem
 from karyar.employers.offers import employer_offers
+from karyar.employers.reviewers import reviewers_of
 from karyar.employers.store import OpeningState
 from karyar.identity.cipher import DataCipher
 from karyar.texts import _
+from persian.format import format_number, persian_text
 from persian.text import search_key
+
+logger = logging.getLogger(__name__)
 
 PAYLOAD_KEY = "employer"
 
@@ -55,8 +61,10 @@ class Known:
 @dataclass(frozen=True, slots=True)
 class Posted:
     opening_id: int
+    business_name: str
     organisation: str | None
     province: str
+    reviewers: tuple[int, ...]  # staff to tell of it
 
 
 def _known(session: Session, *, telegram_user_id: int) -> Known | None:
@@ -73,7 +81,8 @@ def _submit(session: Session, *, cipher: DataCipher, telegram_user_id: int) -> P
     opening = chat.submit(session, cipher=cipher, telegram_user_id=telegram_user_id)
     employer = store.employer_of_user(session, telegram_user_id=telegram_user_id)
     assert employer is not None
-    return Posted(opening.id, employer.organisation, employer.province)
+    reviewers = tuple(reviewers_of(session, employer_id=employer.id))
+    return Posted(opening.id, employer.business_name, employer.organisation, employer.province, reviewers)
 
 
 def asks_status(text: str) -> bool:
@@ -192,6 +201,16 @@ class EmployerDesk:
             await shown.edit_reply_markup(reply_markup=None)
         text = screens.submitted(posted.opening_id, posted.organisation, posted.province)
         await self._send(bot, user_id, text, screens.employer_menu())
+        notice = _("Employer: staff notice").format(
+            number=format_number(posted.opening_id), employer=persian_text(posted.business_name)
+        )
+        for staff_id in posted.reviewers:
+            try:
+                await bot.send_message(staff_id, notice)
+            except TelegramError as error:  # the opening is in /openings all the same
+                logger.warning(
+                    "could not tell staff %s of opening %s: %s", staff_id, posted.opening_id, error
+                )
 
     async def _cancel(self, bot: Bot, user_id: int) -> None:
         await self._db.run_async(chat.cancel, telegram_user_id=user_id)

@@ -9,8 +9,15 @@ from karyar.db.engine import Database
 from karyar.db.models import EmployerChat, OpeningStatus
 from karyar.employers import answers, chat, store
 from karyar.employers.errors import OpeningError, Problem
+from karyar.employers.reviewers import reviewers_of
 from karyar.identity.cipher import DataCipher
-from tests.karyar.employers.conftest import workshop
+from tests.karyar.employers.conftest import (
+    BEHZISTI_STAFF,
+    FARS_STAFF,
+    TEHRAN_STAFF,
+    add_reviewers,
+    workshop,
+)
 
 EMPLOYER = 8_300_000_001
 
@@ -175,3 +182,14 @@ def test_cancel_leaves_nothing_behind_and_an_old_press_is_refused(db: Database, 
 )
 def test_wages_are_read_as_people_write_them(typed: str, wage: tuple[int | None, int | None]) -> None:
     assert answers.wage(typed) == wage
+
+
+def test_the_staff_told_of_a_new_opening_are_those_who_may_review_it(
+    db: Database, cipher: DataCipher
+) -> None:
+    with db.unit_of_work() as session:
+        add_reviewers(session)
+        tehran = workshop(session, cipher).id
+        shiraz = workshop(session, cipher, province="فارس", city="شیراز", organisation=None).id
+        assert reviewers_of(session, employer_id=tehran) == [TEHRAN_STAFF]
+        assert reviewers_of(session, employer_id=shiraz) == [FARS_STAFF, BEHZISTI_STAFF]
