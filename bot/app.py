@@ -16,6 +16,7 @@ from bot.broadcast.traffic import ConversationTraffic
 from bot.employer import desk as employer
 from bot.handlers import (
     admin,
+    alerts,
     announcement,
     broadcast_staff,
     client,
@@ -75,6 +76,7 @@ HANDLER_GROUPS: tuple[tuple[Register, ...], ...] = (
         counsellor.register_case_buttons,
         handoff_client.register,
         announcement.register,
+        alerts.register,
         privacy.register,
         client.register,
     ),

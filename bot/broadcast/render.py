@@ -2,7 +2,7 @@
 buttons, and «خبر نفرست» under every one.
 
 A button carries only "an:<broadcast id>:<button index>" (or ":u" for unsubscribing); what it means is
-read from the broadcast, so forged data finds nothing.
+read from the broadcast, so forged data finds nothing. An alert's buttons carry "al:<broadcast id>:<index>".
 """
 
 from __future__ import annotations
@@ -14,12 +14,15 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity
 
+from karyar.alerts.announce import is_alert
 from karyar.broadcast.content import Content
 from karyar.broadcast.report import UNSUBSCRIBE_BUTTON
 from karyar.texts import _
 
 _PRESS = re.compile(r"^an:(\d{1,18}):(\d|u)$")
 PRESS_PATTERN = r"^an:"
+_ALERT_PRESS = re.compile(r"^al:(\d{1,18}):(\d)$")
+ALERT_PRESS_PATTERN = r"^al:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +35,15 @@ def press_data(broadcast_id: int, button: int) -> str:
     return f"an:{broadcast_id}:{'u' if button == UNSUBSCRIBE_BUTTON else button}"
 
 
+def alert_press_data(broadcast_id: int, button: int) -> str:
+    return f"al:{broadcast_id}:{button}"
+
+
+def parse_alert_press(data: str | None) -> PressRef | None:
+    match = _ALERT_PRESS.match(data or "")
+    return PressRef(int(match[1]), int(match[2])) if match else None
+
+
 def parse_press(data: str | None) -> PressRef | None:
     match = _PRESS.match(data or "")
     if match is None:
@@ -40,6 +52,14 @@ def parse_press(data: str | None) -> PressRef | None:
 
 
 def markup(broadcast_id: int, buttons: list[dict[str, Any]]) -> InlineKeyboardMarkup:
+    if is_alert(buttons):
+        # An alert's own buttons, «خبر نفرست» among them (it stops alerts, not the news).
+        return InlineKeyboardMarkup(
+            [
+                [InlineKeyboardButton(b["title"], callback_data=alert_press_data(broadcast_id, i))]
+                for i, b in enumerate(buttons)
+            ]
+        )
     rows = []
     for index, button in enumerate(buttons):
         if button["kind"] == "link":
