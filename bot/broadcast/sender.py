@@ -32,6 +32,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.broadcast import render
 from bot.broadcast.gate import SendGate, flood_wait
 from bot.broadcast.progress import progress_keyboard, progress_text, report_text
+from karyar.alerts.hours import hold_outside_office_hours
 from karyar.broadcast import delivery, report, store
 from karyar.broadcast.content import Content
 from karyar.broadcast.delivery import Claimed
@@ -247,6 +248,7 @@ class BroadcastSender:
         if loop_time - self._last_housekeeping < HOUSEKEEPING_SECONDS:
             return
         self._last_housekeeping = loop_time
+        await self._db.run_async(hold_outside_office_hours)
         for broadcast_id in await self._db.run_async(store.start_due):
             logger.info("broadcast %s: its time has come, sending", broadcast_id)
         await self._db.run_async(delivery.close_abandoned)

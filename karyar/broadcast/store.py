@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, insert, literal, select, update
+from sqlalchemy import CursorResult, exists, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from karyar.broadcast.audience import Audience, recipients
 from karyar.broadcast.content import Content, ContentError, check_buttons
 from karyar.catalogue.search import get_course
 from karyar.clock import now
+from karyar.db.alert_models import AlertItem
 from karyar.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus
 
 # Statuses from which each action is possible.
@@ -279,7 +280,9 @@ def get(session: Session, broadcast_id: int) -> Broadcast | None:
 
 
 def recent(session: Session, *, limit: int = 10, created_by: int | None = None) -> list[Broadcast]:
-    query = select(Broadcast).order_by(Broadcast.id.desc()).limit(limit)
+    """Staff's latest announcements; job and course alerts (karyar.alerts) are not theirs to list."""
+    alert = exists().where(AlertItem.broadcast_id == Broadcast.id)
+    query = select(Broadcast).where(~alert).order_by(Broadcast.id.desc()).limit(limit)
     if created_by is not None:
         query = query.where(Broadcast.created_by == created_by)
     return list(session.scalars(query))

@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from karyar.alerts import announce as announce_module
+from karyar.alerts import hours
 from karyar.alerts.announce import announce
 from karyar.alerts.store import Added, AlertRequest, add, read_request, stop_all
+from karyar.broadcast import store as broadcast_store
 from karyar.catalogue.importer import import_samples
 from karyar.db.alert_models import AlertKind
 from karyar.db.engine import Database
@@ -194,3 +196,26 @@ def test_a_catalogue_import_alerts_about_the_items_it_adds_and_not_again_when_re
     with db.unit_of_work() as session:
         import_samples(session, first_date=(NOW + timedelta(days=1)).date())  # nothing new
         assert session.scalar(select(func.count()).select_from(Broadcast)) == 3
+
+
+def test_alerts_still_sending_when_the_office_closes_wait_for_it_to_open(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with db.unit_of_work() as session:
+        client_id = _client(session)
+        _alert(session, client_id, "کار خیاطی در تهران خبرم کن")
+    _publish(db, _job())
+    opening = NOW + timedelta(hours=20)
+    monkeypatch.setattr(hours, "now", lambda: NOW)
+    monkeypatch.setattr(hours, "is_open", lambda at: False)
+    monkeypatch.setattr(hours, "next_opening", lambda at: opening)
+    with db.unit_of_work() as session:
+        announcement = Broadcast(status=BroadcastStatus.SENDING, content={"text": "x"}, created_at=NOW)
+        session.add(announcement)
+        session.flush()
+        assert hours.hold_outside_office_hours(session) == 1
+        statuses = dict(session.execute(select(Broadcast.id, Broadcast.status)).tuples().all())
+        # The staff's announcement goes on; it is also the only one staff's lists show.
+        assert sorted(statuses.values()) == [BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING]
+        assert statuses[announcement.id] == BroadcastStatus.SENDING
+        assert [b.id for b in broadcast_store.recent(session)] == [announcement.id]
