@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from karyar import audit
 from karyar.clock import now
+from karyar.db.alert_models import Alert
 from karyar.db.models import (
     BroadcastDelivery,
     Case,
@@ -67,6 +68,8 @@ def erase_client(session: Session, *, client_id: int) -> Erasure | ErasureRefusa
         )
     )
     facts = _changed(session.execute(delete(ProfileFact).where(ProfileFact.client_id == client_id)))
+    # What she asked to be alerted about says where she lives and what she does.
+    session.execute(delete(Alert).where(Alert.client_id == client_id))
     identifiers = _changed(
         session.execute(delete(ClientIdentifier).where(ClientIdentifier.client_id == client_id))
     )

@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 from karyar.alerts import announce as announce_module
 from karyar.alerts import hours
 from karyar.alerts.announce import announce
-from karyar.alerts.store import Added, AlertRequest, add, read_request, stop_all
+from karyar.alerts.store import Added, AlertRequest, add, alerts_of, read_request, stop_all
 from karyar.broadcast import store as broadcast_store
 from karyar.catalogue.importer import import_samples
 from karyar.db.alert_models import AlertKind
 from karyar.db.engine import Database
 from karyar.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, Client, Course, JobOpening
 from karyar.facts import ProfileFactName
+from karyar.privacy.erasure import erase_client
 from karyar.profile import record_fact
 from tests.karyar.catalogue.factories import course, job
 
@@ -219,3 +220,11 @@ def test_alerts_still_sending_when_the_office_closes_wait_for_it_to_open(
         assert sorted(statuses.values()) == [BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING]
         assert statuses[announcement.id] == BroadcastStatus.SENDING
         assert [b.id for b in broadcast_store.recent(session)] == [announcement.id]
+
+
+def test_erasing_a_client_erases_her_alerts(db: Database) -> None:
+    with db.unit_of_work() as session:
+        client_id = _client(session)
+        _alert(session, client_id, "کار خیاطی در تهران خبرم کن")
+        erase_client(session, client_id=client_id)
+        assert alerts_of(session, client_id=client_id) == []
