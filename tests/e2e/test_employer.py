@@ -1,7 +1,8 @@
 """An employer in the same bot (through the real stack, both databases): «من کارفرما هستم» gets the offers
 to employers and the questions about the business and the opening, not a job seeker's; typed answers and
-buttons, a refused answer re-asked, a correction from the summary; the opening waits for staff, who approve
-it with /openings, and the employer's status says so. A job seeker writing meanwhile is served as usual."""
+buttons, a refused answer re-asked, the bot killed and started again midway, a correction from the summary;
+the opening waits for staff, who are told and approve it with /openings, and the employer's status says so.
+A job seeker writing meanwhile is served as usual."""
 
 from __future__ import annotations
 
@@ -59,6 +60,9 @@ def test_an_employer_posts_an_opening_staff_approve_it_and_a_job_seeker_is_unaff
     assert _asks(employer.press("کمیته امداد"), "sector")
     assert _asks(employer.say("پوشاک"), "contact")
     assert _asks(employer.say("۰۹۱۲۱۲۳۴۵۶۷"), "title")
+
+    # The bot is killed and started again: the conversation goes on where it was.
+    stack.restart_bot(kill=True)
 
     # A job seeker writing now is answered by Rasa as always, and the employer's question stays open.
     seeker = team.client(user_id + SEEKER_OFFSET)
