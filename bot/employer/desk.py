@@ -139,6 +139,17 @@ class EmployerDesk:
             await self._take(context.bot, user.id, current, text)
         raise ApplicationHandlerStop
 
+    async def on_contact(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Their own number shared with Telegram's button, when the contact is asked."""
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and message.contact is not None and user is not None
+        async with self._locks[user.id]:
+            current = await self._db.run_async(chat.state, telegram_user_id=user.id)
+            if current is None or current.step != "contact" or message.contact.user_id != user.id:
+                return  # not for this conversation: the client handlers answer
+            await self._take(context.bot, user.id, current, message.contact.phone_number)
+        raise ApplicationHandlerStop
+
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query, user = update.callback_query, update.effective_user
         assert query is not None and user is not None
@@ -255,6 +266,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any], group: int)
     application.add_handlers(
         [
             MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & private, desk.on_text),
+            MessageHandler(filters.UpdateType.MESSAGE & filters.CONTACT & private, desk.on_contact),
             CallbackQueryHandler(desk.on_button, pattern=rf"^{screens.PREFIX}:"),
         ],
         group=group,
