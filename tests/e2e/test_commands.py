@@ -27,7 +27,7 @@ def test_menu_shows_the_main_menu_keyboard_and_its_buttons_work(stack: Stack, us
     keyboard = stack.api.reply_keyboard(user_id)
     assert keyboard is not None
     labels = [button["text"] for row in keyboard["keyboard"] for button in row]
-    assert len(labels) == 6 and all(PERSIAN.search(label) for label in labels)
+    assert len(labels) == 7 and all(PERSIAN.search(label) for label in labels)
     loans = next(label for label in labels if "وام" in label)
     [answer, *_] = _ask(stack, user_id, loans)
     assert "کارانگیزی" in answer["text"] or "تسهیلات" in answer["text"], answer["text"]

@@ -116,3 +116,20 @@ def test_an_employer_posts_an_opening_staff_approve_it_and_a_job_seeker_is_unaff
         _("Employer offers: header") in text or text.startswith(tuple(QUESTIONS.values()))
         for text in seeker.texts()
     ), seeker.texts()
+
+
+def test_the_menu_entry_starts_the_employer_side_and_cancel_leaves_it(stack: Stack, user_id: int) -> None:
+    employer = Chat(stack.api, user_id, first_name="رضا")
+    replies = employer.say(_("Menu: employer"))
+    assert _("Employer offers: header") in _texts(replies) and _asks(replies, "business_name"), (
+        employer.texts()
+    )
+    assert _asks(employer.say("نانوایی برکت"), "province")
+
+    replies = employer.say("انصراف")
+    assert _texts(replies) == _("Employer: cancelled"), employer.texts()
+    # Out of it, a message is Rasa's again: not taken for the province.
+    replies = employer.say("سلام")
+    assert replies and not any(question in _texts(replies) for question in QUESTIONS.values()), (
+        employer.texts()
+    )
