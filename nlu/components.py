@@ -69,6 +69,7 @@ logger = logging.getLogger(__name__)
 
 # Extractors whose output comes from lookup tables or regexes; they win ties against statistical ones.
 _RULE_BASED_EXTRACTORS = ("RegexEntityExtractor", "PersianFactExtractor")
+_SHAPE_EXTRACTOR = "PersianFactExtractor"
 
 
 def _hazm_letter_table() -> Dict[int, str]:
@@ -477,17 +478,20 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
         return str(number)
 
     @staticmethod
-    def _rank(entity: Dict[Text, Any]) -> Tuple[int, int]:
+    def _rank(entity: Dict[Text, Any]) -> Tuple[int, int, int]:
+        # The fact reader's shapes are exact (nlu/facts.py): its age «۱۵» in «۱۵ سال تمام دارم» outranks a
+        # longer statistical guess on the same words.
+        by_shape = 1 if entity.get(EXTRACTOR) == _SHAPE_EXTRACTOR else 0
         span = entity[ENTITY_ATTRIBUTE_END] - entity[ENTITY_ATTRIBUTE_START]
         rule_based = 1 if entity.get(EXTRACTOR) in _RULE_BASED_EXTRACTORS else 0
-        return span, rule_based
+        return by_shape, span, rule_based
 
     def resolve_overlaps(self, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
         """Keeps one entity for each stretch of text.
 
-        Longer spans win («زن سرپرست خانوار» as target_group over «زن» as gender); on equal spans a lookup or
-        regex match wins over a statistical guess; two rule-based entities with the same span but different
-        types are both kept (the data should avoid that). The same type and value twice is kept once.
+        The fact reader's entities win; then longer spans («زن سرپرست خانوار» as target_group over «زن» as
+        gender); on equal spans a lookup or regex match wins over a statistical guess; two rule-based
+        entities with the same span but different types are both kept (the data should avoid that). The same type and value twice is kept once.
         """
         ranked = sorted(entities, key=self._rank, reverse=True)
         kept: List[Dict[Text, Any]] = []

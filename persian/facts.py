@@ -7,8 +7,8 @@ however regular it is: an age in number words («پنجاه و دو سالمه»
 «اصفهانیم», «رشتی هستم»), a span of years that is experience, not age («۱۰ ساله جوشکاری میکنم»).
 
 - **age**: a number in digits or words (10–100) with an age marker after it («سالمه», «سال دارم», «ساله»,
-  «سالم تموم شده», «salame») or before it («سنم ۳۰», «سن: ۴۴», «sen 28»). The span covers number and marker;
-  the value is the number as written.
+  «سالم تموم شده», «salame») or before it («سنم ۳۰», «سن: ۴۴», «sen 28»). The span and the value are the
+  number as written, as the training data annotates it.
 - **work_experience**: a number of years or months followed by what shows it is time at work («سابقه»,
   «کار کردم», «ساله … میکنم»); the value is the written duration («۱۰ ساله», «شش ماه»).
 - **places**: a word that is a place with an enclitic or the adjective ending («تهرانم», «مشهدیم», «یزدی»,
@@ -104,13 +104,13 @@ def ages_and_experience(text: str) -> Iterator[Found]:
         if (is_age and unit in _AGE_WORDS) or (
             is_age and unit in _YEAR_UNITS and next_word in _AFTER_YEARS_AGE
         ):
-            yield Found("age", text[start:number_end], start, unit_end)
+            yield Found("age", text[start:number_end], start, number_end)
         elif (unit in _YEAR_UNITS or unit in _MONTH_UNITS) and _works_after(words, after + 1):
             yield Found("work_experience", text[start:unit_end], start, unit_end)
         elif is_age and (unit == "ساله" or (unit == "سال" and not next_word)):
-            yield Found("age", text[start:number_end], start, unit_end)
+            yield Found("age", text[start:number_end], start, number_end)
         elif is_age and i > 0 and words[i - 1][0] in _AGE_BEFORE and after - i <= 3:
-            yield Found("age", text[start:number_end], words[i - 1][1], number_end)
+            yield Found("age", text[start:number_end], start, number_end)
         i = after
 
 
