@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from karyar.employers import cards
 from karyar.reports import labels
 from karyar.reports.activity import Activity, activity
 from karyar.reports.dimensions import SPLIT_LABELS, UNKNOWN_LABEL, Split, classifier, value_label
@@ -67,6 +68,7 @@ def figure_rows(report: Report) -> Iterator[tuple[str, str, str, str, int | floa
     yield from _handoff_rows(report)
     yield from _follow_up_rows(report)
     yield from _broadcast_rows(report)
+    yield from _employer_rows(report)
     for direction, name in labels.DIRECTIONS.items():
         yield _("Report section: messages"), name, TOTAL, "", report.messages.get(direction, 0)
     for step, count in report.funnel:
@@ -107,6 +109,18 @@ def _broadcast_rows(report: Report) -> Iterator[tuple[str, str, str, str, int | 
     presses = _("Report export: button presses")
     yield section, presses, TOTAL, "", broadcasts.presses
     yield section, presses, _("Report export: people"), "", broadcasts.pressing_clients
+
+
+def _employer_rows(report: Report) -> Iterator[tuple[str, str, str, str, int | float]]:
+    employers, section = report.employers, _("Report section: employers")
+    openings = _("Report export: employer openings")
+    yield section, openings, TOTAL, "", employers.posted
+    for status, label in cards.STATUS.items():
+        yield section, openings, _("Report export: status"), label, employers.by_status.get(status, 0)
+    yield section, _("Report export: openings with interest"), TOTAL, "", employers.with_interest
+    if employers.median_days_to_first_interest is not None:
+        days = _("Report export: median days to first interest")
+        yield section, days, TOTAL, "", employers.median_days_to_first_interest
 
 
 def row_header() -> list[str]:

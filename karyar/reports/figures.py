@@ -35,6 +35,7 @@ from karyar.followup import CHECK_IN_MONTHS
 from karyar.reports import periods
 from karyar.reports.activity import Activity, activity, between
 from karyar.reports.dimensions import Split, classifier
+from karyar.reports.employers import EmployerFigures, employer_figures
 from karyar.reports.periods import Period
 from karyar.reports.scope import Scope, condition, join_facts, scoped
 from karyar.reports.targets import Target, target_for
@@ -111,6 +112,7 @@ class Report:
     handoffs: HandoffFigures
     follow_ups: dict[int, Counter[str]]  # months after the start -> answer -> count
     broadcasts: BroadcastFigures
+    employers: EmployerFigures
     messages: dict[str, int]  # direction -> count
     funnel: list[tuple[str, int]]
     trend: list[TrendWeek]
@@ -129,6 +131,7 @@ def build(session: Session, *, period: Period, scope: Scope, claim_target_minute
         handoffs=_handoffs(session, period=period, scope=scope, target_minutes=claim_target_minutes),
         follow_ups=_follow_ups(session, period=period, scope=scope),
         broadcasts=_broadcasts(session, period=period, scope=scope),
+        employers=employer_figures(session, period=period, scope=scope),
         messages=_messages(session, period=period, scope=scope),
         funnel=_funnel(session, period=period, scope=scope),
         trend=_trend(session, period=period, scope=scope),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from karyar.employers import cards
 from karyar.policies import policies
 from karyar.reports import labels
 from karyar.reports.activity import Activity
@@ -94,6 +95,7 @@ def text(report: Report) -> str:
         ]
         lines += ["", _("Report: interests").format(interests=join_list(parts))]
     lines += ["", *_handoff_lines(report), "", *_follow_up_lines(report), "", *_broadcast_lines(report)]
+    lines += ["", _employer_line(report)]
     messages = [
         f"{name} {format_number(report.messages.get(direction, 0))}"
         for direction, name in labels.DIRECTIONS.items()
@@ -159,3 +161,22 @@ def _broadcast_lines(report: Report) -> list[str]:
             people=format_number(broadcasts.pressing_clients),
         )
     ]
+
+
+def _employer_line(report: Report) -> str:
+    employers = report.employers
+    if not employers.posted:
+        return _("Report: no employer openings")
+    statuses = [
+        f"{label} {format_number(employers.by_status.get(status, 0))}"
+        for status, label in cards.STATUS.items()
+    ]
+    line = _("Report: employer openings").format(
+        posted=format_number(employers.posted), statuses=join_list(statuses)
+    )
+    if employers.median_days_to_first_interest is not None:
+        line += " " + _("Report: employer first interest").format(
+            openings=format_number(employers.with_interest),
+            days=format_number(employers.median_days_to_first_interest),
+        )
+    return line
