@@ -25,6 +25,7 @@ from bot.handlers import (
     openings,
     privacy,
     report,
+    resume,
 )
 from bot.handlers.errors import on_error
 from bot.handoff.desk import HandoffDesk
@@ -78,8 +79,12 @@ HANDLER_GROUPS: tuple[tuple[Register, ...], ...] = (
         announcement.register,
         alerts.register,
         privacy.register,
+        resume.register,
         client.register,
     ),
+    # After a press is answered (an interest recorded), the client is asked whether her résumé may go to
+    # the employer of the opening.
+    (resume.register_after,),
 )
 
 
