@@ -51,6 +51,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from persian.facts import marker_end
 from persian.negation import negated, superseded
 from persian.text import (
     ENCLITIC_ENDINGS,
@@ -70,6 +71,8 @@ logger = logging.getLogger(__name__)
 # Extractors whose output comes from lookup tables or regexes; they win ties against statistical ones.
 _RULE_BASED_EXTRACTORS = ("RegexEntityExtractor", "PersianFactExtractor")
 _SHAPE_EXTRACTOR = "PersianFactExtractor"
+# Entities written as a number and a marker of years or months.
+_TIMED_ENTITIES = ("age", "work_experience")
 
 
 def _hazm_letter_table() -> Dict[int, str]:
@@ -294,6 +297,12 @@ class HazmTokenizer(_CreatedFromConfig, Tokenizer):
         else:
             tokens = [Token(word, start, end) for word, start, end in words]
         return self._apply_token_pattern(tokens)
+
+
+def _value_end(text: Text, entity: Dict[Text, Any]) -> int:
+    """An age or a span of time reaches past its marker («۳۰ سالم| نیست»), where its negation follows."""
+    end = int(entity[ENTITY_ATTRIBUTE_END])
+    return marker_end(text, end) if entity.get(ENTITY_ATTRIBUTE_TYPE) in _TIMED_ENTITIES else end
 
 
 def entity_key(value: Text) -> Text:
@@ -521,8 +530,7 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
         """Leaves out what the client says does not hold («امداد نیستم، بهزیستی هستم» keeps only behzisti)
         and what they take back («۲۵ سالمه، ببخشید ۲۶» keeps 26)."""
         kinds = [
-            (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END], str(e.get(ENTITY_ATTRIBUTE_TYPE)))
-            for e in entities
+            (e[ENTITY_ATTRIBUTE_START], _value_end(text, e), str(e.get(ENTITY_ATTRIBUTE_TYPE))) for e in entities
         ]
         dropped = negated(text, [(start, end) for start, end, _ in kinds]) | superseded(text, kinds)
         return [entity for index, entity in enumerate(entities) if index not in dropped]

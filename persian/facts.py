@@ -44,6 +44,8 @@ _WORK_AFTER = frozenset(
     | {"هست", "است", "که", "تجربه"}
 )
 _WORK_WINDOW = 4
+# Nouns that belong to a span of time at work: «۱۰ سال سابقه».
+_WORK_NOUNS = frozenset({"سابقه", "سابقهی", "تجربه"})
 # Words after which what follows is no longer about the span of time: «۴۰ ساله هستم، کار میکنم».
 _CLAUSE_ENDS = frozenset({"هستم", "هستیم", "ام", "و", "از", "دنبال"})
 # Endings a place takes in speech: «تهرانم», «اصفهانیم», «یزدی», «قمی‌ام», «کرجیه».
@@ -107,11 +109,31 @@ def ages_and_experience(text: str) -> Iterator[Found]:
             yield Found("age", text[start:number_end], start, number_end)
         elif (unit in _YEAR_UNITS or unit in _MONTH_UNITS) and _works_after(words, after + 1):
             yield Found("work_experience", text[start:unit_end], start, unit_end)
-        elif is_age and (unit == "ساله" or (unit == "سال" and not next_word)):
-            yield Found("age", text[start:number_end], start, number_end)
-        elif is_age and i > 0 and words[i - 1][0] in _AGE_BEFORE and after - i <= 3:
+        elif is_age and (
+            unit == "ساله"
+            or (unit == "سال" and not next_word)
+            or (i > 0 and words[i - 1][0] in _AGE_BEFORE and after - i <= 3)
+        ):
             yield Found("age", text[start:number_end], start, number_end)
         i = after
+
+
+def marker_end(text: str, end: int) -> int:
+    """Where an age or a span of time whose number ends at `end` really ends: past its marker («۳۰| سالم
+    نیست», «۱۰ سال| سابقه ندارم»), so that a negation after the marker is read as negating the value."""
+    reach = end
+    following = words_of(text[end:])
+    for index, (word, start, word_end) in enumerate(following[:2]):
+        if text[reach : end + start].strip():  # a comma or anything else between: the shape is over
+            break
+        if index == 0:
+            fits = word in _AGE_WORDS or word in _YEAR_UNITS or word in _MONTH_UNITS
+        else:
+            fits = following[0][0] in _YEAR_UNITS | _MONTH_UNITS and word in _WORK_NOUNS
+        if not fits:
+            break
+        reach = end + word_end
+    return reach
 
 
 def spoken_place_forms(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from persian.facts import ages_and_experience, places_in, spoken_place_forms
+from persian.facts import ages_and_experience, marker_end, places_in, spoken_place_forms
 from persian.text import normalize, parse_persian_number, parse_years
 
 
@@ -100,3 +100,20 @@ def test_words_that_mean_something_else_are_no_place() -> None:
     forms = spoken_place_forms(PLACES, used_otherwise={"فارسی"})
     assert list(places_in(normalize("فارسی بلدم، قمم نمیگن"), forms)) == []
     assert list(places_in(normalize("تهران"), forms)) == []  # the bare place is the lookup table's
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "reaches"),
+    [
+        ("۳۰ سالم نیست", "۳۰", "۳۰ سالم"),
+        ("۱۰ سال سابقه ندارم", "۱۰", "۱۰ سال سابقه"),
+        ("شش ماه تجربه دارم", "شش", "شش ماه تجربه"),
+        ("۲۵، سابقه ندارم", "۲۵", "۲۵"),
+        ("۲۵ سالمه سابقه ندارم", "۲۵", "۲۵ سالمه"),
+    ],
+)
+def test_a_value_reaches_past_its_marker_to_where_a_negation_would_follow(
+    text: str, number: str, reaches: str
+) -> None:
+    end = text.index(number) + len(number)
+    assert text[: marker_end(text, end)] == reaches
