@@ -122,17 +122,16 @@ def marker_end(text: str, end: int) -> int:
     """Where an age or a span of time whose number ends at `end` really ends: past its marker («۳۰| سالم
     نیست», «۱۰ سال| سابقه ندارم»), so that a negation after the marker is read as negating the value."""
     reach = end
-    following = words_of(text[end:])
-    for index, (word, start, word_end) in enumerate(following[:2]):
+    earlier = words_of(text[:end])
+    last = earlier[-1][0] if earlier else ""
+    for word, start, word_end in words_of(text[end:])[:2]:
         if text[reach : end + start].strip():  # a comma or anything else between: the shape is over
             break
-        if index == 0:
-            fits = word in _AGE_WORDS or word in _YEAR_UNITS or word in _MONTH_UNITS
-        else:
-            fits = following[0][0] in _YEAR_UNITS | _MONTH_UNITS and word in _WORK_NOUNS
-        if not fits:
+        marker = word in _AGE_WORDS or word in _YEAR_UNITS or word in _MONTH_UNITS
+        at_work = last in _YEAR_UNITS | _MONTH_UNITS and word in _WORK_NOUNS
+        if not (marker or at_work):
             break
-        reach = end + word_end
+        reach, last = end + word_end, word
     return reach
 
 

@@ -110,6 +110,7 @@ def test_words_that_mean_something_else_are_no_place() -> None:
         ("شش ماه تجربه دارم", "شش", "شش ماه تجربه"),
         ("۲۵، سابقه ندارم", "۲۵", "۲۵"),
         ("۲۵ سالمه سابقه ندارم", "۲۵", "۲۵ سالمه"),
+        ("۱۰ سال سابقه ندارم", "۱۰ سال", "۱۰ سال سابقه"),
     ],
 )
 def test_a_value_reaches_past_its_marker_to_where_a_negation_would_follow(
