@@ -131,15 +131,17 @@ def _bullets(heading: str, lines: list[str]) -> str | None:
 
 
 def documents_text(assessment: Assessment) -> str | None:
-    """The documents the eligible services ask for, then their conditions (letters), each once; None when
-    nothing is eligible yet."""
+    """The documents the eligible services ask for, then, apart, the conditions to fulfil (a consent letter
+    is a permission, not a paper she has), each once; None when nothing is eligible yet."""
     eligible = assessment.by_status(Status.ELIGIBLE)
-    text = _bullets(
-        _("Eligibility: documents"),
-        [d for result in eligible for d in result.documents]
-        + [c for result in eligible for c in result.conditions],
+    documents = _bullets(_("Eligibility: documents"), [d for result in eligible for d in result.documents])
+    conditions = _bullets(
+        _("Eligibility: conditions to fulfil"), [c for result in eligible for c in result.conditions]
     )
-    return None if text is None else text + "\n\n" + _("Eligibility: documents final list")
+    parts = [part for part in (documents, conditions) if part is not None]
+    if not parts:
+        return None
+    return "\n\n".join([*parts, _("Eligibility: documents final list")])
 
 
 def good_to_know_text(assessment: Assessment) -> str | None:

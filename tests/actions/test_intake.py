@@ -235,7 +235,10 @@ async def test_documents_are_personal_when_the_profile_allows() -> None:
     dispatcher = CollectingDispatcher()
     await ActionDocuments().run(dispatcher, tracker, DOMAIN)
     [message] = dispatcher.messages
-    assert "رضایت‌نامه" in (message.get("text") or "")
+    documents, conditions = str(message.get("text")).split("و این شرط‌ها هم هست:")
+    # The consent letter is a permission she must get, not a paper in the documents list.
+    assert "رضایت‌نامه" in conditions and "رضایت‌نامه" not in documents
+    assert "فهرست نهایی را اداره شهرستان شما می‌گوید" in conditions
 
 
 async def test_a_message_that_is_only_an_answer_is_taken_as_one_whatever_the_intent(db: Database) -> None:
