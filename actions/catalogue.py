@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions._runtime import database, source_message_id, telegram_user_id
+from actions.family import current_member
 from actions.intake import profile_of
 from karyar import clients
 from karyar.catalogue.interests import record_interest
@@ -71,7 +72,7 @@ async def show_list(
         # With nothing near, a person who knows the area is one tap away from the first line on.
         counsellor = [{"title": _("Announcement: counsellor button"), "payload": "/request_counsellor"}]
         dispatcher.utter_message(
-            text=persian_text(heading(found, kind=kind, profile=profile)),
+            text=persian_text(heading(found, kind=kind, profile=profile, member=current_member(tracker))),
             buttons=counsellor if nothing_near(found, profile) else [],
         )
     for item in found.items:

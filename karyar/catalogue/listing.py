@@ -26,6 +26,7 @@ from karyar.db.models import Course, JobOpening
 from karyar.eligibility.engine import fact
 from karyar.eligibility.model import Profile
 from karyar.facts import FACT_BY_NAME, SKIPPED
+from karyar.members import Member, your_member
 from karyar.policies import policies
 from karyar.texts import _
 from persian.format import format_number
@@ -95,9 +96,16 @@ def _capped(found: SearchPage[Item]) -> SearchPage[Item]:
     return replace(found, hits=found.hits[: max(0, total - first)], total=total, left_off=left_off)
 
 
-def heading(found: SearchPage[Course] | SearchPage[JobOpening], *, kind: ItemKind, profile: Profile) -> str:
+def heading(
+    found: SearchPage[Course] | SearchPage[JobOpening],
+    *,
+    kind: ItemKind,
+    profile: Profile,
+    member: Member | None = None,
+) -> str:
     """What the list is, in short lines: what is missing near the client first, then how many were found,
-    where they are (city, province, neighbouring provinces, online, farther), and what fit depends on."""
+    where they are (city, province, neighbouring provinces, online, farther), and what fit depends on.
+    For a family member (the profile is then theirs) the fit is said to be theirs."""
     person = Person.of(profile)
     noun = _("Catalogue: a course") if kind == "course" else _("Catalogue: a job")
     field = f"{noun} {found.fields[0]}" if found.fields else noun
@@ -106,12 +114,17 @@ def heading(found: SearchPage[Course] | SearchPage[JobOpening], *, kind: ItemKin
     if not same_field:
         lines.append(_("Catalogue list: field not found").format(field=field, noun=noun))
     unknown = person.unknown_facts()
-    found_text = _("Catalogue list: found") if unknown else _("Catalogue list: found for you")
-    lines.append(
-        found_text.format(
-            count=format_number(found.total + found.left_off), field=field if same_field else noun
+    count, what = format_number(found.total + found.left_off), field if same_field else noun
+    if unknown:
+        lines.append(_("Catalogue list: found").format(count=count, field=what))
+    elif member is not None:
+        lines.append(
+            _("Catalogue list: found for a member").format(
+                count=count, field=what, member=your_member(member)
+            )
         )
-    )
+    else:
+        lines.append(_("Catalogue list: found for you").format(count=count, field=what))
     lines += _where(found, profile)
     if nothing_near(found, profile) and not found.left_off:  # the far-ones line names the counsellor already
         lines.append(_("Catalogue list: a counsellor can help"))

@@ -11,6 +11,7 @@ from karyar.catalogue.listing import FAR_CAP, heading, search_for
 from karyar.db.engine import Database
 from karyar.db.models import Course
 from karyar.eligibility.model import Profile
+from karyar.members import Member
 from persian.format import format_number
 from tests.karyar.catalogue.factories import NOW, course
 
@@ -73,6 +74,14 @@ def test_the_heading_counts_city_province_neighbours_online_and_far_in_that_orde
         "نزدیک‌ترها اول آمده‌اند.",
     ]
     assert codes == ["city0", "province", "neighbour", "online", "far0"]
+
+
+def test_a_list_for_a_family_member_says_the_fit_is_theirs(db: Database) -> None:
+    _spread(db, in_city=1, far=0)
+    with db.unit_of_work() as session:
+        found = search_for(session, kind="course", profile=KASHAN_WOMAN, page=0)
+        first = heading(found, kind="course", profile=KASHAN_WOMAN, member=Member.SPOUSE).split("\n")[0]
+    assert first == "۴ دوره خیاطی با شرایط همسرتان پیدا شد."
 
 
 def test_with_nothing_in_the_city_or_province_it_says_so_first_and_lists_only_the_nearest_far_ones(
