@@ -89,7 +89,8 @@ def test_a_matching_client_gets_the_alert_and_shows_interest_and_another_gets_no
     assert button_titles(alert) == ["علاقه‌مندم", "خبر نفرست", "تنظیم هشدارها"]
 
     replies = Chat(stack.api, seeker).press("علاقه‌مندم", on=alert)
-    assert "علاقه‌ی شما ثبت شد" in str(replies[-1]["text"]), replies
+    # Then, for an employer's opening, the question whether her résumé may go (tests/e2e/test_resume_share.py).
+    assert "علاقه‌ی شما ثبت شد" in str(replies[0]["text"]), replies
     with stack_db.unit_of_work() as session:
         assert interest_in_jobs(session, [job_id])[job_id].clients == 1
         assert session.get_one(JobOpening, job_id).title == title

@@ -19,6 +19,7 @@ from karyar.db.engine import Database
 from karyar.employers import review, store
 from karyar.facts import ProfileFactName
 from karyar.identity.cipher import DataCipher
+from tests.e2e.test_intake import EMDAD_WOMAN, answer_all
 from tests.support.chat import Chat, button_titles
 from tests.support.stack import DATA_KEY, Stack
 from tests.support.team import Team
@@ -144,3 +145,56 @@ def test_her_resume_is_shown_and_corrected_in_the_chat(
     assert "مشهد، استان خراسان رضوی" in corrected["text"], corrected["text"]
     [document] = chat.press("📄 فایل PDF", on=corrected)
     assert "document" in document, document
+
+
+# The capital of each province the teams use (tests.support.team), for the intake's question of the city.
+_CAPITALS = {"گیلان": "رشت"}
+
+
+def _say(text: str) -> Callable[[Chat], list[dict[str, Any]]]:
+    return lambda chat: chat.say(text)
+
+
+def test_an_interest_from_a_catalogue_card_asks_too_and_a_no_shares_nothing(
+    stack: Stack, stack_db: Database, team: Team, user_id: int
+) -> None:
+    counsellor = team.add("خانم کریمی")
+    employer_chat = user_id * 1000 + 9
+    stack.api.add_user(employer_chat, "آقای نسیمی")
+    city = _CAPITALS.get(team.province, team.province)
+    title = f"زنبوردار {uuid.uuid4().hex[:6].translate(str.maketrans('0123456789', 'ghijklmnop'))}"
+    with stack_db.unit_of_work() as session:
+        employer = store.register_employer(
+            session,
+            cipher=DataCipher([DATA_KEY]),
+            business_name="زنبورستان عسل طلایی",
+            organisation="emdad",
+            province=team.province,
+            city=city,
+            sector="کشاورزی",
+            contact="09121234567",
+        )
+        employer.telegram_user_id = employer_chat
+        opening = store.add_opening(
+            session, employer_id=employer.id, title=title, field="زنبورداری", positions=1
+        )
+        assert review.approve(session, opening_id=opening.id, telegram_user_id=None).done
+    try:
+        chat = team.client(user_id)
+        answers = {**EMDAD_WOMAN, "province": _say(team.province), "city": _say(city)}
+        _asked, replies = answer_all(chat, chat.say(f"کار زنبورداری تو {city} میخوام"), answers)
+        card = next((m for m in replies if title in str(m.get("text"))), None)
+        assert card is not None, chat.texts()
+        replies = chat.press("علاقه‌مندم", on=card)
+        assert "ثبت شد" in replies[0]["text"], replies
+        question = replies[-1]
+        assert title in question["text"] and button_titles(question) == ["✅ بله، بفرستید", "❌ نه"], replies
+        [answer] = chat.press("❌ نه", on=question)
+        assert "چیزی از شما" in answer["text"], answer["text"]
+        time.sleep(2)
+        assert _everything_to(stack, counsellor) == "" and _everything_to(stack, employer_chat) == ""
+    finally:
+        with stack_db.unit_of_work() as session:
+            review.mark_filled(
+                session, opening_id=opening.id, telegram_user_id=None
+            )  # out of others' searches
