@@ -29,6 +29,7 @@ from bot.outbox import split_text
 from bot.services import services
 from karyar import clients, messages
 from karyar.db.models import Client
+from karyar.handoff.queue import active_handoff
 from karyar.resume import consent, sharing
 from karyar.resume.editing import CHOICES, Problem, correct
 from karyar.resume.pdf import FontMissingError, resume_pdf
@@ -241,7 +242,9 @@ async def on_menu_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 def _pending(session: Session, *, telegram_user_id: int) -> tuple[int, list[consent.Question]] | None:
     client = clients.find_client(session, telegram_user_id=telegram_user_id)
-    return None if client is None else (client.id, consent.ask_pending(session, client_id=client.id))
+    if client is None or active_handoff(session, client_id=client.id) is not None:
+        return None  # in a conversation with a counsellor: asked after a later press
+    return client.id, consent.ask_pending(session, client_id=client.id)
 
 
 async def on_interest_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
