@@ -25,6 +25,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.broadcast.render import ALERT_PRESS_PATTERN
 from bot.handlers.client import identity_of, keep
+from bot.keyboards import menu_payload
 from bot.outbox import split_text
 from bot.services import services
 from karyar import clients, messages
@@ -69,6 +70,9 @@ class _AboutResume(filters.MessageFilter):
             and time.monotonic() - found.asked_at > ANSWER_PATIENCE_SECONDS
         ):
             self.waiting.pop(user.id, None)
+            found = None
+        if found is not None and user is not None and menu_payload(message.text) is not None:
+            self.waiting.pop(user.id, None)  # she moved on: the menu is not her answer
             found = None
         return found is not None or asked(message.text) is not None
 
@@ -375,7 +379,11 @@ def register(application: Application, group: int) -> None:
     application.add_handlers(
         [
             MessageHandler(
-                filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & _AboutResume(waiting), on_text
+                filters.UpdateType.MESSAGE
+                & filters.ChatType.PRIVATE
+                & ~filters.COMMAND
+                & _AboutResume(waiting),
+                on_text,
             ),
             CallbackQueryHandler(on_menu_press, pattern=rf"^{_MENU}:"),
             CallbackQueryHandler(on_consent_press, pattern=rf"^{_CONSENT}:\d{{1,18}}:[yn]$"),
