@@ -530,7 +530,8 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
         """Leaves out what the client says does not hold («امداد نیستم، بهزیستی هستم» keeps only behzisti)
         and what they take back («۲۵ سالمه، ببخشید ۲۶» keeps 26)."""
         kinds = [
-            (e[ENTITY_ATTRIBUTE_START], _value_end(text, e), str(e.get(ENTITY_ATTRIBUTE_TYPE))) for e in entities
+            (e[ENTITY_ATTRIBUTE_START], _value_end(text, e), str(e.get(ENTITY_ATTRIBUTE_TYPE)))
+            for e in entities
         ]
         dropped = negated(text, [(start, end) for start, end, _ in kinds]) | superseded(text, kinds)
         return [entity for index, entity in enumerate(entities) if index not in dropped]

@@ -10,6 +10,7 @@ from karyar.handoff.casebook import RawEntry
 from karyar.identity.identifiers import IdentifierKind, mask
 from karyar.members import member_label
 from karyar.privacy.export import ClientData, StoredMessage
+from karyar.resume.resume import note_line
 from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS, IDENTIFIER_LABELS, value_label
 from persian.format import jalali_date, jalali_datetime, join_list, persian_text
@@ -37,6 +38,8 @@ def _who(data: ClientData) -> list[str]:
 
 
 def _fact_line(name: str, value: str) -> str:
+    if (note := note_line(name, value)) is not None:  # a part of her résumé she wrote in her own words
+        return f"{note[0]}: {persian_text(note[1])}"
     return f"{FACT_LABELS.get(name, name)}: {persian_text(value_label(name, value))}"
 
 

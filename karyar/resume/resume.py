@@ -66,6 +66,16 @@ def part_label(part: Part) -> str:
     }[part]
 
 
+def note_line(name: str, value: str) -> tuple[str, str] | None:
+    """(label, value) of a fact kept only for the résumé, as «اطلاعات من» shows it; None for other facts."""
+    part = next((part for part, note in NOTE_NAMES.items() if note == name), None)
+    if part is None:
+        return None
+    if part is Part.PHONE:
+        value = _("Resume: phone goes with it") if value == PHONE_SHARED else _("Resume: phone kept")
+    return part_label(part), value
+
+
 @dataclass(frozen=True, slots=True)
 class Resume:
     name: str | None

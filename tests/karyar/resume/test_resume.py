@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.privacy.screens import file_text, summary_text
 from karyar.db.engine import Database
 from karyar.facts import ProfileFactName
 from karyar.identity import store as identifier_store
 from karyar.identity.cipher import DataCipher
 from karyar.identity.identifiers import IdentifierKind, Protected
+from karyar.privacy.export import client_data
 from karyar.profile import current_profile, fact_history, record_fact
 from karyar.resume import pdf
 from karyar.resume.editing import Problem, correct
@@ -143,3 +145,15 @@ def test_a_missing_font_is_said_plainly_in_the_log(
     with caplog.at_level(logging.ERROR), pytest.raises(pdf.FontMissingError):
         pdf.resume_pdf(resume)
     assert "DejaVu Sans" in caplog.text and "/nowhere/DejaVuSans.ttf" in caplog.text
+
+
+def test_my_data_names_the_parts_of_her_resume_in_persian(db: Database) -> None:
+    client_id = _maryam(db)
+    with db.unit_of_work() as session:
+        assert correct(session, client_id=client_id, part=Part.AVAILABILITY, answer="پاره‌وقت، عصرها") is None
+        assert correct(session, client_id=client_id, part=Part.PHONE, answer="yes") is None
+        data = client_data(session, client_id=client_id, cipher=DataCipher([DATA_KEY]))
+    for shown in (summary_text(data), file_text(data)):
+        assert "آمادگی برای کار: پاره‌وقت، عصرها" in shown
+        assert "resume_" not in shown
+        assert "با رزومه فرستاده می‌شود" in shown
