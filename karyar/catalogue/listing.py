@@ -164,15 +164,18 @@ _WHERE = (
     (Nearness.ONLINE, "Catalogue list: online"),
     (Nearness.ELSEWHERE, "Catalogue list: in farther provinces"),
 )
+_IN_PROVINCE = "Catalogue list: in your province"
 
 
 def _where(found: SearchPage[Any], profile: Profile) -> list[str]:
     """How many are at each distance, nearest first; nothing when we do not know where the client lives."""
     if not _known(profile.city) and not _known(profile.province):
         return []
+    # With no city known, the province's items are not "in other cities" of it: they are in her province.
+    keys = dict(_WHERE) if _known(profile.city) else {**dict(_WHERE), Nearness.PROVINCE: _IN_PROVINCE}
     lines = [
         _(key).format(count=format_number(found.counts[near]))
-        for near, key in _WHERE
+        for near, key in keys.items()
         if found.counts.get(near)
     ]
     if found.left_off:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -74,6 +75,13 @@ def test_the_heading_counts_city_province_neighbours_online_and_far_in_that_orde
         "نزدیک‌ترها اول آمده‌اند.",
     ]
     assert codes == ["city0", "province", "neighbour", "online", "far0"]
+
+
+def test_with_only_the_province_known_its_items_are_in_her_province_not_in_other_cities(db: Database) -> None:
+    _spread(db, in_city=1, far=0)
+    lines, _codes, _more = _read(db, dataclasses.replace(KASHAN_WOMAN, city=None))
+    assert "در استان شما: ۲ مورد" in lines
+    assert not any("شهرهای دیگر" in line or "در شهر شما" in line for line in lines)
 
 
 def test_a_list_for_a_family_member_says_the_fit_is_theirs(db: Database) -> None:
