@@ -193,8 +193,37 @@ class _AskAboutPerson(Action, abc.ABC):
             dispatcher.utter_message(response=f"utter_ask_{self.slot}")
         else:
             question = member_question(self.slot).format(member=your_member(member))
-            dispatcher.utter_message(response=f"utter_ask_{self.slot}", text=question)
+            response = f"utter_ask_{self.slot}"
+            if buttons := _about_member(domain, response):
+                dispatcher.utter_message(text=question, buttons=buttons)
+            else:  # a domain sent without its responses: Rasa adds the question's own buttons
+                dispatcher.utter_message(response=response, text=question)
         return []
+
+
+def _about_member(domain: DomainDict, response: str) -> list[dict[str, str]]:
+    """The question's buttons, those in the client's own voice («بیکارم و دنبال کارم») said of the member."""
+    buttons = []
+    for button in (domain.get("responses", {}).get(response) or [{}])[0].get("buttons") or []:
+        payload = str(button["payload"]).replace("{{", "{").replace("}}", "}")  # the domain's escaped braces
+        buttons.append({"title": _member_titles().get(payload, str(button["title"])), "payload": payload})
+    return buttons
+
+
+def _member_titles() -> dict[str, str]:
+    """By payload: the answers a client gives about herself, worded about a family member."""
+    return {
+        '/inform{"emdad_support": "living_allowance"}': _("Member answer: living allowance"),
+        '/inform{"employment_status": "unemployed"}': _("Member answer: unemployed"),
+        '/inform{"employment_status": "employed"}': _("Member answer: employed"),
+        '/inform{"employment_status": "self_employed"}': _("Member answer: self-employed"),
+        '/inform{"employment_status": "student"}': _("Member answer: student"),
+        '/inform{"work_ability": "full"}': _("Member answer: can work"),
+        '/inform{"work_ability": "limited"}': _("Member answer: limited"),
+        '/inform{"work_experience": "none"}': _("Member answer: no experience"),
+        '/inform{"work_experience": "some"}': _("Member answer: some experience"),
+        '/inform{"work_experience": "experienced"}': _("Member answer: much experience"),
+    }
 
 
 def member_question(slot: str) -> str:

@@ -151,14 +151,21 @@ class ActionStartIntake(Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         topic = TOPIC_OF_INTENT.get(str(intent), Topic.ELIGIBILITY)
-        dispatcher.utter_message(response=f"utter_intake_start_{topic.value}")
         consent = await consented(tracker)
         events: list[EventType] = [
             SlotSet("topic", topic.value),
             SlotSet(REQUESTED_SLOT, None),
             SlotSet(CONSENT_SLOT, consent),
         ]
-        return events + await self._whom(dispatcher, tracker, consent=consent)
+        events += await self._whom(dispatcher, tracker, consent=consent)
+        slots = {**tracker.slots, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+        if consent and (
+            slots.get(OFFERED) or missing_facts(profile_of(slots), topic=topic, policies=policies())
+        ):
+            # «a few short questions» only when some will come: before anything else said
+            dispatcher.utter_message(response=f"utter_intake_start_{topic.value}")
+            dispatcher.messages.insert(0, dispatcher.messages.pop())
+        return events
 
     @staticmethod
     async def _whom(dispatcher: CollectingDispatcher, tracker: Tracker, *, consent: bool) -> list[EventType]:

@@ -5,11 +5,13 @@ letter (both backends)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from ruamel.yaml import YAML
 
 from actions.family import ASK_ACTIONS, ActionAskForMember, Whom, whom_for
 from actions.intake import ActionStartIntake, ValidateIntakeForm
@@ -25,6 +27,7 @@ from karyar.members import Member
 from karyar.policies import policies
 from karyar.settings import get_settings
 
+ROOT = Path(__file__).resolve().parents[2]
 USER = 5_550_000_889
 SLOTS = [*ASKING_ORDER, "topic", "requested_slot", "consent_given", "for_member", "members_offered"]
 DOMAIN: dict[str, Any] = {
@@ -282,3 +285,22 @@ def test_a_woman_who_heads_her_household_never_needs_her_own_letter(topic: Topic
     assert needs_letter(assess(head, policies(), topic=topic)) is False
     wife = Profile.from_facts({k: [v] for k, v in WIFE.items() if k != "topic"})
     assert needs_letter(assess(wife, policies(), topic=topic)) is True
+
+
+async def test_the_buttons_under_a_question_about_a_son_speak_of_him_and_answer_the_same() -> None:
+    intake = YAML(typ="safe", pure=True).load((ROOT / "domain" / "intake.yml").read_text("utf-8"))
+    domain = {**DOMAIN, "responses": intake["responses"]}
+    ask = next(action for action in ASK_ACTIONS if action().name() == "action_ask_employment_status")
+    asked = CollectingDispatcher()
+    await ask().run(asked, _tracker("", slots={"for_member": "son"}), domain)
+    [question] = asked.messages
+    titles = [button["title"] for button in question["buttons"]]
+    assert question["text"].startswith("پسرتان الان کار می‌کند؟")
+    assert "بیکار است و دنبال کار است" in titles and "کار خودش را دارد" in titles
+    assert not {"بیکارم و دنبال کارم", "کار خودم را دارم", "کارگر یا کارمندم"} & set(titles)
+    # The same answers as the client's own question: only the words on the buttons change.
+    own = [
+        str(b["payload"]).replace("{{", "{").replace("}}", "}")
+        for b in intake["responses"]["utter_ask_employment_status"][0]["buttons"]
+    ]
+    assert [button["payload"] for button in question["buttons"]] == own

@@ -217,12 +217,36 @@ async def test_leaving_intents_are_left_to_the_rules(db: Database) -> None:
     assert set(slots) == {"requested_slot"} and messages == []
 
 
-async def test_start_sets_the_topic_from_the_question() -> None:
+async def test_start_sets_the_topic_from_the_question(db: Database) -> None:
+    _consenting_client(db)
     tracker = _answering("age", "دوره خیاطی", intent="ask_training")
     dispatcher = CollectingDispatcher()
     events = await ActionStartIntake().run(dispatcher, tracker, DOMAIN)
     assert {"event": "slot", "name": "topic", "value": "courses", "timestamp": None} in events
     assert dispatcher.messages[0]["response"] == "utter_intake_start_courses"
+
+
+async def test_a_few_questions_are_promised_only_when_some_will_be_asked(db: Database) -> None:
+    """Before the privacy notice nothing personal is asked; with every fact the loan needs already told,
+    nothing is either: «چند سؤال کوتاه می‌پرسم» would promise questions that never come."""
+    before_consent = CollectingDispatcher()
+    await ActionStartIntake().run(before_consent, _answering("age", "وام میخوام", intent="ask_loan"), DOMAIN)
+    assert not any(m.get("response") == "utter_intake_start_loans" for m in before_consent.messages)
+    _consenting_client(db)
+    everything = {
+        "organisation": "emdad", "age": "62", "gender": "male", "household_role": "head",
+        "emdad_support": "living_allowance", "target_group": "none", "employment_status": "unemployed",
+        "work_ability": "limited", "work_experience": "experienced", "education": "primary",
+        "province": "تهران", "city": "تهران", "field": "فروشندگی", "school_grade": "none",
+    }  # fmt: skip
+    told = CollectingDispatcher()
+    await ActionStartIntake().run(
+        told, _answering("age", "وام میخوام", intent="ask_loan", earlier=everything), DOMAIN
+    )
+    assert not any(m.get("response") == "utter_intake_start_loans" for m in told.messages)
+    asked = CollectingDispatcher()
+    await ActionStartIntake().run(asked, _answering("age", "وام میخوام", intent="ask_loan"), DOMAIN)
+    assert asked.messages[0]["response"] == "utter_intake_start_loans"
 
 
 async def test_documents_are_personal_when_the_profile_allows() -> None:
