@@ -23,7 +23,7 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions._runtime import database, source_message_id, telegram_user_id
-from actions.profile_facts import people_named, record_facts
+from actions.profile_facts import people_named, record_facts, told_in
 from karyar import clients, profile
 from karyar.clients import TelegramIdentity
 from karyar.eligibility.household import consent_giver, giver_text, needs_letter
@@ -71,6 +71,10 @@ def whom_for(latest: dict[str, Any]) -> Whom:
         start = next(start for member, start in named if member is members[0])
         if speaks_of_them(text) or for_them(text[:start]):
             return Whom(member=members[0])
+    if any(person.member is None and person.facts for person in told_in(latest.get("entities") or [], text)):
+        # She tells of herself first and mentions them as her situation («من ۳۵ سالمه … شوهرم از کار
+        # افتاده … وام خیاطی چقدره؟»): the request is hers, as a counsellor would take it.
+        return Whom()
     return Whom(offered=tuple(members))
 
 

@@ -131,6 +131,17 @@ SON_17 = [_entity("subject", "son", 0, "پسرم"), _entity("age", "17", 5, "۱�
             id="a member named beside a loan question: ask",
         ),
         pytest.param("کار میخوام", [], Whom(), id="no one named: the client"),
+        pytest.param(
+            "من ۳۵ سالمه از کمیته امداد. شوهرم از کار افتاده. وام خیاطی چقدره؟",
+            [
+                _entity("age", "35", 3, "۳۵"),
+                _entity("organisation", "emdad", 15, "کمیته امداد"),
+                _entity("subject", "spouse", 28, "شوهرم"),
+                _entity("work_ability", "limited", 34, "از کار افتاده"),
+            ],
+            Whom(),
+            id="she tells of herself and mentions her husband: hers",
+        ),
     ],
 )
 def test_whom_a_request_is_for(text: str, entities: list[dict[str, Any]], expected: Whom) -> None:
