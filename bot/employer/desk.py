@@ -97,6 +97,21 @@ class EmployerDesk:
         self._cipher = cipher
         # One message or press of a user at a time: two quick answers must not both take the same question.
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Who may be in the conversation (a superset): anyone else's message passes on at once, with no read
+        # of the database that would let their next message (a photo, say) overtake it.
+        self._maybe_in: set[int] | None = None
+
+    async def _may_be_in(self, user_id: int) -> bool:
+        if self._maybe_in is None:
+            self._maybe_in = set(await self._db.run_async(chat.users_in_conversation))
+        return user_id in self._maybe_in
+
+    async def _start(self, user_id: int) -> ChatState:
+        await self._may_be_in(user_id)
+        assert self._maybe_in is not None
+        self._maybe_in.add(user_id)
+        started: ChatState = await self._db.run_async(chat.start, telegram_user_id=user_id)
+        return started
 
     async def render(self, bot: Bot, client_id: int, chat_id: int, value: Any) -> None:
         """Rasa's {"employer": "start"} (or "status"): the start of the employer's side."""
@@ -111,12 +126,14 @@ class EmployerDesk:
                 await self._send(bot, chat_id, text, screens.employer_menu())
                 return
             await self._send(bot, chat_id, _("Employer: intro"))
-            await self._ask(bot, chat_id, await self._db.run_async(chat.start, telegram_user_id=chat_id))
+            await self._ask(bot, chat_id, await self._start(chat_id))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.effective_message, update.effective_user
         assert message is not None and user is not None
         text = message.text or ""
+        if not await self._may_be_in(user.id) and not asks_status(text):
+            return  # not in the employer's conversation: the client handlers answer
         async with self._locks[user.id]:
             current = await self._db.run_async(chat.state, telegram_user_id=user.id)
             if current is None:
@@ -143,6 +160,8 @@ class EmployerDesk:
         """Their own number shared with Telegram's button, when the contact is asked."""
         message, user = update.effective_message, update.effective_user
         assert message is not None and message.contact is not None and user is not None
+        if not await self._may_be_in(user.id):
+            return  # not for this conversation: the client handlers answer
         async with self._locks[user.id]:
             current = await self._db.run_async(chat.state, telegram_user_id=user.id)
             if current is None or current.step != "contact" or message.contact.user_id != user.id:
@@ -160,7 +179,7 @@ class EmployerDesk:
             current = await self._db.run_async(chat.state, telegram_user_id=user.id)
             if action == NEW:
                 await query.answer()
-                await self._ask(bot, user.id, await self._db.run_async(chat.start, telegram_user_id=user.id))
+                await self._ask(bot, user.id, await self._start(user.id))
             elif action == STATUS:
                 await query.answer()
                 if not await self._show_status(bot, user.id):

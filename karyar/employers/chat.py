@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from karyar.clock import now
@@ -39,6 +39,11 @@ class ChatState:
 def state(session: Session, *, telegram_user_id: int) -> ChatState | None:
     row = session.get(EmployerChat, telegram_user_id)
     return _state(row) if row is not None else None
+
+
+def users_in_conversation(session: Session) -> list[int]:
+    """Who has an unfinished employer's conversation (read once when the bot starts)."""
+    return list(session.scalars(select(EmployerChat.telegram_user_id)))
 
 
 def start(session: Session, *, telegram_user_id: int) -> ChatState:

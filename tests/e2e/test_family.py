@@ -52,7 +52,7 @@ def test_a_husband_asking_work_for_his_wife_keeps_her_facts_apart_from_his(
     assert members["spouse"]["gender"] == ["female"]
 
 
-# How a husband answers the questions about his wife (each asked in words about her).
+# How a husband answers the questions about his wife (each asked, and its buttons worded, about her).
 WIFE_ANSWERS: dict[str, tuple[str, str]] = {
     "organisation": ("press", "کمیته امداد"),
     "age": ("say", "۲۸"),
@@ -60,10 +60,10 @@ WIFE_ANSWERS: dict[str, tuple[str, str]] = {
     "household_role": ("press", "همسر سرپرست"),
     "emdad_support": ("press", "نمی‌دانم"),
     "target_group": ("press", "هیچ‌کدام"),
-    "employment_status": ("press", "بیکارم و دنبال کارم"),
+    "employment_status": ("press", "بیکار است و دنبال کار است"),
     "education": ("press", "دیپلم"),
-    "work_ability": ("press", "بله، می‌توانم کار کنم"),
-    "work_experience": ("press", "تجربه ندارم"),
+    "work_ability": ("press", "بله، می‌تواند کار کند"),
+    "work_experience": ("press", "تجربه ندارد"),
     "field": ("say", "خیاطی"),
     "province": ("say", "خراسان رضوی"),
     "city": ("say", "مشهد"),
