@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from telegram import Bot, Message, Update
 from telegram.error import TelegramError
@@ -97,19 +98,22 @@ class EmployerDesk:
         self._cipher = cipher
         # One message or press of a user at a time: two quick answers must not both take the same question.
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        # Who may be in the conversation (a superset): anyone else's message passes on at once, with no read
-        # of the database that would let their next message (a photo, say) overtake it.
+        # Who may be in the conversation (a superset), read once as the bot starts: anyone else's message
+        # passes on with no await, so their next message (a photo, say) cannot overtake it.
         self._maybe_in: set[int] | None = None
+        try:
+            self._maybe_in = set(database.run(chat.users_in_conversation))
+        except SQLAlchemyError as error:  # the bot starts anyway; each message is then looked up
+            logger.warning(
+                "employers' conversations not read at start (%s): each message is looked up", error
+            )
 
-    async def _may_be_in(self, user_id: int) -> bool:
-        if self._maybe_in is None:
-            self._maybe_in = set(await self._db.run_async(chat.users_in_conversation))
-        return user_id in self._maybe_in
+    def _surely_not_in(self, user_id: int) -> bool:
+        return self._maybe_in is not None and user_id not in self._maybe_in
 
     async def _start(self, user_id: int) -> ChatState:
-        await self._may_be_in(user_id)
-        assert self._maybe_in is not None
-        self._maybe_in.add(user_id)
+        if self._maybe_in is not None:
+            self._maybe_in.add(user_id)
         started: ChatState = await self._db.run_async(chat.start, telegram_user_id=user_id)
         return started
 
@@ -132,7 +136,7 @@ class EmployerDesk:
         message, user = update.effective_message, update.effective_user
         assert message is not None and user is not None
         text = message.text or ""
-        if not await self._may_be_in(user.id) and not asks_status(text):
+        if self._surely_not_in(user.id) and not asks_status(text):
             return  # not in the employer's conversation: the client handlers answer
         async with self._locks[user.id]:
             current = await self._db.run_async(chat.state, telegram_user_id=user.id)
@@ -160,7 +164,7 @@ class EmployerDesk:
         """Their own number shared with Telegram's button, when the contact is asked."""
         message, user = update.effective_message, update.effective_user
         assert message is not None and message.contact is not None and user is not None
-        if not await self._may_be_in(user.id):
+        if self._surely_not_in(user.id):
             return  # not for this conversation: the client handlers answer
         async with self._locks[user.id]:
             current = await self._db.run_async(chat.state, telegram_user_id=user.id)
