@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.broadcast.render import ALERT_PRESS_PATTERN, parse_alert_press
 from bot.handlers.announcement import COUNSELLOR_PAYLOAD
-from bot.handlers.client import identity_of, keep
+from bot.handlers.client import identity_of, keep, reply
 from bot.services import services
 from karyar.alerts import store
 from karyar.alerts.announce import INTEREST, STOP
@@ -51,30 +51,13 @@ def _list_markup(alerts: list[store.AlertView]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
-async def _send(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    client_id: int,
-    text: str,
-    *,
-    reply_markup: InlineKeyboardMarkup | None = None,
-) -> None:
-    await services(context).outbox.send_text(
-        context.bot,
-        client_id=client_id,
-        chat_id=identity_of(update).user_id,
-        text=text,
-        reply_markup=reply_markup,
-    )
-
-
 async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int) -> None:
     alerts = await services(context).database.run_async(store.alerts_of, client_id=client_id)
-    await _send(update, context, client_id, list_text(alerts), reply_markup=_list_markup(alerts))
+    await reply(update, context, client_id, list_text(alerts), reply_markup=_list_markup(alerts))
 
 
 async def _stopped(update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int) -> None:
-    await _send(update, context, client_id, _("Alert: stopped"))
+    await reply(update, context, client_id, _("Alert: stopped"))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -94,7 +77,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         request = read_request(message.text)
         outcome = await s.database.run_async(store.add, client_id=client_id, request=request)
         text = added_text(outcome, request, per_week=get_settings().ALERTS_PER_WEEK, most=MAX_ALERTS)
-        await _send(update, context, client_id, text)
+        await reply(update, context, client_id, text)
 
 
 async def on_alert_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -120,7 +103,7 @@ async def on_alert_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if press.action == STOP:
         await _stopped(update, context, client_id)
     elif press.action == INTEREST and not press.has_consent:
-        await _send(update, context, client_id, _("Announcement: interest needs consent"))
+        await reply(update, context, client_id, _("Announcement: interest needs consent"))
     elif press.action == INTEREST:
         await s.outbox.send_with_buttons(
             context.bot,

@@ -97,7 +97,7 @@ async def keep(update: Update, context: ContextTypes.DEFAULT_TYPE, *, kind: str,
     )
 
 
-async def _reply(
+async def reply(
     update: Update,
     context: ContextTypes.DEFAULT_TYPE,
     client_id: int,
@@ -123,7 +123,7 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = identity_of(update)
     name = user.first_name or ""
     if await s.database.run_async(clients.has_consent, telegram_user_id=user.user_id):
-        await _reply(
+        await reply(
             update,
             context,
             client_id,
@@ -131,8 +131,8 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             reply_markup=keyboards.main_menu(),
         )
         return
-    await _reply(update, context, client_id, _("Welcome, new client").format(name=name))
-    await _reply(update, context, client_id, _("Privacy notice"), reply_markup=keyboards.consent_keyboard())
+    await reply(update, context, client_id, _("Welcome, new client").format(name=name))
+    await reply(update, context, client_id, _("Privacy notice"), reply_markup=keyboards.consent_keyboard())
 
 
 async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -140,7 +140,7 @@ async def on_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if receipt.taken:
         return
     client_id = receipt.client_id
-    await _reply(update, context, client_id, _("Menu prompt"), reply_markup=keyboards.main_menu())
+    await reply(update, context, client_id, _("Menu prompt"), reply_markup=keyboards.main_menu())
 
 
 async def on_rasa_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -158,7 +158,7 @@ async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     if receipt.taken:
         return
     client_id = receipt.client_id
-    await _reply(update, context, client_id, _("Unknown command"))
+    await reply(update, context, client_id, _("Unknown command"))
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,14 +169,14 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if is_blank(text):
         receipt = await keep(update, context, kind="text", text=text)
         if not receipt.taken:
-            await _reply(update, context, receipt.client_id, _("Empty message"))
+            await reply(update, context, receipt.client_id, _("Empty message"))
         return
     if keyboards.ends_live_chat(text):
         # During a conversation the desk ends it; pressed later, from a keyboard left on screen, the menu
         # comes back instead of the words going to Rasa.
         receipt = await keep(update, context, kind="menu", text=text)
         if not receipt.taken:
-            await _reply(
+            await reply(
                 update,
                 context,
                 receipt.client_id,
@@ -202,14 +202,14 @@ async def _answer_identifiers(
 ) -> None:
     client_id = receipt.client_id
     if shielded.invalid:
-        await _reply(update, context, client_id, _("Identifier: national id invalid"))
+        await reply(update, context, client_id, _("Identifier: national id invalid"))
     if not shielded.identifiers:
         return
     if not receipt.identifiers_stored:
         await _ask_consent_first(update, context, client_id)
         return
     labels = identifier_labels([value.kind for value in shielded.identifiers])
-    await _reply(update, context, client_id, _("Identifier: stored").format(what=labels))
+    await reply(update, context, client_id, _("Identifier: stored").format(what=labels))
 
 
 async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -223,7 +223,7 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
     if not accepted:
-        await _reply(update, context, client_id, _("Consent declined"), reply_markup=keyboards.main_menu())
+        await reply(update, context, client_id, _("Consent declined"), reply_markup=keyboards.main_menu())
         return
     newly_given = await s.database.run_async(clients.record_consent, client_id=client_id)
     request = None
@@ -238,10 +238,10 @@ async def on_consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         text = _("Consent accepted, request resumed")
     else:
         text = _("Consent accepted") if newly_given else _("Consent already given")
-    await _reply(update, context, client_id, text, reply_markup=keyboards.main_menu())
+    await reply(update, context, client_id, text, reply_markup=keyboards.main_menu())
     if newly_given:
         # Asked once, when consent is first given; later the client says «خبرها را بفرست» or «خبر نفرست».
-        await _reply(update, context, client_id, _("News question"), reply_markup=keyboards.news_keyboard())
+        await reply(update, context, client_id, _("News question"), reply_markup=keyboards.news_keyboard())
     if request is not None:
         # The request she made before accepting is taken up again: the questions it needs come now.
         await s.relay.receive(
@@ -270,7 +270,7 @@ async def on_news_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         text = _("News: not subscribed")
     else:
         text = _("News: subscribed") if changed else _("News: already subscribed")
-    await _reply(update, context, client_id, text)
+    await reply(update, context, client_id, text)
 
 
 async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -290,7 +290,7 @@ async def on_rasa_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         reason = _("Stale button") if pressed is Unusable.STALE else _("Unknown button")
         client_id = (await keep(update, context, kind="button", text=query.data)).client_id
         await query.answer(reason)
-        await _reply(update, context, client_id, reason, reply_markup=keyboards.main_menu())
+        await reply(update, context, client_id, reason, reply_markup=keyboards.main_menu())
         return
     await query.answer()
     if isinstance(query.message, Message) and not buttons.is_durable_payload(pressed.payload):
@@ -318,7 +318,7 @@ async def on_contact(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     receipt = await keep(update, context, kind="contact", text=None if not own else "[contact]")
     client_id, message_id = receipt.client_id, receipt.message_id
     if not own:
-        await _reply(update, context, client_id, _("Only your own phone"))
+        await reply(update, context, client_id, _("Only your own phone"))
         return
     phone = normalise_phone(message.contact.phone_number)
     if phone is None:
@@ -358,14 +358,14 @@ async def _after_shared_fact(
     update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int, stored: bool, confirmation: str
 ) -> None:
     if stored:
-        await _reply(update, context, client_id, confirmation)
+        await reply(update, context, client_id, confirmation)
         return
     await _ask_consent_first(update, context, client_id)
 
 
 async def _ask_consent_first(update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int) -> None:
-    await _reply(update, context, client_id, _("Consent needed for personal data"))
-    await _reply(update, context, client_id, _("Privacy notice"), reply_markup=keyboards.consent_keyboard())
+    await reply(update, context, client_id, _("Consent needed for personal data"))
+    await reply(update, context, client_id, _("Privacy notice"), reply_markup=keyboards.consent_keyboard())
 
 
 def _media_reply(kind: str) -> str:
@@ -385,7 +385,7 @@ async def on_other_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     kind = media_kind(message)
     receipt = await keep(update, context, kind=kind, text=message.caption)
     if not receipt.taken:
-        await _reply(update, context, receipt.client_id, _media_reply(kind))
+        await reply(update, context, receipt.client_id, _media_reply(kind))
 
 
 async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -393,7 +393,7 @@ async def on_edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     assert message is not None
     receipt = await keep(update, context, kind="edit", text=message.text)
     if not receipt.taken:
-        await _reply(update, context, receipt.client_id, _("Edited message"))
+        await reply(update, context, receipt.client_id, _("Edited message"))
 
 
 def register(application: Application, group: int) -> None:

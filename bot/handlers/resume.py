@@ -24,7 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.broadcast.render import ALERT_PRESS_PATTERN
-from bot.handlers.client import identity_of, keep
+from bot.handlers.client import identity_of, keep, reply
 from bot.keyboards import menu_payload
 from bot.outbox import split_text
 from bot.services import services
@@ -94,22 +94,6 @@ def _resume_buttons() -> InlineKeyboardMarkup:
     )
 
 
-async def _send(
-    update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
-    client_id: int,
-    text: str,
-    reply_markup: InlineKeyboardMarkup | None = None,
-) -> None:
-    await services(context).outbox.send_text(
-        context.bot,
-        client_id=client_id,
-        chat_id=identity_of(update).user_id,
-        text=text,
-        reply_markup=reply_markup,
-    )
-
-
 def _has_consent(session: Session, *, client_id: int) -> bool:
     return session.get_one(Client, client_id).consent_given_at is not None
 
@@ -119,11 +103,11 @@ async def _show(
 ) -> None:
     run = services(context).database.run_async
     if not await run(_has_consent, client_id=client_id):
-        await _send(update, context, client_id, _("Resume problem: no_consent"))
+        await reply(update, context, client_id, _("Resume problem: no_consent"))
         return
     resume = await run(build_resume, client_id=client_id)
     text = f"{before}\n\n{resume_text(resume)}" if before else resume_text(resume)
-    await _send(update, context, client_id, text, _resume_buttons())
+    await reply(update, context, client_id, text, reply_markup=_resume_buttons())
 
 
 async def _ask_part(update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int) -> None:
@@ -132,7 +116,7 @@ async def _ask_part(update: Update, context: ContextTypes.DEFAULT_TYPE, client_i
         [(part_label(part), f"{_MENU}:part:{part}") for part in parts[i : i + 2]]
         for i in range(0, len(parts), 2)
     ]
-    await _send(update, context, client_id, _("Resume: which part"), _markup(rows))
+    await reply(update, context, client_id, _("Resume: which part"), reply_markup=_markup(rows))
 
 
 async def _ask_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int, part: Part) -> None:
@@ -143,15 +127,19 @@ async def _ask_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, client
             [(titles.get(value) or value_label(name, value), f"{_MENU}:set:{part}:{value}")]
             for value in CHOICES[part]
         ]
-        await _send(
-            update, context, client_id, _("Resume: ask choice").format(label=part_label(part)), _markup(rows)
+        await reply(
+            update,
+            context,
+            client_id,
+            _("Resume: ask choice").format(label=part_label(part)),
+            reply_markup=_markup(rows),
         )
         return
     _waiting(context)[identity_of(update).user_id] = Waiting(part, time.monotonic())
     question = (
         _("Resume: ask place") if part is Part.PLACE else _("Resume: ask text").format(label=part_label(part))
     )
-    await _send(update, context, client_id, question)
+    await reply(update, context, client_id, question)
 
 
 def _problem_text(problem: Problem) -> str:
@@ -176,13 +164,13 @@ async def _correct(
         return
     if problem is not Problem.NO_CONSENT and part not in CHOICES:
         _waiting(context)[identity_of(update).user_id] = Waiting(part, time.monotonic())  # she may try again
-    await _send(update, context, client_id, _problem_text(problem))
+    await reply(update, context, client_id, _problem_text(problem))
 
 
 async def _send_file(update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int) -> None:
     run = services(context).database.run_async
     if not await run(_has_consent, client_id=client_id):
-        await _send(update, context, client_id, _("Resume problem: no_consent"))
+        await reply(update, context, client_id, _("Resume problem: no_consent"))
         return
     resume = await run(build_resume, client_id=client_id)
     try:
@@ -191,7 +179,7 @@ async def _send_file(update: Update, context: ContextTypes.DEFAULT_TYPE, client_
             resume_pdf, resume, phone=resume.phone_masked if resume.phone_shared else None
         )
     except FontMissingError:
-        await _send(update, context, client_id, _("Resume: pdf failed"))
+        await reply(update, context, client_id, _("Resume: pdf failed"))
         return
     caption = _("Resume: pdf caption")
     await run(messages.log_outbound, client_id=client_id, kind="document", text=caption)
@@ -211,7 +199,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     wanted = asked(message.text)
     if waiting is not None and wanted is None:
         if message.text.strip() == _("Resume: cancel word"):
-            await _send(update, context, client_id, _("Resume: edit cancelled"))
+            await reply(update, context, client_id, _("Resume: edit cancelled"))
         else:
             await _correct(update, context, client_id, waiting.part, message.text)
     elif wanted is Asked.EDIT:
@@ -263,12 +251,12 @@ async def on_interest_press(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     client_id, questions = found
     for question in questions:
         data = f"{_CONSENT}:{question.consent_id}"
-        await _send(
+        await reply(
             update,
             context,
             client_id,
             _("Resume consent: question").format(title=question.title, business=question.business),
-            _markup(
+            reply_markup=_markup(
                 [
                     [
                         (_("Resume consent: yes button"), f"{data}:y"),
@@ -304,7 +292,7 @@ async def on_consent_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         text = _("Resume consent: already sent")
     else:
         text = _("Resume consent: yes") if decided.agreed else _("Resume consent: no")
-    await _send(update, context, receipt.client_id, text.format(title=decided.title))
+    await reply(update, context, receipt.client_id, text.format(title=decided.title))
 
 
 async def _post_cards(context: ContextTypes.DEFAULT_TYPE, consent_id: int) -> None:
