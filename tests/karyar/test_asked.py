@@ -50,3 +50,8 @@ def test_a_question_mark_alone_makes_a_question() -> None:
     assert [t.name for t in left_unanswered("دوره خیاطی میخوام. بیمه؟", answered_intent="ask_training")] == [
         "insurance"
     ]
+
+
+def test_the_colloquial_spelling_of_how_makes_a_question() -> None:
+    text = "دوره آشپزی تو تهران هست؟ بیمه هم داره؟ اقساطش چجوریه"
+    assert [t.name for t in left_unanswered(text, answered_intent="ask_insurance")] == ["repayment"]
