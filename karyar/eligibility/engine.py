@@ -31,10 +31,12 @@ _TOPIC_KINDS: dict[Topic, frozenset[str] | None] = {
     Topic.JOBS: frozenset({"placement", "insurance"}),
     Topic.LOANS: frozenset({"loan", "capital"}),
 }
-# Facts a search needs even though no rule depends on them.
+# Facts a search needs even though no rule depends on them. Gender, because many courses and jobs are for
+# women or for men only: unasked, a man would be shown women-only work. It is asked for every search, not
+# only when today's list holds such items, since the same facts match the client's alerts on new ones.
 _SEARCH_FACTS: dict[Topic, tuple[str, ...]] = {
-    Topic.COURSES: ("field", "province"),
-    Topic.JOBS: ("field", "province", "city"),
+    Topic.COURSES: ("gender", "field", "province"),
+    Topic.JOBS: ("gender", "field", "province", "city"),
 }
 # The priority order is about who is served first with loans; asking for it elsewhere would only lengthen
 # a course or job search.

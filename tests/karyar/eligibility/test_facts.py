@@ -104,7 +104,7 @@ def _missing(shipped: PolicySet, topic: Topic, **stored: str) -> list[str]:
     ("topic", "stored", "expected"),
     [
         (Topic.ELIGIBILITY, {}, ["organisation", "age"]),
-        (Topic.COURSES, {}, ["organisation", "age", "field", "province"]),
+        (Topic.COURSES, {}, ["organisation", "age", "gender", "field", "province"]),
         (Topic.COURSES, {"organisation": "emdad"},
          ["age", "gender", "employment_status", "field", "province"]),
         (Topic.COURSES, {"organisation": "emdad", "age": "16", "gender": "male", "employment_status": "student"},
@@ -129,16 +129,18 @@ def _missing(shipped: PolicySet, topic: Topic, **stored: str) -> list[str]:
                        "work_ability": "full"}, ["work_experience"]),
         (Topic.ELIGIBILITY, {"organisation": "behzisti"}, ["age", "target_group"]),
         (Topic.LOANS, {"organisation": "behzisti", "age": "30"}, ["target_group"]),
-        (Topic.JOBS, {"organisation": "none"}, ["age", "field", "province", "city"]),
+        (Topic.JOBS, {"organisation": "none"}, ["age", "gender", "field", "province", "city"]),
+        (Topic.JOBS, {"organisation": "behzisti", "age": "35", "target_group": "person_with_disability"},
+         ["gender", "field", "province", "city"]),  # no rule needs it, but some jobs are for women only
         (Topic.ELIGIBILITY, {"organisation": "skipped", "age": "skipped"}, []),
-        (Topic.COURSES, {"organisation": "behzisti", "age": "30", "target_group": "skipped", "field": "skipped",
-                         "province": "skipped"}, []),
+        (Topic.COURSES, {"organisation": "behzisti", "age": "30", "gender": "skipped", "target_group": "skipped",
+                         "field": "skipped", "province": "skipped"}, []),
     ],
     ids=["nothing known", "courses, nothing known", "emdad courses", "emdad student courses",
          "emdad courses, a woman: is she the head", "emdad loans, 62: the plan type is clear already",
          "emdad courses, rules settled", "emdad jobs", "emdad jobs, a woman", "emdad jobs, all known",
          "emdad single/multi-service loans", "emdad loans", "emdad loans, experience next", "behzisti",
-         "behzisti loans", "general jobs", "declined answers", "declined answers for a course search"],
+         "behzisti loans", "general jobs", "behzisti jobs: gender for the search", "declined answers", "declined answers for a course search"],
 )  # fmt: skip
 def test_missing_facts(shipped: PolicySet, topic: Topic, stored: dict[str, str], expected: list[str]) -> None:
     assert _missing(shipped, topic, **stored) == expected
