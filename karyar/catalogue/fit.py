@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, String, and_, cast, false, or_
 
 from karyar.data_files import read_data_file
 from karyar.db.models import CatalogueItem, SuitableGender
-from karyar.eligibility.engine import fact
+from karyar.eligibility.engine import WOMEN_ONLY_GROUPS, fact
 from karyar.eligibility.model import Profile
 from karyar.facts import FACT_BY_NAME, ProfileFactName
 from persian.text import search_key
@@ -37,7 +37,7 @@ IMPLIED_GROUPS: dict[str, tuple[tuple[str, str], ...]] = {
 # wife or a child the head of the household is someone else, and a girl living with her family is not on
 # her own.
 RULED_OUT_BY: tuple[tuple[str, str, frozenset[str]], ...] = (
-    ("gender", "male", frozenset({FEMALE_HEAD, SELF_SUPPORTING_GIRL})),
+    ("gender", "male", WOMEN_ONLY_GROUPS),
     ("household_role", "spouse", frozenset({FEMALE_HEAD, SELF_SUPPORTING_GIRL})),
     ("household_role", "child", frozenset({FEMALE_HEAD, SELF_SUPPORTING_GIRL})),
 )

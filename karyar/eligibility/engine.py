@@ -38,6 +38,8 @@ _SEARCH_FACTS: dict[Topic, tuple[str, ...]] = {
     Topic.COURSES: ("gender", "field", "province"),
     Topic.JOBS: ("gender", "field", "province", "city"),
 }
+# Target groups only women are in: a client in one of them is a woman, whether or not she said so.
+WOMEN_ONLY_GROUPS = frozenset({"female_head_of_household", "self_supporting_girl"})
 # The priority order is about who is served first with loans; asking for it elsewhere would only lengthen
 # a course or job search.
 _PRIORITY_TOPICS = frozenset({Topic.ELIGIBILITY, Topic.LOANS})
@@ -95,13 +97,16 @@ def missing_facts(profile: Profile, *, topic: Topic, policies: PolicySet) -> lis
 
 
 def fact(profile: Profile, name: str) -> Any:
-    """The known value of a fact by its name, or None when unknown or declined."""
+    """The known value of a fact by its name, or None when unknown or declined; a gender not said is
+    known from a women-only target group."""
     if declined(profile, name):
         return None
     if name == "target_group":
         return profile.target_groups if profile.target_groups_known else None
     if name == "field":
         return profile.fields or None
+    if name == "gender" and profile.gender is None and profile.target_groups & WOMEN_ONLY_GROUPS:
+        return "female"  # a widow heading her household is not asked whether she is a woman
     return getattr(profile, name)
 
 

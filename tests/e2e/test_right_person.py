@@ -144,6 +144,7 @@ def test_a_widow_heading_her_household_is_never_told_to_bring_a_head_of_househol
     read = _text(messages)
     assert "دوره خیاطی با شرایط شما پیدا شد" in read and _cards(messages), read
     assert CONSENT_LETTER not in read and "رضایت‌نامه" not in read, read  # she heads the household
+    assert "خانم هستید یا آقا؟" not in read, read  # a widow heading her household is a woman
 
 
 def test_a_widow_who_named_only_her_province_is_not_told_a_course_in_its_capital_is_in_another_city(

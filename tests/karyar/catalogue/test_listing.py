@@ -113,3 +113,21 @@ def test_a_client_who_gave_no_place_gets_no_distance_lines(db: Database) -> None
     lines, codes, _more = _read(db, Profile(age=30, gender="female", fields=("خیاطی",)))
     assert not any("استان" in line or "شهر" in line for line in lines)
     assert len(codes) == 5 and "بستگی دارد" in lines[-1]  # unknown facts: no claim of fit
+
+
+def test_a_woman_who_said_she_heads_her_household_is_shown_women_only_courses_as_fitting_her(
+    db: Database,
+) -> None:
+    with db.unit_of_work() as session:
+        session.add_all([course("women", gender="female"), course("men", gender="male")])
+    widow = Profile(
+        age=42,
+        organisation="emdad",
+        target_groups=frozenset({"female_head_of_household"}),
+        target_groups_known=True,
+        province="اصفهان",
+        city="اصفهان",
+        fields=("خیاطی",),
+    )  # she never said «خانم»: her group says it
+    lines, codes, _more = _read(db, widow)
+    assert codes == ["women"] and lines[0] == "۱ دوره خیاطی با شرایط شما پیدا شد.", lines

@@ -132,6 +132,8 @@ def _missing(shipped: PolicySet, topic: Topic, **stored: str) -> list[str]:
         (Topic.JOBS, {"organisation": "none"}, ["age", "gender", "field", "province", "city"]),
         (Topic.JOBS, {"organisation": "behzisti", "age": "35", "target_group": "person_with_disability"},
          ["gender", "field", "province", "city"]),  # no rule needs it, but some jobs are for women only
+        (Topic.JOBS, {"organisation": "behzisti", "age": "42", "target_group": "female_head_of_household"},
+         ["field", "province", "city"]),  # a female head of household is a woman
         (Topic.ELIGIBILITY, {"organisation": "skipped", "age": "skipped"}, []),
         (Topic.COURSES, {"organisation": "behzisti", "age": "30", "gender": "skipped", "target_group": "skipped",
                          "field": "skipped", "province": "skipped"}, []),
@@ -140,7 +142,7 @@ def _missing(shipped: PolicySet, topic: Topic, **stored: str) -> list[str]:
          "emdad courses, a woman: is she the head", "emdad loans, 62: the plan type is clear already",
          "emdad courses, rules settled", "emdad jobs", "emdad jobs, a woman", "emdad jobs, all known",
          "emdad single/multi-service loans", "emdad loans", "emdad loans, experience next", "behzisti",
-         "behzisti loans", "general jobs", "behzisti jobs: gender for the search", "declined answers", "declined answers for a course search"],
+         "behzisti loans", "general jobs", "behzisti jobs: gender for the search", "behzisti jobs: her group says she is a woman", "declined answers", "declined answers for a course search"],
 )  # fmt: skip
 def test_missing_facts(shipped: PolicySet, topic: Topic, stored: dict[str, str], expected: list[str]) -> None:
     assert _missing(shipped, topic, **stored) == expected
