@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from actions._runtime import database, source_message_id, telegram_user_id
+from actions.profile_facts import keep_told_with_a_request
 from karyar import cases, clients
 from karyar.clients import TelegramIdentity
 from karyar.db.models import CaseEventKind, HandoffReason, HandoffTier
@@ -101,7 +102,8 @@ class ActionRequestCounsellor(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        return await hand_over(
+        kept = await keep_told_with_a_request(tracker, domain)
+        return kept + await hand_over(
             dispatcher, tracker, reason=reason_of(tracker), unavailable="utter_handoff_unavailable"
         )
 

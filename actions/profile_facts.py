@@ -207,6 +207,36 @@ def utter_recorded(dispatcher: CollectingDispatcher, told: list[Told]) -> None:
         dispatcher.utter_message(response="utter_profile_recorded", facts="\n".join(lines))
 
 
+async def keep_told(
+    tracker: Tracker, domain: dict[str, Any], told: list[Told]
+) -> tuple[bool, list[EventType]]:
+    """Store what the latest message told of the client and her family, if she consented; with the slot
+    events that keep a member's facts out of the client's own slots."""
+    slots = domain.get("slots") or {}
+    # The slots are the client's own answers: a member's facts must not stay in them.
+    events: list[EventType] = [
+        SlotSet(name, value) for name, value in writer_slot_values(tracker, told).items() if name in slots
+    ]
+    user_id = telegram_user_id(tracker)
+    consent = user_id is not None and await database().run_async(
+        record_told, user_id=user_id, told=told, message_id=source_message_id(tracker)
+    )
+    return consent, events
+
+
+async def keep_told_with_a_request(tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+    """A request answered outside the intake questions (the documents, a counsellor) may come with facts
+    («۲۸ سالمه از بهزیستی‌ام، چه مدارکی لازمه؟»): they are kept on her case without a word, so she is not
+    asked them again and a counsellor sees them."""
+    # Checked as the intake checks an answer: a request is no place to store an age of 150.
+    told = [Told(p.member, facts, p.implied) for p in told_in_latest(tracker) if (facts := _checked(p.facts))]
+    if not told:
+        return []
+    _consent, events = await keep_told(tracker, domain, told)
+    tracker.add_slots(events)
+    return events
+
+
 class ActionRecordProfileFacts(Action):
     def name(self) -> str:
         return "action_record_profile_facts"
@@ -218,15 +248,7 @@ class ActionRecordProfileFacts(Action):
         if not told:
             dispatcher.utter_message(response="utter_profile_nothing_understood")
             return []
-        slots = domain.get("slots") or {}
-        # The slots are the client's own answers: a member's facts must not stay in them.
-        events: list[EventType] = [
-            SlotSet(name, value) for name, value in writer_slot_values(tracker, told).items() if name in slots
-        ]
-        user_id = telegram_user_id(tracker)
-        consent = user_id is not None and await database().run_async(
-            record_told, user_id=user_id, told=told, message_id=source_message_id(tracker)
-        )
+        consent, events = await keep_told(tracker, domain, told)
         if not consent:
             dispatcher.utter_message(response="utter_profile_needs_consent")
             return [*events, SlotSet("consent_given", False)]

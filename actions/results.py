@@ -12,6 +12,7 @@ from actions._runtime import database, source_message_id, telegram_user_id
 from actions.catalogue import show_list
 from actions.family import current_member, giver_line, member_profile, own_facts
 from actions.intake import CONSENT_SLOT, profile_of, topic_of
+from actions.profile_facts import keep_told_with_a_request
 from karyar import cases, clients
 from karyar.clients import TelegramIdentity
 from karyar.db.models import CaseEventKind, CaseStage
@@ -142,12 +143,13 @@ class ActionDocuments(Action):
             dispatcher, tracker
         ):
             return []
+        kept = await keep_told_with_a_request(tracker, domain)
         text = documents_text(assess(profile_of(tracker.slots), policies()))
         if text is None:
             dispatcher.utter_message(response="utter_ask_documents")
         else:
             dispatcher.utter_message(text=text)
-        return []
+        return kept
 
     @staticmethod
     async def _whose_letter(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:

@@ -265,6 +265,19 @@ async def test_documents_are_personal_when_the_profile_allows() -> None:
     assert "فهرست نهایی را اداره شهرستان شما می‌گوید" in conditions
 
 
+async def test_facts_told_with_a_documents_question_are_kept_on_the_case(db: Database) -> None:
+    client_id = _consenting_client(db)
+    text = "از بهزیستی ام ۱۵۰ سالمه برای وام چه مدارکی لازمه"
+    tracker = _answering("age", text, intent="ask_documents")
+    tracker.latest_message["entities"] = [
+        {"entity": "organisation", "value": "behzisti", "start": 3, "end": 10},
+        {"entity": "age", "value": "150", "start": 14, "end": 17},  # no age: not kept
+    ]
+    await ActionDocuments().run(CollectingDispatcher(), tracker, DOMAIN)
+    with db.unit_of_work() as session:
+        assert profile.current_profile(session, client_id=client_id) == {"organisation": ["behzisti"]}
+
+
 async def test_a_message_that_is_only_an_answer_is_taken_as_one_whatever_the_intent(db: Database) -> None:
     slots, _messages = await _validate(
         _answering("city", "ایلام", intent="ask_contact", earlier={"topic": "jobs", "province": "ایلام"})

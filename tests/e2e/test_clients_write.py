@@ -34,6 +34,7 @@ def _first_answer(replies: list[dict[str, Any]]) -> dict[str, Any]:
 # --- facts given with a request, one conversation per kind of request --------------------------------------
 
 
+DOCUMENTS_WITH_FACTS = "از بهزیستی ام ۲۸ سالمه برای وام چه مدارکی لازمه"
 FACTS_NOT_KEPT = "what she says of herself with this request is not kept: she is asked it again later"
 
 
@@ -41,12 +42,9 @@ FACTS_NOT_KEPT = "what she says of herself with this request is not kept: she is
     ("message", "facts", "told"),
     [
         pytest.param(
-            "از بهزیستی ام ۲۸ سالمه برای وام چه مدارکی لازمه",
+            DOCUMENTS_WITH_FACTS,
             {"organisation": "behzisti", "age": "28"},
             "مدارک",
-            marks=pytest.mark.xfail(
-                strict=True, reason=FACTS_NOT_KEPT + " (and told «اگر سن و نهاد را بگویید»)"
-            ),
             id="documents",
         ),
         pytest.param(
@@ -85,7 +83,6 @@ def test_facts_with_a_request_are_kept_and_the_request_answered(
     assert {name: stored.get(name) for name in facts} == {name: [value] for name, value in facts.items()}
 
 
-@pytest.mark.xfail(strict=True, reason=FACTS_NOT_KEPT)
 def test_facts_with_a_wish_to_talk_to_a_person_reach_the_queue_and_the_case(
     stack: Stack, stack_db: Database, team: Team, user_id: int
 ) -> None:
@@ -94,6 +91,15 @@ def test_facts_with_a_wish_to_talk_to_a_person_reach_the_queue_and_the_case(
     replies = chat.say("۳۰ سالمه از امداد میخوام با یه مشاور حرف بزنم")
     assert any("صف" in text for text in _texts(replies)), _texts(replies)
     assert _stored(stack_db, user_id).get("age") == ["30"]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="she is told «اگر سن و نهاد حمایتی‌تان را بگویید» right after saying both"
+)
+def test_the_documents_answer_does_not_ask_for_what_she_just_said(stack: Stack, user_id: int) -> None:
+    chat = _consented(stack, user_id)
+    texts = _texts(chat.say(DOCUMENTS_WITH_FACTS))
+    assert not any("اگر سن و نهاد" in text for text in texts), texts
 
 
 # --- typed answers to every intake question, in several forms ----------------------------------------------
