@@ -130,6 +130,10 @@ async def _say_who_gives_consent(
         dispatcher.utter_message(text=line)
 
 
+# What the client is asked to tell for a documents list of her own, when the general one is all there is.
+_PERSONAL_LIST_NEEDS = ("age", "organisation")
+
+
 class ActionDocuments(Action):
     """The documents for the services the client can apply for; the general list when that is not known."""
 
@@ -147,6 +151,8 @@ class ActionDocuments(Action):
         text = documents_text(assess(profile_of(tracker.slots), policies()))
         if text is None:
             dispatcher.utter_message(response="utter_ask_documents")
+            if not all(tracker.get_slot(slot) for slot in _PERSONAL_LIST_NEEDS):  # never ask what she told
+                dispatcher.utter_message(response="utter_documents_personal_offer")
         else:
             dispatcher.utter_message(text=text)
         return kept

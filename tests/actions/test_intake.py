@@ -273,9 +273,24 @@ async def test_facts_told_with_a_documents_question_are_kept_on_the_case(db: Dat
         {"entity": "organisation", "value": "behzisti", "start": 3, "end": 10},
         {"entity": "age", "value": "150", "start": 14, "end": 17},  # no age: not kept
     ]
-    await ActionDocuments().run(CollectingDispatcher(), tracker, DOMAIN)
+    dispatcher = CollectingDispatcher()
+    await ActionDocuments().run(dispatcher, tracker, DOMAIN)
     with db.unit_of_work() as session:
         assert profile.current_profile(session, client_id=client_id) == {"organisation": ["behzisti"]}
+    # Her age is still unknown: she is told a list of her own needs it.
+    assert [m["response"] for m in dispatcher.messages] == [
+        "utter_ask_documents",
+        "utter_documents_personal_offer",
+    ]
+
+
+async def test_the_general_documents_answer_does_not_ask_for_the_age_and_organisation_she_told() -> None:
+    tracker = _answering(
+        "age", "مدارک", intent="ask_documents", earlier={"organisation": "behzisti", "age": "28"}
+    )
+    dispatcher = CollectingDispatcher()
+    await ActionDocuments().run(dispatcher, tracker, DOMAIN)
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_documents"]
 
 
 async def test_a_message_that_is_only_an_answer_is_taken_as_one_whatever_the_intent(db: Database) -> None:

@@ -93,9 +93,6 @@ def test_facts_with_a_wish_to_talk_to_a_person_reach_the_queue_and_the_case(
     assert _stored(stack_db, user_id).get("age") == ["30"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="she is told «اگر سن و نهاد حمایتی‌تان را بگویید» right after saying both"
-)
 def test_the_documents_answer_does_not_ask_for_what_she_just_said(stack: Stack, user_id: int) -> None:
     chat = _consented(stack, user_id)
     texts = _texts(chat.say(DOCUMENTS_WITH_FACTS))
