@@ -303,13 +303,13 @@ class HandoffDesk:
 
     async def transfer(
         self, bot: Bot, *, member: Colleague, handoff_id: int, to_member_id: int | None
-    ) -> bool:
-        """To a colleague (their staff id) or, with None, back to the queue for supervisors."""
+    ) -> desk.Transfer | None:
+        """To a colleague (their staff id) or, with None, back to the queue for supervisors; None if refused."""
         moved = await self._db.run_async(
             desk.transfer, handoff_id=handoff_id, member_id=member.id, to_member_id=to_member_id
         )
         if moved is None:
-            return False
+            return None
         handoff, new_member = moved.handoff, moved.to
         if new_member is None:
             await self.channel.update_cards(bot, handoff_id, markup_for=lambda _chat: None)
@@ -331,7 +331,7 @@ class HandoffDesk:
                 )
             text = _("Handoff: counsellor joined").format(name=new_member.name)
         await self._send_client(bot, handoff, text, None if new_member is None else live_chat_keyboard())
-        return True
+        return moved
 
     # --- Rasa -----------------------------------------------------------------------------------------
 
