@@ -21,7 +21,6 @@ pytestmark = pytest.mark.e2e
 ABOUT_HER = "سؤال‌های بعدی درباره‌ی همسرتان است"
 HIS_LETTER = "رضایت‌نامه سرپرست خانوار برای همسرتان را شما، به‌عنوان سرپرست خانوار، می‌دهید."
 REPLY_SECONDS = 90.0
-WAIT_NOTE = "⏳"
 
 
 def _said_since(stack: Stack, user_id: int, mark: int) -> str:
@@ -70,24 +69,8 @@ WIFE_ANSWERS: dict[str, tuple[str, str]] = {
 }
 
 
-def _settled(chat: Chat, replies: list[dict[str, Any]], mark: int) -> list[dict[str, Any]]:
-    """The replies since `mark` once the answer came: on a busy machine the bot first says it is on it."""
-    stack_api = chat.api
-    stack_api.wait_until(
-        lambda: (
-            not str(stack_api.bot_messages(chat.user_id, since=mark)[-1].get("text") or "").startswith(
-                WAIT_NOTE
-            )
-        ),
-        timeout=REPLY_SECONDS,
-    )
-    return stack_api.bot_messages(chat.user_id, since=mark)
-
-
 def _turn(chat: Chat, how: str, answer: str) -> list[dict[str, Any]]:
-    mark = chat.api.mark(chat.user_id)
-    replies = chat.press(answer) if how == "press" else chat.say(answer)
-    return _settled(chat, replies, mark)
+    return chat.press(answer) if how == "press" else chat.say(answer)
 
 
 def _member_question(replies: list[dict[str, Any]], member: str) -> str | None:

@@ -13,44 +13,19 @@ from actions.family import member_question
 from karyar.db.engine import Database
 from karyar.profile import current_profile, member_profiles
 from tests.e2e.test_intake import client_of
-from tests.support.chat import QUIET_SECONDS, Chat, button_titles, question_in
+from tests.support.chat import Chat, button_titles, question_in
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
-REPLY_SECONDS = 90.0
-WAIT_NOTE = "⏳"
 CONSENT_LETTER = "رضایت‌نامه سرپرست خانوار"
 
 # How a client answers a question: a button to press or words to say.
 Answers = dict[str, tuple[str, str]]
 
 
-def _settled(chat: Chat, mark: int) -> list[dict[str, Any]]:
-    """The replies since `mark` once the answer came: on a busy machine the bot first says it is on it."""
-    api = chat.api
-
-    def answered() -> bool:
-        replies = api.bot_messages(chat.user_id, since=mark)
-        return bool(replies) and not str(replies[-1].get("text") or "").startswith(WAIT_NOTE)
-
-    api.wait_until(answered, timeout=REPLY_SECONDS)
-    while True:  # then until nothing more comes for a moment, as Chat's own turns end
-        count = len(api.bot_messages(chat.user_id, since=mark))
-        if not api.wait_until(
-            lambda count=count: len(api.bot_messages(chat.user_id, since=mark)) > count,  # type: ignore[misc]
-            timeout=QUIET_SECONDS,
-        ):
-            return api.bot_messages(chat.user_id, since=mark)
-
-
 def _turn(chat: Chat, how: str, answer: str) -> list[dict[str, Any]]:
-    mark = chat.api.mark(chat.user_id)
-    if how == "press":
-        chat.press(answer)
-    else:
-        chat.say(answer)
-    return _settled(chat, mark)
+    return chat.press(answer) if how == "press" else chat.say(answer)
 
 
 def _asked(replies: list[dict[str, Any]], member: str | None) -> str | None:

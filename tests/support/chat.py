@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -9,11 +11,13 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from localapi import UserDriver
+from tests.support import turns
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLY_SECONDS = 30.0
-# The bot sends all replies to one message back to back; this long without a new one means the turn is over.
+# Where the bot's inbox cannot be read (local mode in a terminal), this long without a new message ends a turn.
 QUIET_SECONDS = 0.8
+_INBOX_POLL_SECONDS = 0.02
 
 
 @cache
@@ -39,9 +43,9 @@ class Chat:
         self.first_name = first_name
 
     def say(self, text: str) -> list[dict[str, Any]]:
-        mark = self.api.mark(self.user_id)
+        mark, first_update = self.api.mark(self.user_id), self._next_update_id()
         self.api.send_text(self.user_id, text, first_name=self.first_name)
-        return self._turn(mark)
+        return self._turn(mark, first_update)
 
     def press(self, title: str, *, on: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Press the button titled `title` on `on`, or on the newest bot message that has one."""
@@ -49,9 +53,9 @@ class Chat:
             (m for m in reversed(self.api.bot_messages(self.user_id)) if title in button_titles(m)), None
         )
         assert message is not None, f"no message with a button {title!r}: {self.texts()}"
-        mark = self.api.mark(self.user_id)
+        mark, first_update = self.api.mark(self.user_id), self._next_update_id()
         self.api.press_button(self.user_id, message["message_id"], text=title)
-        return self._turn(mark)
+        return self._turn(mark, first_update)
 
     def accept_privacy_notice(self) -> None:
         replies = self.say("/start")
@@ -60,8 +64,21 @@ class Chat:
     def texts(self) -> list[str]:
         return [str(m.get("text") or "") for m in self.api.bot_messages(self.user_id)]
 
-    def _turn(self, mark: int) -> list[dict[str, Any]]:
+    def _next_update_id(self) -> int:
+        return int(self.api.world.read(lambda world: world.next_update_id))
+
+    def _turn(self, mark: int, first_update: int) -> list[dict[str, Any]]:
+        """The bot's replies to what was just sent, once it is done with it."""
+        started = datetime.now(UTC) - timedelta(seconds=1)  # the bot's clock stamps what it receives
         self.api.wait_for_bot_messages(self.user_id, 1, since=mark, timeout=REPLY_SECONDS)
+        api_url = getattr(self.api, "url", None)
+        if isinstance(api_url, str) and turns.knows_inbox(api_url):
+            sent = range(first_update, self._next_update_id())
+            deadline = time.monotonic() + REPLY_SECONDS
+            while not turns.all_processed(api_url, sent, received_since=started):
+                assert time.monotonic() < deadline, f"the bot never finished updates {sent}: {self.texts()}"
+                time.sleep(_INBOX_POLL_SECONDS)  # the inbox is in another process's database: polled
+            return self.api.bot_messages(self.user_id, since=mark)
         while True:
             count = len(self.api.bot_messages(self.user_id, since=mark))
             more = self.api.wait_until(

@@ -15,6 +15,7 @@ from pathlib import Path
 from localapi.server import ThreadedLocalBotApi
 from ops import rasa_model
 from ops.localmode import ALWAYS_OPEN_CALENDAR
+from tests.support import turns
 from tests.support.processes import APP_PYTHON, ManagedProcess, free_port
 from tests.support.rasa_gate import RasaGate
 
@@ -129,6 +130,7 @@ def running_stack(*, database_url: str, log_dir: Path, rasa_servers: int = 1) ->
         api = ThreadedLocalBotApi(BOT_TOKEN)
         api.start()
         cleanup.callback(api.stop)
+        cleanup.enter_context(turns.read_from_inbox(api.url, database_url))
         gate = RasaGate(rasa_url)
         gate.start()
         cleanup.callback(gate.stop)
@@ -187,6 +189,7 @@ def extra_bot(stack: Stack, api: ThreadedLocalBotApi, name: str, **env: str) -> 
         log_dir=stack.log_dir,
     )
     try:
-        yield process
+        with turns.read_from_inbox(api.url, stack.database_url):
+            yield process
     finally:
         process.stop()

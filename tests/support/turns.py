@@ -1,0 +1,49 @@
+"""When the bot is done with what a user sent, read from the bot's own inbox of updates.
+
+The bot stores every update in its inbox before it is acknowledged and marks it processed once its handlers
+are done (karyar/inbox.py, bot/polling.py), and every reply to a message is sent by those handlers; so a turn
+is over when each update the user sent in it is stored and marked. A stand-in is tied here to the case
+database of the bot it serves (by its address, which a restarted stand-in keeps).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import select
+
+from karyar.db.engine import Database
+from karyar.db.models import TelegramUpdate
+
+_inboxes: dict[str, Database] = {}
+
+
+@contextmanager
+def read_from_inbox(api_url: str, database_url: str) -> Iterator[None]:
+    """Turns through the stand-in at `api_url` end when the bot has marked them in this database's inbox."""
+    database = Database(database_url)
+    _inboxes[api_url] = database
+    try:
+        yield
+    finally:
+        _inboxes.pop(api_url, None)
+        database.dispose()
+
+
+def knows_inbox(api_url: str) -> bool:
+    return api_url in _inboxes
+
+
+def all_processed(api_url: str, update_ids: range, *, received_since: datetime) -> bool:
+    """Whether every update numbered in `update_ids` (received since then: a restarted stand-in numbers from 1
+    again) is in the inbox and processed."""
+    with _inboxes[api_url].unit_of_work() as session:
+        rows = session.execute(
+            select(TelegramUpdate.update_id, TelegramUpdate.processed_at).where(
+                TelegramUpdate.update_id.in_(update_ids), TelegramUpdate.received_at >= received_since
+            )
+        ).all()
+    stored = {update_id for update_id, _ in rows}
+    return stored.issuperset(update_ids) and all(processed is not None for _, processed in rows)
