@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import answer_from_text, checked
+from actions.insurance import ActionInsurance
 from actions.intake import ActionStartIntake, ValidateIntakeForm
 from actions.results import ActionDocuments
 from karyar import clients, profile
@@ -282,6 +283,40 @@ async def test_facts_told_with_a_documents_question_are_kept_on_the_case(db: Dat
         "utter_ask_documents",
         "utter_documents_personal_offer",
     ]
+
+
+async def test_facts_told_with_an_insurance_question_are_kept_and_the_insurance_answered(
+    db: Database,
+) -> None:
+    client_id = _consenting_client(db)
+    text = "زنم ۴۵ سالمه از کمیته امداد، بیمه هم میدین؟"
+    tracker = _answering("age", text, intent="ask_insurance")
+    tracker.latest_message["entities"] = [
+        {"entity": "gender", "value": "female", "start": 0, "end": 3},
+        {"entity": "age", "value": "45", "start": 4, "end": 6},
+        {"entity": "organisation", "value": "emdad", "start": 14, "end": 25},
+    ]
+    dispatcher = CollectingDispatcher()
+    events = await ActionInsurance().run(dispatcher, tracker, DOMAIN)
+    with db.unit_of_work() as session:
+        assert profile.current_profile(session, client_id=client_id) == {
+            "gender": ["female"],
+            "age": ["45"],
+            "organisation": ["emdad"],
+        }
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_insurance"]
+    assert events == []  # her own facts: the slots the NLU set keep them
+
+
+async def test_the_bare_insurance_question_gets_the_insurance_answer_and_keeps_nothing(db: Database) -> None:
+    client_id = _consenting_client(db)
+    dispatcher = CollectingDispatcher()
+    await ActionInsurance().run(
+        dispatcher, _answering("age", "بیمه هم دارین؟", intent="ask_insurance"), DOMAIN
+    )
+    with db.unit_of_work() as session:
+        assert profile.current_profile(session, client_id=client_id) == {}
+    assert [m["response"] for m in dispatcher.messages] == ["utter_ask_insurance"]
 
 
 async def test_the_general_documents_answer_does_not_ask_for_the_age_and_organisation_she_told() -> None:

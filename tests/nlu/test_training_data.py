@@ -184,7 +184,7 @@ RULE_ANSWERS = {
     "ask_training": "action_start_intake",
     "ask_jobs": "action_start_intake",
     "ask_loan": "utter_ask_loan",
-    "ask_insurance": "utter_ask_insurance",
+    "ask_insurance": "action_insurance",
     "ask_documents": "action_documents",
     "ask_status": "utter_ask_status",
     "ask_contact": "utter_ask_contact",
