@@ -22,6 +22,7 @@ from karyar import cases, clients
 from karyar.clients import TelegramIdentity
 from karyar.db.models import CaseEventKind, HandoffReason, HandoffTier
 from karyar.handoff.queue import open_handoff
+from karyar.wellbeing.distress import signs_of_distress
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +110,10 @@ class ActionRequestCounsellor(Action):
 
 
 class ActionTakeComplaint(Action):
-    """A complaint reaches a person: the pool's supervisors get the case, and only then is the client told so."""
+    """A complaint reaches a person: the pool's supervisors get the case, and only then is the client told so.
+
+    A complaint that tells of distress («صاحبخونه وسایلمونو ریخته بیرون») is comforted first (bot.care): it is
+    then told where her words went without an apology for something Karyar did not do."""
 
     def name(self) -> str:
         return "action_take_complaint"
@@ -117,11 +121,12 @@ class ActionTakeComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        in_distress = bool(signs_of_distress(str(tracker.latest_message.get("text") or "")))
         return await hand_over(
             dispatcher,
             tracker,
             reason=HandoffReason.COMPLAINT,
             tier=HandoffTier.SUPERVISOR,
-            opened="utter_complaint_passed_on",
+            opened="utter_complaint_passed_on_in_distress" if in_distress else "utter_complaint_passed_on",
             unavailable="utter_complaint_unavailable",
         )

@@ -13,6 +13,7 @@ from persian.format import join_list
 
 def _label(topic: Topic) -> str:
     labels = {
+        "course": _("Asked topic: course"),
         "documents": _("Asked topic: documents"),
         "insurance": _("Asked topic: insurance"),
         "loan": _("Asked topic: loan"),

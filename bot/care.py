@@ -22,8 +22,15 @@ def hands_over(replies: Sequence[RasaReply]) -> bool:
     return any(isinstance(reply.get("custom"), dict) and "handoff" in reply["custom"] for reply in replies)
 
 
-def care_text(kinds: Sequence[DistressKind]) -> str:
-    return _("Distress: care, urgent") if URGENT.intersection(kinds) else _("Distress: care")
+def care_text(kinds: Sequence[DistressKind], *, person_coming: bool = False) -> str:
+    """Comfort, and the emergency line where life or body is at risk; with the offer of a person, unless the
+    answer already hands her to one (`person_coming`: a complaint or a request for a counsellor)."""
+    urgent = bool(URGENT.intersection(kinds))
+    if person_coming:
+        return (
+            _("Distress: care, a person coming, urgent") if urgent else _("Distress: care, a person coming")
+        )
+    return _("Distress: care, urgent") if urgent else _("Distress: care")
 
 
 def care_buttons() -> list[dict[str, Any]]:

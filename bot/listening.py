@@ -64,15 +64,25 @@ class Listener:
         replies: list[RasaReply],
         reply_to: int | None,
     ) -> bool:
-        """Mark distress on the case and, unless a person was offered lately, offer one first."""
+        """Mark distress on the case and, unless she was comforted lately, comfort her first: with a person
+        offered, or, when the answer hands her to one (a complaint, say), before it says who will answer."""
         kinds = signs_of_distress(message.rasa_text)
         if not kinds:
             return False
         offer = await self._db.run_async(
             distress.mark, client_id=message.client_id, message_id=message.id, kinds=kinds
         )
-        if not offer or care.hands_over(replies):
+        if not offer:
             return False
+        if care.hands_over(replies):
+            await self._outbox.send_text(
+                bot,
+                client_id=message.client_id,
+                chat_id=chat_id,
+                text=care.care_text(kinds, person_coming=True),
+                reply_to=reply_to,
+            )
+            return True
         await self._outbox.send_with_buttons(
             bot,
             client_id=message.client_id,

@@ -20,6 +20,7 @@ from persian.text import CLAUSES, QUESTION_MARK
 class Topic:
     name: str
     intent: str | None  # the intent whose answer covers it; None: a counsellor answers it
+    alone: bool = False  # beside another topic it is what that one is about («وام برای دوره»), not asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +33,10 @@ class _Table:
 @cache
 def _table() -> _Table:
     data = read_data_file(Path(__file__).with_name("asked_topics.yml"))
-    topics = {name: Topic(name, entry.get("intent")) for name, entry in data["topics"].items()}
+    topics = {
+        name: Topic(name, entry.get("intent"), bool(entry.get("alone")))
+        for name, entry in data["topics"].items()
+    }
     finder = PhraseFinder(
         {name: [str(word) for word in entry["words"]] for name, entry in data["topics"].items()}
     )
@@ -47,8 +51,10 @@ def topics_asked(text: str) -> list[Topic]:
     for match in CLAUSES.finditer(text):
         part = match.group(0)
         if QUESTION_MARK.search(part) or table.cues.find(part):
-            for name in table.finder.find(part):
-                asked.setdefault(name, None)
+            found = [table.topics[name] for name in table.finder.find(part)]
+            for topic in found:
+                if not topic.alone or len(found) == 1:
+                    asked.setdefault(topic.name, None)
     return [table.topics[name] for name in asked]
 
 

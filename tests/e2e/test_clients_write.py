@@ -35,7 +35,6 @@ def _first_answer(replies: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 DOCUMENTS_WITH_FACTS = "از بهزیستی ام ۲۸ سالمه برای وام چه مدارکی لازمه"
-FACTS_NOT_KEPT = "what she says of herself with this request is not kept: she is asked it again later"
 
 
 @pytest.mark.parametrize(
@@ -51,7 +50,6 @@ FACTS_NOT_KEPT = "what she says of herself with this request is not kept: she is
             "خانمم ۴۵ سالمه از کمیته امداد، بیمه هم میدین؟",
             {"gender": "female", "age": "45"},
             "بیمه",
-            marks=pytest.mark.xfail(strict=True, reason=FACTS_NOT_KEPT),
             id="insurance",
         ),
         pytest.param(
@@ -230,7 +228,6 @@ def test_insurance_and_instalments_asked_together_are_each_answered_or_handed_on
     assert "مشاور" in named["text"] and any("مشاور" in title for title in button_titles(named)), texts
 
 
-@pytest.mark.xfail(strict=True, reason="a course question read as a question about insurance is dropped")
 def test_the_course_question_beside_the_insurance_question_is_not_dropped(
     stack: Stack, stack_db: Database, user_id: int
 ) -> None:
@@ -306,8 +303,13 @@ def test_distress_is_met_with_a_person_and_marked_on_the_case(
 ) -> None:
     chat = _consented(stack, user_id, "زهرا")
     replies = chat.say(message)
-    offered = COUNSELLOR_BUTTON in button_titles(_first_answer(replies))
+    first = _first_answer(replies)
+    offered = COUNSELLOR_BUTTON in button_titles(first)
     assert offered or "صف" in replies[-1]["text"], _texts(replies)  # a person offered, or already on the way
+    # Comfort first, whatever the NLU made of it (an eviction may be read as a complaint and reach a
+    # supervisor): never an apology for what Karyar did not do.
+    assert "متأسفم" in str(first["text"]), _texts(replies)
+    assert not any("عذر می‌خواهم" in text for text in _texts(replies)), _texts(replies)
     assert [event["kinds"] for event in _distress_events(stack_db, user_id)] == [kinds]
 
 
@@ -320,6 +322,21 @@ def test_a_complaint_about_waiting_months_reaches_a_supervisor(
     replies = chat.say("۳ ماهه پیام میدم کسی جواب نمیده، شکایت دارم")
     assert "سرپرست" in _first_answer(replies)["text"], _texts(replies)
     assert stack.api.wait_until(lambda: bool(stack.api.bot_messages(supervisor, since=mark)), timeout=10)
+
+
+def test_a_complaint_that_tells_of_distress_is_comforted_first_and_still_reaches_a_supervisor(
+    stack: Stack, stack_db: Database, team: Team, user_id: int
+) -> None:
+    supervisor = team.add("مهدی", role="supervisor")
+    chat = team.client(user_id)
+    mark = stack.api.mark(supervisor)
+    replies = chat.say("شوهرم زندانه، ۳ ماهه پیام میدم کسی جواب نمیده، شکایت دارم")
+    texts = _texts(replies)
+    assert "متأسفم" in _first_answer(replies)["text"], texts
+    assert any("سرپرست" in text for text in texts[1:]), texts  # then where her words went
+    assert not any("عذر می‌خواهم" in text for text in texts), texts
+    assert stack.api.wait_until(lambda: bool(stack.api.bot_messages(supervisor, since=mark)), timeout=10)
+    assert [event["kinds"] for event in _distress_events(stack_db, user_id)] == [["prison"]]
 
 
 # --- topics outside Karyar's work ---------------------------------------------------------------------------

@@ -54,4 +54,36 @@ def test_a_question_mark_alone_makes_a_question() -> None:
 
 def test_the_colloquial_spelling_of_how_makes_a_question() -> None:
     text = "دوره آشپزی تو تهران هست؟ بیمه هم داره؟ اقساطش چجوریه"
-    assert [t.name for t in left_unanswered(text, answered_intent="ask_insurance")] == ["repayment"]
+    assert [t.name for t in left_unanswered(text, answered_intent="ask_insurance")] == ["course", "repayment"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "دوره آشپزی تو تهران هست؟ بیمه هم داره؟",
+        "بیمه میدین؟ کلاس خیاطی هم دارین؟",
+        "بیمه دارین، دوره های فنی حرفه ای کی شروع میشه",
+        "وام میدین؟ آموزشگاه آرایشگری تو کرج هست؟",
+    ],
+)
+def test_a_course_asked_in_passing_gets_a_button_to_the_courses(text: str) -> None:
+    rest = left_unanswered(text, answered_intent="ask_insurance")
+    assert ("course", "ask_training") in [(topic.name, topic.intent) for topic in rest]
+    # Read as the course question it is, it is not named again.
+    assert "course" not in [topic.name for topic in left_unanswered(text, answered_intent="ask_training")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وام برای دوره خیاطی میدین؟",  # the course is what the loan is for
+        "برای رفتن به کلاس آرایشگری وام میدن؟",
+        "وام دوره آشپزی چقدره",
+        "دوره بازپرداخت وام چند ساله؟",  # «دوره»: the repayment period
+        "کلاس عصر هم دارین؟",  # the hours of a class, not a class of its own
+        "برای ثبت نام دوره چه مدارکی لازمه؟",  # the documents to enrol
+        "دوره خیاطی میرم، بیمه ندارم",  # no question
+    ],
+)
+def test_a_course_named_as_what_another_question_is_about_is_not_named_on_its_own(text: str) -> None:
+    assert "course" not in [topic.name for topic in topics_asked(text)]
