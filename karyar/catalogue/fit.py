@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, false, or_
+from sqlalchemy import ColumnElement, String, and_, case, cast, false, null, or_
 
 from karyar.data_files import read_data_file
 from karyar.db.models import CatalogueItem, SuitableGender
@@ -133,9 +133,23 @@ class ClientColumns:
     """Many clients' facts as SQL expressions, NULL where a fact is unknown or declined: what `item_fits`
     compares items with when alerts are matched for everyone at once."""
 
-    facts: Mapping[str, ColumnElement[Any]]  # gender, household_role, organisation (text), age (a number)
+    # gender (as `known_gender` works it out), household_role, organisation (text), age (a number)
+    facts: Mapping[str, ColumnElement[Any]]
     said_group: Callable[[str], ColumnElement[bool]]  # the client said she is in this group
     groups_known: ColumnElement[bool]  # she answered which groups she is in (or none)
+
+
+def known_gender(
+    said: ColumnElement[Any], declined: ColumnElement[bool], said_group: Callable[[str], ColumnElement[bool]]
+) -> ColumnElement[Any]:
+    """engine.fact's gender for many clients: the one she said, else a woman when she said she is in a
+    group only women are in, unless she declined to say."""
+    women_only = or_(*[said_group(group) for group in sorted(WOMEN_ONLY_GROUPS)])
+    return case(
+        (said.is_not(None), said),
+        (and_(~declined, women_only), SuitableGender.FEMALE.value),
+        else_=null(),
+    )
 
 
 def item_fits(model: type[CatalogueItem], client: ClientColumns) -> list[ColumnElement[bool]]:

@@ -19,7 +19,7 @@ from karyar.catalogue.importer import import_samples
 from karyar.db.alert_models import AlertKind
 from karyar.db.engine import Database
 from karyar.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, Client, Course, JobOpening
-from karyar.facts import ProfileFactName
+from karyar.facts import SKIPPED, ProfileFactName
 from karyar.privacy.erasure import erase_client
 from karyar.profile import record_fact
 from tests.karyar.catalogue.factories import course, job
@@ -138,6 +138,58 @@ def test_neighbouring_provinces_online_items_and_the_fields_in_her_facts(db: Dat
     assert list(received) == [isfahan_tailor]
     assert len(received[isfahan_tailor]) == 2
     assert not any("تبریز" in text for text in received[isfahan_tailor])
+
+
+def _titles(received: dict[int, list[str]], client_id: int, titles: list[str]) -> list[str]:
+    """The titles, of those given, of the items the client is alerted about."""
+    return [title for title in titles if any(title in text for text in received.get(client_id, []))]
+
+
+def test_the_place_and_field_an_alert_is_for_come_from_the_alert_else_her_facts(db: Database) -> None:
+    with db.unit_of_work() as session:
+        nothing_known = _client(session)
+        _alert(session, nothing_known, "هشدار بده")  # no field, no place, none in her facts either
+        isfahani = _client(session, province="اصفهان")
+        _alert(session, isfahani, "هشدار دوره خیاطی")  # the place is hers
+        asked_for_tehran = _client(session, province="اصفهان")
+        _alert(session, asked_for_tehran, "دوره خیاطی در تهران خبرم کن")  # the alert's place wins
+        isfahani_cook = _client(session, province="اصفهان", field="آشپزی")
+        _alert(session, isfahani_cook, "هشدار بده")  # the field is hers
+    titles = [
+        "خیاطی در یزد",
+        "خیاطی در تبریز",
+        "خیاطی برخط",
+        "خیاطی بی‌نشانی",
+        "خیاطی در تهران",
+        "خیاطی در اصفهان",
+    ]
+    received = _publish(
+        db,
+        _course(title=titles[0], province="یزد", city="یزد"),  # Yazd neighbours Isfahan, not Tehran
+        _course(title=titles[1], province="آذربایجان شرقی", city="تبریز"),
+        _course(title=titles[2], province=None, city=None, mode="online"),
+        _course(title=titles[3], province=None, city=None),  # in person, place not given
+        _course(title=titles[4], province="تهران", city="تهران"),
+        _course(title=titles[5], province="اصفهان", city="اصفهان"),
+        per_week=10,
+    )
+    assert _titles(received, nothing_known, titles) == titles
+    assert _titles(received, isfahani, titles) == ["خیاطی در یزد", "خیاطی برخط", "خیاطی در اصفهان"]
+    assert _titles(received, asked_for_tehran, titles) == ["خیاطی برخط", "خیاطی در تهران"]
+    assert isfahani_cook not in received
+
+
+def test_a_woman_heading_her_household_is_not_alerted_about_work_for_men(db: Database) -> None:
+    with db.unit_of_work() as session:
+        head = _client(session, target_group="female_head_of_household")
+        declined = _client(session, target_group="female_head_of_household", gender=SKIPPED)
+        for client_id in (head, declined):
+            _alert(session, client_id, "کار خیاطی در تهران خبرم کن")
+    titles = ["چرخ‌کار آقا", "چرخ‌کار خانم"]
+    received = _publish(db, _job(title=titles[0], gender="male"), _job(title=titles[1], gender="female"))
+    assert _titles(received, head, titles) == ["چرخ‌کار خانم"]
+    # She chose not to say: neither is ruled out, as in a search.
+    assert _titles(received, declined, titles) == titles
 
 
 def test_at_most_the_weekly_number_of_alerts(db: Database) -> None:
