@@ -17,6 +17,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from karyar.employers import cards
+from karyar.members import member_label
 from karyar.reports import labels
 from karyar.reports.activity import Activity, activity
 from karyar.reports.dimensions import SPLIT_LABELS, UNKNOWN_LABEL, Split, classifier, value_label
@@ -53,6 +54,9 @@ def figure_rows(report: Report) -> Iterator[tuple[str, str, str, str, int | floa
             year = str(figure.target.year)
             yield section, name, _("Report export: target of the year"), year, figure.target.target
             yield section, name, _("Report export: since the start of the year"), year, figure.year_to_date
+    yield section, labels.FOR_A_MEMBER, TOTAL, "", report.family.clients
+    for member, count in report.family.ordered():
+        yield section, labels.FOR_A_MEMBER, labels.FOR_WHOM, member_label(member), count
     section, result = _("Report section: eligibility"), _("Report export: result")
     for service, statuses in sorted(report.eligibility.items()):
         for status, count in sorted(statuses.items()):

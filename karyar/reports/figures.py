@@ -36,6 +36,7 @@ from karyar.reports import periods
 from karyar.reports.activity import Activity, activity, between
 from karyar.reports.dimensions import Split, classifier
 from karyar.reports.employers import EmployerFigures, employer_figures
+from karyar.reports.family import FamilyFigures, family_figures
 from karyar.reports.periods import Period
 from karyar.reports.scope import Scope, condition, join_facts, scoped
 from karyar.reports.targets import Target, target_for
@@ -107,6 +108,7 @@ class Report:
     scope: Scope
     generated_at: datetime
     figures: dict[Activity, Figure]
+    family: FamilyFigures
     eligibility: dict[str, Counter[str]]  # service id -> status -> checks
     interests_by_kind: dict[str, int]  # course or job
     handoffs: HandoffFigures
@@ -126,6 +128,7 @@ def build(session: Session, *, period: Period, scope: Scope, claim_target_minute
         scope=scope,
         generated_at=now(),
         figures=figures,
+        family=family_figures(session, period=period, scope=scope),
         eligibility=_eligibility(session, period=period, scope=scope),
         interests_by_kind=_interests_by_kind(session, period=period, scope=scope),
         handoffs=_handoffs(session, period=period, scope=scope, target_minutes=claim_target_minutes),

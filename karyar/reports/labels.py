@@ -16,6 +16,8 @@ FIGURES: dict[str, str] = {
     Activity.TRAINING_STARTS: _("Report figure: training starts"),
     Activity.PLACEMENTS: _("Report figure: placements"),
 }
+FOR_A_MEMBER = _("Report figure: for a family member")
+FOR_WHOM = _("Report split: for whom")
 FUNNEL: dict[str, str] = {
     "started": _("Report funnel: started"),
     "consented": _("Report funnel: consented"),

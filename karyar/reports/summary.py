@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 
 from karyar.employers import cards
+from karyar.members import member_label
 from karyar.policies import policies
 from karyar.reports import labels
 from karyar.reports.activity import Activity
 from karyar.reports.dimensions import SPLIT_LABELS, Split, value_label
+from karyar.reports.family import FamilyFigures
 from karyar.reports.figures import Figure, Report, still_working_share
 from karyar.texts import _
 from persian import format as persian_format
@@ -57,6 +59,15 @@ def _figure_lines(figure: Figure) -> list[str]:
     return lines
 
 
+def _family_lines(family: FamilyFigures) -> list[str]:
+    lines = [f"• {labels.FOR_A_MEMBER}: {format_number(family.clients)}"]
+    asked = sorted(((member, n) for member, n in family.ordered() if n), key=lambda item: -item[1])
+    if asked:
+        parts = [f"{member_label(member)} {format_number(count)}" for member, count in asked]
+        lines.append(f"{INDENT}{labels.FOR_WHOM}: {join_list(parts)}")
+    return lines
+
+
 def _service_titles() -> dict[str, str]:
     titles: dict[str, str] = {}
     for policy in policies().in_force.values():
@@ -79,6 +90,7 @@ def text(report: Report) -> str:
     ]
     for activity in Activity:
         lines += _figure_lines(report.figures[activity])
+    lines += _family_lines(report.family)
     lines += ["", _("Report: eligibility heading")]
     if not report.eligibility:
         lines.append(INDENT + _("Report: no eligibility checks"))
