@@ -9,7 +9,8 @@
 
 A linear SVM separates the intents; its scores are calibrated into probabilities (Platt scaling inside
 cross-validation), so the ``FallbackClassifier`` threshold after it means "how sure", not a raw margin.
-It needs no featurizer before it: it reads the normalised message text (``PersianNormalizer``).
+It needs no featurizer before it: it reads the normalised message text (``PersianNormalizer``), with the
+Finglish words it knows in Persian letters (``nlu/finglish.py``).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 from nlu.components import CreatedUntrained
+from nlu.finglish import FinglishReader
 from nlu.greetings import after_greeting
 
 logger = logging.getLogger(__name__)
@@ -127,6 +129,7 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
         resource: Resource,
         features: FeatureUnion | None = None,
         model: CalibratedClassifierCV | None = None,
+        finglish: FinglishReader | None = None,
     ) -> None:
         """Creates the component, trained when `features` and `model` are given."""
         self._config = {**self.get_default_config(), **config}
@@ -134,6 +137,7 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
         self._resource = resource
         self._features = features
         self._model = model
+        self._finglish = finglish or FinglishReader({})
         self._embedder = SentenceEmbedder(int(self._config["threads"]))
 
     @classmethod
@@ -151,13 +155,13 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
                 model_storage.read_from(resource) as directory,
                 (directory / cls.FILENAME).open("rb") as handle,
             ):
-                features, model = pickle.load(handle)
+                features, model, finglish = pickle.load(handle)
         except (ValueError, FileNotFoundError):
             logger.warning(
                 "SentenceIntentClassifier: no trained model in %s; intents stay empty", resource.name
             )
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, features, model)
+        return cls(config, model_storage, resource, features, model, finglish)
 
     @staticmethod
     def required_packages() -> list[str]:
@@ -180,8 +184,9 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             logger.warning("SentenceIntentClassifier: fewer than two intents to learn; nothing trained")
             return self._resource
         folds = min(int(self._config["calibration_folds"]), min(labels.count(label) for label in set(labels)))
+        self._finglish = FinglishReader.with_synonyms(training_data.entity_synonyms)
         self._features = _surface_features()
-        matrix = self._matrix([e.get(TEXT) for e in examples], fit=True)
+        matrix = self._matrix(self._read([e.get(TEXT) for e in examples]), fit=True)
         svm = LinearSVC(C=float(self._config["C"]))
         calibrated = CalibratedClassifierCV(svm, cv=max(folds, 2), method="sigmoid")
         self._model = calibrated.fit(matrix, np.array(labels))  # an array: sklearn compares it to each class
@@ -189,8 +194,11 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             self._model_storage.write_to(self._resource) as directory,
             (directory / self.FILENAME).open("wb") as f,
         ):
-            pickle.dump((self._features, self._model), f)
+            pickle.dump((self._features, self._model, self._finglish), f)
         return self._resource
+
+    def _read(self, texts: list[str]) -> list[str]:
+        return [self._finglish.read(text) for text in texts]
 
     def _without_known_words(self, texts: list[str]) -> np.ndarray:
         """Per text: it has words in letters and none of them occurs in the training data (digits and emoji
@@ -234,7 +242,7 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
         """Sets each message's intent and intent ranking."""
         if self._model is None or self._features is None:
             return messages
-        texts = [message.get(TEXT) or "" for message in messages]
+        texts = self._read([message.get(TEXT) or "" for message in messages])
         probabilities = self._probabilities(texts)
         names = [str(name) for name in self._model.classes_]
         self._past_greetings(texts, probabilities, names)
