@@ -266,10 +266,6 @@ def test_a_greeting_in_front_never_hides_the_question(stack: Stack, user_id: int
         pytest.param(
             "salam man 25 salame dore khayati too mashhad mikham",
             {"age": "25", "city": "مشهد", "field": "خیاطی"},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="she is told only «ممنون، ثبت کردم»: the course she asked for is not looked for",
-            ),
             id="course",
         ),
         pytest.param("kar too shiraz mikham ashpazi baladam", {"city": "شیراز"}, id="jobs"),
