@@ -1,14 +1,20 @@
 """The Rasa model: which inputs make it, whether it is stale, and training it in Rasa's environment.
 
 A model is named after a hash of everything that goes into it, so "is it stale?" is a file lookup and
-`make train` does nothing when no input changed.
+`make train` does nothing when no input changed. Several processes may need the model at once (a test run,
+`make run`, a benchmark): one trains while the others wait for it, and the model appears under its name only
+once it is whole.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from karyar.settings import PROJECT_ROOT
@@ -89,27 +95,49 @@ def ensure_trained(*, force: bool = False, quiet: bool = True) -> Path:
     if not RASA_BIN.exists():
         raise TrainingError(f"{RASA_BIN} is missing; run `make setup` to build Rasa's environment")
     MODELS_DIR.mkdir(exist_ok=True)
+    with _training_turn():
+        if target.exists() and not force:  # trained by another process while this one waited
+            return target
+        with tempfile.TemporaryDirectory(dir=MODELS_DIR, prefix=".training-") as scratch:
+            returncode = _train(target.name.removesuffix(".tar.gz"), Path(scratch), quiet=quiet)
+            trained = Path(scratch) / target.name
+            if returncode != 0 or not trained.exists():
+                where = (
+                    "\n".join([f"; the last lines of {shown_path(TRAIN_LOG)}:", *tail(TRAIN_LOG)])
+                    if quiet
+                    else ""
+                )
+                raise TrainingError(
+                    f"rasa train failed with exit code {returncode}{where or '; see its output above'}"
+                )
+            trained.replace(target)
+    _prune_old_models(keep=target)
+    return target
+
+
+@contextmanager
+def _training_turn() -> Iterator[None]:
+    """One training at a time across processes."""
+    with (MODELS_DIR / ".training.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _train(name: str, out: Path, *, quiet: bool) -> int:
     command = [
         str(RASA_BIN), "train",
         "--config", str(CONFIG_FILE),
         "--domain", str(DOMAIN_DIR),
         "--data", str(DATA_DIR),
-        "--out", str(MODELS_DIR),
-        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        "--out", str(out),
+        "--fixed-model-name", name,
     ]  # fmt: skip
     if quiet:
-        returncode = _train_into_log(command)
-    else:
-        returncode = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(), check=False).returncode
-    if returncode != 0 or not target.exists():
-        where = (
-            "\n".join([f"; the last lines of {shown_path(TRAIN_LOG)}:", *tail(TRAIN_LOG)]) if quiet else ""
-        )
-        raise TrainingError(
-            f"rasa train failed with exit code {returncode}{where or '; see its output above'}"
-        )
-    _prune_old_models(keep=target)
-    return target
+        return _train_into_log(command)
+    return subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_environment(), check=False).returncode
 
 
 def _train_into_log(command: list[str]) -> int:

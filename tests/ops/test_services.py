@@ -15,6 +15,7 @@ import textwrap
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -245,14 +246,21 @@ def test_a_record_s_continuation_lines_go_with_it_and_debug_shows_everything() -
 
 FAKE_RASA_TRAIN = f"""#!{sys.executable}
 import sys
+import time
 from pathlib import Path
 args = sys.argv[1:]
 print({UNUSED_UTTERANCE!r}, flush=True)
 if "--fail" in Path(__file__).name:
     print("rasa.shared.exceptions.YamlSyntaxException: domain/x.yml line 3", flush=True)
     sys.exit(1)
+with Path(__file__).with_suffix(".runs").open("a") as runs:
+    runs.write("run\\n")
 out, name = args[args.index("--out") + 1], args[args.index("--fixed-model-name") + 1]
-Path(out, name + ".tar.gz").write_bytes(b"model")
+with Path(out, name + ".tar.gz").open("wb") as model:
+    model.write(b"mo")
+    if "--slow" in Path(__file__).name:
+        time.sleep(0.5)  # a training that takes a while: others asking for the model meanwhile must wait
+    model.write(b"del")
 """
 
 
@@ -281,6 +289,17 @@ def test_training_says_one_line_and_keeps_its_warnings_in_its_log(
         said.out == f"Training the Rasa model (about a minute; its output goes to {log})…\n" and not said.err
     )
     assert "is not used in any story" in log.read_text()
+
+
+def test_processes_that_need_the_model_at_once_train_it_once_and_never_read_half_of_it(
+    fake_training: Callable[[str], Path], tmp_path: Path
+) -> None:
+    fake_training("rasa--slow")
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        models = list(pool.map(lambda _: rasa_model.ensure_trained(), range(3)))
+    assert {model.read_bytes() for model in models} == {b"model"}
+    assert (tmp_path / "rasa--slow.runs").read_text().splitlines() == ["run"]
+    assert [p.name for p in (tmp_path / "models").iterdir() if p.name.startswith(".training-")] == []
 
 
 def test_a_failed_training_shows_the_end_of_its_log(fake_training: Callable[[str], Path]) -> None:
