@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
-from telegram import Bot, Message, Update
+from telegram import Bot, CallbackQuery, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -30,11 +30,12 @@ from telegram.ext import (
 
 from bot import keyboards
 from bot.employer import screens
-from bot.employer.screens import ANSWER, CANCEL, EDIT, NEW, STATUS, SUBMIT
+from bot.employer.screens import ANSWER, CANCEL, EDIT, END, END_ASK, KEEP, NEW, STATUS, SUBMIT
 from bot.outbox import split_text
 from bot.services import from_bot_data
 from karyar.db.engine import Database
-from karyar.employers import answers, chat, store
+from karyar.db.models import OpeningStatus
+from karyar.employers import answers, chat, own, store
 from karyar.employers.chat import ChatState
 from karyar.employers.errors import OpeningError, Problem
 from karyar.employers.offers import employer_offers
@@ -178,6 +179,7 @@ class EmployerDesk:
         assert query is not None and user is not None
         press = screens.parse(query.data)
         action, args = (press[0], press[1:]) if press else ("", ())
+        ending = _ending(args) if action in (END_ASK, END) else None
         bot = context.bot
         async with self._locks[user.id]:
             current = await self._db.run_async(chat.state, telegram_user_id=user.id)
@@ -188,6 +190,13 @@ class EmployerDesk:
                 await query.answer()
                 if not await self._show_status(bot, user.id):
                     await self._send(bot, user.id, _("Employer status: none"))
+            elif ending is not None:
+                await self._end(query, user.id, *ending, confirmed=action == END)
+            elif action == KEEP and len(args) == 1 and args[0].isdigit():
+                await query.answer()
+                await self._unbutton(query.message)
+                text = _("Employer end: kept").format(number=format_number(int(args[0])))
+                await self._send(bot, user.id, text, screens.employer_menu())
             elif current is None or not press:
                 await query.answer(_("Stale button"), show_alert=True)
             elif action == CANCEL:
@@ -246,6 +255,35 @@ class EmployerDesk:
                     "could not tell staff %s of opening %s: %s", staff_id, posted.opening_id, error
                 )
 
+    async def _end(
+        self, query: CallbackQuery, user_id: int, status: OpeningStatus, opening_id: int, *, confirmed: bool
+    ) -> None:
+        """«نیرو پیدا شد» or «حذف آگهی» asks to confirm; the confirmation ends the opening. A press on an
+        opening that ended meanwhile (or twice) or is not theirs is answered in a small notice."""
+        if confirmed:
+            outcome = await self._db.run_async(
+                own.end, telegram_user_id=user_id, opening_id=opening_id, status=status
+            )
+        else:
+            outcome = await self._db.run_async(own.show, telegram_user_id=user_id, opening_id=opening_id)
+        if not outcome.done or outcome.opening is None:
+            shown_status = outcome.opening.status if outcome.opening else None
+            await query.answer(screens.end_refusal(outcome.problem, shown_status), show_alert=True)
+            return
+        await query.answer()
+        bot, title = query.get_bot(), outcome.opening.title
+        if not confirmed:
+            await self._send(bot, user_id, *screens.end_question(opening_id, title, status))
+            return
+        await self._unbutton(query.message)
+        await self._send(bot, user_id, screens.ended(opening_id, title, status), screens.employer_menu())
+
+    @staticmethod
+    async def _unbutton(shown: Any) -> None:
+        """The answered question loses its buttons, so it cannot be pressed again."""
+        if isinstance(shown, Message) and shown.reply_markup is not None:
+            await shown.edit_reply_markup(reply_markup=None)
+
     async def _cancel(self, bot: Bot, user_id: int) -> None:
         await self._db.run_async(chat.cancel, telegram_user_id=user_id)
         await self._send(bot, user_id, _("Employer: cancelled"), keyboards.main_menu())
@@ -255,7 +293,7 @@ class EmployerDesk:
         states = await self._db.run_async(_states, telegram_user_id=user_id)
         if states is None:
             return False
-        await self._send(bot, user_id, screens.statuses(states), screens.employer_menu())
+        await self._send(bot, user_id, screens.statuses(states), screens.status_menu(states))
         return True
 
     async def _ask(self, bot: Bot, user_id: int, state: ChatState) -> None:
@@ -279,6 +317,13 @@ class EmployerDesk:
         parts = split_text(text)
         for number, part in enumerate(parts, start=1):
             await bot.send_message(chat_id, part, reply_markup=markup if number == len(parts) else None)
+
+
+def _ending(args: tuple[str, ...]) -> tuple[OpeningStatus, int] | None:
+    """(how, opening id) from a press's «filled:12»; None for anything else."""
+    if len(args) != 2 or args[0] not in own.ENDINGS or not args[1].isdigit():
+        return None
+    return OpeningStatus(args[0]), int(args[1])
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any], group: int) -> None:

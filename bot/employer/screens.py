@@ -8,9 +8,11 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from karyar.catalogue import labels
+from karyar.db.models import OpeningStatus
 from karyar.employers import answers, cards
 from karyar.employers.chat import CONTACT_MASKED, ChatState
 from karyar.employers.errors import OpeningError, Problem
+from karyar.employers.publish import OPEN
 from karyar.employers.store import OpeningState
 from karyar.employers.values import EMPLOYER_ORGANISATIONS, MAX_POSITIONS, NAME_LIMIT, REQUIREMENTS_LIMIT
 from karyar.texts import _
@@ -18,6 +20,8 @@ from persian.format import format_number, persian_text, toman
 
 PREFIX = "emp"
 ANSWER, EDIT, SUBMIT, CANCEL, NEW, STATUS = "a", "e", "s", "x", "n", "v"
+# Ending an opening from the status list: asked («emp:f:filled:12»), confirmed (END), or kept.
+END_ASK, END, KEEP = "f", "y", "k"
 
 QUESTIONS: dict[str, str] = {
     "business_name": _("Employer question: business name"),
@@ -187,6 +191,52 @@ def statuses(states: Sequence[OpeningState]) -> str:
             line += "\n" + _("Opening card: reject reason").format(reason=state.reject_reason)
         lines.append(line)
     return "\n\n".join(lines)
+
+
+def status_menu(states: Sequence[OpeningState]) -> InlineKeyboardMarkup:
+    """Under the statuses: for each open opening «نیرو پیدا شد» and «حذف آگهی», then the employer's menu."""
+    rows = [_end_buttons(state.id) for state in states if state.status in OPEN]
+    return InlineKeyboardMarkup([*rows, *employer_menu().inline_keyboard])
+
+
+def _end_buttons(opening_id: int) -> list[InlineKeyboardButton]:
+    number, code = format_number(opening_id), str(opening_id)
+    return [
+        _button(_("Employer button: filled").format(number=number), END_ASK, OpeningStatus.FILLED, code),
+        _button(_("Employer button: withdraw").format(number=number), END_ASK, OpeningStatus.WITHDRAWN, code),
+    ]
+
+
+_END_TEXTS = {
+    OpeningStatus.FILLED: (
+        _("Employer end: confirm filled"), _("Employer button: confirm filled"), _("Employer end: filled")
+    ),
+    OpeningStatus.WITHDRAWN: (
+        _("Employer end: confirm withdrawn"), _("Employer button: confirm withdrawn"), _("Employer end: withdrawn")
+    ),
+}  # fmt: skip
+
+
+def end_question(opening_id: int, title: str, status: OpeningStatus) -> tuple[str, InlineKeyboardMarkup]:
+    """Whether to end the opening so: confirm, or keep it as it is."""
+    question_text, confirm, _done = _END_TEXTS[status]
+    text = question_text.format(number=format_number(opening_id), title=persian_text(title))
+    rows = [
+        [_button(confirm, END, status, str(opening_id))],
+        [_button(_("Employer button: keep"), KEEP, str(opening_id))],
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def ended(opening_id: int, title: str, status: OpeningStatus) -> str:
+    return _END_TEXTS[status][2].format(number=format_number(opening_id), title=persian_text(title))
+
+
+def end_refusal(problem: Problem | None, status: str | None) -> str:
+    """A press on an opening that ended meanwhile, or is not the employer's."""
+    if problem == Problem.NOT_PENDING and status is not None:
+        return _("Employer end: already ended").format(status=cards.STATUS.get(status, status))
+    return _("Employer end: not found")
 
 
 def employer_menu() -> InlineKeyboardMarkup:

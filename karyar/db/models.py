@@ -649,6 +649,7 @@ class OpeningStatus(enum.StrEnum):
     APPROVED = "approved"  # in the catalogue, so search lists it
     REJECTED = "rejected"  # with a reason the employer reads
     FILLED = "filled"  # taken out of the catalogue
+    WITHDRAWN = "withdrawn"  # taken back by its employer, out of the catalogue too
 
 
 class Employer(Base):

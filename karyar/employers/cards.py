@@ -13,6 +13,7 @@ STATUS: dict[str, str] = {
     OpeningStatus.APPROVED: _("Opening status: approved"),
     OpeningStatus.REJECTED: _("Opening status: rejected"),
     OpeningStatus.FILLED: _("Opening status: filled"),
+    OpeningStatus.WITHDRAWN: _("Opening status: withdrawn"),
 }
 
 

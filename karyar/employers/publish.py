@@ -1,4 +1,5 @@
-"""Approved openings in the catalogue search and import use (job_openings); rejected or filled ones out.
+"""Approved openings in the catalogue search and import use (job_openings); ended ones (rejected, filled,
+withdrawn) out, with their alerts not yet delivered.
 
 The catalogue row's code is `EMP-<opening id>`. The employer's contact never goes there: clients show
 interest through Karyar, and the office puts the two sides in touch.
@@ -8,12 +9,23 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from karyar.alerts.recall import recall
 from karyar.catalogue.importer import POSTED_CODE_PREFIX
 from karyar.clock import now
-from karyar.db.models import CatalogueMode, Employer, EmployerOpening, EmploymentType, JobOpening
+from karyar.db.models import (
+    CatalogueMode,
+    Employer,
+    EmployerOpening,
+    EmploymentType,
+    JobOpening,
+    OpeningStatus,
+)
 from karyar.texts import _
 from persian.format import LIST_SEPARATOR, format_number, toman
 from persian.text import search_key
+
+# An opening in one of these may still be decided on, corrected or ended; the others are over.
+OPEN = (OpeningStatus.PENDING, OpeningStatus.APPROVED)
 
 
 def catalogue_code(opening: EmployerOpening) -> str:
@@ -38,12 +50,28 @@ def publish(session: Session, opening: EmployerOpening, employer: Employer) -> J
     return job
 
 
-def withdraw(session: Session, opening: EmployerOpening) -> None:
-    """Out of search; the row stays, since clients' interests point at it."""
+def end(session: Session, opening: EmployerOpening, status: OpeningStatus) -> bool:
+    """The one way an opening ends, whoever ends it (staff rejecting or marking it filled, its employer):
+    only an open one can, and it leaves search and alerts at once. False if it had ended already."""
+    # Read again under a row lock: of two enders at the same moment (staff and the employer, or a double
+    # press), the second waits and then finds it ended.
+    session.refresh(opening, with_for_update=True)
+    if opening.status not in OPEN:
+        return False
+    opening.status = status
+    opening.updated_at = now()
+    _withdraw(session, opening)
+    return True
+
+
+def _withdraw(session: Session, opening: EmployerOpening) -> None:
+    """Out of search, and its alerts not yet delivered cancelled; the row stays, since clients' interests
+    point at it."""
     job = session.get(JobOpening, opening.job_opening_id) if opening.job_opening_id else None
     if job is not None and job.active:
         job.active = False
         job.updated_at = now()
+        recall(session, item_kind="job", item_id=job.id)
         session.flush()
 
 

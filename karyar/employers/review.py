@@ -112,7 +112,8 @@ def approve(session: Session, *, opening_id: int, telegram_user_id: int | None) 
     opening, employer, reviewer = found
     if opening.status != OpeningStatus.PENDING:
         return Outcome(problem=Problem.NOT_PENDING)
-    _decide(opening, reviewer, OpeningStatus.APPROVED)
+    opening.status = OpeningStatus.APPROVED
+    _decided(opening, reviewer)
     job = publish.publish(session, opening, employer)
     announce(session, [job])
     _record(session, reviewer, "opening.approve", opening, {"job_opening": job.code})
@@ -126,11 +127,10 @@ def reject(session: Session, *, opening_id: int, reason: str, telegram_user_id: 
     if isinstance(found, Outcome):
         return found
     opening, employer, reviewer = found
-    if opening.status not in (OpeningStatus.PENDING, OpeningStatus.APPROVED):
+    if not publish.end(session, opening, OpeningStatus.REJECTED):
         return Outcome(problem=Problem.NOT_PENDING)
-    _decide(opening, reviewer, OpeningStatus.REJECTED)
+    _decided(opening, reviewer)
     opening.reject_reason = cleaned
-    publish.withdraw(session, opening)
     _record(session, reviewer, "opening.reject", opening, {"reason": cleaned})
     return Outcome(views_of(session, [(opening, employer)])[0])
 
@@ -141,10 +141,9 @@ def mark_filled(session: Session, *, opening_id: int, telegram_user_id: int | No
     if isinstance(found, Outcome):
         return found
     opening, employer, reviewer = found
-    if opening.status not in (OpeningStatus.PENDING, OpeningStatus.APPROVED):
+    if not publish.end(session, opening, OpeningStatus.FILLED):
         return Outcome(problem=Problem.NOT_PENDING)
-    _decide(opening, reviewer, OpeningStatus.FILLED)
-    publish.withdraw(session, opening)
+    _decided(opening, reviewer)
     _record(session, reviewer, "opening.fill", opening, {})
     return Outcome(views_of(session, [(opening, employer)])[0])
 
@@ -159,7 +158,7 @@ def edit(
     if isinstance(found, Outcome):
         return found
     opening, employer, reviewer = found
-    if opening.status not in (OpeningStatus.PENDING, OpeningStatus.APPROVED):
+    if opening.status not in publish.OPEN:
         return Outcome(problem=Problem.NOT_PENDING)
     values.check_wage(
         checked.get("wage_min_toman", opening.wage_min_toman),
@@ -227,9 +226,8 @@ def _in_scope(
     return opening, employer, reviewer
 
 
-def _decide(opening: EmployerOpening, reviewer: Reviewer, status: OpeningStatus) -> None:
+def _decided(opening: EmployerOpening, reviewer: Reviewer) -> None:
     moment = now()
-    opening.status = status
     opening.decided_by = reviewer.staff_id
     opening.decided_at = moment
     opening.updated_at = moment

@@ -190,18 +190,6 @@ def views_of(session: Session, rows: Sequence[tuple[EmployerOpening, Employer]])
     return found
 
 
-def mark_filled(session: Session, *, employer_id: int, opening_id: int) -> EmployerOpening:
-    """The employer found the people: the opening leaves the catalogue."""
-    opening = session.get(EmployerOpening, opening_id)
-    if opening is None or opening.employer_id != employer_id:
-        raise OpeningError(Problem.NOT_FOUND, f"no opening {opening_id} of employer {employer_id}")
-    if opening.status in (OpeningStatus.PENDING, OpeningStatus.APPROVED):
-        opening.status = OpeningStatus.FILLED
-        opening.updated_at = now()
-        publish.withdraw(session, opening)
-    return opening
-
-
 def rotate_contacts(session: Session, *, cipher: DataCipher) -> RotationReport:
     """Re-encrypt every employer's contact with the newest key (as `keys rotate` does for clients); the ids
     of contacts no configured key reads are reported, not lost."""

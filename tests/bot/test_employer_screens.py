@@ -7,9 +7,12 @@ import pytest
 
 from bot.employer import screens
 from bot.employer.desk import asks_status
+from karyar.db.models import OpeningStatus
 from karyar.employers import answers
 from karyar.employers.chat import ChatState
 from karyar.employers.errors import OpeningError, Problem
+from karyar.employers.store import OpeningState
+from karyar.texts import _
 
 
 def _full_answers() -> dict[str, object]:
@@ -54,3 +57,25 @@ def test_every_refused_answer_is_re_asked_politely(problem: Problem) -> None:
 def test_status_requests_are_told_from_other_questions() -> None:
     assert asks_status("وضعیت آگهی من") and asks_status("وضعیت آگهی‌هام چیه؟")
     assert not asks_status("وضعیت پرونده‌ام") and not asks_status("آگهی استخدام")
+
+
+def test_only_open_openings_can_be_marked_filled_or_withdrawn_from_the_status_list() -> None:
+    states = [
+        OpeningState(12, "چرخ‌کار", OpeningStatus.APPROVED, None, 2, None),
+        OpeningState(13, "اتوکار", OpeningStatus.PENDING, None, 0, None),
+        OpeningState(14, "برشکار", OpeningStatus.FILLED, None, 1, None),
+        OpeningState(15, "دوزنده", OpeningStatus.REJECTED, "دستمزد کم است", 0, None),
+    ]
+    markup = screens.status_menu(states)
+    titles = [b.text for row in markup.inline_keyboard for b in row]
+    assert _("Employer button: filled").format(number="۱۲") in titles
+    assert _("Employer button: withdraw").format(number="۱۳") in titles
+    assert not any("۱۴" in title or "۱۵" in title for title in titles)
+    assert screens.data(screens.NEW) in _data(markup)  # the employer's menu stays below
+    assert all(len(data.encode()) <= 64 for data in _data(markup))
+
+    text, confirm = screens.end_question(12, "چرخ‌کار", OpeningStatus.FILLED)
+    assert "۱۲" in text and "چرخ‌کار" in text
+    assert _data(confirm) == [screens.data(screens.END, "filled", "12"), screens.data(screens.KEEP, "12")]
+    refused = screens.end_refusal(Problem.NOT_PENDING, OpeningStatus.FILLED)
+    assert _("Opening status: filled") in refused

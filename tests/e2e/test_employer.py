@@ -1,8 +1,9 @@
 """An employer in the same bot (through the real stack, both databases): «من کارفرما هستم» gets the offers
 to employers and the questions about the business and the opening, not a job seeker's; typed answers and
 buttons, a refused answer re-asked, the bot killed and started again midway, a correction from the summary;
-the opening waits for staff, who are told and approve it with /openings, and the employer's status says so.
-A job seeker writing meanwhile is served as usual."""
+the opening waits for staff, who are told and approve it with /openings, and the employer's status says so;
+a job seeker's search lists it until the employer marks it filled from the status. A job seeker writing
+meanwhile is served as usual."""
 
 from __future__ import annotations
 
@@ -16,13 +17,16 @@ from karyar.db.engine import Database
 from karyar.db.models import OpeningStatus
 from karyar.employers import store
 from karyar.texts import _
-from tests.support.chat import Chat, question_in
+from persian.format import format_number
+from tests.e2e.test_intake import EMDAD_WOMAN, _say, answer_all
+from tests.support.chat import Chat, button_titles, question_in
 from tests.support.stack import Stack
 from tests.support.team import Team
 
 pytestmark = pytest.mark.e2e
 
 SEEKER_OFFSET = 50_000_000
+FINDER_OFFSET = 25_000_000  # clear of the seeker's and of staff's ids (tests.support.team)
 
 
 def _texts(replies: list[dict[str, Any]]) -> str:
@@ -35,6 +39,12 @@ def _status(database: Database, user_id: int) -> list[str]:
         return (
             [state.status for state in store.opening_states(session, employer_id=found.id)] if found else []
         )
+
+
+def _lists_the_opening(replies: list[dict[str, Any]], province: str) -> bool:
+    """Whether a search's cards include the test's opening (the sample catalogue has one like it elsewhere)."""
+    cards = [str(m.get("text") or "").splitlines() for m in replies]
+    return any(lines[:1] == ["چرخ‌کار"] and province in "\n".join(lines) for lines in cards)
 
 
 def _asks(replies: list[dict[str, Any]], step: str) -> bool:
@@ -110,6 +120,25 @@ def test_an_employer_posts_an_opening_staff_approve_it_and_a_job_seeker_is_unaff
     replies = employer.say("وضعیت آگهی من")
     said = _texts(replies)
     assert _("Opening status: approved") in said and "چرخ‌کار" in said, employer.texts()
+
+    # A job seeker of that city finds the opening; once the employer says the people were found, no more.
+    finder = Chat(stack.api, user_id + FINDER_OFFSET)
+    finder.accept_privacy_notice()
+    facts = {**EMDAD_WOMAN, "province": _say(team.province), "city": _say(city)}
+    _asked, found = answer_all(finder, finder.say(f"کار خیاطی تو {city} میخوام"), facts)
+    assert _lists_the_opening(found, team.province), finder.texts()
+    number = format_number(posted.id)
+    asked = employer.press(_("Employer button: filled").format(number=number))
+    assert "چرخ‌کار" in _texts(asked) and _("Employer button: keep") in button_titles(asked[-1]), (
+        employer.texts()
+    )
+    replies = employer.press(_("Employer button: confirm filled"))
+    assert _texts(replies) == _("Employer end: filled").format(number=number, title="چرخ‌کار"), (
+        employer.texts()
+    )
+    assert _status(stack_db, user_id) == [OpeningStatus.FILLED]
+    _asked, found = answer_all(finder, finder.say(f"کار خیاطی تو {city} میخوام"), facts)
+    assert found and not _lists_the_opening(found, team.province), finder.texts()
 
     # The job seeker's conversation never met the employer's side.
     assert not any(

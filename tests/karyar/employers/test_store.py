@@ -126,16 +126,3 @@ def test_the_employer_sees_each_status_and_how_many_clients_showed_interest(
         ("اتوکار", "rejected", "دستمزد کمتر از حداقل قانونی است", 0),
     ]
     assert states[0].first_interest_at is not None
-
-
-def test_a_filled_opening_leaves_search(db: Database, cipher: DataCipher) -> None:
-    from karyar.catalogue.search import JobQuery, search_jobs
-
-    with db.unit_of_work() as session:
-        employer = workshop(session, cipher)
-        opening = sewing_opening(session, employer)
-        review.approve(session, opening_id=opening.id, telegram_user_id=None)
-        assert search_jobs(session, query=JobQuery(field="خیاطی", province="تهران")).total == 1
-        store.mark_filled(session, employer_id=employer.id, opening_id=opening.id)
-        assert opening.status == OpeningStatus.FILLED
-        assert search_jobs(session, query=JobQuery(field="خیاطی", province="تهران")).total == 0
