@@ -6,18 +6,13 @@ its JSON output. They are skipped when that environment has not been built.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from persian.text import ZWNJ, normalize, squeeze_repeats, standard_form
-
-ROOT = Path(__file__).resolve().parents[2]
-RASA_PYTHON = ROOT / ".venv-rasa" / "bin" / "python"
+from tests.nlu.in_rasa import RASA_PYTHON, run_in_rasa
 
 TEXTS = [
     "سلام، مـن ٢٣ سالمه و ساكن كرمانم!",
@@ -78,19 +73,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def probe() -> dict[str, Any]:
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
-    completed = subprocess.run(
-        [str(RASA_PYTHON), str(Path(__file__).with_name("rasa_probe.py"))],
-        input=json.dumps({"texts": TEXTS, "entities": ENTITIES}),
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=300,
-        check=False,
+    result: dict[str, Any] = run_in_rasa(
+        [str(Path(__file__).with_name("rasa_probe.py"))], {"texts": TEXTS, "entities": ENTITIES}, timeout=300
     )
-    assert completed.returncode == 0, completed.stderr[-3000:]
-    result: dict[str, Any] = json.loads(completed.stdout)
     return result
 
 

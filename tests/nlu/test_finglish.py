@@ -4,16 +4,12 @@ anything unknown stays as written."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
-import pytest
 from ruamel.yaml import YAML
 
-from tests.nlu.test_components import RASA_PYTHON, ROOT
+from tests.nlu.in_rasa import ROOT, needs_rasa, run_in_rasa
 
 SYNONYMS = {"khayati": "خیاطی", "mashhad": "مشهد", "shirini pazi": "شیرینی‌پزی", "komite emdad": "emdad"}
 CASES = {
@@ -40,21 +36,11 @@ def _read(texts: list[str]) -> dict[str, str]:
         "reader = FinglishReader.with_synonyms(given['synonyms']); "
         "print(json.dumps({t: reader.read(t) for t in given['texts']}, ensure_ascii=False))"
     )
-    completed = subprocess.run(
-        [str(RASA_PYTHON), "-c", script],
-        input=json.dumps({"synonyms": SYNONYMS, "texts": texts}),
-        capture_output=True,
-        text=True,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        timeout=120,
-        check=True,
-    )
-    result: dict[str, str] = json.loads(completed.stdout)
+    result: dict[str, str] = run_in_rasa(["-c", script], {"synonyms": SYNONYMS, "texts": texts})
     return result
 
 
-@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="the Rasa environment (.venv-rasa) is not built")
+@needs_rasa
 def test_known_finglish_words_are_read_in_persian_letters_and_the_rest_stays() -> None:
     assert _read(list(CASES)) == CASES
 

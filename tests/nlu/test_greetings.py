@@ -3,13 +3,7 @@ alone, or with a word or two, stays a greeting."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-
-import pytest
-
-from tests.nlu.test_components import RASA_PYTHON, ROOT
+from tests.nlu.in_rasa import needs_rasa, run_in_rasa
 
 CASES = {
     "salam vam mikham": "vam mikham",
@@ -24,21 +18,10 @@ CASES = {
 }
 
 
-@pytest.mark.skipif(not RASA_PYTHON.exists(), reason="the Rasa environment (.venv-rasa) is not built")
+@needs_rasa
 def test_what_follows_an_opening_greeting_is_what_the_client_asks() -> None:
     script = (
         "import json, sys; from nlu.greetings import after_greeting; "
         "print(json.dumps({t: after_greeting(t) for t in json.load(sys.stdin)}, ensure_ascii=False))"
     )
-    completed = subprocess.run(
-        [str(RASA_PYTHON), "-c", script],
-        input=json.dumps(list(CASES)),
-        capture_output=True,
-        text=True,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr[-2000:]
-    assert json.loads(completed.stdout) == CASES
+    assert run_in_rasa(["-c", script], list(CASES)) == CASES
