@@ -7,8 +7,9 @@ It also trains the pipeline's intent part on MASSIVE fa-IR's training split (ben
 and scores it on the validation split: a measure of how the pipeline generalises to Persian nobody tuned
 for (`--skip-massive` leaves it out, `--massive-only` runs only it).
 
-`--heldout-dir bench/nlu_fresh --skip-cv --results nlu_fresh_baseline` evaluates another held-out set with
-the product's model instead: its top-level files for intents and entities, its `needs_contract/` files for
+A full run also scores every other held-out set in `bench/nlu_*/` with the product's model (their numbers in
+the same file). `--heldout-dir bench/nlu_fresh --skip-cv --results nlu_fresh_baseline` evaluates one
+held-out set alone, in full: its top-level files for intents and entities, its `needs_contract/` files for
 intents only, and its `negations.yml` table (negated values extracted anyway); one results file.
 """
 
@@ -32,6 +33,10 @@ from ops import rasa_model
 
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 HELDOUT_DIR = PROJECT_ROOT / "bench" / "nlu_heldout"
+# The held-out sets written later, each before the change it measures; a full run scores them all.
+OTHER_HELDOUT_DIRS = sorted(
+    p for p in (PROJECT_ROOT / "bench").glob("nlu_*") if p.is_dir() and p != HELDOUT_DIR
+)
 PROBE = Path(__file__).resolve().parent / "probe.py"
 RASA_PYTHON = rasa_model.RASA_VENV / "bin" / "python"
 TARGETS = {"intent_macro_f1": 0.95, "entity_f1": 0.92, "massive_validation_accuracy": 0.89}
@@ -151,6 +156,27 @@ def evaluate_massive(config_file: Path) -> dict[str, Any]:
     }
 
 
+def _scores(report: dict[str, Any]) -> dict[str, Any]:
+    """The numbers of a held-out set's report (its full report goes to its own file with --heldout-dir)."""
+    return {
+        "examples": report["examples"],
+        "intent": {key: report["intent"][key] for key in ("accuracy", "macro_f1")},
+        "entity": {"micro": {"f1": report["entity"]["micro"]["f1"]}},
+        "fallback": {"nlu_fallback_rate": report["fallback"]["nlu_fallback_rate"]},
+        "negations": {
+            key: report.get("negations", {}).get(key, 0) for key in ("extracted_anyway", "negated_values")
+        },
+    }
+
+
+def _line(name: str, report: dict[str, Any]) -> str:
+    negations = report.get("negations", {})
+    return (f"{name}: n={report['examples']}  intent accuracy {report['intent']['accuracy']:.3f}  "
+            f"macro-F1 {report['intent']['macro_f1']:.3f}  entity F1 {report['entity']['micro']['f1']:.3f}  "
+            f"fallback {report['fallback']['nlu_fallback_rate']:.3f}  negated values extracted anyway "
+            f"{negations.get('extracted_anyway', 0)} of {negations.get('negated_values', 0)}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
@@ -186,11 +212,7 @@ def main() -> None:
         RESULTS_DIR.mkdir(exist_ok=True)
         out = RESULTS_DIR / f"{args.results or 'nlu_' + args.heldout_dir.name}.json"
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        negations = report.get("negations", {})
-        print(f"{args.heldout_dir.name}: n={report['examples']}  intent accuracy {report['intent']['accuracy']:.3f}  "
-              f"macro-F1 {report['intent']['macro_f1']:.3f}  entity F1 {report['entity']['micro']['f1']:.3f}  "
-              f"fallback {report['fallback']['nlu_fallback_rate']:.3f}  negated values extracted anyway "
-              f"{negations.get('extracted_anyway', 0)} of {negations.get('negated_values', 0)}")  # fmt: skip
+        print(_line(args.heldout_dir.name, report))
         print(f"written to {out} in {report['seconds']} s")
         return
     heldout = run_probe(
@@ -203,6 +225,9 @@ def main() -> None:
         str(rasa_model.DATA_DIR / "nlu"),
     )
     report["heldout"] = summarise(heldout["examples"])
+    report["other_heldout_sets"] = {
+        directory.name: _scores(evaluate_dir(model, directory)) for directory in OTHER_HELDOUT_DIRS
+    }
     if not args.skip_cv:
         cv = run_probe("cv", "--folds", str(args.folds), "--nlu", str(rasa_model.DATA_DIR / "nlu"),
                        "--config", str(args.config))  # fmt: skip
@@ -240,6 +265,8 @@ def main() -> None:
             r = report[part]
             print(f"{part:17} n={r['examples']:4}  intent accuracy {r['intent']['accuracy']:.3f}  "
                   f"macro-F1 {r['intent']['macro_f1']:.3f}  entity F1 {r['entity']['micro']['f1']:.3f}")  # fmt: skip
+    for directory_name, scores in report["other_heldout_sets"].items():
+        print(_line(directory_name, scores))
     if "massive_fa" in report:
         m = report["massive_fa"]
         print(f"MASSIVE fa-IR      n={m['examples']:4}  intent accuracy {m['accuracy']:.3f}  macro-F1 {m['macro_f1']:.3f}  "
