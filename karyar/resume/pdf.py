@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from karyar.resume.resume import Resume
 from karyar.texts import _
+from persian.text import LIST_SEPARATORS
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +23,8 @@ _FAMILY = "DejaVu"
 # A one-page résumé: a very long part is cut at a word, with «…»; the whole of it is in the chat.
 _MAX_VALUE_CHARS = 300
 _ELLIPSIS = "…"
+# A value cut at a word loses the spaces and commas it would have ended on.
+_TRAILING_SEPARATORS = re.compile(rf"(?:\s|{LIST_SEPARATORS.pattern})+$")
 # The parts' font sizes tried, largest first, until every part fits above the footer; at the smallest,
 # the parts that still do not fit are left out rather than written over the footer or off the page.
 _SIZES = (12, 11, 10, 9)
@@ -105,4 +109,6 @@ def _cut(value: str) -> str:
     if len(value) <= _MAX_VALUE_CHARS:
         return value
     kept = value[: _MAX_VALUE_CHARS - 1]
-    return kept[: kept.rfind(" ")].rstrip(" ،,؛") + _ELLIPSIS if " " in kept else kept + _ELLIPSIS
+    return (
+        _TRAILING_SEPARATORS.sub("", kept[: kept.rfind(" ")]) + _ELLIPSIS if " " in kept else kept + _ELLIPSIS
+    )
