@@ -198,7 +198,8 @@ def build_application(settings: Settings, database: Database) -> Application:
         action_server_url=settings.action_server_url,
     )
     outbox = Outbox(database)
-    desk = HandoffDesk(database=database, outbox=outbox, rasa=rasa, settings=settings)
+    staff = StaffDirectory(database)
+    desk = HandoffDesk(database=database, outbox=outbox, rasa=rasa, settings=settings, staff=staff)
     privacy_desk = PrivacyDesk(database=database, outbox=outbox, rasa=rasa, cipher=cipher, settings=settings)
     relay = Relay(
         database=database,
@@ -218,7 +219,7 @@ def build_application(settings: Settings, database: Database) -> Application:
             outbox=outbox,
             relay=relay,
             desk=desk,
-            staff=StaffDirectory(database),
+            staff=staff,
             gate=gate,
             cipher=cipher,
             privacy=privacy_desk,

@@ -19,6 +19,9 @@ class StaffDirectory:
     def __init__(self, database: Database) -> None:
         self._db = database
         self._permissions: dict[int, frozenset[Permission]] = {}
+        # What was learned while the registry was being read (by one refresh or more at once).
+        self._reading = 0
+        self._learned_while_reading: dict[int, frozenset[Permission]] = {}
 
     def may(self, telegram_user_id: int, permission: Permission) -> bool:
         return permission in self._permissions.get(telegram_user_id, frozenset())
@@ -28,6 +31,20 @@ class StaffDirectory:
         colleague's next private message is taken for what it is."""
         known = self._permissions.get(telegram_user_id, frozenset())
         self._permissions = {**self._permissions, telegram_user_id: known | {permission}}
+        if self._reading:
+            learned = self._learned_while_reading.get(telegram_user_id, frozenset())
+            self._learned_while_reading[telegram_user_id] = learned | {permission}
 
     async def refresh(self) -> None:
-        self._permissions = await self._db.run_async(active_permissions)
+        """Read the registry again; what was learned while it was being read is kept (the read may predate
+        the grant)."""
+        self._reading += 1
+        try:
+            fresh = await self._db.run_async(active_permissions)
+        finally:
+            self._reading -= 1
+        for telegram_user_id, permissions in self._learned_while_reading.items():
+            fresh[telegram_user_id] = fresh.get(telegram_user_id, frozenset()) | permissions
+        if not self._reading:
+            self._learned_while_reading = {}
+        self._permissions = fresh

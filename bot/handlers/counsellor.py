@@ -317,9 +317,6 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             handoff_id=press.target,
             to_member_id=None if target == callbacks.TO_SUPERVISORS else int(target),
         )
-        if moved and moved.to is not None:
-            # The colleague's next private message is to the client, however soon it comes.
-            services(context).staff.learn(moved.to.telegram_user_id, Permission.HANDLE_CASES)
         await query.answer(
             _("Notice: done") if moved else _("Notice: transfer refused"), show_alert=not moved
         )

@@ -29,6 +29,7 @@ from bot.keyboards import ends_live_chat, live_chat_keyboard, main_menu
 from bot.media import media_kind
 from bot.outbox import Outbox, ReplyMarkup
 from bot.rasa_client import RasaClient, RasaUnavailableError
+from bot.staff_directory import StaffDirectory
 from karyar import clients, followup, messages
 from karyar.clock import now
 from karyar.db.engine import Database
@@ -39,6 +40,7 @@ from karyar.handoff.queue import ClaimResult
 from karyar.handoff.views import Colleague, HandoffView, Recipient
 from karyar.office_hours import is_open
 from karyar.settings import Settings
+from karyar.staff.roles import Permission
 from karyar.texts import _
 from persian.format import persian_text
 
@@ -51,8 +53,17 @@ _ANNOUNCE_GRACE = timedelta(seconds=5)
 
 
 class HandoffDesk:
-    def __init__(self, *, database: Database, outbox: Outbox, rasa: RasaClient, settings: Settings) -> None:
+    def __init__(
+        self,
+        *,
+        database: Database,
+        outbox: Outbox,
+        rasa: RasaClient,
+        settings: Settings,
+        staff: StaffDirectory,
+    ) -> None:
         self._db = database
+        self._staff = staff
         self._outbox = outbox
         self._rasa = rasa
         self._settings = settings
@@ -311,6 +322,10 @@ class HandoffDesk:
         if moved is None:
             return None
         handoff, new_member = moved.handoff, moved.to
+        if new_member is not None:
+            # Known as the case's counsellor before anyone is told, so her first message, however soon it
+            # comes, goes to the client.
+            self._staff.learn(new_member.telegram_user_id, Permission.HANDLE_CASES)
         if new_member is None:
             await self.channel.update_cards(bot, handoff_id, markup_for=lambda _chat: None)
             await self.channel.notice(bot, handoff_id, _("Notice: transferred to supervisors"), member=member)
