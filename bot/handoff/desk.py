@@ -314,18 +314,14 @@ class HandoffDesk:
 
     async def transfer(
         self, bot: Bot, *, member: Colleague, handoff_id: int, to_member_id: int | None
-    ) -> desk.Transfer | None:
-        """To a colleague (their staff id) or, with None, back to the queue for supervisors; None if refused."""
+    ) -> bool:
+        """To a colleague (their staff id) or, with None, back to the queue for supervisors."""
         moved = await self._db.run_async(
             desk.transfer, handoff_id=handoff_id, member_id=member.id, to_member_id=to_member_id
         )
         if moved is None:
-            return None
+            return False
         handoff, new_member = moved.handoff, moved.to
-        if new_member is not None:
-            # Known as the case's counsellor before anyone is told, so her first message, however soon it
-            # comes, goes to the client.
-            self._staff.learn(new_member.telegram_user_id, Permission.HANDLE_CASES)
         if new_member is None:
             await self.channel.update_cards(bot, handoff_id, markup_for=lambda _chat: None)
             await self.channel.notice(bot, handoff_id, _("Notice: transferred to supervisors"), member=member)
@@ -333,6 +329,9 @@ class HandoffDesk:
             await self._db.run_async(posts.mark_cards_posted, handoff_id=handoff_id)
             text = _("Handoff: passed to a supervisor")
         else:
+            # Known as the case's counsellor before anyone is told, so her first message, however soon it
+            # comes, goes to the client.
+            self._staff.learn(new_member.telegram_user_id, Permission.HANDLE_CASES)
             await self.channel.notice(
                 bot, handoff_id, _("Notice: transferred to").format(name=new_member.name), member=member
             )
@@ -346,7 +345,7 @@ class HandoffDesk:
                 )
             text = _("Handoff: counsellor joined").format(name=new_member.name)
         await self._send_client(bot, handoff, text, None if new_member is None else live_chat_keyboard())
-        return moved
+        return True
 
     # --- Rasa -----------------------------------------------------------------------------------------
 
