@@ -99,9 +99,14 @@ def base_environment(**overrides: str) -> dict[str, str]:
 
 
 @contextmanager
-def running_stack(*, database_url: str, log_dir: Path, rasa_servers: int = 1) -> Iterator[Stack]:
+def running_stack(
+    *, database_url: str, log_dir: Path, rasa_servers: int = 1, through_gate: bool = True
+) -> Iterator[Stack]:
     """The product: an action server, `rasa_servers` Rasa servers (the first behind the gate; more than one
-    needs PostgreSQL, whose tracker store and Redis lock store they share), the stand-in and the bot."""
+    needs PostgreSQL, whose tracker store and Redis lock store they share), the stand-in and the bot.
+
+    `through_gate=False` lets the bot call the first Rasa server directly (the gate, a proxy in this process
+    for outage tests, would add its own time and CPU to a benchmark's)."""
     model = rasa_model.ensure_trained()
     rasa_port, actions_port = free_port(), free_port()
     rasa_url = f"http://127.0.0.1:{rasa_port}"
@@ -147,7 +152,7 @@ def running_stack(*, database_url: str, log_dir: Path, rasa_servers: int = 1) ->
             **env,
             "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
             "TELEGRAM_API_BASE_URL": api.url,
-            "RASA_URL": ",".join([gate.url, *more_rasa.values()]),
+            "RASA_URL": ",".join([gate.url if through_gate else rasa_url, *more_rasa.values()]),
             "RASA_PATIENCE_SECONDS": "2",
             "RASA_TIMEOUT_SECONDS": "30",
             "PENDING_RETRY_SECONDS": "1",
