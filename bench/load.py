@@ -27,6 +27,7 @@ from bench.cpu import CpuMeter
 from bench.results_file import write_results
 from bench.stack_baseline import resident_mib
 from bench.stats import percentile
+from localapi.state import World
 from tests.support.databases import migrated_database
 from tests.support.stack import Stack, running_stack
 
@@ -46,7 +47,7 @@ REPEAT = 3
 TARGET_P95_MS = 300.0
 STEP_SECONDS = 30.0
 REPLY_TIMEOUT = 30.0
-CLIENTS = 400
+CLIENTS = 60  # each says about five lines of the conversation per step at 12–20 a second
 
 
 class MemoryWatch:
@@ -72,9 +73,27 @@ class MemoryWatch:
                 self.peak[name] = max(self.peak.get(name, 0.0), resident_mib(process.process.pid))
 
 
-def _is_please_wait(stack: Stack, user: int) -> bool:
-    last = stack.api.last_bot_message(user)
-    return last is not None and str(last.get("text", "")).startswith(PLEASE_WAIT)
+def _answered(world: World, waiting: dict[int, tuple[float, int]]) -> list[int]:
+    """The waiting clients whose chat holds a real answer (not "a moment please") after their message.
+
+    Only the waiting clients' newest messages are read: the generator's own CPU stays small next to the
+    stack it measures."""
+    answered = []
+    for user, (_sent_at, after) in waiting.items():
+        chat = world.chats.get(user)
+        newest_first = reversed(chat.messages.values()) if chat else iter(())
+        for message in newest_first:
+            if message.message_id <= after:
+                break
+            text = str(message.data.get("text", ""))
+            if message.outgoing and not message.deleted and not text.startswith(PLEASE_WAIT):
+                answered.append(user)
+                break
+    return answered
+
+
+def _changed(world: World, *, since: int) -> bool:
+    return world.version != since
 
 
 def _turn(stack: Stack, user: int, text: str) -> None:
@@ -83,39 +102,39 @@ def _turn(stack: Stack, user: int, text: str) -> None:
 
 
 def run_step(stack: Stack, rate: float, *, first_user: int, seconds: float) -> dict[str, Any]:
-    """Open-loop turns at `rate`, each by a client whose previous turn was answered. One loop watches the
-    stand-in's per-chat counts (not a waiting thread per client, whose wake-ups would load the machine)."""
+    """Open-loop turns at `rate`, each by one of CLIENTS clients whose previous turn was answered, so every
+    client goes through the conversation. The loop wakes on each change in the stand-in (or when the next
+    turn is due) instead of polling."""
+    world = stack.api.world
     idle = list(range(first_user, first_user + CLIENTS))
     position = dict.fromkeys(idle, 0)
-    waiting: dict[int, tuple[float, int]] = {}  # user → (sent at, bot messages in the chat before)
+    waiting: dict[int, tuple[float, int]] = {}  # user → (sent at, the id of the message sent)
     latencies: list[float] = []
     errors = sent = 0
+    version = -1
     started = time.perf_counter()
     while (elapsed := time.perf_counter() - started) < seconds or (
         waiting and elapsed < seconds + REPLY_TIMEOUT
     ):
-        counts = stack.api.bot_message_counts()
+        next_due = started + (sent + 1) / rate if elapsed < seconds else time.perf_counter() + 0.1
+        world.wait_until(partial(_changed, since=version), max(0.0, next_due - time.perf_counter()))
+        version, answered = world.read(lambda w: (w.version, _answered(w, waiting)))
         now = time.perf_counter()
-        for user, (at, before) in list(waiting.items()):
-            if counts.get(user, 0) > before and _is_please_wait(stack, user):
-                waiting[user] = (at, counts[user])  # "a moment please" is not the answer: wait on
-                continue
-            if counts.get(user, 0) > before:
-                latencies.append((now - at) * 1000)
-            elif now - at > REPLY_TIMEOUT:
-                errors += 1
-            else:
-                continue
-            del waiting[user]
+        for user in answered:
+            latencies.append((now - waiting.pop(user)[0]) * 1000)
             idle.append(user)
-        due = int(elapsed * rate) + 1 if elapsed < seconds else sent
+        for user, (at, _after) in list(waiting.items()):
+            if now - at > REPLY_TIMEOUT:
+                errors += 1
+                del waiting[user]
+                idle.append(user)
+        due = int((now - started) * rate) + 1 if now - started < seconds else sent
         while sent < due and idle:
             user = idle.pop(0)
-            stack.api.send_text(user, CONVERSATION[position[user] % len(CONVERSATION)])
-            waiting[user] = (time.perf_counter(), counts.get(user, 0))
+            message = stack.api.send_text(user, CONVERSATION[position[user] % len(CONVERSATION)])
+            waiting[user] = (time.perf_counter(), int(message["message_id"]))
             position[user] += 1
             sent += 1
-        time.sleep(0.01)
     return {
         "target_per_second": rate,
         "sent": sent,
