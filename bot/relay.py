@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 # NLU needs no more than this; the whole text is still stored.
 RASA_TEXT_LIMIT = 1000
 _TYPING_REFRESH_SECONDS = 4.0
+# An answer that comes sooner arrives before "typing…" would have been seen: not worth a request to Telegram.
+_TYPING_AFTER_SECONDS = 0.3
 # A client with this many messages waiting behind the one being answered is asked, once, to slow down;
 # beyond FLOOD_CAP waiting, messages are recorded but not answered one by one.
 FLOOD_NOTICE_AT = 4
@@ -76,6 +78,9 @@ class Relay:
         self._waiting: defaultdict[int, int] = defaultdict(int)
         self._told_flood: set[int] = set()  # asked to slow down during the flood being answered now
         self._told_unavailable: set[int] = set()
+        # Messages this process stored and has not yet sent to Rasa: one of them that waited (behind the
+        # client's previous answer) cannot have reached Rasa, so there is no need to ask Rasa whether it did.
+        self._never_sent: set[int] = set()
         self._renderers: dict[str, CustomRenderer] = {}
 
     def add_renderer(self, key: str, renderer: CustomRenderer) -> None:
@@ -100,6 +105,8 @@ class Relay:
                 inbound_store, inbound=inbound, cipher=self._cipher, bot_id=bot.id
             )
             for_rasa = inbound.rasa_text is not None and receipt.handoff_id is None and not receipt.comment
+            if for_rasa:
+                self._never_sent.add(receipt.message_id)
             if for_rasa and lock.locked():
                 self._waiting[user_id] += 1  # counted here, so the next message in line sees it
         if receipt.handoff_id is not None or receipt.comment:
@@ -212,11 +219,13 @@ class Relay:
         self, bot: Bot, message: PendingMessage, *, user_id: int, delayed: bool
     ) -> list[RasaReply]:
         sender_id = str(user_id)
-        if delayed:
-            # A call that timed out may still have reached Rasa; never let it see a message twice.
+        if delayed and message.id not in self._never_sent:
+            # A call that timed out, or one made before the bot restarted, may still have reached Rasa;
+            # never let it see a message twice.
             already = await self._rasa.replies_already_given(sender_id=sender_id, message_id=message.id)
             if already is not None:
                 return already
+        self._never_sent.discard(message.id)
         text = message.rasa_text[:RASA_TEXT_LIMIT]
         metadata = {messages.RASA_MESSAGE_ID_KEY: message.id, "kind": message.kind}
         async with self._typing(bot, user_id):
@@ -310,9 +319,11 @@ class Relay:
 
     @contextlib.asynccontextmanager
     async def _typing(self, bot: Bot, chat_id: int) -> AsyncIterator[None]:
-        """Show "typing…" while Rasa thinks; Telegram clears it after about five seconds, so repeat it."""
+        """Show "typing…" while Rasa thinks, unless it answers at once; Telegram clears it after about five
+        seconds, so repeat it."""
 
         async def keep_typing() -> None:
+            await asyncio.sleep(_TYPING_AFTER_SECONDS)
             while True:
                 with contextlib.suppress(TelegramError):
                     await bot.send_chat_action(chat_id, ChatAction.TYPING)

@@ -21,10 +21,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from ops import rasa_action_results
+from ops import rasa_action_results, rasa_kept_connections
 
 logger = logging.getLogger(__name__)
-rasa_action_results.install()  # this module is the project's code Rasa loads at start
+# This module is the project's code Rasa loads at start.
+rasa_action_results.install()
+rasa_kept_connections.install()
 
 
 class UnderstandingRestInput(RestInput):

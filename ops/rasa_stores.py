@@ -1,7 +1,8 @@
 """Rasa's tracker store and lock store, written into its endpoints from our settings.
 
 With PostgreSQL as the case database, Rasa keeps conversations in the same database, in a schema of its
-own (`rasa`), so several Rasa servers share them and a restarted one carries on. Redis (REDIS_URL) is
+own (`rasa`), so several Rasa servers share them and a restarted one carries on; each server keeps the
+conversations it has just handled in memory (ops/rasa_tracker_store.py). Redis (REDIS_URL) is
 the lock store that keeps two servers from handling one conversation at once. Passwords never go into
 the generated file: Rasa reads them from the environment (`${…}` in endpoints.yml).
 """
@@ -16,6 +17,9 @@ from sqlalchemy import create_engine, text
 from karyar.rasa_conversations import SCHEMA
 from karyar.settings import Settings
 
+# Rasa's SQL store, keeping the conversations it handles in memory (ops/rasa_tracker_store.py); named, not
+# imported: the class lives in Rasa's environment.
+TRACKER_STORE_CLASS = "ops.rasa_tracker_store.KeepingSQLTrackerStore"
 TRACKER_PASSWORD_VARIABLE = "KARYAR_RASA_TRACKER_PASSWORD"
 LOCK_PASSWORD_VARIABLE = "KARYAR_RASA_LOCK_PASSWORD"
 
@@ -33,7 +37,7 @@ def store_endpoints(settings: Settings) -> StoreEndpoints:
         url = urlsplit(settings.DATABASE_URL)
         lines += [
             "tracker_store:",
-            "  type: SQL",
+            f"  type: {TRACKER_STORE_CLASS}",
             "  dialect: postgresql",
             f'  url: "{url.hostname or "127.0.0.1"}"',
             f"  port: {url.port or 5432}",

@@ -22,6 +22,24 @@ def _user_turns(rasa_url: str, user_id: int) -> list[str]:
     return [str(event.get("text")) for event in tracker["events"] if event["event"] == "user"]
 
 
+def _say(rasa_url: str, sender: str, text: str) -> None:
+    httpx.post(
+        f"{rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+    ).raise_for_status()
+
+
+def _turns_as_handled(rasa_url: str, sender: str) -> list[str]:
+    """The user turns in the tracker a server would handle the next message with (appending an event reads
+    it as a message does; reading the tracker alone would read the whole history from the database)."""
+    tracker = httpx.post(
+        f"{rasa_url}/conversations/{sender}/tracker/events",
+        params={"token": RASA_TOKEN},
+        json=[{"event": "action", "name": "action_listen"}],
+        timeout=30,
+    ).json()
+    return [str(event.get("text")) for event in tracker["events"] if event["event"] == "user"]
+
+
 def test_two_rasa_servers_share_conversations_and_one_takes_over_when_the_other_stops(
     stack: Stack, user_id: int
 ) -> None:
@@ -47,6 +65,17 @@ def test_two_rasa_servers_share_conversations_and_one_takes_over_when_the_other_
             sent = api.send_text(client, "سلام")
             api.wait_for_bot_messages(client, 1, since=sent, timeout=30)
             assert _user_turns(second_url, client) == ["سلام"]
+            # Each server keeps the conversations it handled in memory, yet reads what the other one added.
+            shared = str(2 * user_id + 3)
+            for url, text in [
+                (stack.rasa_url, "سلام"),
+                (second_url, "از مشهد هستم"),
+                (stack.rasa_url, "ممنون"),
+            ]:
+                _say(url, shared, text)
+            everything = ["سلام", "از مشهد هستم", "ممنون"]
+            assert _turns_as_handled(stack.rasa_url, shared) == everything
+            assert _turns_as_handled(second_url, shared) == everything
             second.stop()
             sent = api.send_text(client, "درباره وام بگو")
             [answer, *_] = api.wait_for_bot_messages(client, 1, since=sent, timeout=30)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -17,7 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 REPLY_SECONDS = 30.0
 # Where the bot's inbox cannot be read (local mode in a terminal), this long without a new message ends a turn.
 QUIET_SECONDS = 0.8
-_INBOX_POLL_SECONDS = 0.02
 
 
 @cache
@@ -74,10 +72,8 @@ class Chat:
         api_url = getattr(self.api, "url", None)
         if isinstance(api_url, str) and turns.knows_inbox(api_url):
             sent = range(first_update, self._next_update_id())
-            deadline = time.monotonic() + REPLY_SECONDS
-            while not turns.all_processed(api_url, sent, received_since=started):
-                assert time.monotonic() < deadline, f"the bot never finished updates {sent}: {self.texts()}"
-                time.sleep(_INBOX_POLL_SECONDS)  # the inbox is in another process's database: polled
+            finished = turns.wait_processed(api_url, sent, received_since=started, timeout=REPLY_SECONDS)
+            assert finished, f"the bot never finished updates {sent}: {self.texts()}"
             return self.api.bot_messages(self.user_id, since=mark)
         while True:
             count = len(self.api.bot_messages(self.user_id, since=mark))

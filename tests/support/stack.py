@@ -135,7 +135,7 @@ def running_stack(
         api = ThreadedLocalBotApi(BOT_TOKEN)
         api.start()
         cleanup.callback(api.stop)
-        cleanup.enter_context(turns.read_from_inbox(api.url, database_url))
+        cleanup.enter_context(turns.read_from_inbox(api.url, database_url, api.world.bot.id))
         gate = RasaGate(rasa_url)
         gate.start()
         cleanup.callback(gate.stop)
@@ -194,7 +194,7 @@ def extra_bot(stack: Stack, api: ThreadedLocalBotApi, name: str, **env: str) -> 
         log_dir=stack.log_dir,
     )
     try:
-        with turns.read_from_inbox(api.url, stack.database_url):
+        with turns.read_from_inbox(api.url, stack.database_url, api.world.bot.id):
             yield process
     finally:
         process.stop()
