@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyParameters
@@ -17,6 +18,16 @@ logger = logging.getLogger(__name__)
 
 TELEGRAM_TEXT_LIMIT = 4096
 ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One of the messages of an answer: a text, or a text with Rasa's buttons."""
+
+    text: str
+    buttons: list[dict[str, Any]] | None = None
+    reply_to: int | None = None  # the client's message it quotes
+    batch: int | None = None  # buttons of one answer stay current together (see send_with_buttons)
 
 
 def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
@@ -91,6 +102,41 @@ class Outbox:
             bot, chat_id=chat_id, logged_id=logged.id, text=text, reply_markup=markup, reply_to=reply_to
         )
 
+    async def send_answer(self, bot: Bot, *, client_id: int, chat_id: int, answer: list[Outgoing]) -> None:
+        """Send the messages of one answer in order: all logged in one unit of work before the first is sent,
+        their Telegram ids recorded together after the last (two database round trips, not two per message)."""
+        parts: list[tuple[Outgoing, str]] = []
+        for outgoing in answer:
+            texts = [outgoing.text] if outgoing.buttons else split_text(outgoing.text)
+            parts += [(outgoing, text) for text in texts]
+        logged_ids = await self._db.run_async(
+            messages.log_outbound_many,
+            client_id=client_id,
+            rows=[
+                ("buttons", text, {"buttons": outgoing.buttons, "batch": outgoing.batch})
+                if outgoing.buttons
+                else ("text", text, None)
+                for outgoing, text in parts
+            ],
+        )
+        sent: dict[int, int] = {}
+        quoted: set[int] = set()
+        for (outgoing, text), logged_id in zip(parts, logged_ids, strict=True):
+            titles = [str(button.get("title", "")) for button in outgoing.buttons or []]
+            telegram_id = await self._post(
+                bot,
+                chat_id=chat_id,
+                logged_id=logged_id,
+                text=text,
+                reply_markup=rasa_buttons(logged_id, titles) if outgoing.buttons else None,
+                reply_to=outgoing.reply_to if id(outgoing) not in quoted else None,
+            )
+            quoted.add(id(outgoing))
+            if telegram_id is not None:
+                sent[logged_id] = telegram_id
+        if sent:
+            await self._db.run_async(messages.set_telegram_message_ids, sent=sent)
+
     async def _deliver(
         self,
         bot: Bot,
@@ -101,6 +147,24 @@ class Outbox:
         reply_markup: ReplyMarkup | None,
         reply_to: int | None,
     ) -> int | None:
+        sent_id = await self._post(
+            bot, chat_id=chat_id, logged_id=logged_id, text=text, reply_markup=reply_markup, reply_to=reply_to
+        )
+        if sent_id is not None:
+            await self._db.run_async(messages.set_telegram_message_ids, sent={logged_id: sent_id})
+        return sent_id
+
+    async def _post(
+        self,
+        bot: Bot,
+        *,
+        chat_id: int,
+        logged_id: int,
+        text: str,
+        reply_markup: ReplyMarkup | None,
+        reply_to: int | None,
+    ) -> int | None:
+        """Send one logged message to Telegram; its Telegram id, or None if Telegram would not take it."""
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
         try:
             sent = await bot.send_message(chat_id, text, reply_markup=reply_markup, reply_parameters=reply)
@@ -113,7 +177,4 @@ class Outbox:
             logger.error("Telegram refused outbound message %s: %s", logged_id, error.message)
             return None
         metrics.MESSAGES.labels("out").inc()
-        await self._db.run_async(
-            messages.set_telegram_message_id, message_id=logged_id, telegram_message_id=sent.message_id
-        )
         return sent.message_id

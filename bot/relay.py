@@ -23,7 +23,7 @@ from bot.handoff.desk import HandoffDesk
 from bot.keyboards import consent_keyboard, main_menu
 from bot.listening import Listener
 from bot.observability import metrics
-from bot.outbox import Outbox
+from bot.outbox import Outbox, Outgoing
 from bot.privacy.desk import PrivacyDesk
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailableError
 from karyar import messages
@@ -81,6 +81,7 @@ class Relay:
         # Messages this process stored and has not yet sent to Rasa: one of them that waited (behind the
         # client's previous answer) cannot have reached Rasa, so there is no need to ask Rasa whether it did.
         self._never_sent: set[int] = set()
+        self._typing_tasks: set[asyncio.Task[None]] = set()
         self._renderers: dict[str, CustomRenderer] = {}
 
     def add_renderer(self, key: str, renderer: CustomRenderer) -> None:
@@ -256,28 +257,27 @@ class Relay:
                 bot, client_id=client_id, chat_id=chat_id, text=_("Nothing to say"), reply_markup=main_menu()
             )
             return
+        answer: list[Outgoing] = []  # texts and buttons go out together, up to an image or a custom payload
         for reply in replies:
             text = str(reply.get("text") or "").strip()
             buttons = [b for b in reply.get("buttons") or [] if isinstance(b, dict) and b.get("payload")]
             if buttons:
-                await self._outbox.send_with_buttons(
-                    bot,
-                    client_id=client_id,
-                    chat_id=chat_id,
-                    text=text or "👇",
-                    buttons=buttons,
-                    reply_to=reply_to,
-                    batch=answering,
-                )
+                answer.append(Outgoing(text or "👇", buttons, reply_to=reply_to, batch=answering))
             elif text:
-                await self._outbox.send_text(
-                    bot, client_id=client_id, chat_id=chat_id, text=text, reply_to=reply_to
-                )
+                answer.append(Outgoing(text, reply_to=reply_to))
+            if reply.get("image") or reply.get("custom") is not None:
+                await self._send_answer(bot, client_id=client_id, chat_id=chat_id, answer=answer)
+                answer = []
             if reply.get("image"):
                 await self._send_image(bot, chat_id=chat_id, url=str(reply["image"]))
             if reply.get("custom") is not None:
                 await self._render_custom(bot, client_id=client_id, chat_id=chat_id, custom=reply["custom"])
             reply_to = None  # only the first reply quotes the delayed question
+        await self._send_answer(bot, client_id=client_id, chat_id=chat_id, answer=answer)
+
+    async def _send_answer(self, bot: Bot, *, client_id: int, chat_id: int, answer: list[Outgoing]) -> None:
+        if answer:
+            await self._outbox.send_answer(bot, client_id=client_id, chat_id=chat_id, answer=answer)
 
     async def _send_image(self, bot: Bot, *, chat_id: int, url: str) -> None:
         try:
@@ -320,17 +320,27 @@ class Relay:
     @contextlib.asynccontextmanager
     async def _typing(self, bot: Bot, chat_id: int) -> AsyncIterator[None]:
         """Show "typing…" while Rasa thinks, unless it answers at once; Telegram clears it after about five
-        seconds, so repeat it."""
+        seconds, so repeat it. A request already on its way is let finish rather than cut off."""
+        answered = asyncio.Event()
 
         async def keep_typing() -> None:
-            await asyncio.sleep(_TYPING_AFTER_SECONDS)
-            while True:
+            pause = _TYPING_AFTER_SECONDS
+            while not await _set_within(answered, pause):
                 with contextlib.suppress(TelegramError):
                     await bot.send_chat_action(chat_id, ChatAction.TYPING)
-                await asyncio.sleep(_TYPING_REFRESH_SECONDS)
+                pause = _TYPING_REFRESH_SECONDS
 
         task = asyncio.create_task(keep_typing())
+        self._typing_tasks.add(task)  # held until done: the loop keeps only weak references to tasks
+        task.add_done_callback(self._typing_tasks.discard)
         try:
             yield
         finally:
-            task.cancel()
+            answered.set()
+
+
+async def _set_within(event: asyncio.Event, seconds: float) -> bool:
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(seconds):
+            await event.wait()
+    return event.is_set()

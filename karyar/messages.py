@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from karyar.clock import now
@@ -96,18 +96,42 @@ def log_outbound(
     return message
 
 
-def set_telegram_message_id(session: Session, *, message_id: int, telegram_message_id: int) -> None:
-    session.get_one(Message, message_id).telegram_message_id = telegram_message_id
+def log_outbound_many(
+    session: Session, *, client_id: int, rows: list[tuple[str, str, dict[str, Any] | None]]
+) -> list[int]:
+    """Log several outbound messages (kind, text, extra) in one statement; their ids, in order."""
+    logged = [
+        Message(
+            client_id=client_id,
+            direction=Direction.OUTBOUND,
+            kind=kind,
+            text=text,
+            extra=extra,
+            created_at=now(),
+        )
+        for kind, text, extra in rows
+    ]
+    session.add_all(logged)
+    session.flush()
+    return [message.id for message in logged]
+
+
+def set_telegram_message_ids(session: Session, *, sent: dict[int, int]) -> None:
+    """Record the Telegram id each logged outbound message (by id) was given."""
+    session.execute(
+        update(Message),
+        [{"id": message_id, "telegram_message_id": telegram_id} for message_id, telegram_id in sent.items()],
+    )
 
 
 def mark_answered(
     session: Session, *, message_id: int, intent: str | None = None, confidence: float | None = None
 ) -> None:
-    message = session.get_one(Message, message_id)
-    message.status = InboundStatus.ANSWERED
-    message.intent = intent
-    message.confidence = confidence
-    message.answered_at = now()
+    session.execute(
+        update(Message)
+        .where(Message.id == message_id)
+        .values(status=InboundStatus.ANSWERED, intent=intent, confidence=confidence, answered_at=now())
+    )
 
 
 def _rasa_text(message: Message) -> str:

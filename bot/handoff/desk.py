@@ -287,9 +287,7 @@ class HandoffDesk:
             await message.reply_text(_("Notice: not delivered"))
             return
         await self._db.run_async(
-            messages.set_telegram_message_id,
-            message_id=logged.message_id,
-            telegram_message_id=copied.message_id,
+            messages.set_telegram_message_ids, sent={logged.message_id: copied.message_id}
         )
 
     async def note(self, *, member: Colleague, handoff_id: int, text: str) -> None:

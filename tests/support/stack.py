@@ -100,13 +100,19 @@ def base_environment(**overrides: str) -> dict[str, str]:
 
 @contextmanager
 def running_stack(
-    *, database_url: str, log_dir: Path, rasa_servers: int = 1, through_gate: bool = True
+    *,
+    database_url: str,
+    log_dir: Path,
+    rasa_servers: int = 1,
+    through_gate: bool = True,
+    production_timings: bool = False,
 ) -> Iterator[Stack]:
     """The product: an action server, `rasa_servers` Rasa servers (the first behind the gate; more than one
     needs PostgreSQL, whose tracker store and Redis lock store they share), the stand-in and the bot.
 
     `through_gate=False` lets the bot call the first Rasa server directly (the gate, a proxy in this process
-    for outage tests, would add its own time and CPU to a benchmark's)."""
+    for outage tests, would add its own time and CPU to a benchmark's). `production_timings` keeps the bot's
+    own defaults for its patience with Rasa and its periodic checks, which tests shorten to a second."""
     model = rasa_model.ensure_trained()
     rasa_port, actions_port = free_port(), free_port()
     rasa_url = f"http://127.0.0.1:{rasa_port}"
@@ -153,12 +159,15 @@ def running_stack(
             "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
             "TELEGRAM_API_BASE_URL": api.url,
             "RASA_URL": ",".join([gate.url if through_gate else rasa_url, *more_rasa.values()]),
-            "RASA_PATIENCE_SECONDS": "2",
             "RASA_TIMEOUT_SECONDS": "30",
-            "PENDING_RETRY_SECONDS": "1",
-            "HANDOFF_CHECK_SECONDS": "1",
             "BOT_HEALTH_PORT": str(free_port()),
         }
+        if not production_timings:
+            bot_env |= {
+                "RASA_PATIENCE_SECONDS": "2",
+                "PENDING_RETRY_SECONDS": "1",
+                "HANDOFF_CHECK_SECONDS": "1",
+            }
         bot = start("bot", [APP_PYTHON, "-m", "bot"], bot_env)
         # What runs at the end, after restarts (callbacks run last first): the bot, the others, the stand-in.
         cleanup.callback(lambda: stack.api.stop())
