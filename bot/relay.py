@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy.orm import Session
 from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
@@ -174,11 +175,9 @@ class Relay:
 
     async def _drain(self, bot: Bot, *, client_id: int, user_id: int, fresh_id: int | None) -> bool:
         """Answer the client's pending messages oldest first; False if Rasa became unavailable."""
-        pending = await self._db.run_async(messages.pending_for_client, client_id=client_id, bot_id=bot.id)
-        if pending:
-            paused = await self._db.run_async(handoff_queue.not_resumed, client_id=client_id)
-            if paused is not None:  # a handoff ended while Rasa was away: give it the conversation back first
-                await self._desk.resume_rasa(handoff_id=paused.handoff_id, chat_id=user_id)
+        pending, paused = await self._db.run_async(_pending_and_paused, client_id=client_id, bot_id=bot.id)
+        if paused is not None:  # a handoff ended while Rasa was away: give it the conversation back first
+            await self._desk.resume_rasa(handoff_id=paused.handoff_id, chat_id=user_id)
         for message in pending:
             delayed = message.id != fresh_id
             try:
@@ -337,6 +336,15 @@ class Relay:
             yield
         finally:
             answered.set()
+
+
+def _pending_and_paused(
+    session: Session, *, client_id: int, bot_id: int
+) -> tuple[list[PendingMessage], handoff_queue.PausedConversation | None]:
+    """The client's messages waiting for Rasa and, if there are any, a handoff that ended without giving the
+    conversation back to Rasa: read together, in one unit of work."""
+    pending = messages.pending_for_client(session, client_id=client_id, bot_id=bot_id)
+    return pending, handoff_queue.not_resumed(session, client_id=client_id) if pending else None
 
 
 async def _set_within(event: asyncio.Event, seconds: float) -> bool:

@@ -5,7 +5,8 @@ two or three per message to the action server, each paying for the connection on
 endpoint keeps one session for the life of the process, so connections are kept alive and reused; the
 session is configured as Rasa configures its own (headers, authentication, timeout). Idle connections are
 dropped after KEEP_IDLE_SECONDS, before the action server (Sanic, five seconds) would close them under a
-request. Installed in the Rasa process by the REST channel it loads (ops/rasa_rest_channel.py).
+request. Request bodies (the whole conversation, and the domain) are written with ujson, which Rasa's
+environment has, about three times as fast as the standard library. Installed in the Rasa process by the REST channel it loads (ops/rasa_rest_channel.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from types import TracebackType
 from typing import Any
 
 import aiohttp
+import ujson
 from rasa.core.constants import DEFAULT_REQUEST_TIMEOUT
 from rasa.utils.endpoints import EndpointConfig
 
@@ -45,6 +47,7 @@ def _kept_session(endpoint: EndpointConfig) -> Any:
             headers=endpoint.headers,
             auth=aiohttp.BasicAuth(login["username"], login["password"]) if login else None,
             timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            json_serialize=ujson.dumps,
             connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_IDLE_SECONDS),
         )
         _kept[id(endpoint)] = session

@@ -21,12 +21,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from ops import rasa_action_results, rasa_kept_connections
+from ops import rasa_action_results, rasa_form_mappings, rasa_kept_connections
 
 logger = logging.getLogger(__name__)
 # This module is the project's code Rasa loads at start.
 rasa_action_results.install()
 rasa_kept_connections.install()
+rasa_form_mappings.install()
 
 
 class UnderstandingRestInput(RestInput):
