@@ -17,6 +17,8 @@ from bench.stack_baseline import _descendants
 
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 SERVERS = {"postgresql": ("postgres",), "redis": ("redis-server",)}
+STEAL = "stolen by the host"
+STEAL_ID = -1
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -25,6 +27,11 @@ def _cpu_seconds(pid: int) -> float:
     except (FileNotFoundError, IndexError, ProcessLookupError):
         return 0.0
     return (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND  # utime + stime
+
+
+def _steal_seconds() -> float:
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return int(fields[8]) / TICKS_PER_SECOND if len(fields) > 8 else 0.0  # cpu user nice system idle … steal
 
 
 def _named(names: Iterable[str]) -> list[int]:
@@ -50,6 +57,7 @@ class CpuMeter:
             **parts,
             "load generator and stand-in": lambda: [os.getpid()],
             **{name: partial(_named, names) for name, names in SERVERS.items()},
+            STEAL: lambda: [STEAL_ID],
         }
         self._before: dict[str, dict[int, float]] = {}
         self._started = 0.0
@@ -59,7 +67,10 @@ class CpuMeter:
         return lambda: [pid, *_descendants(pid)]
 
     def _read(self) -> dict[str, dict[int, float]]:
-        return {name: {pid: _cpu_seconds(pid) for pid in pids()} for name, pids in self._parts.items()}
+        return {
+            name: {pid: _steal_seconds() if pid == STEAL_ID else _cpu_seconds(pid) for pid in pids()}
+            for name, pids in self._parts.items()
+        }
 
     def start(self) -> None:
         self._before = self._read()
@@ -73,7 +84,7 @@ class CpuMeter:
             name: sum(seconds - self._before[name].get(pid, 0.0) for pid, seconds in pids.items())
             for name, pids in after.items()
         }
-        total = sum(used.values()) or 1.0
+        total = sum(seconds for name, seconds in used.items() if name != STEAL) or 1.0
         return {
             name: {
                 "cpu_seconds": round(seconds, 2),

@@ -1,7 +1,7 @@
 """Faults under load: Rasa killed and restarted, the action server killed and restarted, the bot killed with
 kill -9 and restarted, PostgreSQL restarted, each while simulated clients keep talking (5 messages a
 second, on PostgreSQL). For each fault: messages lost (sent but never recorded; target 0), duplicates
-(recorded twice), messages never answered, the longest time a client waited for an answer, and what
+(recorded twice), messages Rasa's conversations hold twice, messages never answered, the longest time a client waited for an answer, and what
 clients were told meanwhile.
 
 `--rasa-servers 2` runs the same faults with two Rasa servers sharing conversations (the tracker store in
@@ -20,11 +20,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 from sqlalchemy import select
 
 from bench.results_file import write_results
 from karyar.db.engine import Database
 from karyar.db.models import Client, Message
+from karyar.messages import RASA_MESSAGE_ID_KEY
 from tests.support.databases import migrated_database
 from tests.support.processes import ManagedProcess
 from tests.support.stack import RASA_LOAD_SECONDS, RASA_TOKEN, Stack, running_stack
@@ -124,10 +126,29 @@ def _under_fault(
         "messages_sent": len(sent),
         "messages_lost": sum((expected - recorded).values()),
         "duplicates": sum((recorded - expected).values()),
+        "messages_rasa_saw_twice": _seen_twice_by_rasa(stack, users),
         "messages_never_answered": unanswered,
         "longest_wait_seconds": round(max(waits), 1) if waits else None,
         "what_clients_were_told_meanwhile": dict(told.most_common(3)),
     }
+
+
+def _seen_twice_by_rasa(stack: Stack, users: list[int]) -> int:
+    """Messages that appear more than once in Rasa's conversations (each carries its case-database id)."""
+    twice = 0
+    for user in users:
+        tracker = httpx.get(
+            f"{stack.rasa_url}/conversations/{user}/tracker",
+            params={"token": RASA_TOKEN, "include_events": "ALL"},
+            timeout=60,
+        ).json()
+        ids = Counter(
+            (event.get("metadata") or {}).get(RASA_MESSAGE_ID_KEY)
+            for event in tracker.get("events") or []
+            if event.get("event") == "user"
+        )
+        twice += sum(count - 1 for message_id, count in ids.items() if message_id is not None and count > 1)
+    return twice
 
 
 def main() -> None:

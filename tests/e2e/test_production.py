@@ -81,8 +81,7 @@ def test_two_rasa_servers_share_conversations_and_one_takes_over_when_the_other_
             [answer, *_] = api.wait_for_bot_messages(client, 1, since=sent, timeout=30)
             assert "وام" in answer["text"]
             # The first server carried on the same conversation, read from the shared tracker store.
-            turns = _user_turns(stack.rasa_url, client)
-            assert "سلام" in turns and turns[-1] == "درباره وام بگو"
+            assert _user_turns(stack.rasa_url, client) == ["سلام", "درباره وام بگو"]  # each turn once
     finally:
         second.stop()
         api.stop()
