@@ -14,8 +14,7 @@ Then, for conversations with about 10, 100 and 1,000 earlier events in the track
 Rasa's API), the reply latency and the stages that read the tracker. Each part is repeated; the spread
 between repetitions and the machine's load average are recorded, since the machine is shared.
 
-`--baseline` runs the message path as it was (intent read back from the tracker; Rasa re-checking its action
-answer schema on every call), in the same tree and model, to compare under the same conditions.
+To compare with an earlier version, run it in a checkout of that version (`--label` names the results).
 """
 
 from __future__ import annotations
@@ -254,27 +253,21 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--label", default="", help="results go to stages_<label>.json (default stages.json)")
     parser.add_argument("--repetitions", type=int, default=REPETITIONS)
-    parser.add_argument(
-        "--baseline",
-        action="store_true",
-        help="the message path as it was, for comparing: each message's intent read back from Rasa's tracker, "
-        "each action server answer's schema checked anew",
-    )
     args = parser.parse_args(argv)
     results_path = RESULTS_DIR / (f"stages_{args.label}.json" if args.label else "stages.json")
     with tempfile.TemporaryDirectory() as workdir:
         work = Path(workdir)
         probe_dir = work / "probe"
-        switches = ("KARYAR_STAGE_PROBE", "PYTHONPATH", "KARYAR_STAGE_PROBE_BASELINE")
+        switches = ("KARYAR_STAGE_PROBE", "PYTHONPATH")
         saved = {k: os.environ.get(k) for k in switches}
         os.environ["KARYAR_STAGE_PROBE"] = str(probe_dir)
-        if args.baseline:
-            os.environ["KARYAR_STAGE_PROBE_BASELINE"] = "1"
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROBE_PATH), saved["PYTHONPATH"]]))
         try:
             with (
                 migrated_database("postgresql", work) as url,
-                running_stack(database_url=url, log_dir=work) as stack,
+                running_stack(
+                    database_url=url, log_dir=work, through_gate=False, production_timings=True
+                ) as stack,
             ):
                 for key, value in saved.items():  # this process's children only
                     if value is None:
@@ -300,7 +293,6 @@ def main(argv: list[str] | None = None) -> None:
         results_path,
         {
             "database": "postgresql",
-            "message_path": "baseline (as before)" if args.baseline else "current",
             "conversation": CONVERSATION,
             "clients_per_repetition": CLIENTS_PER_REPETITION,
             "repetitions": repetitions,

@@ -94,15 +94,6 @@ def _listening(module: ModuleType) -> None:
 def _rasa_client(module: ModuleType) -> None:
     _wrap(module.RasaClient, "send", "bot:rasa_webhook_call")
     _wrap(module.RasaClient, "understanding", "bot:understanding")
-    if os.environ.get("KARYAR_STAGE_PROBE_BASELINE"):
-        # As before: what Rasa understood is read back from the tracker for every message.
-        module.RasaClient._remember = lambda self, *args: None
-
-
-def _action_results(module: ModuleType) -> None:
-    if os.environ.get("KARYAR_STAGE_PROBE_BASELINE"):
-        # As before: Rasa checks the answer schema itself on every action call.
-        setattr(module, "install", lambda: None)  # noqa: B010 - a module has no typed attribute to assign
 
 
 def _processor(module: ModuleType) -> None:
@@ -167,7 +158,6 @@ HOOKS: dict[str, Callable[[ModuleType], None]] = {
     "rasa.core.processor": _processor,
     "rasa.core.actions.action": _rasa_action,
     "rasa_sdk.executor": _executor,
-    "ops.rasa_action_results": _action_results,
 }
 
 
