@@ -190,10 +190,12 @@ def run_conversations(stack: Stack, probe: Probe, first_user: int) -> dict[str, 
 
 def _append_events(stack: Stack, user: int, count: int) -> int:
     """Appends about `count` earlier turns' events to the tracker; returns the tracker's event count."""
-    now = time.time() - count
+    # Later than the session the conversation is in (its start is a moment ago), in order: as a long
+    # session's events are, and as Rasa's store reads them (it reads only the latest session's).
+    now = time.time()
     events: list[dict[str, Any]] = []
     while len(events) < count:
-        at = now + len(events)
+        at = now + len(events) / 10_000
         events += [
             {
                 "event": "user",
@@ -202,8 +204,8 @@ def _append_events(stack: Stack, user: int, count: int) -> int:
                 "parse_data": {"intent": {"name": "greet", "confidence": 1.0}, "entities": []},
                 "metadata": {},
             },
-            {"event": "bot", "text": "سلام", "timestamp": at + 0.1, "data": {}, "metadata": {}},
-            {"event": "action", "name": "action_listen", "timestamp": at + 0.2},
+            {"event": "bot", "text": "سلام", "timestamp": at + 0.00001, "data": {}, "metadata": {}},
+            {"event": "action", "name": "action_listen", "timestamp": at + 0.00002},
         ]
     params = {"token": RASA_TOKEN, "include_events": "NONE"}
     url = f"{stack.rasa_url}/conversations/{user}/tracker"
