@@ -4,7 +4,7 @@ The stack runs as in bench/load.py. Before each size the generated history of be
 until the database holds that many clients (MESSAGES_PER_CLIENT messages each, with their cases, facts,
 handoffs and follow-ups), then PostgreSQL is VACUUMed and ANALYZEd, as its autovacuum would after such
 growth. At each size: replies one message at a time (half of the clients already in the history, with
-their cases and messages, half new), and one step of the load benchmark at LOAD_RATE messages a second.
+their cases and messages, who have consented and are not with a counsellor; half new), and one step of the load benchmark at LOAD_RATE messages a second.
 
 `python -m bench.client_growth [--sizes 10000,100000,1000000]` prints the numbers and writes
 bench/results/client_growth.json.
@@ -22,12 +22,12 @@ from typing import Any
 from sqlalchemy import create_engine, func, select, text
 
 from bench.history import HistoryShape, generate
-from bench.load import CONVERSATION, cpu_per_message, run_step, stack_cpu_meter
+from bench.load import CONVERSATION, cpu_per_message, run_step, sequential_turn, stack_cpu_meter
 from bench.results_file import write_results
 from bench.stats import latency_summary
 from karyar.clock import now
 from karyar.db.engine import Database
-from karyar.db.models import Client
+from karyar.db.models import Client, Handoff
 from tests.support.databases import migrated_database
 from tests.support.stack import Stack, running_stack
 
@@ -68,15 +68,26 @@ def _grow(database: Database, url: str, size: int, added: int) -> int:
     return added
 
 
+def _ordinary_known_clients(database: Database, count: int) -> list[int]:
+    """Generated clients who have consented and are not in a handoff: their messages go to Rasa."""
+    with database.unit_of_work() as session:
+        in_handoff = select(Handoff.client_id).where(Handoff.ended_at.is_(None))
+        return list(
+            session.scalars(
+                select(Client.telegram_user_id)
+                .where(
+                    Client.telegram_user_id >= HISTORY_BASE,
+                    Client.consent_given_at.is_not(None),
+                    Client.id.not_in(in_handoff),
+                )
+                .order_by(func.random())
+                .limit(count)
+            )
+        )
+
+
 def _sequential(stack: Stack, users: list[int]) -> list[float]:
-    latencies = []
-    for user in users:
-        for line in CONVERSATION:
-            started = time.perf_counter()
-            sent = stack.api.send_text(user, line)
-            stack.api.wait_for_bot_messages(user, 1, since=sent, timeout=30)
-            latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
+    return [sequential_turn(stack, user, line) for user in users for line in CONVERSATION]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -100,7 +111,7 @@ def main(argv: list[str] | None = None) -> None:
                 added = _grow(database, url, size, added)
                 grown_in = time.perf_counter() - started
                 half = SEQUENTIAL_CLIENTS // 2
-                known = [HISTORY_BASE + k * (added // half) for k in range(half)]
+                known = _ordinary_known_clients(database, half)
                 new = [fresh + number * 100 + k for k in range(half)]
                 _sequential(stack, [fresh + 99 + number * 100])  # warm-up after the growth
                 sequential = _sequential(stack, known + new)

@@ -49,6 +49,7 @@ TARGET_P95_MS = 300.0
 STEP_SECONDS = 30.0
 REPLY_TIMEOUT = 30.0
 CLIENTS = 60  # each says about five lines of the conversation per step at 12–20 a second
+READING_SECONDS = 1.0  # a client reads the whole answer before writing again
 
 
 class MemoryWatch:
@@ -74,42 +75,64 @@ class MemoryWatch:
                 self.peak[name] = max(self.peak.get(name, 0.0), resident_mib(process.process.pid))
 
 
-def _answered(world: World, waiting: dict[int, tuple[float, int]]) -> list[int]:
-    """The waiting clients whose chat holds a real answer (not "a moment please") after their message.
+def _newest_replies(world: World, users: list[int]) -> dict[int, int]:
+    """Each client's newest message from the bot that is a reply (not "a moment please"): its id, or 0.
 
-    Only the waiting clients' newest messages are read: the generator's own CPU stays small next to the
-    stack it measures."""
-    answered = []
-    for user, (_sent_at, after) in waiting.items():
+    Only these clients' newest messages are read: the generator's own CPU stays small next to the stack it
+    measures."""
+    newest = {}
+    for user in users:
         chat = world.chats.get(user)
-        newest_first = reversed(chat.messages.values()) if chat else iter(())
-        for message in newest_first:
-            if message.message_id <= after:
-                break
-            text = str(message.data.get("text", ""))
-            if message.outgoing and not message.deleted and not text.startswith(PLEASE_WAIT):
-                answered.append(user)
-                break
-    return answered
+        messages = chat.messages if chat else {}
+        newest[user] = next(
+            (
+                message_id
+                for message_id in reversed(messages)
+                if messages[message_id].outgoing
+                and not messages[message_id].deleted
+                and not str(messages[message_id].data.get("text", "")).startswith(PLEASE_WAIT)
+            ),
+            0,
+        )
+    return newest
 
 
 def _changed(world: World, *, since: int) -> bool:
     return world.version != since
 
 
-def _turn(stack: Stack, user: int, text: str) -> None:
+def sequential_turn(stack: Stack, user: int, text: str) -> float:
+    """One message, the time in ms until the bot's first reply to it, then the whole answer read: the chat
+    quiet for READING_SECONDS, so the next message's reply is not a late part of this answer."""
+    started = time.perf_counter()
     sent = stack.api.send_text(user, text)
-    stack.api.wait_for_bot_messages(user, 1, since=sent, timeout=REPLY_TIMEOUT)
+    while True:
+        replies = stack.api.wait_for_bot_messages(user, 1, since=sent, timeout=REPLY_TIMEOUT)
+        if not str(replies[-1].get("text", "")).startswith(PLEASE_WAIT):
+            break
+        sent = replies[-1]
+    latency = (time.perf_counter() - started) * 1000
+    while stack.api.wait_until(
+        partial(_more_since, stack, user, stack.api.mark(user)), timeout=READING_SECONDS
+    ):
+        pass
+    return latency
+
+
+def _more_since(stack: Stack, user: int, seen: int) -> bool:
+    return stack.api.mark(user) != seen
 
 
 def run_step(stack: Stack, rate: float, *, first_user: int, seconds: float) -> dict[str, Any]:
-    """Open-loop turns at `rate`, each by one of CLIENTS clients whose previous turn was answered, so every
-    client goes through the conversation. The loop wakes on each change in the stand-in (or when the next
-    turn is due) instead of polling."""
+    """Open-loop turns at `rate`, each by one of CLIENTS clients who has read the whole answer to their
+    previous message (no message from the bot for READING_SECONDS since the last), so a reply is never a
+    late part of an earlier answer and every client goes through the conversation. The loop wakes on each
+    change in the stand-in (or when the next turn is due) instead of polling."""
     world = stack.api.world
     idle = list(range(first_user, first_user + CLIENTS))
     position = dict.fromkeys(idle, 0)
     waiting: dict[int, tuple[float, int]] = {}  # user → (sent at, the id of the message sent)
+    reading: dict[int, tuple[int, float]] = {}  # user → (newest reply seen, idle again from)
     latencies: list[float] = []
     errors = sent = 0
     version = -1
@@ -118,16 +141,24 @@ def run_step(stack: Stack, rate: float, *, first_user: int, seconds: float) -> d
         waiting and elapsed < seconds + REPLY_TIMEOUT
     ):
         next_due = started + (sent + 1) / rate if elapsed < seconds else time.perf_counter() + 0.1
-        world.wait_until(partial(_changed, since=version), max(0.0, next_due - time.perf_counter()))
-        version, answered = world.read(lambda w: (w.version, _answered(w, waiting)))
+        wake = min([next_due, *(until for _seen, until in reading.values())])
+        world.wait_until(partial(_changed, since=version), max(0.0, wake - time.perf_counter()))
+        version, newest = world.read(lambda w: (w.version, _newest_replies(w, [*waiting, *reading])))
         now = time.perf_counter()
-        for user in answered:
-            latencies.append((now - waiting.pop(user)[0]) * 1000)
-            idle.append(user)
-        for user, (at, _after) in list(waiting.items()):
-            if now - at > REPLY_TIMEOUT:
+        for user, (at, after) in list(waiting.items()):
+            if newest[user] > after:
+                latencies.append((now - at) * 1000)
+            elif now - at > REPLY_TIMEOUT:
                 errors += 1
-                del waiting[user]
+            else:
+                continue
+            del waiting[user]
+            reading[user] = (newest[user], now + READING_SECONDS)
+        for user, (seen, until) in list(reading.items()):
+            if newest.get(user, seen) > seen:
+                reading[user] = (newest[user], now + READING_SECONDS)
+            elif now >= until:
+                del reading[user]
                 idle.append(user)
         due = int((now - started) * rate) + 1 if now - started < seconds else sent
         while sent < due and idle:
@@ -219,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
                 production_timings=True,
             ) as stack,
         ):
-            _turn(stack, 8_800_000_000, "سلام")  # warm-up: the first parse loads lazily
+            sequential_turn(stack, 8_800_000_000, "سلام")  # warm-up: the first parse loads lazily
             meter = stack_cpu_meter(stack)
             users = itertools.count(8_800_000_001, CLIENTS)
             with MemoryWatch(stack) as memory:
