@@ -33,7 +33,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import Session
 
-KEPT_CONVERSATIONS = 2000
+KEPT_CONVERSATIONS = 500  # about the conversations going on at 20 messages a second (some 55 kB each)
 _INSERT_EVENTS = "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) VALUES %s RETURNING id"
 LAST_EVENT_INDEX = "events_sender_id_id"
 
