@@ -77,7 +77,12 @@ def summarise(collapsed: str) -> str:
         rows = [f"{100 * n / max(total, 1):5.1f}%  {frame}" for frame, n in counts.most_common(TOP)]
         return [title, *rows, ""]
 
-    return "\n".join([f"{total} samples", "", *table("own time", own), *table("inclusive time", inclusive)])
+    header = (
+        f"{total} samples, {SAMPLES_PER_SECOND} a second. Sampled without pausing the process, a thread that"
+        " waits (the event loop in select or Sanic's serve, a database driver's wait, an idle pool worker)"
+        " is counted too: read those lines as idle time."
+    )
+    return "\n".join([header, "", *table("own time", own), *table("inclusive time", inclusive)])
 
 
 def _short(frame: str) -> str:
