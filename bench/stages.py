@@ -238,7 +238,9 @@ def run_growth(stack: Stack, probe: Probe, first_user: int) -> list[dict[str, An
             "rasa:tracker_retrieve",
             "rasa:tracker_save",
             "rasa:handle_message",
+            "rasa:policies",
             "rasa:action_calls",
+            "actions:http_handler",
         )
         growth.append(
             {
