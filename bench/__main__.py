@@ -4,6 +4,7 @@ from bench import (
     bad_input,
     broadcast_delivery,
     catalogue_growth,
+    client_growth,
     eligibility_and_search,
     faults,
     handoff_latency,
@@ -27,5 +28,7 @@ if __name__ == "__main__":
     load.main([])
     load.main(["--rasa-servers", "2"])
     bad_input.main()
-    faults.main()
+    faults.main([])
+    faults.main(["--rasa-servers", "2"])
+    client_growth.main([])
     reports.main([])
