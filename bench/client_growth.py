@@ -2,8 +2,8 @@
 
 The stack runs as in bench/load.py. Before each size the generated history of bench/history.py is added
 until the database holds that many clients (MESSAGES_PER_CLIENT messages each, with their cases, facts,
-handoffs and follow-ups), then PostgreSQL is VACUUMed and ANALYZEd, as its autovacuum would after such
-growth. At each size: replies one message at a time (half of the clients already in the history, with
+handoffs and follow-ups; its past settled, see SETTLE_HISTORY), then PostgreSQL is VACUUMed and ANALYZEd,
+as its autovacuum would after such growth. At each size: replies one message at a time (half of the clients already in the history, with
 their cases and messages, who have consented and are not with a counsellor; half new), and one step of the load benchmark at LOAD_RATE messages a second.
 
 `python -m bench.client_growth [--sizes 10000,100000,1000000]` prints the numbers and writes
@@ -40,6 +40,18 @@ LOAD_RATE = 12.0
 LOAD_SECONDS = 20.0
 
 
+# The generated past has happened: its due check-ins were sent, its handoffs ended, its messages answered.
+# Otherwise the bot's periodic work would spend the measured minutes on years of backlog at once.
+SETTLE_HISTORY = (
+    "UPDATE follow_ups SET sent_at = due_at"
+    " WHERE sent_at IS NULL AND cancelled_at IS NULL AND due_at <= now()",
+    "UPDATE handoffs SET status = 'closed', ended_at = requested_at + interval '1 day',"
+    " client_told_at = coalesce(client_told_at, requested_at),"
+    " cards_posted_at = coalesce(cards_posted_at, requested_at) WHERE ended_at IS NULL",
+    "UPDATE messages SET status = 'answered' WHERE status = 'pending'",
+)
+
+
 def _clients(database: Database) -> int:
     with database.unit_of_work() as session:
         return int(session.scalar(select(func.count()).select_from(Client)) or 0)
@@ -63,6 +75,8 @@ def _grow(database: Database, url: str, size: int, added: int) -> int:
         added += missing
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
+        for statement in SETTLE_HISTORY:
+            connection.execute(text(statement))
         connection.execute(text("VACUUM ANALYZE"))
     engine.dispose()
     return added
