@@ -4,7 +4,7 @@ the buttons where they belong, and the case database holds each with the id Tele
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,19 +30,14 @@ def database(tmp_path: Path) -> Iterator[Database]:
         database.dispose()
 
 
-@pytest.fixture
-async def api() -> AsyncIterator[LocalBotApi]:
-    server = LocalBotApi()
-    await server.start()
-    try:
-        yield server
-    finally:
-        await server.stop()
-
-
 async def test_an_answer_arrives_in_order_quoting_the_question_and_each_message_is_logged_with_its_telegram_id(
-    api: LocalBotApi, database: Database
+    database: Database,
 ) -> None:
+    async with LocalBotApi() as api:
+        await _answer_and_check(api, database)
+
+
+async def _answer_and_check(api: LocalBotApi, database: Database) -> None:
     question = api.send_text(USER, "دوره خیاطی دارین؟")
     with database.unit_of_work() as session:
         client_id = clients.ensure_client(session, identity=TelegramIdentity(USER, first_name="مریم")).id
@@ -57,16 +52,21 @@ async def test_an_answer_arrives_in_order_quoting_the_question_and_each_message_
         await Outbox(database).send_answer(bot, client_id=client_id, chat_id=USER, answer=answer)
 
     seen = api.bot_messages(USER)
-    assert [m["text"] for m in seen][0] == "این دوره‌ها پیدا شد:"
+    assert seen[0]["text"] == "این دوره‌ها پیدا شد:"
     assert seen[0]["reply_to_message"]["message_id"] == question["message_id"]
     assert len(seen) == 4 and all(len(m["text"]) <= TELEGRAM_TEXT_LIMIT for m in seen)  # the long one split
     assert " ".join(m["text"] for m in seen[1:3]).split() == long_text.split()
     assert not any("reply_to_message" in m for m in seen[1:])
     assert seen[3]["text"] == "کدام را می‌خواهید؟"
-    assert [b["text"] for row in seen[3]["reply_markup"]["inline_keyboard"] for b in row] == ["ثبت‌نام", "بعدی"]
+    assert [b["text"] for row in seen[3]["reply_markup"]["inline_keyboard"] for b in row] == [
+        "ثبت‌نام",
+        "بعدی",
+    ]
     with database.unit_of_work() as session:
         logged = session.scalars(
-            select(Message).where(Message.client_id == client_id, Message.direction == "out").order_by(Message.id)
+            select(Message)
+            .where(Message.client_id == client_id, Message.direction == "out")
+            .order_by(Message.id)
         ).all()
         assert [m.telegram_message_id for m in logged] == [m["message_id"] for m in seen]
         assert [m.kind for m in logged] == ["text", "text", "text", "buttons"]
