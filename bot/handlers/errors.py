@@ -31,7 +31,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         or update.effective_chat.type != "private"
     ):
         return
+    # Handled again once the database is back, the message will be answered: asking for it again would
+    # only bring a second answer.
+    text = _("Something went wrong: the answer will follow") if database_away else _("Something went wrong")
     try:
-        await context.bot.send_message(update.effective_chat.id, _("Something went wrong"))
+        await context.bot.send_message(update.effective_chat.id, text)
     except TelegramError as error:
         logger.warning("could not tell chat about the failure of update %s: %s", update_id, error)
