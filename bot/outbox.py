@@ -22,12 +22,24 @@ ReplyMarkup = InlineKeyboardMarkup | ReplyKeyboardMarkup
 
 @dataclass(frozen=True, slots=True)
 class Outgoing:
-    """One of the messages of an answer: a text, or a text with Rasa's buttons."""
+    """One message to a client: a text (split when too long), or a text with Rasa's buttons."""
 
     text: str
     buttons: list[dict[str, Any]] | None = None
     reply_to: int | None = None  # the client's message it quotes
     batch: int | None = None  # buttons of one answer stay current together (see send_with_buttons)
+    reply_markup: ReplyMarkup | None = None  # a keyboard of our own, on a text's last part
+    handoff_id: int | None = None  # written during this handoff
+
+    def parts(self) -> list[tuple[str, bool]]:
+        """Its texts as sent, each with whether it is the last."""
+        texts = [self.text] if self.buttons else split_text(self.text)
+        return [(text, number == len(texts)) for number, text in enumerate(texts, start=1)]
+
+    def logged(self, text: str) -> tuple[str, str, dict[str, Any] | None, int | None]:
+        """How one of its texts is written to the case database: kind, text, extra, handoff."""
+        extra = {"buttons": self.buttons, "batch": self.batch} if self.buttons else None
+        return ("buttons" if self.buttons else "text", text, extra, self.handoff_id)
 
 
 def split_text(text: str, limit: int = TELEGRAM_TEXT_LIMIT) -> list[str]:
@@ -58,22 +70,8 @@ class Outbox:
         handoff_id: int | None = None,
     ) -> int | None:
         """Send a text (split if too long; the markup goes on the last part). Returns the last Telegram id."""
-        sent_id = None
-        parts = split_text(text)
-        for number, part in enumerate(parts, start=1):
-            markup = reply_markup if number == len(parts) else None
-            logged = await self._db.run_async(
-                messages.log_outbound, client_id=client_id, kind="text", text=part, handoff_id=handoff_id
-            )
-            sent_id = await self._deliver(
-                bot,
-                chat_id=chat_id,
-                logged_id=logged.id,
-                text=part,
-                reply_markup=markup,
-                reply_to=reply_to if number == 1 else None,
-            )
-        return sent_id
+        outgoing = Outgoing(text, reply_to=reply_to, reply_markup=reply_markup, handoff_id=handoff_id)
+        return await self.send_answer(bot, client_id=client_id, chat_id=chat_id, answer=[outgoing])
 
     async def send_with_buttons(
         self,
@@ -90,68 +88,43 @@ class Outbox:
 
         `batch` groups the buttons of one answer (several course cards, say): they stay current together.
         """
-        logged = await self._db.run_async(
-            messages.log_outbound,
-            client_id=client_id,
-            kind="buttons",
-            text=text,
-            extra={"buttons": buttons, "batch": batch},
-        )
-        markup = rasa_buttons(logged.id, [str(button.get("title", "")) for button in buttons])
-        return await self._deliver(
-            bot, chat_id=chat_id, logged_id=logged.id, text=text, reply_markup=markup, reply_to=reply_to
-        )
+        outgoing = Outgoing(text, buttons, reply_to=reply_to, batch=batch)
+        return await self.send_answer(bot, client_id=client_id, chat_id=chat_id, answer=[outgoing])
 
-    async def send_answer(self, bot: Bot, *, client_id: int, chat_id: int, answer: list[Outgoing]) -> None:
-        """Send the messages of one answer in order: all logged in one unit of work before the first is sent,
-        their Telegram ids recorded together after the last (two database round trips, not two per message)."""
-        parts: list[tuple[Outgoing, str]] = []
-        for outgoing in answer:
-            texts = [outgoing.text] if outgoing.buttons else split_text(outgoing.text)
-            parts += [(outgoing, text) for text in texts]
+    async def send_answer(
+        self, bot: Bot, *, client_id: int, chat_id: int, answer: list[Outgoing]
+    ) -> int | None:
+        """Send messages in order: all logged in one unit of work before the first is sent, their Telegram
+        ids recorded together after the last (two database round trips, not two per message). Returns the
+        last Telegram id."""
+        parts = [(outgoing, text, last) for outgoing in answer for text, last in outgoing.parts()]
         logged_ids = await self._db.run_async(
             messages.log_outbound_many,
             client_id=client_id,
-            rows=[
-                ("buttons", text, {"buttons": outgoing.buttons, "batch": outgoing.batch})
-                if outgoing.buttons
-                else ("text", text, None)
-                for outgoing, text in parts
-            ],
+            rows=[outgoing.logged(text) for outgoing, text, _last in parts],
         )
         sent: dict[int, int] = {}
+        sent_id = None
         quoted: set[int] = set()
-        for (outgoing, text), logged_id in zip(parts, logged_ids, strict=True):
-            titles = [str(button.get("title", "")) for button in outgoing.buttons or []]
-            telegram_id = await self._post(
+        for (outgoing, text, last), logged_id in zip(parts, logged_ids, strict=True):
+            if outgoing.buttons:
+                titles = [str(button.get("title", "")) for button in outgoing.buttons]
+                markup: ReplyMarkup | None = rasa_buttons(logged_id, titles)
+            else:
+                markup = outgoing.reply_markup if last else None
+            sent_id = await self._post(
                 bot,
                 chat_id=chat_id,
                 logged_id=logged_id,
                 text=text,
-                reply_markup=rasa_buttons(logged_id, titles) if outgoing.buttons else None,
+                reply_markup=markup,
                 reply_to=outgoing.reply_to if id(outgoing) not in quoted else None,
             )
-            quoted.add(id(outgoing))
-            if telegram_id is not None:
-                sent[logged_id] = telegram_id
+            quoted.add(id(outgoing))  # only a text's first part quotes
+            if sent_id is not None:
+                sent[logged_id] = sent_id
         if sent:
             await self._db.run_async(messages.set_telegram_message_ids, sent=sent)
-
-    async def _deliver(
-        self,
-        bot: Bot,
-        *,
-        chat_id: int,
-        logged_id: int,
-        text: str,
-        reply_markup: ReplyMarkup | None,
-        reply_to: int | None,
-    ) -> int | None:
-        sent_id = await self._post(
-            bot, chat_id=chat_id, logged_id=logged_id, text=text, reply_markup=reply_markup, reply_to=reply_to
-        )
-        if sent_id is not None:
-            await self._db.run_async(messages.set_telegram_message_ids, sent={logged_id: sent_id})
         return sent_id
 
     async def _post(

@@ -81,7 +81,31 @@ def log_outbound(
     handoff_id: int | None = None,
     extra: dict[str, Any] | None = None,
 ) -> Message:
-    message = Message(
+    message = _outbound(client_id, kind, text, extra, handoff_id, telegram_message_id)
+    session.add(message)
+    session.flush()
+    return message
+
+
+def log_outbound_many(
+    session: Session, *, client_id: int, rows: list[tuple[str, str, dict[str, Any] | None, int | None]]
+) -> list[int]:
+    """Log several outbound messages (kind, text, extra, handoff) in one statement; their ids, in order."""
+    logged = [_outbound(client_id, *row) for row in rows]
+    session.add_all(logged)
+    session.flush()
+    return [message.id for message in logged]
+
+
+def _outbound(
+    client_id: int,
+    kind: str,
+    text: str | None,
+    extra: dict[str, Any] | None = None,
+    handoff_id: int | None = None,
+    telegram_message_id: int | None = None,
+) -> Message:
+    return Message(
         client_id=client_id,
         direction=Direction.OUTBOUND,
         kind=kind,
@@ -91,29 +115,6 @@ def log_outbound(
         extra=extra,
         created_at=now(),
     )
-    session.add(message)
-    session.flush()
-    return message
-
-
-def log_outbound_many(
-    session: Session, *, client_id: int, rows: list[tuple[str, str, dict[str, Any] | None]]
-) -> list[int]:
-    """Log several outbound messages (kind, text, extra) in one statement; their ids, in order."""
-    logged = [
-        Message(
-            client_id=client_id,
-            direction=Direction.OUTBOUND,
-            kind=kind,
-            text=text,
-            extra=extra,
-            created_at=now(),
-        )
-        for kind, text, extra in rows
-    ]
-    session.add_all(logged)
-    session.flush()
-    return [message.id for message in logged]
 
 
 def set_telegram_message_ids(session: Session, *, sent: dict[int, int]) -> None:
