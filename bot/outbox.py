@@ -31,10 +31,10 @@ class Outgoing:
     reply_markup: ReplyMarkup | None = None  # a keyboard of our own, on a text's last part
     handoff_id: int | None = None  # written during this handoff
 
-    def parts(self) -> list[tuple[str, bool]]:
-        """Its texts as sent, each with whether it is the last."""
+    def parts(self) -> list[tuple[str, bool, bool]]:
+        """Its texts as sent, each with whether it is the first and whether it is the last."""
         texts = [self.text] if self.buttons else split_text(self.text)
-        return [(text, number == len(texts)) for number, text in enumerate(texts, start=1)]
+        return [(text, number == 1, number == len(texts)) for number, text in enumerate(texts, start=1)]
 
     def logged(self, text: str) -> tuple[str, str, dict[str, Any] | None, int | None]:
         """How one of its texts is written to the case database: kind, text, extra, handoff."""
@@ -96,17 +96,18 @@ class Outbox:
     ) -> int | None:
         """Send messages in order: all logged in one unit of work before the first is sent, their Telegram
         ids recorded together after the last (two database round trips, not two per message). Returns the
-        last Telegram id."""
-        parts = [(outgoing, text, last) for outgoing in answer for text, last in outgoing.parts()]
+        last Telegram id; nothing to send, nothing done."""
+        parts = [(outgoing, *part) for outgoing in answer for part in outgoing.parts()]
+        if not parts:
+            return None
         logged_ids = await self._db.run_async(
             messages.log_outbound_many,
             client_id=client_id,
-            rows=[outgoing.logged(text) for outgoing, text, _last in parts],
+            rows=[outgoing.logged(text) for outgoing, text, _first, _last in parts],
         )
         sent: dict[int, int] = {}
         sent_id = None
-        quoted: set[int] = set()
-        for (outgoing, text, last), logged_id in zip(parts, logged_ids, strict=True):
+        for (outgoing, text, first, last), logged_id in zip(parts, logged_ids, strict=True):
             if outgoing.buttons:
                 titles = [str(button.get("title", "")) for button in outgoing.buttons]
                 markup: ReplyMarkup | None = rasa_buttons(logged_id, titles)
@@ -118,9 +119,8 @@ class Outbox:
                 logged_id=logged_id,
                 text=text,
                 reply_markup=markup,
-                reply_to=outgoing.reply_to if id(outgoing) not in quoted else None,
+                reply_to=outgoing.reply_to if first else None,  # only a text's first part quotes
             )
-            quoted.add(id(outgoing))  # only a text's first part quotes
             if sent_id is not None:
                 sent[logged_id] = sent_id
         if sent:

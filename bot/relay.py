@@ -265,18 +265,14 @@ class Relay:
             elif text:
                 answer.append(Outgoing(text, reply_to=reply_to))
             if reply.get("image") or reply.get("custom") is not None:
-                await self._send_answer(bot, client_id=client_id, chat_id=chat_id, answer=answer)
+                await self._outbox.send_answer(bot, client_id=client_id, chat_id=chat_id, answer=answer)
                 answer = []
             if reply.get("image"):
                 await self._send_image(bot, chat_id=chat_id, url=str(reply["image"]))
             if reply.get("custom") is not None:
                 await self._render_custom(bot, client_id=client_id, chat_id=chat_id, custom=reply["custom"])
             reply_to = None  # only the first reply quotes the delayed question
-        await self._send_answer(bot, client_id=client_id, chat_id=chat_id, answer=answer)
-
-    async def _send_answer(self, bot: Bot, *, client_id: int, chat_id: int, answer: list[Outgoing]) -> None:
-        if answer:
-            await self._outbox.send_answer(bot, client_id=client_id, chat_id=chat_id, answer=answer)
+        await self._outbox.send_answer(bot, client_id=client_id, chat_id=chat_id, answer=answer)
 
     async def _send_image(self, bot: Bot, *, chat_id: int, url: str) -> None:
         try:
