@@ -3,8 +3,9 @@
 The stack runs as in bench/load.py. Before each size the generated history of bench/history.py is added
 until the database holds that many clients (MESSAGES_PER_CLIENT messages each, with their cases, facts,
 handoffs and follow-ups; its past settled, see SETTLE_HISTORY), then PostgreSQL is VACUUMed and ANALYZEd,
-as its autovacuum would after such growth. At each size: replies one message at a time (half of the clients already in the history, with
-their cases and messages, who have consented and are not with a counsellor; half new), and one step of the load benchmark at LOAD_RATE messages a second.
+as its autovacuum would after such growth. At each size: replies one message at a time (half of the
+clients from the history who have consented, with their cases and messages; half new), and one step of
+the load benchmark at LOAD_RATE messages a second.
 
 `python -m bench.client_growth [--sizes 10000,100000,1000000]` prints the numbers and writes
 bench/results/client_growth.json.
@@ -27,7 +28,7 @@ from bench.results_file import write_results
 from bench.stats import latency_summary
 from karyar.clock import now
 from karyar.db.engine import Database
-from karyar.db.models import Client, Handoff
+from karyar.db.models import Client
 from tests.support.databases import migrated_database
 from tests.support.stack import Stack, running_stack
 
@@ -83,17 +84,13 @@ def _grow(database: Database, url: str, size: int, added: int) -> int:
 
 
 def _ordinary_known_clients(database: Database, count: int) -> list[int]:
-    """Generated clients who have consented and are not in a handoff: their messages go to Rasa."""
+    """Generated clients who have consented (the settled history has no handoff going on): their messages
+    go to Rasa."""
     with database.unit_of_work() as session:
-        in_handoff = select(Handoff.client_id).where(Handoff.ended_at.is_(None))
         return list(
             session.scalars(
                 select(Client.telegram_user_id)
-                .where(
-                    Client.telegram_user_id >= HISTORY_BASE,
-                    Client.consent_given_at.is_not(None),
-                    Client.id.not_in(in_handoff),
-                )
+                .where(Client.telegram_user_id >= HISTORY_BASE, Client.consent_given_at.is_not(None))
                 .order_by(func.random())
                 .limit(count)
             )

@@ -13,12 +13,9 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
-from bench.stack_baseline import _descendants
-
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 SERVERS = {"postgresql": ("postgres",), "redis": ("redis-server",)}
 STEAL = "stolen by the host"
-STEAL_ID = -1
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -57,34 +54,30 @@ class CpuMeter:
             **parts,
             "load generator and stand-in": lambda: [os.getpid()],
             **{name: partial(_named, names) for name, names in SERVERS.items()},
-            STEAL: lambda: [STEAL_ID],
         }
         self._before: dict[str, dict[int, float]] = {}
+        self._steal_before = 0.0
         self._started = 0.0
 
-    @staticmethod
-    def of_process(pid: int) -> Callable[[], list[int]]:
-        return lambda: [pid, *_descendants(pid)]
-
     def _read(self) -> dict[str, dict[int, float]]:
-        return {
-            name: {pid: _steal_seconds() if pid == STEAL_ID else _cpu_seconds(pid) for pid in pids()}
-            for name, pids in self._parts.items()
-        }
+        return {name: {pid: _cpu_seconds(pid) for pid in pids()} for name, pids in self._parts.items()}
 
     def start(self) -> None:
         self._before = self._read()
+        self._steal_before = _steal_seconds()
         self._started = time.perf_counter()
 
     def stop(self) -> dict[str, dict[str, float]]:
         after = self._read()
+        stolen = _steal_seconds() - self._steal_before
         wall = time.perf_counter() - self._started
         cores = os.cpu_count() or 1
         used = {
             name: sum(seconds - self._before[name].get(pid, 0.0) for pid, seconds in pids.items())
             for name, pids in after.items()
         }
-        total = sum(seconds for name, seconds in used.items() if name != STEAL) or 1.0
+        total = sum(used.values()) or 1.0
+        used[STEAL] = stolen  # not ours: reported beside the parts, not shared among them
         return {
             name: {
                 "cpu_seconds": round(seconds, 2),

@@ -1,8 +1,8 @@
 """Faults under load: Rasa killed and restarted, the action server killed and restarted, the bot killed with
 kill -9 and restarted, PostgreSQL restarted, each while simulated clients keep talking (5 messages a
 second, on PostgreSQL). For each fault: messages lost (sent but never recorded; target 0), duplicates
-(recorded twice), messages Rasa's conversations hold twice, messages never answered, the longest time a client waited for an answer, and what
-clients were told meanwhile.
+(recorded twice), messages Rasa's conversations hold twice, messages never answered, the longest time a
+client waited for an answer, and what clients were told meanwhile.
 
 `--rasa-servers 2` runs the same faults with two Rasa servers sharing conversations (the tracker store in
 PostgreSQL, the locks in Redis): the first is the one killed, and its conversations must go on on the other

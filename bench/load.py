@@ -26,7 +26,7 @@ from typing import Any
 from bench import profiles
 from bench.cpu import CpuMeter
 from bench.results_file import write_results
-from bench.stack_baseline import resident_mib
+from bench.stack_baseline import process_tree, resident_mib
 from bench.stats import percentile
 from localapi.state import World
 from tests.support.databases import migrated_database
@@ -101,17 +101,22 @@ def _changed(world: World, *, since: int) -> bool:
     return world.version != since
 
 
-def sequential_turn(stack: Stack, user: int, text: str) -> float:
-    """One message, the time in ms until the bot's first reply to it, then the whole answer read: the chat
-    quiet for READING_SECONDS, so the next message's reply is not a late part of this answer."""
-    started = time.perf_counter()
+def first_reply(stack: Stack, user: int, text: str) -> tuple[float, float]:
+    """Sends `text`; returns the wall-clock time it was sent and the ms until the bot's first real reply
+    ("a moment please" is not one)."""
+    wall, started = time.time(), time.perf_counter()
     sent = stack.api.send_text(user, text)
     while True:
         replies = stack.api.wait_for_bot_messages(user, 1, since=sent, timeout=REPLY_TIMEOUT)
         if not str(replies[-1].get("text", "")).startswith(PLEASE_WAIT):
-            break
+            return wall, (time.perf_counter() - started) * 1000
         sent = replies[-1]
-    latency = (time.perf_counter() - started) * 1000
+
+
+def sequential_turn(stack: Stack, user: int, text: str) -> float:
+    """One message, the time in ms until the bot's first reply to it, then the whole answer read: the chat
+    quiet for READING_SECONDS, so the next message's reply is not a late part of this answer."""
+    _wall, latency = first_reply(stack, user, text)
     while stack.api.wait_until(
         partial(_more_since, stack, user, stack.api.mark(user)), timeout=READING_SECONDS
     ):
@@ -182,7 +187,7 @@ def stack_cpu_meter(stack: Stack) -> CpuMeter:
     """CPU of each of the stack's processes (the one running now, after any restart), PostgreSQL and Redis."""
 
     def of(name: str) -> list[int]:
-        return CpuMeter.of_process(stack.processes[name].process.pid)()
+        return process_tree(stack.processes[name].process.pid)
 
     return CpuMeter({name: partial(of, name) for name in stack.processes})
 

@@ -23,7 +23,7 @@ ROUNDS = 40
 def resident_mib(pid: int) -> float:
     """Resident memory of a process and all its descendants, in MiB."""
     total_kib = 0
-    for proc in [pid, *_descendants(pid)]:
+    for proc in process_tree(pid):
         try:
             for line in Path(f"/proc/{proc}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -31,6 +31,11 @@ def resident_mib(pid: int) -> float:
         except FileNotFoundError:
             continue
     return round(total_kib / 1024, 1)
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and all its descendants (a command may run its server in a child)."""
+    return [pid, *_descendants(pid)]
 
 
 def _descendants(pid: int) -> list[int]:

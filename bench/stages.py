@@ -31,9 +31,9 @@ from typing import Any
 
 import httpx
 
-from bench.load import CONVERSATION, PLEASE_WAIT
+from bench.load import CONVERSATION, first_reply
 from bench.results_file import write_results
-from bench.stack_baseline import _descendants
+from bench.stack_baseline import process_tree
 from tests.support.databases import migrated_database
 from tests.support.stack import RASA_TOKEN, Stack, running_stack
 
@@ -79,21 +79,9 @@ def _process_names(stack: Stack) -> dict[int, str]:
     names = {}
     for name, managed in stack.processes.items():
         pid = managed.process.pid
-        for each in [pid, *_descendants(pid)]:
+        for each in process_tree(pid):
             names[each] = name
     return names
-
-
-def _reply(stack: Stack, user: int, text: str) -> tuple[float, float]:
-    """Sends `text`; returns the wall-clock time it was sent and the ms until the bot's first real reply."""
-    wall, started = time.time(), time.perf_counter()
-    sent = stack.api.send_text(user, text)
-    while True:
-        replies = stack.api.wait_for_bot_messages(user, 1, since=sent, timeout=30)
-        if not str(replies[-1].get("text", "")).startswith(PLEASE_WAIT):
-            break
-        sent = replies[-1]
-    return wall, (time.perf_counter() - started) * 1000
 
 
 def _settle(probe: Probe, handled_before: int) -> None:
@@ -164,7 +152,7 @@ def run_conversations(stack: Stack, probe: Probe, first_user: int) -> dict[str, 
         user = first_user + client
         for text in CONVERSATION:
             handled = probe.count("bot:receive")
-            sent_at, latency = _reply(stack, user, text)
+            sent_at, latency = first_reply(stack, user, text)
             _settle(probe, handled)
             row = _stage_totals(probe.between(sent_at, time.time()), sent_at)
             row["reply_latency_ms"] = latency
@@ -219,13 +207,13 @@ def run_growth(stack: Stack, probe: Probe, first_user: int) -> list[dict[str, An
     for number, size in enumerate(GROWTH_EVENTS):
         user = first_user + number
         handled = probe.count("bot:receive")
-        _reply(stack, user, CONVERSATION[0])  # the client exists in the case database
+        first_reply(stack, user, CONVERSATION[0])  # the client exists in the case database
         _settle(probe, handled)
         events = _append_events(stack, user, size)
         rows = []
         for turn in range(GROWTH_MESSAGES):
             handled = probe.count("bot:receive")
-            sent_at, latency = _reply(stack, user, CONVERSATION[turn % len(CONVERSATION)])
+            sent_at, latency = first_reply(stack, user, CONVERSATION[turn % len(CONVERSATION)])
             _settle(probe, handled)
             row = _stage_totals(probe.between(sent_at, time.time()), sent_at)
             row["reply_latency_ms"] = latency
@@ -280,7 +268,7 @@ def main(argv: list[str] | None = None) -> None:
                         os.environ[key] = value
                 probe = Probe(probe_dir, _process_names(stack))
                 handled = probe.count("bot:receive")
-                _reply(stack, 8_700_000_000, CONVERSATION[0])  # warm-up: the first parse loads lazily
+                first_reply(stack, 8_700_000_000, CONVERSATION[0])  # warm-up: the first parse loads lazily
                 _settle(probe, handled)
                 repetitions = [
                     run_conversations(stack, probe, 8_700_000_001 + n * 1000) for n in range(args.repetitions)

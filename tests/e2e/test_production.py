@@ -3,6 +3,8 @@ talking to two Rasa servers, one of which fails."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -19,6 +21,10 @@ def _user_turns(rasa_url: str, user_id: int) -> list[str]:
     tracker = httpx.get(
         f"{rasa_url}/conversations/{user_id}/tracker", params={"token": RASA_TOKEN}, timeout=10
     ).json()
+    return _user_texts(tracker)
+
+
+def _user_texts(tracker: dict[str, Any]) -> list[str]:
     return [str(event.get("text")) for event in tracker["events"] if event["event"] == "user"]
 
 
@@ -37,7 +43,7 @@ def _turns_as_handled(rasa_url: str, sender: str) -> list[str]:
         json=[{"event": "action", "name": "action_listen"}],
         timeout=30,
     ).json()
-    return [str(event.get("text")) for event in tracker["events"] if event["event"] == "user"]
+    return _user_texts(tracker)
 
 
 def test_two_rasa_servers_share_conversations_and_one_takes_over_when_the_other_stops(

@@ -141,7 +141,7 @@ def running_stack(
         api = ThreadedLocalBotApi(BOT_TOKEN)
         api.start()
         cleanup.callback(api.stop)
-        cleanup.enter_context(turns.read_from_inbox(api.url, database_url, api.world.bot.id))
+        cleanup.enter_context(turns.read_from_inbox(api, database_url))
         gate = RasaGate(rasa_url)
         gate.start()
         cleanup.callback(gate.stop)
@@ -203,7 +203,7 @@ def extra_bot(stack: Stack, api: ThreadedLocalBotApi, name: str, **env: str) -> 
         log_dir=stack.log_dir,
     )
     try:
-        with turns.read_from_inbox(api.url, stack.database_url, api.world.bot.id):
+        with turns.read_from_inbox(api, stack.database_url):
             yield process
     finally:
         process.stop()

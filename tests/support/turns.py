@@ -18,20 +18,21 @@ from sqlalchemy import select
 
 from karyar.db.engine import Database
 from karyar.db.models import TelegramUpdate
+from localapi.server import ThreadedLocalBotApi
 
 POLL_SECONDS = 0.02
 _inboxes: dict[str, tuple[Database, int]] = {}
 
 
 @contextmanager
-def read_from_inbox(api_url: str, database_url: str, bot_id: int) -> Iterator[None]:
-    """Turns through the stand-in at `api_url` end when bot `bot_id` has marked them in this database's inbox."""
+def read_from_inbox(api: ThreadedLocalBotApi, database_url: str) -> Iterator[None]:
+    """Turns through this stand-in end when the bot it serves has marked them in this database's inbox."""
     database = Database(database_url)
-    _inboxes[api_url] = (database, bot_id)
+    _inboxes[api.url] = (database, api.world.bot.id)
     try:
         yield
     finally:
-        _inboxes.pop(api_url, None)
+        _inboxes.pop(api.url, None)
         database.dispose()
 
 
