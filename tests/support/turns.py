@@ -27,12 +27,13 @@ _inboxes: dict[str, tuple[Database, int]] = {}
 @contextmanager
 def read_from_inbox(api: ThreadedLocalBotApi, database_url: str) -> Iterator[None]:
     """Turns through this stand-in end when the bot it serves has marked them in this database's inbox."""
+    url = api.url  # kept: the stand-in may be stopped before this ends
     database = Database(database_url)
-    _inboxes[api.url] = (database, api.world.bot.id)
+    _inboxes[url] = (database, api.world.bot.id)
     try:
         yield
     finally:
-        _inboxes.pop(api.url, None)
+        _inboxes.pop(url, None)
         database.dispose()
 
 
