@@ -19,6 +19,7 @@ from karyar.facts import (
     EmploymentStatus,
     Gender,
     HouseholdRole,
+    Organisation,
     TargetGroup,
     WorkAbility,
     WorkExperience,
@@ -41,6 +42,7 @@ class Criterion(_Strict):
     age_min: Age | None = None
     age_max: Age | None = None  # inclusive: 17 means "under 18"
     gender: list[Gender] | None = None
+    organisation: list[Organisation] | None = None
     household_role: list[HouseholdRole] | None = None
     emdad_support: list[EmdadSupport] | None = None
     target_group: list[TargetGroup] | None = None  # holds when the client is in any of them

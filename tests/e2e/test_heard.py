@@ -209,6 +209,9 @@ def test_a_loan_question_before_consent_gets_the_general_rules(
     replies = chat.say("وام برای خیاطی میدین؟")
     texts = _texts(replies)
     assert any("وام" in text for text in texts[:-2]), texts
+    # She has not said whose client she is: she is told that decides it, never that loans are not for her.
+    assert not any("شامل شما نمی‌شود" in text for text in texts), texts
+    assert any("لازم است: سن، نهاد حمایتی" in text for text in texts), texts
     assert button_titles(replies[-1])[0] == "✅ موافقم"
     assert question_in(replies) is None
 

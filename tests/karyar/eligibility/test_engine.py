@@ -229,6 +229,11 @@ CASES = [
          "general.public_training", Status.ELIGIBLE),
     Case("no organisation: no loans of ours", facts(organisation="none", age="20"), "general.loans",
          Status.NOT_ELIGIBLE, reason="کمیته امداد و بهزیستی"),
+    # Not said is not "none": whether loans are for her is the organisation's to say, never «شامل شما نمی‌شود».
+    Case("organisation not said yet: loans ask for it", facts(age="20"), "general.loans", Status.NEEDS_INFO,
+         missing=("organisation",), topic=Topic.LOANS),
+    Case("organisation declined: loans still depend on it", facts(organisation="skipped", age="20"),
+         "general.loans", Status.NEEDS_INFO, missing=("organisation",), topic=Topic.LOANS),
     Case("no organisation, age 14", facts(organisation="none", age="14"), "general.job_services",
          Status.NOT_ELIGIBLE, reason="۱۵ سال تمام"),
 ]  # fmt: skip
