@@ -29,7 +29,7 @@ from bench.stats import latency_summary
 from karyar.clock import now
 from karyar.db.engine import Database
 from karyar.db.models import Client
-from tests.support.databases import migrated_database
+from tests.support.catalogue import catalogued_database
 from tests.support.stack import Stack, running_stack
 
 RESULTS = Path(__file__).resolve().parent / "results" / "client_growth.json"
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as workdir:
         work = Path(workdir)
         with (
-            migrated_database("postgresql", work) as url,
+            catalogued_database("postgresql", work) as url,
             running_stack(
                 database_url=url, log_dir=work, through_gate=False, production_timings=True
             ) as stack,

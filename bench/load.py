@@ -1,4 +1,5 @@
-"""Load: simulated clients holding real conversations through the Bot API stand-in, on PostgreSQL.
+"""Load: simulated clients holding real conversations through the Bot API stand-in, on PostgreSQL holding
+the sample catalogue (so a request for courses or jobs searches it).
 
 Each client says the next line of a conversation only after the bot has answered the previous one; a
 scheduler starts turns at a fixed rate, picking idle clients. For each rate it reports the latency from
@@ -29,7 +30,7 @@ from bench.results_file import write_results
 from bench.stack_baseline import process_tree, resident_mib
 from bench.stats import percentile
 from localapi.state import World
-from tests.support.databases import migrated_database
+from tests.support.catalogue import catalogued_database
 from tests.support.stack import Stack, running_stack
 
 RESULTS = Path(__file__).resolve().parent / "results" / "load.json"
@@ -246,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as workdir:
         work = Path(workdir)
         with (
-            migrated_database("postgresql", work) as url,
+            catalogued_database("postgresql", work) as url,
             running_stack(
                 database_url=url,
                 log_dir=work,

@@ -34,7 +34,7 @@ import httpx
 from bench.load import CONVERSATION, first_reply
 from bench.results_file import write_results
 from bench.stack_baseline import process_tree
-from tests.support.databases import migrated_database
+from tests.support.catalogue import catalogued_database
 from tests.support.stack import RASA_TOKEN, Stack, running_stack
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROBE_PATH), saved["PYTHONPATH"]]))
         try:
             with (
-                migrated_database("postgresql", work) as url,
+                catalogued_database("postgresql", work) as url,
                 running_stack(
                     database_url=url, log_dir=work, through_gate=False, production_timings=True
                 ) as stack,

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from karyar.catalogue.importer import import_samples
 from karyar.db.engine import Database
+from tests.support.catalogue import load_sample_catalogue
 from tests.support.databases import BACKENDS, migrated_database_or_skip
 from tests.support.stack import Stack, running_stack
 from tests.support.team import PROVINCES, Team
@@ -25,20 +24,9 @@ def stack(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     backend: str = request.param
     workdir = tmp_path_factory.mktemp(f"e2e-{backend}")
     with migrated_database_or_skip(backend, workdir) as url:
-        _load_sample_catalogue(url)
+        load_sample_catalogue(url)
         with running_stack(database_url=url, log_dir=workdir) as running:
             yield running
-
-
-def _load_sample_catalogue(url: str) -> None:
-    """The sample courses and jobs, as staff would import them, with their dates moved into the coming
-    weeks so the lists stay the same whatever day the tests run."""
-    database = Database(url)
-    try:
-        with database.unit_of_work() as session:
-            import_samples(session, first_date=datetime.now(UTC).date() + timedelta(days=7))
-    finally:
-        database.dispose()
 
 
 @pytest.fixture(scope="session")
