@@ -31,7 +31,7 @@ _INPUTS = (
     DOMAIN_DIR,
     DATA_DIR,
     PROJECT_ROOT / "nlu",
-    PROJECT_ROOT / "persian",  # the normaliser and the negation rules the pipeline's components run
+    PROJECT_ROOT / "persian",  # the normaliser, negation and provider rules the pipeline's components run
     PROJECT_ROOT / "requirements" / "rasa.lock",
 )
 _KEEP_MODELS = 3

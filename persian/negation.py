@@ -12,8 +12,9 @@ the value's own and never negate it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
+
+from persian.text import plain_word, word_tokens
 
 # Words after which the next words belong to another clause.
 _CLAUSE_JOINERS = frozenset({"و", "ولی", "اما", "بلکه", "که", "یا", "چون", "ولیکن", "منتها", "ولى"})
@@ -52,17 +53,12 @@ _FILLERS = frozenset(
     }
 )
 
-_TOKEN = re.compile(r"(?:[^\W\d_]|\u200c)+|\d+|[،,.;؛!?؟\n:]")
 _BREAK = frozenset("،,.;؛!?؟\n:")
-
-
-def _plain(word: str) -> str:
-    return word.replace("\u200c", "")
 
 
 def is_negative_verb(word: str) -> bool:
     """«نیستم», «ندارم», «نکردم», «نمی‌خوام», «نه» → True; «نجاری», «نشونی», «دارم» → False."""
-    word = _plain(word)
+    word = plain_word(word)
     if word in _NEGATIVE_WORDS:
         return True
     if word.startswith("نمی") and len(word) > 4:
@@ -73,10 +69,6 @@ def is_negative_verb(word: str) -> bool:
     return any(rest.startswith(stem) and rest[len(stem) :] in _ENDINGS for stem in _NEGATABLE_STEMS)
 
 
-def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-
-
 def _followed_by_negation(tokens: Sequence[tuple[str, int, int]], end: int, others: Iterable[int]) -> bool:
     later_starts = sorted(start for start in others if start >= end)
     stop = later_starts[0] if later_starts else None
@@ -85,11 +77,11 @@ def _followed_by_negation(tokens: Sequence[tuple[str, int, int]], end: int, othe
             continue
         if stop is not None and start >= stop:  # the next value has its own negation
             return False
-        if word in _BREAK or _plain(word) in _CLAUSE_JOINERS:
+        if word in _BREAK or plain_word(word) in _CLAUSE_JOINERS:
             return False
         if is_negative_verb(word):
             return True
-        if _plain(word) not in _FILLERS:
+        if plain_word(word) not in _FILLERS:
             return False
     return False
 
@@ -100,13 +92,13 @@ def _not_this_but(tokens: Sequence[tuple[str, int, int]], start: int) -> bool:
     before = [word for word, _, token_end in tokens if token_end <= start]
     if not before or before[-1] != "نه":
         return False
-    after = [_plain(word) for word, token_start, _ in tokens if token_start >= start]
+    after = [plain_word(word) for word, token_start, _ in tokens if token_start >= start]
     return "بلکه" in after or sum(word == "نه" for word, _, _ in tokens) >= 2
 
 
 def negated(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
     """The indices of `spans` (start, end offsets into `text`) whose value the message says does not hold."""
-    tokens = _tokens(text)
+    tokens = word_tokens(text)
     starts = [start for start, _ in spans]
     return {
         index
@@ -123,13 +115,13 @@ _CORRECTIONS = frozenset({"ببخشید", "یعنی", "اشتباه", "اشتب�
 def superseded(text: str, values: Sequence[tuple[int, int, str]]) -> set[int]:
     """The indices of `values` (start, end, kind) that a later value of the same kind corrects: a word of
     correction stands between them («۲۵ سالمه، ببخشید ۲۶» keeps 26). Without one, both stand («تهران یا کرج»)."""
-    tokens = _tokens(text)
+    tokens = word_tokens(text)
     dropped: set[int] = set()
     for index, (_, end, kind) in enumerate(values):
         for later_start, _, later_kind in values[index + 1 :]:
             if later_kind != kind or later_start < end:
                 continue
-            between = {_plain(word) for word, start, _ in tokens if end <= start < later_start}
+            between = {plain_word(word) for word, start, _ in tokens if end <= start < later_start}
             if between & _CORRECTIONS:
                 dropped.add(index)
             break

@@ -198,6 +198,20 @@ CLAUSES = re.compile(r"[^.!?؟\n،,;؛]+[.!?؟\n،,;؛]*")
 QUESTION_MARK = re.compile(r"[?؟]")
 # Spaces and the marks that may separate one greeting or short phrase from the next («سلام، خسته نباشید!»).
 PAUSES = r"[\s,،.!؟?:;؛\-]*"
+# Words (letters with their half-spaces), numbers, and each mark that ends a clause, as separate tokens.
+_WORD_TOKEN = re.compile(r"(?:[^\W\d_]|\u200c)+|\d+|[،,.;؛!?؟\n:]")
+
+
+def word_tokens(text: str) -> list[tuple[str, int, int]]:
+    """Each word, number or clause mark of `text` with its start and end offsets."""
+    return [(m.group(), m.start(), m.end()) for m in _WORD_TOKEN.finditer(text)]
+
+
+def plain_word(word: str) -> str:
+    """A word without its half-spaces, as people type it either way («می‌خوام» and «میخوام»)."""
+    return word.replace(ZWNJ, "")
+
+
 # Between the two ends of a range they type: hyphens and dashes, or the word «تا».
 RANGE_WORD = re.compile(r"\s*(?:[-‐‑–—]|\bتا\b)\s*")
 

@@ -1,0 +1,74 @@
+"""Which organisations a Persian message names as a provider, not as the writer's own.
+
+«وام بهزیستی چطوریه؟», «دفتر کمیته امداد کجاست» and «بیمه سهم خویش‌فرمای بهزیستی» ask about what an
+organisation offers or where it is; they do not say the writer is its client, and taking them so would
+answer her with rules that may not be hers. «بهزیستی هستم», «تحت پوشش کمیته‌ایم» and «بیمه بهزیستی دارم» do
+say it, and stay.
+
+Standard library only and Python 3.10 syntax: Rasa's pipeline imports it as well as the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from persian.text import plain_word, word_tokens
+
+# What an organisation gives or where it is met: a name right after one of these is the provider's.
+_PROVIDED = frozenset(
+    {
+        "وام", "تسهیلات", "سرمایه", "بیمه", "طرح", "دوره", "کلاس", "آموزش", "خدمات", "کمک", "حمایت",
+        "اداره", "ادارات", "دفتر", "دفاتر", "مرکز", "مراکز", "شعبه", "نمایندگی", "ساختمان", "سایت", "سامانه",
+        "آدرس", "شماره", "تلفن", "مشاور", "مشاوران", "کارشناس", "کارشناسان",
+    }
+)  # fmt: skip
+# Words that may stand between such a noun and the name («سرمایه کار بهزیستی», «بیمه سهم خویش‌فرمای …»).
+_BETWEEN = frozenset(
+    {"کار", "اشتغال", "خوداشتغالی", "سهم", "خویشفرما", "خویشفرمای", "مهارت", "مهارتی", "شغلی"}
+)
+# A name followed by one of these asks where the organisation is («کمیته امداد کجاست»).
+_WHERE = frozenset({"کجاست", "کجاس", "کجا", "کجان", "کجاهاست", "آدرس", "آدرسش", "شماره", "تلفن", "تلفنش"})
+# A name followed by one of these is the writer's after all («بیمه بهزیستی دارم», «وام کمیته گرفتم»).
+_MINE = frozenset(
+    {
+        "هستم", "هستیم", "هستن", "هستند", "ام", "ایم", "ای", "هستش", "دارم", "داریم", "میگیرم", "میگیریم",
+        "گرفتم", "گرفتیم", "میگیره", "میگیرن", "بودم", "بودیم",
+    }
+)  # fmt: skip
+# Plural and joining endings, written and spoken («وام‌های», «وامای», «اداره‌ی»).
+_NOUN_ENDINGS = ("های", "ها", "ای", "ا", "ی")
+
+
+def _noun(word: str) -> str:
+    """«وام‌های», «وامای» → «وام», «اداره‌ی» → «اداره»: the noun of a plural or of a word joined to what
+    follows."""
+    word = plain_word(word)
+    for ending in _NOUN_ENDINGS:
+        if word.endswith(ending) and word[: -len(ending)] in _PROVIDED:
+            return word[: -len(ending)]
+    return word
+
+
+def _after_provided_noun(before: list[str]) -> bool:
+    """Whether the words before a name end in such a noun, with at most two words of `_BETWEEN` after it."""
+    for word in reversed(before[-3:]):
+        if _noun(word) in _PROVIDED:
+            return True
+        if plain_word(word) not in _BETWEEN:
+            return False
+    return False
+
+
+def named_as_provider(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
+    """The indices of `spans` (organisation names, as start and end offsets into `text`) that name the
+    organisation as the giver of something or as a place, not as the writer's own."""
+    tokens = word_tokens(text)
+    found: set[int] = set()
+    for index, (start, end) in enumerate(spans):
+        before = [word for word, _, token_end in tokens if token_end <= start]
+        after = [plain_word(word) for word, token_start, _ in tokens if token_start >= end]
+        if after and after[0] in _MINE:
+            continue
+        if _after_provided_noun(before) or (after and after[0] in _WHERE):
+            found.add(index)
+    return found
