@@ -116,7 +116,11 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
             # OpenMP threads of the embedding engine
             "threads": 1,
             # confidences are multiplied by this when no word of the message (in letters) occurs in training
+            # and it is not made of known letter groups either (gibberish, not a misspelt word)
             "confidence_without_known_words": 0.25,
+            # the share of a message's three-letter groups seen in training above which it reads as words
+            # («موشاور», «زنشم»: misspelt or spoken forms) rather than keys pressed at random («ضصثقف»)
+            "known_letter_groups": 0.5,
             # a message read as a greeting is read by what follows the greeting instead when that is
             # another intent at least this sure («سلام، وام میخوام»)
             "confidence_after_greeting": 0.4,
@@ -200,27 +204,32 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
     def _read(self, texts: list[str]) -> list[str]:
         return [self._finglish.read(text) for text in texts]
 
-    def _without_known_words(self, texts: list[str]) -> np.ndarray:
-        """Per text: it has words in letters and none of them occurs in the training data (digits and emoji
-        alone do not count)."""
+    def _unreadable(self, texts: list[str]) -> np.ndarray:
+        """Per text: it has words in letters, none of them occurs in the training data, and most of its
+        three-letter groups do not either (digits and emoji alone do not count)."""
         assert self._features is not None
-        words = dict(self._features.transformer_list)["words"]
-        analyse = words.build_analyzer()
-        unknown = []
+        parts = dict(self._features.transformer_list)
+        words, letters = parts["words"], parts["chars"]
+        analyse_words, analyse_letters = words.build_analyzer(), letters.build_analyzer()
+        share = float(self._config["known_letter_groups"])
+        unreadable = []
         for text in texts:
-            letters = [token for token in analyse(text) if " " not in token and token.isalpha()]
-            unknown.append(bool(letters) and not any(token in words.vocabulary_ for token in letters))
-        return np.array(unknown, dtype=bool)
+            said = [token for token in analyse_words(text) if " " not in token and token.isalpha()]
+            if not said or any(token in words.vocabulary_ for token in said):
+                unreadable.append(False)
+                continue
+            groups = [gram for gram in analyse_letters(text) if len(gram) == 3]
+            known = sum(gram in letters.vocabulary_ for gram in groups)
+            unreadable.append(known < share * len(groups))
+        return np.array(unreadable, dtype=bool)
 
     def _probabilities(self, texts: list[str]) -> np.ndarray:
         assert self._model is not None
         probabilities = self._model.predict_proba(self._matrix(texts, fit=False))
-        # A message none of whose words was ever seen («qwerty lkjhg», «ضصثقف») gets a guess from letter
-        # shapes alone: a quarter of the confidence puts it under the fallback threshold, so the client is
-        # asked to say it again (inside the intake questions the form reads the answer first).
-        probabilities[self._without_known_words(texts)] *= float(
-            self._config["confidence_without_known_words"]
-        )
+        # A message none of whose words or letter groups was ever seen («qwerty lkjhg», «ضصثقف») gets a
+        # guess from letter shapes alone: a quarter of the confidence puts it under the fallback threshold,
+        # so the client is asked to say it again (inside the intake questions the form reads the answer first).
+        probabilities[self._unreadable(texts)] *= float(self._config["confidence_without_known_words"])
         return np.asarray(probabilities)
 
     def _past_greetings(self, texts: list[str], probabilities: np.ndarray, names: list[str]) -> None:
