@@ -1,13 +1,15 @@
 """Searching the catalogue for a client: suitable items only, nearest first, paged, never an empty hand.
 
-Filtering and ranking both happen in SQL (the nearness of an item is a CASE expression), so a page
-costs one COUNT and one LIMIT query however large the catalogue is.
+Filtering and ranking both happen in SQL (the nearness of an item is a CASE expression). A question naming
+a field counts and pages its matches in one statement; one naming none (or whose field was not found) counts
+the whole suitable catalogue from the count tables (karyar.db.catalogue_counts) and reads only the page's
+items, nearness by nearness, from the indexes on place and date.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime
@@ -34,6 +36,7 @@ from sqlalchemy.orm import Session
 from karyar.catalogue.fit import heavy_field_keys, heavy_requirement_phrases
 from karyar.catalogue.reference import fields, places
 from karyar.clock import now as clock_now
+from karyar.db.catalogue_counts import CourseCount, JobCount
 from karyar.db.models import (
     CatalogueItem,
     CatalogueMode,
@@ -130,28 +133,40 @@ class SearchPage(Generic[Item]):
         return (self.page + 1) * self.page_size < self.total
 
 
+# Conditions on an item table or on its count table: the columns they read have the same names in both.
+_Conditions = Callable[[Any], list[ColumnElement[bool]]]
+
+
 def search_courses(
     session: Session, *, query: CourseQuery, page: int = 0, page_size: int = 5, now: datetime | None = None
 ) -> SearchPage[Course]:
-    conditions = _shared_conditions(Course, query)
-    if query.upcoming_only:
-        conditions.append(Course.starts_at >= (now or clock_now()))
-    if query.level:
-        conditions.append(Course.level == query.level)
-    return _search(session, Course, query, conditions, (Course.starts_at, Course.id), page, page_size)
+    moment = now or clock_now()
+
+    def suiting(table: type[Course] | type[CourseCount]) -> list[ColumnElement[bool]]:
+        conditions = _shared_conditions(table, query)
+        if query.upcoming_only:
+            conditions.append(table.starts_at >= moment)
+        if query.level:
+            conditions.append(table.level == query.level)
+        return conditions
+
+    return _search(session, _Tables(Course, CourseCount, "starts_at"), query, suiting, page, page_size)
 
 
 def search_jobs(
     session: Session, *, query: JobQuery, page: int = 0, page_size: int = 5, now: datetime | None = None
 ) -> SearchPage[JobOpening]:
-    conditions = _shared_conditions(JobOpening, query)
-    if query.upcoming_only:
-        conditions.append(or_(JobOpening.closes_at.is_(None), JobOpening.closes_at >= (now or clock_now())))
-    if query.employment_type:
-        conditions.append(JobOpening.employment_type == query.employment_type)
-    # Soonest deadline first; open-ended openings after those with a deadline.
-    order = (JobOpening.closes_at.is_(None), JobOpening.closes_at, JobOpening.id)
-    return _search(session, JobOpening, query, conditions, order, page, page_size)
+    moment = now or clock_now()
+
+    def suiting(table: type[JobOpening] | type[JobCount]) -> list[ColumnElement[bool]]:
+        conditions = _shared_conditions(table, query)
+        if query.upcoming_only:
+            conditions.append(or_(table.closes_at.is_(None), table.closes_at >= moment))
+        if query.employment_type:
+            conditions.append(table.employment_type == query.employment_type)
+        return conditions
+
+    return _search(session, _Tables(JobOpening, JobCount, "closes_at"), query, suiting, page, page_size)
 
 
 def get_course(session: Session, course_id: int) -> Course | None:
@@ -179,7 +194,18 @@ class _Area:
         return cls(city=city, province=province, neighbours=neighbours)
 
 
-def _nearness(model: type[Item], area: _Area) -> ColumnElement[int]:
+@dataclass(frozen=True, slots=True)
+class _Tables(Generic[Item]):
+    """An item table, its count table and the date both rank by (soonest first, none after)."""
+
+    items: type[Item]
+    counts: type[CourseCount] | type[JobCount]
+    date: str
+
+
+def _nearness(
+    model: type[CatalogueItem] | type[CourseCount] | type[JobCount], area: _Area
+) -> ColumnElement[int]:
     whens: list[tuple[ColumnElement[bool], int]] = [(model.mode == CatalogueMode.ONLINE, Nearness.ONLINE)]
     if area.city:
         whens.append((model.city == area.city, Nearness.CITY))
@@ -190,9 +216,11 @@ def _nearness(model: type[Item], area: _Area) -> ColumnElement[int]:
     return case(*whens, else_=literal(int(Nearness.ELSEWHERE)))
 
 
-def _shared_conditions(model: type[Item], query: CatalogueQuery) -> list[ColumnElement[bool]]:
-    """Active items that suit what we know of the client; unknown facts exclude nothing."""
-    conditions: list[ColumnElement[bool]] = [model.active.is_(True)]
+def _shared_conditions(
+    model: type[CatalogueItem] | type[CourseCount] | type[JobCount], query: CatalogueQuery
+) -> list[ColumnElement[bool]]:
+    """What suits what we know of the client; unknown facts exclude nothing."""
+    conditions: list[ColumnElement[bool]] = []
     if query.gender in (SuitableGender.FEMALE, SuitableGender.MALE):
         conditions.append(model.gender.in_([SuitableGender.ANY, query.gender]))
     if query.age is not None:
@@ -207,7 +235,7 @@ def _shared_conditions(model: type[Item], query: CatalogueQuery) -> list[ColumnE
     return conditions
 
 
-def _open_to(column: SQLColumnExpression[list[str]], codes: Sequence[str]) -> ColumnElement[bool]:
+def _open_to(column: SQLColumnExpression[Any], codes: Sequence[str]) -> ColumnElement[bool]:
     """An empty JSON list (everyone) or one holding any of the codes.
 
     The codes are plain identifiers, so matching the quoted code in the JSON text works the same on
@@ -312,32 +340,119 @@ def _count_and_page(
     )
 
 
+def _at(model: type[Item], area: _Area, near: Nearness) -> list[ColumnElement[bool]]:
+    """Where the items of one nearness are, besides the nearness itself: each is read from its own index."""
+    if near is Nearness.CITY:
+        return [model.city == area.city]
+    if near is Nearness.PROVINCE:
+        return [model.province == area.province]
+    if near is Nearness.NEIGHBOUR:
+        return [model.province.in_(sorted(area.neighbours))]
+    if near is Nearness.ONLINE:
+        return [model.mode == CatalogueMode.ONLINE]
+    return []
+
+
+def _counted_then_paged(
+    session: Session,
+    tables: _Tables[Item],
+    where: _Conditions,
+    area: _Area,
+    offset: int,
+    limit: int,
+) -> tuple[dict[Nearness, int], list[tuple[int, Nearness]]]:
+    """Like _count_and_page when the ranking is nearness, then date: the counts of each nearness (with a
+    date or without) are sums over the count table, and the page's ids are read part by part, each part
+    (one nearness, dated or not) in date order from the indexes, skipping the parts before the page."""
+    counts = tables.counts
+    grouped = (
+        select(
+            _nearness(counts, area).label("near"),
+            getattr(counts, tables.date).is_(None).label("undated"),
+            counts.items.label("number"),
+        )
+        .where(*where(counts))
+        .subquery()
+    )
+    parts = {
+        (Nearness(near), bool(undated)): int(number)
+        for near, undated, number in session.execute(
+            select(grouped.c.near, grouped.c.undated, func.sum(grouped.c.number)).group_by(
+                grouped.c.near, grouped.c.undated
+            )
+        )
+        if number
+    }
+    model = tables.items
+    date = getattr(model, tables.date)
+    nearness = _nearness(model, area)
+    on_page: list[tuple[int, Nearness]] = []
+    for (near, undated), number in sorted(parts.items()):
+        if offset >= number:
+            offset -= number
+            continue
+        part = select(model.id).where(
+            *where(model),
+            *_at(model, area, near),
+            nearness == int(near),
+            date.is_(None) if undated else date.is_not(None),
+        )
+        ids = session.scalars(
+            part.order_by(*([] if undated else [date]), model.id).offset(offset).limit(limit - len(on_page))
+        )
+        on_page += [(item_id, near) for item_id in ids]
+        offset = 0
+        if len(on_page) >= limit:
+            break
+    totals: dict[Nearness, int] = {}
+    for (near, _), number in parts.items():
+        totals[near] = totals.get(near, 0) + number
+    return totals, on_page
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    relaxation: Relaxation
+    # The asked field's match; None: any field, counted from the count tables.
+    match: _FieldMatch | None = None
+    # Only items in this province (other fields in the client's province).
+    province: str | None = None
+
+
 def _search(
     session: Session,
-    model: type[Item],
+    tables: _Tables[Item],
     query: CatalogueQuery,
-    conditions: list[ColumnElement[bool]],
-    order: Sequence[SQLColumnExpression[Any]],
+    suiting: _Conditions,
     page: int,
     page_size: int,
 ) -> SearchPage[Item]:
+    model = tables.items
     area = _Area.of(query)
     nearness = _nearness(model, area)
     match = _field_match(model, query.field) if query.field else None
-    steps: list[tuple[Relaxation, _Branches]] = []
-    if match is None:
-        steps.append((Relaxation.NONE, ((),)))
-    else:
-        steps.append((Relaxation.NONE, match.branches))
+    steps = [_Step(Relaxation.NONE, match)]
+    if match is not None:
         if area.province:
-            steps.append((Relaxation.OTHER_FIELDS, ((model.province == area.province,),)))
-        steps.append((Relaxation.ANYTHING, ((),)))
+            steps.append(_Step(Relaxation.OTHER_FIELDS, province=area.province))
+        steps.append(_Step(Relaxation.ANYTHING))
     found_fields = match.fields if match else ()
-    ranking = [*_suitability(model, query, nearness), nearness, *order]
-    for relaxation, branches in steps:
-        counts, on_page = _count_and_page(
-            session, model, conditions, branches, nearness, ranking, page * page_size, page_size
-        )
+    date = getattr(model, tables.date)
+    ranking = [*_suitability(model, query, nearness), nearness, date.is_(None), date, model.id]
+    for step in steps:
+
+        def where(table: Any, step: _Step = step) -> list[ColumnElement[bool]]:
+            active = [table.active.is_(True)] if table is model else []
+            province = [table.province == step.province] if step.province else []
+            return [*active, *suiting(table), *province]
+
+        if step.match is None and not query.accessible_first:
+            counts, on_page = _counted_then_paged(session, tables, where, area, page * page_size, page_size)
+        else:
+            branches = step.match.branches if step.match else ((),)
+            counts, on_page = _count_and_page(
+                session, model, where(model), branches, nearness, ranking, page * page_size, page_size
+            )
         total = sum(counts.values())
         if not total:
             continue
@@ -347,6 +462,7 @@ def _search(
         )
         rows = [(loaded[item_id], near) for item_id, near in on_page]
         best = min(counts)
+        relaxation = step.relaxation
         if relaxation is Relaxation.NONE and area.province and best > Nearness.PROVINCE:
             relaxation = Relaxation.OTHER_AREAS
         return SearchPage(
