@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from karyar.catalogue.columns import CatalogueKind
 from karyar.catalogue.importer import CatalogueImportError, ImportReport, import_catalogue, import_samples
 from karyar.catalogue.sheets import UnreadableSheetError
+from karyar.db.catalogue_counts import COUNTS, refresh_counts
 from karyar.db.engine import database_for
 from karyar.settings import get_settings
 
@@ -29,6 +30,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     load.add_argument("--replace", action="store_true", help="deactivate items whose code is not in the file")
     load.set_defaults(handler=cmd_import)
     actions.add_parser("sample", help="load the sample courses and jobs").set_defaults(handler=cmd_sample)
+    actions.add_parser(
+        "recount", help="rebuild the counts lists show, after items were changed outside Karyar (SQL by hand)"
+    ).set_defaults(handler=cmd_recount)
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -38,6 +42,14 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 def cmd_sample(_: argparse.Namespace) -> None:
     _run(import_samples)
+
+
+def cmd_recount(_: argparse.Namespace) -> None:
+    database = database_for(get_settings().DATABASE_URL)
+    with database.unit_of_work() as session:
+        for model in COUNTS:
+            refresh_counts(session, model)
+    print("catalogue counts rebuilt")
 
 
 def _run(work: Callable[[Session], list[ImportReport]]) -> None:

@@ -70,6 +70,24 @@ def test_check_refuses_a_broken_policy_file_naming_the_file_and_line(tmp_path: P
     assert f"emdad.yml:{number + 1}: min_age:" in result.stderr
 
 
+def test_recount_makes_lists_count_items_changed_by_hand(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
+    for command in (("migrate",), ("catalogue", "sample")):
+        assert _cli(*command, DATABASE_URL=url).returncode == 0
+    engine = sqlalchemy.create_engine(url)
+    counted = "SELECT coalesce(sum(items), 0) FROM course_counts"
+    with engine.begin() as connection:
+        assert connection.execute(sqlalchemy.text(counted)).scalar_one() > 0
+        connection.execute(sqlalchemy.text("UPDATE courses SET active = 0"))  # by hand, outside Karyar
+
+    result = _cli("catalogue", "recount", DATABASE_URL=url)
+
+    assert result.returncode == 0, result.stderr
+    with engine.connect() as connection:
+        assert connection.execute(sqlalchemy.text(counted)).scalar_one() == 0
+    engine.dispose()
+
+
 def test_a_command_on_an_unmigrated_database_says_to_migrate(tmp_path: Path) -> None:
     result = _cli("catalogue", "sample", DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     assert result.returncode == 1
