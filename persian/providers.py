@@ -26,6 +26,8 @@ _PROVIDED = frozenset(
 _BETWEEN = frozenset(
     {"کار", "اشتغال", "خوداشتغالی", "سهم", "خویشفرما", "خویشفرمای", "مهارت", "مهارتی", "شغلی"}
 )
+# «تحت حمایت بهزیستی», «زیر پوشش …»: under its care, so the writer's own.
+_UNDER = frozenset({"تحت", "زیر"})
 # A name followed by one of these asks where the organisation is («کمیته امداد کجاست»).
 _WHERE = frozenset({"کجاست", "کجاس", "کجا", "کجان", "کجاهاست", "آدرس", "آدرسش", "شماره", "تلفن", "تلفنش"})
 # A name followed by one of these is the writer's after all («بیمه بهزیستی دارم», «وام کمیته گرفتم»).
@@ -50,10 +52,12 @@ def _noun(word: str) -> str:
 
 
 def _after_provided_noun(before: list[str]) -> bool:
-    """Whether the words before a name end in such a noun, with at most two words of `_BETWEEN` after it."""
-    for word in reversed(before[-3:]):
+    """Whether the words before a name end in such a noun, with at most two words of `_BETWEEN` after it;
+    «تحت حمایت», «زیر پوشش» say whose client the writer is."""
+    for back in range(1, min(len(before), 3) + 1):
+        word = before[-back]
         if _noun(word) in _PROVIDED:
-            return True
+            return back == len(before) or plain_word(before[-back - 1]) not in _UNDER
         if plain_word(word) not in _BETWEEN:
             return False
     return False
