@@ -1,9 +1,10 @@
 """Searching the catalogue for a client: suitable items only, nearest first, paged, never an empty hand.
 
-Filtering and ranking both happen in SQL (the nearness of an item is a CASE expression). A question naming
-a field counts and pages its matches in one statement; one naming none (or whose field was not found) counts
-the whole suitable catalogue from the count tables (karyar.db.catalogue_counts) and reads only the page's
-items, nearness by nearness, from the indexes on place and date.
+Filtering and ranking both happen in SQL (the nearness of an item is a CASE expression). The items of the
+asked field, or of the whole suitable catalogue when the question names none, are counted from the count
+tables (karyar.db.catalogue_counts); items of other fields whose titles match are found through the distinct
+titles and counted one by one. Only the page's items are read, nearness by nearness, from the indexes on
+field, place and date.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from sqlalchemy.orm import Session
 from karyar.catalogue.fit import heavy_field_keys, heavy_requirement_phrases
 from karyar.catalogue.reference import fields, places
 from karyar.clock import now as clock_now
-from karyar.db.catalogue_counts import CourseCount, JobCount
+from karyar.db.catalogue_counts import CourseCount, CourseTitle, JobCount, JobTitle, refresh_written
 from karyar.db.models import (
     CatalogueItem,
     CatalogueMode,
@@ -137,6 +138,19 @@ class SearchPage(Generic[Item]):
 _Conditions = Callable[[Any], list[ColumnElement[bool]]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Branch:
+    """Matches that never overlap another branch's, each found through its own index."""
+
+    conditions: _Conditions
+    # The count table can count them: the conditions read only columns it has (not the title).
+    counted: bool
+
+
+# Any item: a list naming no field.
+_ANY = _Branch(lambda _table: [], counted=True)
+
+
 def search_courses(
     session: Session, *, query: CourseQuery, page: int = 0, page_size: int = 5, now: datetime | None = None
 ) -> SearchPage[Course]:
@@ -150,7 +164,9 @@ def search_courses(
             conditions.append(table.level == query.level)
         return conditions
 
-    return _search(session, _Tables(Course, CourseCount, "starts_at"), query, suiting, page, page_size)
+    return _search(
+        session, _Tables(Course, CourseCount, CourseTitle, "starts_at"), query, suiting, page, page_size
+    )
 
 
 def search_jobs(
@@ -166,7 +182,9 @@ def search_jobs(
             conditions.append(table.employment_type == query.employment_type)
         return conditions
 
-    return _search(session, _Tables(JobOpening, JobCount, "closes_at"), query, suiting, page, page_size)
+    return _search(
+        session, _Tables(JobOpening, JobCount, JobTitle, "closes_at"), query, suiting, page, page_size
+    )
 
 
 def get_course(session: Session, course_id: int) -> Course | None:
@@ -196,10 +214,11 @@ class _Area:
 
 @dataclass(frozen=True, slots=True)
 class _Tables(Generic[Item]):
-    """An item table, its count table and the date both rank by (soonest first, none after)."""
+    """An item table, its count and titles tables and the date it ranks by (soonest first, none after)."""
 
     items: type[Item]
     counts: type[CourseCount] | type[JobCount]
+    titles: type[CourseTitle] | type[JobTitle]
     date: str
 
 
@@ -268,45 +287,64 @@ def _suitability(
     return [far, case((or_(*accessible), 0), (heavy, 2), else_=1)]
 
 
-# Alternatives that never overlap, each a list of conditions; one empty alternative adds no condition.
-_Branches = tuple[tuple[ColumnElement[bool], ...], ...]
-
-
 @dataclass(frozen=True, slots=True)
 class _FieldMatch:
     fields: tuple[str, ...]
-    branches: _Branches
+    # The asked fields' keys (none when the text named no field and titles are matched on its words).
+    keys: tuple[str, ...]
+    # Titles that match, on any table with title_key: those naming the fields, or holding every word.
+    titled: Callable[[Any], ColumnElement[bool]]
 
 
-def _field_match(model: type[Item], text: str) -> _FieldMatch | None:
-    """The asked fields (through fields.yml: «دوخت» is «خیاطی») or, failing that, the words of titles.
-
-    A field's own items and other items whose titles name it are separate branches, so each is found
-    through its own index (the search index by field_key, the trigram index on title_key) instead of one
-    OR that PostgreSQL answers by reading the table.
-    """
+def _field_match(text: str) -> _FieldMatch | None:
+    """The asked fields (through fields.yml: «دوخت» is «خیاطی») and titles naming them or, failing that, the
+    words of titles."""
     mentions = fields().mentioned(text)
     if mentions:
         names = tuple(dict.fromkeys(m.field for m in mentions))
-        keys = [search_key(name) for name in names]
-        named = or_(*[model.title_key.contains(m.words, autoescape=True) for m in mentions])
         return _FieldMatch(
             fields=names,
-            branches=((model.field_key.in_(keys),), (named, model.field_key.not_in(keys))),
+            keys=tuple(search_key(name) for name in names),
+            titled=lambda table: or_(*[table.title_key.contains(m.words, autoescape=True) for m in mentions]),
         )
     words = search_key(text).split()
     if not words:
         return None
     return _FieldMatch(
-        fields=(), branches=((and_(*[model.title_key.contains(word, autoescape=True) for word in words]),),)
+        fields=(),
+        keys=(),
+        titled=lambda table: and_(*[table.title_key.contains(word, autoescape=True) for word in words]),
     )
+
+
+def _branches(session: Session, tables: _Tables[Item], match: _FieldMatch | None) -> list[_Branch]:
+    """The asked fields' own items, counted from the count tables, and the items of other fields whose titles
+    match. Those titles are looked for among the distinct titles first, so neither the fields' own items
+    (whose titles name them too) nor, on SQLite, every item's title is read; the items are then found by title.
+    """
+    if match is None:
+        return [_ANY]
+    keys = match.keys
+
+    def other_fields(table: Any) -> list[ColumnElement[bool]]:
+        return [table.field_key.not_in(keys)] if keys else []
+
+    own = [_Branch(lambda table: [table.field_key.in_(keys)], counted=True)] if keys else []
+    titles = tables.titles
+    found = session.scalars(
+        select(titles.title_key).where(match.titled(titles), *other_fields(titles)).distinct()
+    ).all()
+    if not found:
+        return own
+    titled = _Branch(lambda table: [table.title_key.in_(found), *other_fields(table)], counted=False)
+    return [*own, titled]
 
 
 def _count_and_page(
     session: Session,
     model: type[Item],
     where: Sequence[ColumnElement[bool]],
-    branches: _Branches,
+    branches: Sequence[Sequence[ColumnElement[bool]]],
     nearness: ColumnElement[int],
     ranking: Sequence[SQLColumnExpression[Any]],
     offset: int,
@@ -353,67 +391,89 @@ def _at(model: type[Item], area: _Area, near: Nearness) -> list[ColumnElement[bo
     return []
 
 
+# A nearness, and whether its items have no date (they come after the dated ones).
+_Part = tuple[Nearness, bool]
+
+
+def _count_parts(
+    session: Session, tables: _Tables[Item], where: _Conditions, area: _Area, branch: _Branch
+) -> dict[_Part, int]:
+    """How many items of one branch each part holds: summed over the count table, or counted one by one."""
+    table: Any = tables.counts if branch.counted else tables.items
+    number = tables.counts.items if branch.counted else literal(1)
+    grouped = (
+        select(
+            _nearness(table, area).label("near"),
+            getattr(table, tables.date).is_(None).label("undated"),
+            number.label("number"),
+        )
+        .where(*where(table), *branch.conditions(table))
+        .subquery()
+    )
+    rows = session.execute(
+        select(grouped.c.near, grouped.c.undated, func.sum(grouped.c.number)).group_by(
+            grouped.c.near, grouped.c.undated
+        )
+    )
+    return {(Nearness(near), bool(undated)): int(number) for near, undated, number in rows if number}
+
+
 def _counted_then_paged(
     session: Session,
     tables: _Tables[Item],
     where: _Conditions,
+    branches: Sequence[_Branch],
     area: _Area,
     offset: int,
     limit: int,
 ) -> tuple[dict[Nearness, int], list[tuple[int, Nearness]]]:
-    """Like _count_and_page when the ranking is nearness, then date: the counts of each nearness (with a
-    date or without) are sums over the count table, and the page's ids are read part by part, each part
-    (one nearness, dated or not) in date order from the indexes, skipping the parts before the page."""
-    counts = tables.counts
-    grouped = (
-        select(
-            _nearness(counts, area).label("near"),
-            getattr(counts, tables.date).is_(None).label("undated"),
-            counts.items.label("number"),
-        )
-        .where(*where(counts))
-        .subquery()
-    )
-    parts = {
-        (Nearness(near), bool(undated)): int(number)
-        for near, undated, number in session.execute(
-            select(grouped.c.near, grouped.c.undated, func.sum(grouped.c.number)).group_by(
-                grouped.c.near, grouped.c.undated
-            )
-        )
-        if number
-    }
+    """Like _count_and_page when the ranking is nearness, then date: the counts of each part come from
+    _count_parts, and the page's ids are read part by part, each part in date order from the indexes (only
+    the branches that have items there), skipping the parts before the page."""
+    found = [_count_parts(session, tables, where, area, branch) for branch in branches]
     model = tables.items
     date = getattr(model, tables.date)
     nearness = _nearness(model, area)
     on_page: list[tuple[int, Nearness]] = []
-    for (near, undated), number in sorted(parts.items()):
+    for part in sorted(set().union(*found)):
+        number = sum(parts.get(part, 0) for parts in found)
         if offset >= number:
             offset -= number
             continue
-        part = select(model.id).where(
-            *where(model),
-            *_at(model, area, near),
-            nearness == int(near),
-            date.is_(None) if undated else date.is_not(None),
-        )
+        near, undated = part
+        selects = [
+            select(model.id, date.label("date")).where(
+                *where(model),
+                *branch.conditions(model),
+                *_at(model, area, near),
+                nearness == int(near),
+                date.is_(None) if undated else date.is_not(None),
+            )
+            for branch, parts in zip(branches, found, strict=True)
+            if part in parts
+        ]
+        matched = (union_all(*selects) if len(selects) > 1 else selects[0]).subquery()
         ids = session.scalars(
-            part.order_by(*([] if undated else [date]), model.id).offset(offset).limit(limit - len(on_page))
+            select(matched.c.id)
+            .order_by(*([] if undated else [matched.c.date]), matched.c.id)
+            .offset(offset)
+            .limit(limit - len(on_page))
         )
         on_page += [(item_id, near) for item_id in ids]
         offset = 0
         if len(on_page) >= limit:
             break
     totals: dict[Nearness, int] = {}
-    for (near, _), number in parts.items():
-        totals[near] = totals.get(near, 0) + number
+    for parts in found:
+        for (near, _), number in parts.items():
+            totals[near] = totals.get(near, 0) + number
     return totals, on_page
 
 
 @dataclass(frozen=True, slots=True)
 class _Step:
     relaxation: Relaxation
-    # The asked field's match; None: any field, counted from the count tables.
+    # The asked field's match; None: any field.
     match: _FieldMatch | None = None
     # Only items in this province (other fields in the client's province).
     province: str | None = None
@@ -427,10 +487,11 @@ def _search(
     page: int,
     page_size: int,
 ) -> SearchPage[Item]:
+    refresh_written(session)
     model = tables.items
     area = _Area.of(query)
     nearness = _nearness(model, area)
-    match = _field_match(model, query.field) if query.field else None
+    match = _field_match(query.field) if query.field else None
     steps = [_Step(Relaxation.NONE, match)]
     if match is not None:
         if area.province:
@@ -446,12 +507,17 @@ def _search(
             province = [table.province == step.province] if step.province else []
             return [*active, *suiting(table), *province]
 
-        if step.match is None and not query.accessible_first:
-            counts, on_page = _counted_then_paged(session, tables, where, area, page * page_size, page_size)
-        else:
-            branches = step.match.branches if step.match else ((),)
+        branches = _branches(session, tables, step.match)
+        if not branches:
+            continue
+        if query.accessible_first:  # ranked by more than nearness and date: every match is ranked
+            conditions = [branch.conditions(model) for branch in branches]
             counts, on_page = _count_and_page(
-                session, model, where(model), branches, nearness, ranking, page * page_size, page_size
+                session, model, where(model), conditions, nearness, ranking, page * page_size, page_size
+            )
+        else:
+            counts, on_page = _counted_then_paged(
+                session, tables, where, branches, area, page * page_size, page_size
             )
         total = sum(counts.values())
         if not total:

@@ -1,11 +1,14 @@
-"""How many active courses and job openings share each place, audience and date: what a catalogue list counts.
+"""How many active courses and job openings share each place, audience, field and date: what a catalogue list
+counts.
 
-A question naming no known field lists the whole suitable catalogue, and its heading says how many items
-there are in the client's city, province, neighbouring provinces, online and farther away. Counting those
-items one by one grows with the catalogue; these tables hold one row per distinct (place, mode, audience,
-date) with how many active items share it, so a search sums a few rows per group instead.
+A list's heading says how many items there are in the client's city, province, neighbouring provinces, online
+and farther away, in the asked field or in any. Counting those items one by one grows with the catalogue;
+these tables hold one row per distinct (place, mode, audience, field, date) with how many active items share
+it, so a search sums a few rows per group instead. Beside them, the distinct titles of the active items with
+their field: title words are looked for among those few rows, not among every item (nor, on PostgreSQL, by
+ruling out one by one the asked field's own items whose titles name it).
 
-They are rebuilt from the item tables in the same transaction whenever a unit of work has written courses or
+All are rebuilt from the item tables in the same transaction whenever a unit of work has written courses or
 openings (imports, employers' openings, staff tools), so a search never sees counts of another catalogue.
 Kept apart from models.py; karyar.db imports it, so the tables and the upkeep are there wherever the models are.
 """
@@ -36,6 +39,7 @@ class _CountedGroup:
     # The items' JSON lists as text: search matches the quoted codes in that text (karyar.catalogue.search).
     target_groups: Mapped[str] = mapped_column(Text)
     organisations: Mapped[str] = mapped_column(Text)
+    field_key: Mapped[str] = mapped_column(String(64), index=True)
     items: Mapped[int]
 
 
@@ -53,16 +57,36 @@ class JobCount(_CountedGroup, Base):
     closes_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
+class _Titles:
+    """One distinct (title, field) of active items; the keys as in CatalogueItem."""
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    title_key: Mapped[str] = mapped_column(String(256))
+    field_key: Mapped[str] = mapped_column(String(64))
+
+
+class CourseTitle(_Titles, Base):
+    __tablename__ = "course_titles"
+
+
+class JobTitle(_Titles, Base):
+    __tablename__ = "job_titles"
+
+
 COUNTS: dict[type[Course] | type[JobOpening], type[CourseCount] | type[JobCount]] = {
     Course: CourseCount,
     JobOpening: JobCount,
+}
+TITLES: dict[type[Course] | type[JobOpening], type[CourseTitle] | type[JobTitle]] = {
+    Course: CourseTitle,
+    JobOpening: JobTitle,
 }
 _JSON_LISTS = ("target_groups", "organisations")
 _WRITTEN = "catalogue_written"
 
 
 def refresh_counts(session: Session, model: type[Course] | type[JobOpening]) -> None:
-    """Rebuild the counts of one item table from its active rows."""
+    """Rebuild the counts and titles of one item table from its active rows."""
     counts = COUNTS[model]
     if session.get_bind().dialect.name == "postgresql":
         # Rebuilds wait for one another (searches do not), so two imports never leave both their rows.
@@ -74,6 +98,10 @@ def refresh_counts(session: Session, model: type[Course] | type[JobOpening]) -> 
     ]
     rows = select(*grouped, func.count()).where(model.active.is_(True)).group_by(*grouped)
     session.execute(insert(counts).from_select([*names, "items"], rows))
+    titles = TITLES[model]
+    session.execute(delete(titles))
+    distinct = select(model.title_key, model.field_key).where(model.active.is_(True)).distinct()
+    session.execute(insert(titles).from_select(["title_key", "field_key"], distinct))
 
 
 def _written(session: Session) -> set[type[Course] | type[JobOpening]]:
@@ -100,8 +128,10 @@ def _note_item_statements(state: ORMExecuteState) -> None:
 
 
 @event.listens_for(Session, "before_commit")
-def _refresh_written(session: Session) -> None:
-    session.flush()  # the commit's own flush comes after this hook
+def refresh_written(session: Session) -> None:
+    """Rebuild the counts of the item tables written since the last rebuild: before each commit, and before a
+    search, so a unit of work that writes items and then searches sees its own writes."""
+    session.flush()  # a commit's own flush comes after this hook
     for model in sorted(session.info.pop(_WRITTEN, set()), key=lambda model: model.__tablename__):
         refresh_counts(session, model)
 

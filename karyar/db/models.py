@@ -311,14 +311,15 @@ SEARCHED_COLUMNS = (
 )  # fmt: skip
 
 
-def _search_indexes(table: str, date: str) -> tuple[Index, Index, Index, Index]:
+def _search_indexes(table: str, date: str) -> tuple[Index, Index, Index, Index, Index]:
     """The indexes catalogue search reads instead of the table.
 
     On PostgreSQL the first two hold everything a search filters, counts and ranks on, so the items of a
     field, or of a province (when the field is not found there), are counted and paged from the index
     alone; the third (trigram, pg_trgm) finds title words anywhere in a title (LIKE '%word%'). SQLite
     ignores the PostgreSQL options and keeps plain indexes of the same names and key columns. The fourth
-    gives a list naming no field the first items of the client's city in date order.
+    gives a list naming no field the first items of the client's city in date order; the fifth finds the items
+    of whole titles, once title words were looked for among the distinct titles (karyar.db.catalogue_counts).
     """
     return (
         Index(f"ix_{table}_search", "field_key", date, postgresql_include=list(SEARCHED_COLUMNS)),
@@ -335,6 +336,7 @@ def _search_indexes(table: str, date: str) -> tuple[Index, Index, Index, Index]:
             postgresql_ops={"title_key": "gin_trgm_ops"},
         ),
         Index(f"ix_{table}_city", "city", date),
+        Index(f"ix_{table}_title_key", "title_key"),
     )
 
 
