@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from persian.text import plain_word, word_tokens
+from persian.text import CLAUSE_MARKS, plain_word, word_tokens
 
 # Words after which the next words belong to another clause.
 _CLAUSE_JOINERS = frozenset({"و", "ولی", "اما", "بلکه", "که", "یا", "چون", "ولیکن", "منتها", "ولى"})
@@ -53,8 +53,6 @@ _FILLERS = frozenset(
     }
 )
 
-_BREAK = frozenset("،,.;؛!?؟\n:")
-
 
 def is_negative_verb(word: str) -> bool:
     """«نیستم», «ندارم», «نکردم», «نمی‌خوام», «نه» → True; «نجاری», «نشونی», «دارم» → False."""
@@ -77,7 +75,7 @@ def _followed_by_negation(tokens: Sequence[tuple[str, int, int]], end: int, othe
             continue
         if stop is not None and start >= stop:  # the next value has its own negation
             return False
-        if word in _BREAK or plain_word(word) in _CLAUSE_JOINERS:
+        if word in CLAUSE_MARKS or plain_word(word) in _CLAUSE_JOINERS:
             return False
         if is_negative_verb(word):
             return True

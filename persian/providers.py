@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from persian.text import plain_word, word_tokens
+from persian.text import CLAUSE_MARKS, plain_word, word_tokens
 
 # What an organisation gives or where it is met: a name right after one of these is the provider's.
 _PROVIDED = frozenset(
@@ -37,6 +37,19 @@ _MINE = frozenset(
         "گرفتم", "گرفتیم", "میگیره", "میگیرن", "بودم", "بودیم",
     }
 )  # fmt: skip
+# The organisation as the one who gives or does, in the third person («کمیته امداد وام میده؟», «بهزیستی
+# کمک میکنه؟»): asked about, not said of the writer, unless it gives to her or covers her («بهمون مستمری
+# میده», «بهزیستی پوششم میده», «حق بیمه منو میده؟»).
+_GIVES = frozenset(
+    {
+        "میده", "میدن", "میدهد", "میدهند", "میکنه", "میکنن", "میکند", "میکنند", "داره", "دارن", "دارد",
+        "دارند", "میپردازه", "میپردازد", "میذاره", "میگذارد",
+    }
+)  # fmt: skip
+_TO_ME = frozenset(
+    {"بهمون", "بهم", "بما", "بمن", "منو", "مارو", "پوشش", "پوششم", "پوششمون", "مستمری", "مستمریمون"}
+)
+_TO_US = ("به ما", "به من", "ما رو")
 # Plural and joining endings, written and spoken («وام‌های», «وامای», «اداره‌ی»).
 _NOUN_ENDINGS = ("های", "ها", "ای", "ا", "ی")
 
@@ -63,6 +76,19 @@ def _after_provided_noun(before: list[str]) -> bool:
     return False
 
 
+def _gives(after: list[str]) -> bool:
+    """Whether the clause after a name has it give or do something in the third person, to someone else."""
+    clause: list[str] = []
+    for word in after:
+        if word in CLAUSE_MARKS:
+            break
+        clause.append(word)
+    if any(word in _MINE or word in _TO_ME for word in clause):
+        return False
+    joined = " ".join(clause)
+    return any(word in _GIVES for word in clause) and not any(phrase in joined for phrase in _TO_US)
+
+
 def named_as_provider(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
     """The indices of `spans` (organisation names, as start and end offsets into `text`) that name the
     organisation as the giver of something or as a place, not as the writer's own."""
@@ -73,6 +99,6 @@ def named_as_provider(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
         after = [plain_word(word) for word, token_start, _ in tokens if token_start >= end]
         if after and after[0] in _MINE:
             continue
-        if _after_provided_noun(before) or (after and after[0] in _WHERE):
+        if _after_provided_noun(before) or (after and after[0] in _WHERE) or _gives(after):
             found.add(index)
     return found

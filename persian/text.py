@@ -200,6 +200,7 @@ QUESTION_MARK = re.compile(r"[?؟]")
 PAUSES = r"[\s,،.!؟?:;؛\-]*"
 # Words (letters with their half-spaces), numbers, and each mark that ends a clause, as separate tokens.
 _WORD_TOKEN = re.compile(r"(?:[^\W\d_]|\u200c)+|\d+|[،,.;؛!?؟\n:]")
+CLAUSE_MARKS = frozenset("،,.;؛!?؟\n:")
 
 
 def word_tokens(text: str) -> list[tuple[str, int, int]]:
