@@ -198,9 +198,10 @@ CLAUSES = re.compile(r"[^.!?؟\n،,;؛]+[.!?؟\n،,;؛]*")
 QUESTION_MARK = re.compile(r"[?؟]")
 # Spaces and the marks that may separate one greeting or short phrase from the next («سلام، خسته نباشید!»).
 PAUSES = r"[\s,،.!؟?:;؛\-]*"
-# Words (letters with their half-spaces), numbers, and each mark that ends a clause, as separate tokens.
-_WORD_TOKEN = re.compile(r"(?:[^\W\d_]|\u200c)+|\d+|[،,.;؛!?؟\n:]")
+# The marks after which the next words belong to another clause.
 CLAUSE_MARKS = frozenset("،,.;؛!?؟\n:")
+# Words (letters with their half-spaces), numbers, and each clause mark, as separate tokens.
+_WORD_TOKEN = re.compile(r"(?:[^\W\d_]|\u200c)+|\d+|[" + re.escape("".join(sorted(CLAUSE_MARKS))) + "]")
 
 
 def word_tokens(text: str) -> list[tuple[str, int, int]]:
