@@ -7,12 +7,14 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.organisation_answers import insurance_text, organisations_asked_about
 from actions.profile_facts import keep_told_with_a_request
 
 
 class ActionInsurance(Action):
     """«خانمم ۴۵ سالمه از کمیته امداد، بیمه هم میدین؟»: the age and organisation are kept, so she is not asked
-    them again, and the insurance answer follows as for the bare question."""
+    them again, and the insurance answer follows as for the bare question, about the organisation asked about
+    or hers."""
 
     def name(self) -> str:
         return "action_insurance"
@@ -21,5 +23,5 @@ class ActionInsurance(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         kept = await keep_told_with_a_request(tracker, domain)
-        dispatcher.utter_message(response="utter_ask_insurance")
+        dispatcher.utter_message(text=insurance_text(organisations_asked_about(tracker)))
         return kept

@@ -51,11 +51,19 @@ class Told:
 
 
 def facts_in(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
-    """(name, canonical value) for every entity that is a profile fact, in the order said, once each."""
+    """(name, canonical value) for every entity that is a profile fact, in the order said, once each.
+
+    An entity with a role is not one: an organisation named as a provider («وام بهزیستی چطوریه») is what the
+    message asks about."""
     seen: list[tuple[str, str]] = []
     for entity in entities:
         name, value = entity.get("entity"), entity.get("value")
-        if name in RECORDABLE and isinstance(value, str | int) and str(value).strip():
+        if (
+            name in RECORDABLE
+            and not entity.get("role")
+            and isinstance(value, str | int)
+            and str(value).strip()
+        ):
             fact = (str(name), str(value).strip())
             if fact not in seen:
                 seen.append(fact)

@@ -22,8 +22,9 @@ Components, in pipeline order:
   ``work_experience`` («ده ساله» -> "experienced", «شش ماه» -> "some"), drops values of closed-set entities
   that are none of their codes, and resolves overlapping entities (the longest span wins; on equal spans the
   lookup/regex extractor wins over the statistical one), and leaves out values the message says do not hold
-  («کمیته امداد نیستم، بهزیستی هستم» gives only behzisti; ``persian/negation.py``) and organisations named
-  as a provider («وام بهزیستی چطوریه», «دفتر کمیته کجاست»; ``persian/providers.py``).
+  («کمیته امداد نیستم، بهزیستی هستم» gives only behzisti; ``persian/negation.py``). An organisation named as a
+  provider («وام بهزیستی چطوریه», «دفتر کمیته کجاست»; ``persian/providers.py``) keeps its entity with the role
+  ``provider``: it says what the question is about, not whose client the writer is, so no slot takes it.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from rasa.nlu.utils.pattern_utils import read_lookup_table_file
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_ROLE,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
@@ -54,7 +56,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from persian.facts import marker_end
 from persian.negation import negated, superseded
-from persian.providers import named_as_provider
+from persian.providers import PROVIDER_ROLE, named_as_provider
 from persian.text import (
     ENCLITIC_ENDINGS,
     ZWNJ,
@@ -337,9 +339,9 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
             "resolve_overlaps": True,
             # leave out values the message says do not hold («دیپلم ندارم»; persian/negation.py)
             "drop_negated": True,
-            # leave out organisations named as the giver of something or a place («وام بهزیستی»,
-            # «دفتر کمیته کجاست»), not as the writer's own (persian/providers.py)
-            "drop_providers": ["organisation"],
+            # give the role "provider" to organisations named as the giver of something or a place
+            # («وام بهزیستی», «دفتر کمیته کجاست»), not as the writer's own (persian/providers.py)
+            "mark_providers": ["organisation"],
             # entity types whose values are school years written as ordinals or digits, and their range
             "grade_entities": ["school_grade"],
             "grade_range": [1, 12],
@@ -541,16 +543,19 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
         dropped = negated(text, [(start, end) for start, end, _ in kinds]) | superseded(text, kinds)
         return [entity for index, entity in enumerate(entities) if index not in dropped]
 
-    def drop_providers(self, text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
-        """Leaves out organisations the message names as a provider («وام بهزیستی چطوریه»), which says
-        nothing of whose client the writer is."""
-        kinds = set(self._config["drop_providers"])
+    def mark_providers(self, text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+        """Gives the role ``provider`` to organisations the message names as a provider («وام بهزیستی
+        چطوریه»): the answer leads with what it asks about, and no slot takes it as the writer's own."""
+        kinds = set(self._config["mark_providers"])
         named = [index for index, e in enumerate(entities) if e.get(ENTITY_ATTRIBUTE_TYPE) in kinds]
         spans = [
             (int(entities[i][ENTITY_ATTRIBUTE_START]), int(entities[i][ENTITY_ATTRIBUTE_END])) for i in named
         ]
         providers = {named[i] for i in named_as_provider(text, spans)}
-        return [entity for index, entity in enumerate(entities) if index not in providers]
+        return [
+            {**entity, ENTITY_ATTRIBUTE_ROLE: PROVIDER_ROLE} if index in providers else entity
+            for index, entity in enumerate(entities)
+        ]
 
     def _typed_form(self, text: Text, entity: Dict[Text, Any]) -> Any:
         """The entity's written form when its type knows it, else its value as the extractors left it.
@@ -566,8 +571,8 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
         return entity.get(ENTITY_ATTRIBUTE_VALUE)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Canonicalises values, resolves overlaps and drops negated values and providers in each message's
-        entities."""
+        """Canonicalises values, resolves overlaps, drops negated values and marks providers in each
+        message's entities."""
         for message in messages:
             entities = message.get(ENTITIES, [])
             if not entities:
@@ -588,6 +593,6 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
                 cleaned = self.resolve_overlaps(cleaned)
             if self._config["drop_negated"]:
                 cleaned = self.drop_negated(message.get(TEXT) or "", cleaned)
-            cleaned = self.drop_providers(message.get(TEXT) or "", cleaned)
+            cleaned = self.mark_providers(message.get(TEXT) or "", cleaned)
             message.set(ENTITIES, cleaned, add_to_output=True)
         return messages

@@ -14,6 +14,10 @@ from collections.abc import Sequence
 
 from persian.text import CLAUSE_MARKS, plain_word, word_tokens
 
+# The entity role the NLU gives an organisation named as a provider: what the message asks about, never a fact
+# about the writer.
+PROVIDER_ROLE = "provider"
+
 # What an organisation gives or where it is met: a name right after one of these is the provider's.
 _PROVIDED = frozenset(
     {

@@ -67,16 +67,23 @@ def intent_metrics(examples: list[Example], worst: int = 12) -> dict[str, Any]:
 
 
 def entity_metrics(examples: list[Example]) -> dict[str, Any]:
-    """Each example's entities as a multiset of (entity, canonical value); the value must be exactly right."""
+    """Each example's entities as a multiset of (entity, canonical value); the value must be exactly right.
+
+    Only the client's facts are scored: an entity with a role (an organisation named as a provider) is what a
+    message asks about, and the held-out sets leave it unannotated."""
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
     mistakes = []
     for example in examples:
         gold = Counter(
-            (e["entity"], canonical_gold_value(e["entity"], str(e["value"]))) for e in example["entities"]
+            (e["entity"], canonical_gold_value(e["entity"], str(e["value"])))
+            for e in example["entities"]
+            if not e.get("role")
         )
-        predicted = Counter((e["entity"], str(e["value"])) for e in example["predicted"]["entities"])
+        predicted = Counter(
+            (e["entity"], str(e["value"])) for e in example["predicted"]["entities"] if not e.get("role")
+        )
         for (entity, _value), n in (gold & predicted).items():
             tp[entity] += n
         for (entity, _value), n in (predicted - gold).items():
@@ -120,7 +127,7 @@ def negation_metrics(rows: list[Example]) -> dict[str, Any]:
     kept = expected = 0
     for row in rows:
         predicted = {(e["entity"], canonical_gold_value(e["entity"], str(e["value"])))
-                     for e in row["predicted"]["entities"]}  # fmt: skip
+                     for e in row["predicted"]["entities"] if not e.get("role")}  # fmt: skip
         for entity, value in (row.get("must_not_extract") or {}).items():
             for v in _values(value):
                 negated += 1

@@ -36,6 +36,7 @@ def _examples(training_data: Any, synonyms: dict[str, str]) -> list[dict[str, An
                 "entity": e["entity"],
                 "value": synonyms.get(str(e["value"]), str(e["value"])),
                 "text": e.get("value"),
+                **({"role": e["role"]} if e.get("role") else {}),
             }
             for e in message.get("entities") or []
         ]
@@ -60,7 +61,11 @@ def _predict(model_path: str, texts: list[str]) -> list[dict[str, Any]]:
                     "confidence": (parsed.get("intent") or {}).get("confidence"),
                     "top_confidence": ranking[0].get("confidence") if ranking else None,
                     "entities": [
-                        {"entity": e["entity"], "value": str(e["value"])}
+                        {
+                            "entity": e["entity"],
+                            "value": str(e["value"]),
+                            **({"role": e["role"]} if e.get("role") else {}),
+                        }
                         for e in parsed.get("entities") or []
                     ],
                 }

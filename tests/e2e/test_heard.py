@@ -216,6 +216,19 @@ def test_a_loan_question_before_consent_gets_the_general_rules(
     assert question_in(replies) is None
 
 
+def test_a_question_about_behzistis_loans_is_answered_about_behzisti(
+    stack: Stack, stack_db: Database, user_id: int
+) -> None:
+    chat = Chat(stack.api, user_id)
+    chat.accept_privacy_notice()
+    replies = chat.say("وام بهزیستی چطوریه؟")
+    [answer] = [text for text in _texts(replies) if "قول وام" in text]
+    assert "سرمایه کار بلاعوض" in answer and "کارانگیزی" not in answer, answer
+    # Naming Behzisti as the provider did not make her its client.
+    with stack_db.unit_of_work() as session:
+        assert "organisation" not in current_profile(session, client_id=client_of(stack_db, user_id).id)
+
+
 # --- several questions, greetings, facts with a request ---------------------------------------------------
 
 SEVERAL_QUESTIONS = (

@@ -156,8 +156,6 @@ REQUIRED_RESPONSES = {
     "utter_profile_recorded",
     "utter_profile_needs_consent",
     "utter_profile_nothing_understood",
-    "utter_ask_loan",
-    "utter_ask_insurance",
     "utter_ask_documents",
     "utter_ask_status",
     "utter_ask_contact",
@@ -183,7 +181,7 @@ RULE_ANSWERS = {
     "ask_eligibility": "action_start_intake",
     "ask_training": "action_start_intake",
     "ask_jobs": "action_start_intake",
-    "ask_loan": "utter_ask_loan",
+    "ask_loan": "action_explain_loans",
     "ask_insurance": "action_insurance",
     "ask_documents": "action_documents",
     "ask_status": "utter_ask_status",
@@ -408,22 +406,12 @@ def test_profile_recorded_uses_the_facts_variable() -> None:
 @pytest.mark.parametrize(
     ("response", "phrase"),
     [
-        ("utter_ask_loan", "نمی‌توانم قول وام بدهم"),
-        ("utter_ask_insurance", "سال اول ۱۰۰ درصد"),
-        ("utter_ask_insurance", "سال دوم ۵۰ درصد"),
-        ("utter_ask_insurance", "۲۳ درصد"),
         ("utter_why_age", "۱۵ سال تمام"),
         ("utter_why_school_grade", "سه سال آخر دبیرستان"),
     ],
 )
 def test_seed_facts_and_no_promises(response: str, phrase: str) -> None:
     assert phrase in domain()["responses"][response][0]["text"]
-
-
-def test_loan_answer_names_the_four_plan_types() -> None:
-    text = domain()["responses"]["utter_ask_loan"][0]["text"]
-    for plan in ("کارانگیزی", "توان‌افزایی", "خودکفایی", "کارآفرینی"):
-        assert plan in text
 
 
 # --- rules --------------------------------------------------------------------------------------------------

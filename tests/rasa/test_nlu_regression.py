@@ -1,4 +1,5 @@
-"""Key utterances through the trained model's full pipeline: the intent and every canonical entity value."""
+"""Key utterances through the trained model's full pipeline: the intent and every canonical entity value
+with its role."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ def test_key_utterances_are_understood(trained_model: Path) -> None:
     wrong = []
     for example in examples:
         gold = Counter(
-            (e["entity"], canonical_gold_value(e["entity"], e["value"])) for e in example["entities"]
+            (e["entity"], e.get("role"), canonical_gold_value(e["entity"], e["value"]))
+            for e in example["entities"]
         )
-        found = Counter((e["entity"], e["value"]) for e in example["predicted"]["entities"])
+        found = Counter((e["entity"], e.get("role"), e["value"]) for e in example["predicted"]["entities"])
         if example["predicted"]["intent"] != example["intent"] or gold != found:
             wrong.append(f"{example['text']}: expected {example['intent']} {sorted(gold)}, "
                          f"got {example['predicted']['intent']} {sorted(found)}")  # fmt: skip
