@@ -39,10 +39,10 @@ from karyar.members import (
     implied_facts,
     member_named,
     my_member,
-    speaks_of_them,
     your_member,
 )
 from karyar.texts import _
+from persian.people import speaks_of_them
 
 FOR_MEMBER = "for_member"
 OFFERED = "members_offered"

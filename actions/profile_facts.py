@@ -22,7 +22,7 @@ from actions.slot_history import slot_before_latest_message
 from karyar import clients, profile
 from karyar.clients import TelegramIdentity
 from karyar.facts import SKIPPED, ProfileFactName
-from karyar.members import Member, implied_facts, member_named, spouse_meant, your_member
+from karyar.members import Member, implied_facts, member_named, your_member
 from karyar.texts import _
 from karyar.vocabulary import FACT_LABELS, value_label
 from persian.format import join_list, persian_text
@@ -90,26 +90,13 @@ def _said(entity: dict[str, Any], text: str) -> str:
     return text[start:end] if isinstance(start, int) and isinstance(end, int) else ""
 
 
-def _spouse_named(ordered: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
-    """«خانمم ۲۸ سالشه بیکاره»: a spouse word opening the message, read by the NLU as the writer's sex, names
-    the spouse when the message speaks of someone else (karyar.members.spouse_meant)."""
-    if ordered and ordered[0].get("entity") == ProfileFactName.GENDER.value:
-        said_as = _said(ordered[0], text)
-        if spouse_meant(said_as, text):
-            return [
-                {**ordered[0], "entity": SUBJECT, "value": Member.SPOUSE.value, "text": said_as},
-                *ordered[1:],
-            ]
-    return ordered
-
-
 def told_in(entities: list[dict[str, Any]], text: str = "") -> list[Told]:
     """The message's facts by whom they are about, the client first.
 
     A fact belongs to the person named before it («۴۰ سالمه ولی پسرم ۱۹ سالشه»: the first age is the
     writer's); a message that names no one is about the client.
     """
-    ordered = _spouse_named(_in_order(entities), text)
+    ordered = _in_order(entities)
     current: dict[str, Any] = {}
     groups: dict[Member | None, tuple[str, list[dict[str, Any]]]] = {}
     for entity in ordered:
@@ -134,7 +121,7 @@ def people_named(entities: list[dict[str, Any]], text: str = "") -> list[tuple[M
     """Who the message names (None: the writer, «خودم»), each with where it was named."""
     return [
         (member_named(entity.get("value")), int(entity.get("start") or 0))
-        for entity in _spouse_named(_in_order(entities), text)
+        for entity in _in_order(entities)
         if entity.get("entity") == SUBJECT
     ]
 

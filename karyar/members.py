@@ -59,20 +59,6 @@ def _spouse_gender(said_as: str) -> str | None:
     return next((gender for gender in ("female", "male") if key in _words()[gender]), None)
 
 
-def spouse_meant(said_as: str, text: str) -> bool:
-    """Does a spouse word the NLU read as the writer's sex («خانمم»: I am a lady) mean «my wife» here? Yes
-    when the message speaks of someone else («۲۸ سالشه», «براش») and nowhere of the writer («سالمه»)."""
-    if _spouse_gender(said_as) is None:
-        return False
-    return speaks_of_them(text)
-
-
-def speaks_of_them(text: str) -> bool:
-    """Does the message speak of someone else («۱۷ سالشه», «براش») and nowhere of the writer («سالمه»)?"""
-    words = set(_WORD_BREAK.split(search_key(text)))
-    return bool(words & _words()["about_them"]) and not words & _words()["about_me"]
-
-
 def _says(text: str, group: str) -> bool:
     """Does the text hold one of the group's words or phrases, as whole words?"""
     padded = f" {' '.join(_WORD_BREAK.split(search_key(text)))} "

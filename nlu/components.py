@@ -24,7 +24,9 @@ Components, in pipeline order:
   lookup/regex extractor wins over the statistical one), and leaves out values the message says do not hold
   («کمیته امداد نیستم، بهزیستی هستم» gives only behzisti; ``persian/negation.py``). An organisation named as a
   provider («وام بهزیستی چطوریه», «دفتر کمیته کجاست»; ``persian/providers.py``) keeps its entity with the role
-  ``provider``: it says what the question is about, not whose client the writer is, so no slot takes it.
+  ``provider``: it says what the question is about, not whose client the writer is, so no slot takes it. A
+  person word the message tells the meaning of is read so («خانمم ۲۸ سالشه»: subject spouse; «من یه دخترم»:
+  gender female; ``persian/people.py``), and a hiring message keeps only its places and trades.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from rasa.shared.nlu.constants import (
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
     EXTRACTOR,
+    INTENT,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -56,6 +59,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from persian.facts import marker_end
 from persian.negation import negated, superseded
+from persian.people import person_word_meaning
 from persian.providers import PROVIDER_ROLE, named_as_provider
 from persian.text import (
     ENCLITIC_ENDINGS,
@@ -342,6 +346,10 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
             # give the role "provider" to organisations named as the giver of something or a place
             # («وام بهزیستی», «دفتر کمیته کجاست»), not as the writer's own (persian/providers.py)
             "mark_providers": ["organisation"],
+            # intents whose writer hires: their entities describe the worker wanted, so only where and in what
+            # trade are kept («دو تا خیاط خانم میخوام» gives no gender and no status of the writer's)
+            "hiring_intents": ["i_am_employer"],
+            "hiring_keeps": ["field", "city", "province"],
             # entity types whose values are school years written as ordinals or digits, and their range
             "grade_entities": ["school_grade"],
             "grade_range": [1, 12],
@@ -557,6 +565,30 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
             for index, entity in enumerate(entities)
         ]
 
+    @staticmethod
+    def read_person_words(text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+        """«خانمم ۲۸ سالشه» is the writer's wife, «من یه دخترم» the writer herself: a person word the message
+        tells the meaning of gets it, as gender or subject (persian/people.py)."""
+        read = []
+        for entity in entities:
+            meaning = None
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) in ("gender", "subject"):
+                meaning = person_word_meaning(
+                    text, int(entity[ENTITY_ATTRIBUTE_START]), int(entity[ENTITY_ATTRIBUTE_END])
+                )
+            if meaning is not None:
+                entity = {**entity, ENTITY_ATTRIBUTE_TYPE: meaning[0], ENTITY_ATTRIBUTE_VALUE: meaning[1]}
+            read.append(entity)
+        return read
+
+    def keep_for_intent(self, message: Message, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+        """Only where and in what trade, when the writer hires: the rest describes the worker wanted."""
+        intent = message.get(INTENT)
+        if (intent.get("name") if isinstance(intent, dict) else intent) not in self._config["hiring_intents"]:
+            return entities
+        keeps = set(self._config["hiring_keeps"])
+        return [entity for entity in entities if entity.get(ENTITY_ATTRIBUTE_TYPE) in keeps]
+
     def _typed_form(self, text: Text, entity: Dict[Text, Any]) -> Any:
         """The entity's written form when its type knows it, else its value as the extractors left it.
 
@@ -589,10 +621,12 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
                     entity[ENTITY_ATTRIBUTE_VALUE] = value
                     self.add_processor_name(entity)
                 cleaned.append(entity)
+            cleaned = self.read_person_words(message.get(TEXT) or "", cleaned)
             if self._config["resolve_overlaps"]:
                 cleaned = self.resolve_overlaps(cleaned)
             if self._config["drop_negated"]:
                 cleaned = self.drop_negated(message.get(TEXT) or "", cleaned)
             cleaned = self.mark_providers(message.get(TEXT) or "", cleaned)
+            cleaned = self.keep_for_intent(message, cleaned)
             message.set(ENTITIES, cleaned, add_to_output=True)
         return messages

@@ -1,0 +1,123 @@
+"""Whom a Persian message speaks of, where its words alone do not say.
+
+«خانمم» is both "I am a lady" and "my wife"; «دخترم» "I am a girl" and "my daughter"; «پسرم» likewise. The
+rest of the message tells: «۲۸ سالشه», «براش» speak of someone else, «سالمه», «هستم» of the writer. And a
+writer says what she is in shapes no phrase list holds: «یه خانم ۳۵ ساله‌ام», «من زنم», «خانمی هستم».
+
+Standard library only and Python 3.10 syntax: Rasa's pipeline imports it as well as the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from persian.facts import Found, words_of
+from persian.text import parse_persian_number, search_key
+
+
+def _keys(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(search_key(word) for word in words)
+
+
+# Words that speak of someone else (third person) and words that speak of the writer (first person).
+ABOUT_THEM = _keys(
+    [
+        "سالشه", "سالش", "بیکاره", "بلده", "براش", "بهش", "ازش", "باهاش", "میخونه", "میکنه", "میتونه",
+        "نمیتونه", "هستش", "شاغله", "دیپلمه", "دانشجوئه", "معلوله", "میخواد", "میخاد", "میخواهد",
+    ]
+)  # fmt: skip
+ABOUT_ME = _keys(
+    [
+        "سالمه", "بیکارم", "بلدم", "هستم", "میخونم", "میکنم", "میتونم", "نمیتونم", "شاغلم", "دانشجوام",
+        "دانشجوم", "معلولم", "خودم", "ساله‌ام",
+    ]
+)  # fmt: skip
+
+# A person noun with «-م»: (the writer's sex when she says what she is, the relative it names otherwise).
+_PERSON_WORDS = {
+    search_key(word): meanings
+    for word, meanings in {
+        "خانمم": ("female", "spouse"),
+        "خانومم": ("female", "spouse"),
+        "زنم": ("female", "spouse"),
+        "دخترم": ("female", "daughter"),
+        "پسرم": ("male", "son"),
+    }.items()
+}
+# Right before such a word: «من یه دخترم» is the writer; «برای پسرم» the relative.
+_WRITER_BEFORE = _keys(["من", "منم", "یه", "یک", "بنده"])
+_FOR_BEFORE = _keys(["برای", "واسه", "واسه‌ی", "برا"])
+
+# Nouns that say a person's sex, as the writer says what she is: «خانم هستم», «یه مرد ۴۰ ساله‌ام».
+_SEX_NOUNS = {
+    **{search_key(word): "female" for word in ("خانم", "خانوم", "زن", "دختر", "بانو")},
+    **{search_key(word): "male" for word in ("آقا", "اقا", "مرد", "پسر")},
+}
+# What makes the noun the writer's own: a first-person copula after it, or «من»/«یه» before a «-م» form.
+_I_AM = _keys(["هستم", "هسم", "استم", "ام", "هستیم", "سالمه", "ساله‌ام"])
+_NOUN_ENDINGS = ("", "ی")  # «خانم هستم», «خانمی هستم»
+_COPULA_ENDINGS = ("م", "ام", "یم")  # «من زنم», «یه دخترم», «من خانمیم»
+# Between the noun and its copula, an age may stand: «زن ۴۵ ساله هستم».
+_AGE_PARTS = _keys(["ساله", "سال", "و"])
+_REACH = 5
+
+
+def speaks_of_them(text: str) -> bool:
+    """Does the message speak of someone else («۱۷ سالشه», «براش») and nowhere of the writer («سالمه»)?"""
+    words = {key for key, _, _ in words_of(text)}
+    return bool(words & ABOUT_THEM) and not words & ABOUT_ME
+
+
+def _speaks_of_me(text: str) -> bool:
+    words = {key for key, _, _ in words_of(text)}
+    return bool(words & ABOUT_ME) and not words & ABOUT_THEM
+
+
+def person_word_meaning(text: str, start: int, end: int) -> tuple[str, str] | None:
+    """("gender", sex) or ("subject", relative) for the person word at text[start:end] («خانمم», «دخترم»)
+    as this message means it; None when the word is none of them or the message does not tell."""
+    meanings = _PERSON_WORDS.get(search_key(text[start:end]))
+    if meanings is None:
+        return None
+    sex, relative = meanings
+    before = words_of(text[:start])
+    previous = before[-1][0] if before else ""
+    if previous in _WRITER_BEFORE:
+        return "gender", sex
+    if previous in _FOR_BEFORE or speaks_of_them(text):
+        return "subject", relative
+    if _speaks_of_me(text):
+        return "gender", sex
+    return None
+
+
+def _age_part(word: str) -> bool:
+    return word in _AGE_PARTS or parse_persian_number(word) is not None
+
+
+def _writer_after(keys: list[str], i: int) -> bool:
+    """Is the noun at word i followed, past an age, by a first-person copula («زن ۴۵ ساله هستم»)?"""
+    for key in keys[i + 1 : i + 1 + _REACH]:
+        if key in _I_AM:
+            return True
+        if not _age_part(key):
+            return False
+    return False
+
+
+def self_described_sex(text: str) -> Iterator[Found]:
+    """The writer's sex where she says what she is: «خانم هستم», «یه مرد ۴۰ ساله‌ام», «من زنم», «خانمی هستم»;
+    the span is the noun as written."""
+    words = words_of(text)
+    keys = [key for key, _, _ in words]
+    for i, (key, start, end) in enumerate(words):
+        previous = keys[i - 1] if i else ""
+        for noun, sex in _SEX_NOUNS.items():
+            if not key.startswith(noun):
+                continue
+            ending = key[len(noun) :]
+            if (ending in _NOUN_ENDINGS and _writer_after(keys, i)) or (
+                ending in _COPULA_ENDINGS and previous in _WRITER_BEFORE
+            ):
+                yield Found("gender", sex, start, end)
+                break
