@@ -1,10 +1,10 @@
-"""``PersianFactExtractor``: ages, years at work, places with endings (``persian/facts.py``) and the writer's sex
-where she says what she is («یه خانم ۳۵ ساله‌ام», ``persian/people.py``), read by rule.
+"""``PersianFactExtractor``: ages, years at work, places and organisations with endings (``persian/facts.py``) and
+the writer's sex where she says what she is («یه خانم ۳۵ ساله‌ام», ``persian/people.py``), read by rule.
 
 Python 3.10, like the Rasa server. Put it after the statistical extractor and before
 ``PersianEntityNormalizer``, which canonicalises the values and keeps the longest span where two extractors
-read the same words. From the training data it learns the spoken forms of each place of the lookup tables
-(«تهرانم», «یزدی»), less the words the data uses outside a place («فارسی بلدم»).
+read the same words. From the training data it learns the spoken forms of each place and organisation of the
+lookup tables («تهرانم», «یزدی», «امدادیم»), less the words the data uses outside them («فارسی بلدم»).
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ from persian.text import search_key
 
 logger = logging.getLogger(__name__)
 
-_PLACE_TYPES = ("province", "city")
+# Names a client says with an ending: places («تهرانم», «یزدی») and the organisations («امدادیم», «بهزیستی‌ام»).
+_PLACE_TYPES = ("province", "city", "organisation")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True)
@@ -123,7 +124,8 @@ def _used_otherwise(training_data: TrainingData) -> set[str]:
         spans = [
             (e[ENTITY_ATTRIBUTE_START], e[ENTITY_ATTRIBUTE_END])
             for e in example.get(ENTITIES, []) or []
-            if e.get(ENTITY_ATTRIBUTE_TYPE) in _PLACE_TYPES
+            # stories' entities carry no offsets («/inform{"organisation": "emdad"}»)
+            if e.get(ENTITY_ATTRIBUTE_TYPE) in _PLACE_TYPES and ENTITY_ATTRIBUTE_START in e
         ]
         for key, start, end in words_of(example.get(TEXT) or ""):
             if not any(s <= start and end <= e for s, e in spans):
