@@ -1,5 +1,6 @@
 """``PersianFactExtractor``: ages, years at work, places and organisations with endings (``persian/facts.py``) and
-the writer's sex where she says what she is («یه خانم ۳۵ ساله‌ام», ``persian/people.py``), read by rule.
+the writer's sex where she says what she is («یه خانم ۳۵ ساله‌ام», ``persian/people.py``) and the situations that
+put a client in a target group («شوهرم زندونه», ``persian/situations.py``), read by rule.
 
 Python 3.10, like the Rasa server. Put it after the statistical extractor and before
 ``PersianEntityNormalizer``, which canonicalises the values and keeps the longest span where two extractors
@@ -34,6 +35,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu.components import CreatedUntrained
 from persian.facts import Found, ages_and_experience, places_in, spoken_place_forms, words_of
 from persian.people import self_described_sex
+from persian.situations import situations_in
 from persian.text import search_key
 
 logger = logging.getLogger(__name__)
@@ -100,7 +102,12 @@ class PersianFactExtractor(CreatedUntrained, GraphComponent, EntityExtractorMixi
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            found = [*ages_and_experience(text), *places_in(text, self.forms), *self_described_sex(text)]
+            found = [
+                *ages_and_experience(text),
+                *places_in(text, self.forms),
+                *self_described_sex(text),
+                *situations_in(text),
+            ]
             if found:
                 entities = message.get(ENTITIES, []) + [_entity(f) for f in found]
                 message.set(ENTITIES, entities, add_to_output=True)

@@ -50,6 +50,8 @@ _WORK_NOUNS = frozenset({"سابقه", "سابقهی", "تجربه"})
 _CLAUSE_ENDS = frozenset({"هستم", "هستیم", "ام", "و", "از", "دنبال"})
 # Endings a place takes in speech: «تهرانم», «اصفهانیم», «یزدی», «قمی‌ام», «کرجیه».
 _PLACE_ENDINGS = ("ییم", "یام", "یم", "ام", "یه", "ی", "م")
+# After a final «ه» the «ی» comes with «ا»: «کمیته‌ای‌ام», «ساوه‌ای».
+_AFTER_HEH_ENDINGS = ("اییم", "ایام", "ایم", "ای")
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def spoken_place_forms(
     for key, place in places.items():
         if " " in key:
             continue
-        for ending in _PLACE_ENDINGS:
+        for ending in _PLACE_ENDINGS + (_AFTER_HEH_ENDINGS if key.endswith("ه") else ()):
             form = key + ending
             if form not in places and form not in excluded and (len(key) >= 3 or ending.startswith("ی")):
                 forms.setdefault(form, place)
