@@ -89,6 +89,7 @@ LATER_SETS = {
     "nlu_finglish": (40, 0),
     "nlu_facts": (250, 53),
     "nlu_clients": (300, 33),
+    "nlu_entities": (350, 26),
 }
 
 
