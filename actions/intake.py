@@ -185,8 +185,9 @@ class ActionStartIntake(Action):
 
 
 def _said_of(told: list[Told], member: Member | None) -> dict[str, str]:
-    """What the latest message said of one person (the client: None)."""
-    return {name: value for person in told if person.member is member for name, value in person.facts}
+    """What the latest message said of one person (the client: None), with what the word naming them tells
+    («خانمم»: a woman)."""
+    return {name: value for person in told if person.member is member for name, value in person.all_facts}
 
 
 class ValidateIntakeForm(FormValidationAction):
