@@ -12,7 +12,10 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.profile_facts import keep_told_with_a_request
+from karyar.facts import SKIPPED
 from karyar.texts import _
+from karyar.vocabulary import value_label
 from persian.providers import PROVIDER_ROLE
 
 # The organisations whose services the answers tell apart, in the order they are told when both are.
@@ -56,3 +59,31 @@ class ActionExplainLoans(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(text=loans_text(organisations_asked_about(tracker)))
         return []
+
+
+def contact_text(organisations: tuple[str, ...], city: str | None) -> str:
+    """Where to go or call: the office of the organisation asked about in her city, as far as they are known."""
+    if len(organisations) == 1:
+        organisation = value_label("organisation", organisations[0])
+    else:
+        organisation = _("Contact answer: either organisation")
+    place = _("Contact answer: in the city").format(city=city) if city else _("Contact answer: in your town")
+    where = _("Contact answer: where to go").format(organisation=organisation, place=place)
+    return where if city else "\n".join([where, _("Contact answer: write your city")])
+
+
+class ActionContact(Action):
+    """The office to go to or call, for the organisation asked about and in the city she named («آدرس بهزیستی
+    شیراز کجاست»), without asking for the city she gave; facts told beside the question are kept."""
+
+    def name(self) -> str:
+        return "action_contact"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        kept = await keep_told_with_a_request(tracker, domain)
+        city = tracker.get_slot("city")
+        known_city = str(city) if city and city != SKIPPED else None
+        dispatcher.utter_message(text=contact_text(organisations_asked_about(tracker), known_city))
+        return kept

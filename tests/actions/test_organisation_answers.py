@@ -8,7 +8,12 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.organisation_answers import ActionExplainLoans, insurance_text, organisations_asked_about
+from actions.organisation_answers import (
+    ActionExplainLoans,
+    contact_text,
+    insurance_text,
+    organisations_asked_about,
+)
 
 EMDAD_PLAN_TYPES = ("کارانگیزی", "توان‌افزایی", "خودکفایی", "کارآفرینی")
 BEHZISTI_SERVICES = ("سرمایه کار بلاعوض", "بیمه سهم خویش‌فرما", "خوداشتغالی")
@@ -79,3 +84,15 @@ def test_insurance_for_a_behzisti_client_leaves_out_emdads_placement_share() -> 
     answer = insurance_text(("behzisti",))
     assert "بیمه سهم خویش‌فرما" in answer and "۱۰۰ درصد" not in answer
     assert "۲۳ درصد" in insurance_text(("emdad",))
+
+
+def test_the_office_answer_names_the_organisation_and_city_she_asked_about_and_asks_nothing_more() -> None:
+    tracker = _tracker("آدرس بهزیستی شیراز کجاست", own="emdad", entities=[_provider("behzisti")])
+    answer = contact_text(organisations_asked_about(tracker), "شیراز")
+    assert "اداره بهزیستی شهرستان شیراز" in answer
+    assert "کمیته" not in answer and "شهرتان را بنویسید" not in answer
+
+
+def test_without_a_city_the_office_answer_asks_for_it() -> None:
+    answer = contact_text(("emdad", "behzisti"), None)
+    assert "کمیته امداد یا بهزیستی شهرستان خود" in answer and "شهرتان را بنویسید" in answer

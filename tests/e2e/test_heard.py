@@ -229,6 +229,17 @@ def test_a_question_about_behzistis_loans_is_answered_about_behzisti(
         assert "organisation" not in current_profile(session, client_id=client_of(stack_db, user_id).id)
 
 
+def test_asking_where_an_office_is_names_that_office_in_her_city_and_asks_nothing_she_said(
+    stack: Stack, stack_db: Database, user_id: int
+) -> None:
+    chat = Chat(stack.api, user_id)
+    chat.accept_privacy_notice()
+    texts = _texts(chat.say("آدرس بهزیستی شیراز کجاست"))
+    [answer] = [text for text in texts if "مراجعه کنید" in text]
+    assert "اداره بهزیستی شهرستان شیراز" in answer, answer
+    assert not any("شهرتان را بنویسید" in text for text in texts), texts
+
+
 # --- several questions, greetings, facts with a request ---------------------------------------------------
 
 SEVERAL_QUESTIONS = (
