@@ -1,6 +1,7 @@
 """``PersianFactExtractor``: ages, years at work, places and organisations with endings (``persian/facts.py``) and
 the writer's sex where she says what she is («یه خانم ۳۵ ساله‌ام», ``persian/people.py``) and the situations that
-put a client in a target group («شوهرم زندونه», ``persian/situations.py``), read by rule.
+put a client in a target group («شوهرم زندونه», ``persian/situations.py``) and experience said in words («تجربه
+که ندارم», «یه مدت شاگرد بودم», ``persian/experience.py``), read by rule.
 
 Python 3.10, like the Rasa server. Put it after the statistical extractor and before
 ``PersianEntityNormalizer``, which canonicalises the values and keeps the longest span where two extractors
@@ -33,6 +34,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from nlu.components import CreatedUntrained
+from persian.experience import experience_in
 from persian.facts import Found, ages_and_experience, places_in, spoken_place_forms, words_of
 from persian.people import self_described_sex
 from persian.situations import situations_in
@@ -107,6 +109,7 @@ class PersianFactExtractor(CreatedUntrained, GraphComponent, EntityExtractorMixi
                 *places_in(text, self.forms),
                 *self_described_sex(text),
                 *situations_in(text),
+                *experience_in(text),
             ]
             if found:
                 entities = message.get(ENTITIES, []) + [_entity(f) for f in found]
