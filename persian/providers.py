@@ -34,11 +34,23 @@ _BETWEEN = frozenset(
 _UNDER = frozenset({"تحت", "زیر"})
 # A name followed by one of these asks where the organisation is («کمیته امداد کجاست»).
 _WHERE = frozenset({"کجاست", "کجاس", "کجا", "کجان", "کجاهاست", "آدرس", "آدرسش", "شماره", "تلفن", "تلفنش"})
+# A name followed by one of these asks what the organisation is («بهزیستی چیه؟», «کمیته چطوریه»).
+_WHAT = frozenset({"چیه", "چیست", "چی", "چطوریه", "چطوره", "چجوریه", "چگونه"})
+# After the name, in its clause: the writer is to go, call, register or come under its cover, so is not its
+# client yet («باید برم کمیته؟», «به بهزیستی زنگ بزنم؟», «چطوری تحت پوشش بهزیستی قرار بگیرم»).
+_TO_BECOME = frozenset(
+    {
+        "برم", "بریم", "برن", "بشم", "بشیم", "شم", "شیم", "بگیرم", "بگیریم", "بزنم", "بزنیم", "کنم", "کنیم",
+        "مراجعه", "زنگ", "تماس", "ثبتنام", "ثبت", "عضو",
+    }
+)  # fmt: skip
+# Before the name: going to it («برم کمیته», «مراجعه به بهزیستی»), or comparing the two («فرق کمیته و …»).
+_TO_IT = frozenset({"برم", "بریم", "برید", "برو", "مراجعه", "مراجعهی", "فرق", "تفاوت", "فرقی"})
 # A name followed by one of these is the writer's after all («بیمه بهزیستی دارم», «وام کمیته گرفتم»).
 _MINE = frozenset(
     {
         "هستم", "هستیم", "هستن", "هستند", "ام", "ایم", "ای", "هستش", "دارم", "داریم", "میگیرم", "میگیریم",
-        "گرفتم", "گرفتیم", "میگیره", "میگیرن", "بودم", "بودیم",
+        "گرفتم", "گرفتیم", "میگیره", "میگیرن", "بودم", "بودیم", "شدم", "شدیم", "کردم", "کردیم", "رفتم", "رفتیم",
     }
 )  # fmt: skip
 # The organisation as the one who gives or does, in the third person («کمیته امداد وام میده؟», «بهزیستی
@@ -93,6 +105,17 @@ def _gives(after: list[str]) -> bool:
     return any(word in _GIVES for word in clause) and not any(phrase in joined for phrase in _TO_US)
 
 
+def _to_become(after: list[str]) -> bool:
+    """Whether the name's clause goes on to the writer going, calling, registering or coming under its cover
+    (a first-person verb of those), rather than saying she is its client."""
+    clause: list[str] = []
+    for word in after:
+        if word in CLAUSE_MARKS:
+            break
+        clause.append(word)
+    return not any(word in _MINE for word in clause) and any(word in _TO_BECOME for word in clause[:4])
+
+
 def named_as_provider(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
     """The indices of `spans` (organisation names, as start and end offsets into `text`) that name the
     organisation as the giver of something or as a place, not as the writer's own."""
@@ -103,6 +126,8 @@ def named_as_provider(text: str, spans: Sequence[tuple[int, int]]) -> set[int]:
         after = [plain_word(word) for word, token_start, _ in tokens if token_start >= end]
         if after and after[0] in _MINE:
             continue
-        if _after_provided_noun(before) or (after and after[0] in _WHERE) or _gives(after):
+        asks = after and (after[0] in _WHERE or after[0] in _WHAT)
+        going = bool(before) and plain_word(before[-1]) in _TO_IT
+        if _after_provided_noun(before) or asks or going or _gives(after) or _to_become(after):
             found.add(index)
     return found
