@@ -20,6 +20,8 @@ from persian.providers import PROVIDER_ROLE
 
 # The organisations whose services the answers tell apart, in the order they are told when both are.
 ORGANISATIONS = ("emdad", "behzisti")
+# An empty line between the parts of an answer, so each organisation's part stands apart on a phone.
+_PARTS_APART = "\n\n"
 
 
 def organisations_asked_about(tracker: Tracker) -> tuple[str, ...]:
@@ -32,14 +34,14 @@ def organisations_asked_about(tracker: Tracker) -> tuple[str, ...]:
 
 def loans_text(organisations: tuple[str, ...]) -> str:
     parts = {"emdad": _("Loan answer: Emdad's plan types"), "behzisti": _("Loan answer: Behzisti's services")}
-    return "\n".join(
+    return _PARTS_APART.join(
         [_("Loan answer: what loans are"), *(parts[o] for o in organisations), _("Loan answer: who decides")]
     )
 
 
 def insurance_text(organisations: tuple[str, ...]) -> str:
     parts = {"emdad": _("Insurance answer: Emdad"), "behzisti": _("Insurance answer: Behzisti")}
-    return "\n".join(
+    return _PARTS_APART.join(
         [
             _("Insurance answer: heading"),
             *(parts[o] for o in organisations),
@@ -62,18 +64,20 @@ class ActionExplainLoans(Action):
 
 
 def contact_text(organisations: tuple[str, ...], city: str | None) -> str:
-    """Where to go or call: the office of the organisation asked about in her city, as far as they are known."""
+    """Where to go: the office of the organisation asked about in her city, as far as they are known. Her
+    city is asked for only when she has not been asked it (`None`), never when she chose not to say it."""
     if len(organisations) == 1:
         organisation = value_label("organisation", organisations[0])
     else:
         organisation = _("Contact answer: either organisation")
-    place = _("Contact answer: in the city").format(city=city) if city else _("Contact answer: in your town")
+    named = city not in (None, SKIPPED)
+    place = _("Contact answer: in the city").format(city=city) if named else _("Contact answer: in your town")
     where = _("Contact answer: where to go").format(organisation=organisation, place=place)
-    return where if city else "\n".join([where, _("Contact answer: write your city")])
+    return where if city is not None else "\n".join([where, _("Contact answer: write your city")])
 
 
 class ActionContact(Action):
-    """The office to go to or call, for the organisation asked about and in the city she named («آدرس بهزیستی
+    """The office to go to, for the organisation asked about and in the city she named («آدرس بهزیستی
     شیراز کجاست»), without asking for the city she gave; facts told beside the question are kept."""
 
     def name(self) -> str:
@@ -84,6 +88,5 @@ class ActionContact(Action):
     ) -> list[EventType]:
         kept = await keep_told_with_a_request(tracker, domain)
         city = tracker.get_slot("city")
-        known_city = str(city) if city and city != SKIPPED else None
-        dispatcher.utter_message(text=contact_text(organisations_asked_about(tracker), known_city))
+        dispatcher.utter_message(text=contact_text(organisations_asked_about(tracker), city and str(city)))
         return kept

@@ -14,6 +14,7 @@ from actions.organisation_answers import (
     insurance_text,
     organisations_asked_about,
 )
+from karyar.facts import SKIPPED
 
 EMDAD_PLAN_TYPES = ("کارانگیزی", "توان‌افزایی", "خودکفایی", "کارآفرینی")
 BEHZISTI_SERVICES = ("سرمایه کار بلاعوض", "بیمه سهم خویش‌فرما", "خوداشتغالی")
@@ -95,4 +96,10 @@ def test_the_office_answer_names_the_organisation_and_city_she_asked_about_and_a
 
 def test_without_a_city_the_office_answer_asks_for_it() -> None:
     answer = contact_text(("emdad", "behzisti"), None)
-    assert "کمیته امداد یا بهزیستی شهرستان خود" in answer and "شهرتان را بنویسید" in answer
+    assert "کمیته امداد یا بهزیستی شهرستان خودتان" in answer and "شهرتان را بنویسید" in answer
+    assert "نشانی و شماره تلفن اداره‌ها را ندارم" in answer  # she is told first what the bot cannot give
+
+
+def test_a_city_she_chose_not_to_give_is_not_asked_for_again() -> None:
+    answer = contact_text(("behzisti",), SKIPPED)
+    assert "شهرستان خودتان" in answer and "شهرتان را بنویسید" not in answer
