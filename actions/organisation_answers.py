@@ -20,8 +20,9 @@ from persian.providers import PROVIDER_ROLE
 
 # The organisations whose services the answers tell apart, in the order they are told when both are.
 ORGANISATIONS = ("emdad", "behzisti")
-# An empty line between the parts of an answer, so each organisation's part stands apart on a phone.
-_PARTS_APART = "\n\n"
+# The parts of an answer on lines of their own, in one message (the bot sends what an empty line separates
+# as separate messages).
+_PARTS_APART = "\n"
 
 
 def organisations_asked_about(tracker: Tracker) -> tuple[str, ...]:
