@@ -74,7 +74,7 @@ def contact_text(organisations: tuple[str, ...], city: str | None) -> str:
     named = city not in (None, SKIPPED)
     place = _("Contact answer: in the city").format(city=city) if named else _("Contact answer: in your town")
     where = _("Contact answer: where to go").format(organisation=organisation, place=place)
-    return where if city is not None else "\n".join([where, _("Contact answer: write your city")])
+    return where if city is not None else _PARTS_APART.join([where, _("Contact answer: write your city")])
 
 
 class ActionContact(Action):

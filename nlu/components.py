@@ -31,6 +31,7 @@ Components, in pipeline order:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import unicodedata
@@ -107,6 +108,7 @@ def _hazm_letter_table() -> Dict[int, str]:
     return table
 
 
+@functools.cache
 def _source_fingerprint() -> str:
     """A digest of the code the custom components run (``nlu/``, ``persian/``)."""
     digest = hashlib.sha256()

@@ -62,15 +62,16 @@ _AGE_PARTS = _keys(["ساله", "سال", "و"])
 _REACH = 5
 
 
+def _spoken_of(text: str) -> tuple[bool, bool]:
+    """(only of someone else, only of the writer): which person the message's verbs and endings speak of."""
+    words = {key for key, _, _ in words_of(text)}
+    them, me = bool(words & ABOUT_THEM), bool(words & ABOUT_ME)
+    return them and not me, me and not them
+
+
 def speaks_of_them(text: str) -> bool:
     """Does the message speak of someone else («۱۷ سالشه», «براش») and nowhere of the writer («سالمه»)?"""
-    words = {key for key, _, _ in words_of(text)}
-    return bool(words & ABOUT_THEM) and not words & ABOUT_ME
-
-
-def _speaks_of_me(text: str) -> bool:
-    words = {key for key, _, _ in words_of(text)}
-    return bool(words & ABOUT_ME) and not words & ABOUT_THEM
+    return _spoken_of(text)[0]
 
 
 def person_word_meaning(text: str, start: int, end: int) -> tuple[str, str] | None:
@@ -84,9 +85,10 @@ def person_word_meaning(text: str, start: int, end: int) -> tuple[str, str] | No
     previous = before[-1][0] if before else ""
     if previous in _WRITER_BEFORE:
         return "gender", sex
-    if previous in _FOR_BEFORE or speaks_of_them(text):
+    of_them, of_me = _spoken_of(text)
+    if previous in _FOR_BEFORE or of_them:
         return "subject", relative
-    if _speaks_of_me(text):
+    if of_me:
         return "gender", sex
     return None
 
