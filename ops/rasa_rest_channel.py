@@ -21,7 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from ops import rasa_action_results, rasa_form_mappings, rasa_kept_connections
+from ops import rasa_action_results, rasa_form_mappings, rasa_kept_connections, rasa_memory
 
 logger = logging.getLogger(__name__)
 # This module is the project's code Rasa loads at start.
@@ -37,6 +37,10 @@ class UnderstandingRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.listener("after_server_start")  # after Rasa's start-up has loaded the model
+        async def release_memory(*_: Any) -> None:
+            rasa_memory.release_freed_memory()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
