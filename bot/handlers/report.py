@@ -30,7 +30,7 @@ from telegram.ext import (
 from bot.outbox import split_text
 from bot.services import services
 from karyar.catalogue.reference import places
-from karyar.reports import charts, periods, reading
+from karyar.reports import periods, reading
 from karyar.reports.reading import FileFormat, Refusal
 from karyar.reports.request import ReportRequest
 from karyar.reports.scope import ORGANISATIONS, Scope
@@ -114,9 +114,10 @@ async def on_report(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await message.reply_text(part)
     request = ReportRequest(report.period, report.scope)
     await message.reply_text(parts[-1], reply_markup=_keyboard(request))
-    images = await asyncio.to_thread(
-        charts.all_charts, report
-    )  # drawing takes a while: not on the event loop
+    # matplotlib and numpy cost the bot some 35 MiB: they are loaded with the first report, not at start.
+    from karyar.reports import charts
+
+    images = await asyncio.to_thread(charts.all_charts, report)  # drawing takes a while: not on the loop
     album = [
         InputMediaPhoto(chart.png, filename=f"{chart.name}.png", caption=chart.title) for chart in images
     ]

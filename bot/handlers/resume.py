@@ -33,8 +33,15 @@ from karyar.db.models import Client
 from karyar.handoff.queue import active_handoff
 from karyar.resume import consent, sharing
 from karyar.resume.editing import CHOICES, Problem, correct
-from karyar.resume.pdf import FontMissingError, resume_pdf
-from karyar.resume.resume import PHONE_KEPT, PHONE_SHARED, Part, build_resume, part_label, resume_text
+from karyar.resume.resume import (
+    PHONE_KEPT,
+    PHONE_SHARED,
+    Part,
+    Resume,
+    build_resume,
+    part_label,
+    resume_text,
+)
 from karyar.resume.words import Asked, asked
 from karyar.texts import _
 from karyar.vocabulary import value_label
@@ -167,18 +174,26 @@ async def _correct(
     await reply(update, context, client_id, _problem_text(problem))
 
 
+async def _pdf(resume: Resume, *, phone: str | None, heading: str | None = None) -> bytes | None:
+    """The résumé's PDF, drawn off the event loop; None when its font is missing (the log says which)."""
+    # fpdf costs the bot some 16 MiB: it is loaded with the first PDF asked for, not at start.
+    from karyar.resume.pdf import FontMissingError, resume_pdf
+
+    try:
+        return await asyncio.to_thread(resume_pdf, resume, phone=phone, heading=heading)
+    except FontMissingError:
+        return None
+
+
 async def _send_file(update: Update, context: ContextTypes.DEFAULT_TYPE, client_id: int) -> None:
     run = services(context).database.run_async
     if not await run(_has_consent, client_id=client_id):
         await reply(update, context, client_id, _("Resume problem: no_consent"))
         return
     resume = await run(build_resume, client_id=client_id)
-    try:
-        # Her own file: the phone shows only if she chose to share it, as it would for an employer.
-        document = await asyncio.to_thread(
-            resume_pdf, resume, phone=resume.phone_masked if resume.phone_shared else None
-        )
-    except FontMissingError:
+    # Her own file: the phone shows only if she chose to share it, as it would for an employer.
+    document = await _pdf(resume, phone=resume.phone_masked if resume.phone_shared else None)
+    if document is None:
         await reply(update, context, client_id, _("Resume: pdf failed"))
         return
     caption = _("Resume: pdf caption")
@@ -332,12 +347,8 @@ async def on_send_press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     try:
         for part in split_text(f"{delivery.text}\n\n{_('Resume employer: note')}"):
             await context.bot.send_message(delivery.employer_chat_id, part)
-        try:
-            document = await asyncio.to_thread(
-                resume_pdf, delivery.resume, phone=delivery.phone, heading=delivery.heading
-            )
-        except FontMissingError:
-            document = None  # the text above is the résumé; the log says what is missing
+        # Without its font there is no PDF; the text above is the résumé.
+        document = await _pdf(delivery.resume, phone=delivery.phone, heading=delivery.heading)
         if document is not None:
             await context.bot.send_document(
                 delivery.employer_chat_id,

@@ -12,7 +12,6 @@ import io
 from collections.abc import Iterator
 from typing import IO, Any
 
-from openpyxl import Workbook
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -217,6 +216,8 @@ def rows_csv(session: Session, report: Report) -> bytes:
 
 def write_xlsx(session: Session, report: Report, stream: IO[bytes]) -> None:
     """One workbook: the figures, then the anonymised rows; both sheets right to left."""
+    from openpyxl import Workbook  # only a staff export needs it: not loaded when the bot starts
+
     workbook = Workbook(write_only=True)
     figures_sheet = workbook.create_sheet(_("Report export: figures sheet"))
     rows_sheet = workbook.create_sheet(_("Report export: rows sheet"))
