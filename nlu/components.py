@@ -84,6 +84,11 @@ _RULE_BASED_EXTRACTORS = ("RegexEntityExtractor", "PersianFactExtractor")
 _SHAPE_EXTRACTOR = "PersianFactExtractor"
 # Entities written as a number and a marker of years or months.
 _TIMED_ENTITIES = ("age", "work_experience")
+# Facts of two values: the one said not to hold tells the other («شاغل نیستم» is «بیکارم»).
+_NEGATED_MEANS: Dict[Tuple[Any, Any], str] = {
+    ("employment_status", "employed"): "unemployed",
+    ("employment_status", "unemployed"): "employed",
+}
 
 
 def _hazm_letter_table() -> Dict[int, str]:
@@ -562,13 +567,27 @@ class PersianEntityNormalizer(CreatedUntrained, GraphComponent, EntityExtractorM
     @staticmethod
     def drop_negated(text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
         """Leaves out what the client says does not hold («امداد نیستم، بهزیستی هستم» keeps only behzisti)
-        and what they take back («۲۵ سالمه، ببخشید ۲۶» keeps 26)."""
+        and what they take back («۲۵ سالمه، ببخشید ۲۶» keeps 26); a fact of two values said not to hold is
+        the other one («شاغل نیستم»: unemployed)."""
         kinds = [
             (e[ENTITY_ATTRIBUTE_START], _value_end(text, e), str(e.get(ENTITY_ATTRIBUTE_TYPE)))
             for e in entities
         ]
-        dropped = negated(text, [(start, end) for start, end, _ in kinds]) | superseded(text, kinds)
-        return [entity for index, entity in enumerate(entities) if index not in dropped]
+        said_not = negated(text, [(start, end) for start, end, _ in kinds])
+        taken_back = superseded(text, kinds)
+        kept = []
+        for index, entity in enumerate(entities):
+            if index in taken_back:
+                continue
+            if index in said_not:
+                other = _NEGATED_MEANS.get(
+                    (entity.get(ENTITY_ATTRIBUTE_TYPE), entity.get(ENTITY_ATTRIBUTE_VALUE))
+                )
+                if other is None:
+                    continue
+                entity = {**entity, ENTITY_ATTRIBUTE_VALUE: other}
+            kept.append(entity)
+        return kept
 
     def mark_providers(self, text: Text, entities: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
         """Gives the role ``provider`` to organisations the message names as a provider («وام بهزیستی

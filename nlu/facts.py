@@ -1,5 +1,6 @@
 """``PersianFactExtractor``: ages, years at work, places and organisations with endings (``persian/facts.py``) and
-the writer's sex where she says what she is («یه خانم ۳۵ ساله‌ام», ``persian/people.py``) and the situations that
+the writer's sex where she says what she is («یه خانم ۳۵ ساله‌ام») and the person words whose meaning the message
+tells («خانومم میخواد …»: the spouse; ``persian/people.py``) and the situations that
 put a client in a target group («شوهرم زندونه», ``persian/situations.py``) and experience said in words («تجربه
 که ندارم», «یه مدت شاگرد بودم», ``persian/experience.py``), read by rule.
 
@@ -36,7 +37,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from nlu.components import CreatedUntrained
 from persian.experience import experience_in
 from persian.facts import Found, ages_and_experience, places_in, spoken_place_forms, words_of
-from persian.people import self_described_sex
+from persian.people import person_words_in, self_described_sex
 from persian.situations import situations_in
 from persian.text import search_key
 
@@ -108,6 +109,7 @@ class PersianFactExtractor(CreatedUntrained, GraphComponent, EntityExtractorMixi
                 *ages_and_experience(text),
                 *places_in(text, self.forms),
                 *self_described_sex(text),
+                *person_words_in(text),
                 *situations_in(text),
                 *experience_in(text),
             ]

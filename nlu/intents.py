@@ -44,8 +44,10 @@ _BATCH = 256
 _DIMENSIONS = 384
 # A 4,000-character message is embedded by its beginning: its time stays bounded, its n-grams count whole.
 _MAX_CHARS = 1_000
-# Vectors kept in memory (1.5 kB each): a training set, its folds and the day's repeated short messages.
-_CACHE_SIZE = 30_000
+# Vectors kept in memory (1.5 kB each). Training reuses a whole training set across its folds; a server
+# needs only the day's repeated short messages («سلام», «بله»), and keeps its memory for conversations.
+_TRAINING_CACHE_SIZE = 30_000
+_SERVING_CACHE_SIZE = 2_000
 
 
 class SentenceEmbedder:
@@ -54,8 +56,9 @@ class SentenceEmbedder:
     _model: ClassVar[Any] = None
     _cache: ClassVar[dict[str, np.ndarray]] = {}
 
-    def __init__(self, threads: int) -> None:
+    def __init__(self, threads: int, cache_size: int) -> None:
         self._threads = threads
+        self._cache_size = cache_size
 
     def _loaded(self) -> Any:
         if SentenceEmbedder._model is None:
@@ -76,9 +79,10 @@ class SentenceEmbedder:
             for i in range(0, len(new), _BATCH):
                 batch = new[i : i + _BATCH]
                 cache.update(zip(batch, model.query(batch), strict=True))
-            while len(cache) > _CACHE_SIZE:
-                cache.pop(next(iter(cache)))
-        return np.vstack([cache[text] for text in texts]) if texts else np.zeros((0, _DIMENSIONS), np.float32)
+        rows = np.vstack([cache[text] for text in texts]) if texts else np.zeros((0, _DIMENSIONS), np.float32)
+        while len(cache) > self._cache_size:  # the oldest go first, after this call's rows are read
+            cache.pop(next(iter(cache)))
+        return rows
 
 
 def _surface_features() -> FeatureUnion:
@@ -134,6 +138,7 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
         features: FeatureUnion | None = None,
         model: CalibratedClassifierCV | None = None,
         finglish: FinglishReader | None = None,
+        cache_size: int = _TRAINING_CACHE_SIZE,
     ) -> None:
         """Creates the component, trained when `features` and `model` are given."""
         self._config = {**self.get_default_config(), **config}
@@ -142,7 +147,7 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
         self._features = features
         self._model = model
         self._finglish = finglish or FinglishReader({})
-        self._embedder = SentenceEmbedder(int(self._config["threads"]))
+        self._embedder = SentenceEmbedder(int(self._config["threads"]), cache_size)
 
     @classmethod
     def load(
@@ -165,7 +170,7 @@ class SentenceIntentClassifier(CreatedUntrained, IntentClassifier, GraphComponen
                 "SentenceIntentClassifier: no trained model in %s; intents stay empty", resource.name
             )
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, features, model, finglish)
+        return cls(config, model_storage, resource, features, model, finglish, _SERVING_CACHE_SIZE)
 
     @staticmethod
     def required_packages() -> list[str]:

@@ -60,6 +60,17 @@ _COPULA_ENDINGS = ("م", "ام", "یم")  # «من زنم», «یه دخترم»
 # Between the noun and its copula, an age may stand: «زن ۴۵ ساله هستم».
 _AGE_PARTS = _keys(["ساله", "سال", "و"])
 _REACH = 5
+# A message opening with a person and an age describes its writer, copula or not: «دختر ۲۲ ساله، لیسانس،
+# از شیراز». Before the person only greetings and «من» may stand; after the age, nothing that makes the
+# person someone the writer has or wants («پسر ۱۸ ساله دارم», «خانم ۳۰ ساله نیاز داریم»).
+_OPENING_WORDS = _keys(["سلام", "درود", "وقت", "بخیر", "من", "یه", "یک", "بنده"])
+_AGE_MARKERS = _keys(["ساله", "سال"])
+_HAS_OR_WANTS = _keys(
+    [
+        "دارم", "داریم", "دارین", "دارید", "میخوام", "میخواهم", "میخوایم", "میخواهیم", "میخواستم", "نیاز",
+        "لازم", "استخدام", "میخواد", "سراغ",
+    ]
+)  # fmt: skip
 
 
 def _spoken_of(text: str) -> tuple[bool, bool]:
@@ -107,9 +118,18 @@ def _writer_after(keys: list[str], i: int) -> bool:
     return False
 
 
+def _introduces_writer(keys: list[str], i: int) -> bool:
+    """Does the message open with the noun at word i and an age, describing the writer («دختر ۲۲ ساله …»)?"""
+    if any(key not in _OPENING_WORDS for key in keys[:i]) or len(keys) < i + 3:
+        return False
+    if parse_persian_number(keys[i + 1]) is None or keys[i + 2] not in _AGE_MARKERS:
+        return False
+    return not any(key in _HAS_OR_WANTS or key in ABOUT_THEM for key in keys[i + 3 :])
+
+
 def self_described_sex(text: str) -> Iterator[Found]:
-    """The writer's sex where she says what she is: «خانم هستم», «یه مرد ۴۰ ساله‌ام», «من زنم», «خانمی هستم»;
-    the span is the noun as written."""
+    """The writer's sex where she says what she is: «خانم هستم», «یه مرد ۴۰ ساله‌ام», «من زنم», «خانمی هستم»,
+    «دختر ۲۲ ساله از شیراز»; the span is the noun as written."""
     words = words_of(text)
     keys = [key for key, _, _ in words]
     for i, (key, start, end) in enumerate(words):
@@ -118,8 +138,19 @@ def self_described_sex(text: str) -> Iterator[Found]:
             if not key.startswith(noun):
                 continue
             ending = key[len(noun) :]
-            if (ending in _NOUN_ENDINGS and _writer_after(keys, i)) or (
-                ending in _COPULA_ENDINGS and previous in _WRITER_BEFORE
+            if (
+                (ending in _NOUN_ENDINGS and _writer_after(keys, i))
+                or (ending in _COPULA_ENDINGS and previous in _WRITER_BEFORE)
+                or (ending == "" and _introduces_writer(keys, i))
             ):
                 yield Found("gender", sex, start, end)
                 break
+
+
+def person_words_in(text: str) -> Iterator[Found]:
+    """Each person word («خانمم», «دخترم», «پسرم») whose meaning the message tells, as gender or subject."""
+    for key, start, end in words_of(text):
+        if key in _PERSON_WORDS:
+            meaning = person_word_meaning(text, start, end)
+            if meaning is not None:
+                yield Found(meaning[0], meaning[1], start, end)

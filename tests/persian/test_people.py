@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from persian.people import person_word_meaning, self_described_sex, speaks_of_them
+from persian.people import person_word_meaning, person_words_in, self_described_sex, speaks_of_them
 from persian.text import normalize
 
 # (message, the person word in it, its meaning there; None: the message does not tell)
@@ -60,6 +60,11 @@ SELF_DESCRIBED: list[tuple[str, str | None]] = [
     ("آقا هستم", "male"),
     ("پسر ۱۸ ساله هستم", "male"),
     ("یه پسرم دیپلم دارم", "male"),
+    # a message opening with a person and an age introduces its writer
+    ("دختر ۲۲ ساله لیسانس حسابداری از شیراز", "female"),
+    ("سلام خانم ۳۵ ساله دیپلم ساکن مشهد", "female"),
+    ("مرد ۴۵ ساله با سابقه جوشکاری از اهواز", "male"),
+    ("من یه زن چهل ساله سرپرست خانوار", "female"),
     # Not the writer's sex.
     ("زن و بچه دارم", None),
     ("مردم اینجا بیکارن", None),
@@ -70,6 +75,10 @@ SELF_DESCRIBED: list[tuple[str, str | None]] = [
     ("خانم دکتر گفت", None),
     ("مرد کار لازم دارم", None),
     ("برای خانم‌ها دوره دارین؟", None),
+    ("پسر ۱۸ ساله دارم بیکاره", None),
+    ("خانم ۳۰ ساله برای کار نیاز داریم", None),
+    ("دختر ۱۷ ساله میخواد خیاطی یاد بگیره", None),
+    ("سلام، کار دارین؟ خانم ۳۰ ساله هم قبول میکنین؟", None),
 ]
 
 
@@ -79,6 +88,13 @@ def test_the_writers_sex_where_she_says_what_she_is(message: str, sex: str | Non
     assert [f.value for f in found] == ([sex] if sex else [])
     for f in found:
         assert normalize(message)[f.start : f.end].strip()  # the span is the noun as written
+
+
+def test_every_person_word_the_message_tells_is_found_not_only_those_a_model_marked() -> None:
+    text = normalize("خانومم میخواد خیاطی یاد بگیره، برای پسرم هم کار میخوام")
+    found = [(f.kind, f.value, text[f.start : f.end]) for f in person_words_in(text)]
+    assert found == [("subject", "spouse", "خانومم"), ("subject", "son", "پسرم")]
+    assert list(person_words_in(normalize("خانمم"))) == []  # alone, it could be either
 
 
 def test_speaks_of_them_only_without_the_writer() -> None:
