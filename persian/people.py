@@ -59,6 +59,10 @@ _NOUN_ENDINGS = ("", "ی")  # «خانم هستم», «خانمی هستم»
 _COPULA_ENDINGS = ("م", "ام", "یم")  # «من زنم», «یه دخترم», «من خانمیم»
 # Between the noun and its copula, an age may stand: «زن ۴۵ ساله هستم».
 _AGE_PARTS = _keys(["ساله", "سال", "و"])
+# Words that end the noun's description: «آقا من بیکار هستم» addresses someone, it does not say who writes.
+_NOT_DESCRIBING = _keys(
+    ["من", "ما", "تو", "شما", "او", "اون", "ببخشید", "که", "ولی", "اما", "برای", "با", "به", "در", "از", "هم"]
+)
 _REACH = 5
 # A message opening with a person and an age describes its writer, copula or not: «دختر ۲۲ ساله، لیسانس،
 # از شیراز». Before the person only greetings and «من» may stand; after the age, nothing that makes the
@@ -109,12 +113,17 @@ def _age_part(word: str) -> bool:
 
 
 def _writer_after(keys: list[str], i: int) -> bool:
-    """Is the noun at word i followed, past an age, by a first-person copula («زن ۴۵ ساله هستم»)?"""
+    """Is the noun at word i followed, past an age and one describing word, by a first-person copula («زن ۴۵
+    ساله هستم», «یه زن تنها هستم»)?"""
+    described = False
     for key in keys[i + 1 : i + 1 + _REACH]:
         if key in _I_AM:
             return True
-        if not _age_part(key):
+        if _age_part(key):
+            continue
+        if described or key in _NOT_DESCRIBING:
             return False
+        described = True
     return False
 
 
