@@ -168,7 +168,7 @@ def cmd_serve_actions(_: argparse.Namespace) -> None:
     env = rasa_model.environment_with_project()
     # The action server listens on the host of ACTION_SERVER_URL only (localhost by default).
     env["SANIC_HOST"] = urlsplit(settings.action_server_url).hostname or "127.0.0.1"
-    command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port",
+    command = [sys.executable, "-m", "ops.action_server", "--actions", "actions", "--port",
                str(_port(settings.action_server_url))]  # fmt: skip
     os.execve(command[0], command, env)
 
