@@ -59,10 +59,14 @@ _NOUN_ENDINGS = ("", "ی")  # «خانم هستم», «خانمی هستم»
 _COPULA_ENDINGS = ("م", "ام", "یم")  # «من زنم», «یه دخترم», «من خانمیم»
 # Between the noun and its copula, an age may stand: «زن ۴۵ ساله هستم».
 _AGE_PARTS = _keys(["ساله", "سال", "و"])
-# Words that end the noun's description: «آقا من بیکار هستم» addresses someone, it does not say who writes.
+# Words after which the noun does not say the writer's sex: an address («آقا من بیکار هستم»), or a role read as
+# a target group or a household role («دختر خودسرپرست هستم», «پسر مددجو هستم»).
 _NOT_DESCRIBING = _keys(
-    ["من", "ما", "تو", "شما", "او", "اون", "ببخشید", "که", "ولی", "اما", "برای", "با", "به", "در", "از", "هم"]
-)
+    [
+        "من", "ما", "تو", "شما", "او", "اون", "ببخشید", "که", "ولی", "اما", "برای", "با", "به", "در", "از", "هم",
+        "سرپرست", "خودسرپرست", "بیسرپرست", "بی‌سرپرست", "بدسرپرست", "مددجو", "خانواده", "خانوار", "خونواده",
+    ]
+)  # fmt: skip
 _REACH = 5
 # A message opening with a person and an age describes its writer, copula or not: «دختر ۲۲ ساله، لیسانس،
 # از شیراز». Before the person only greetings and «من» may stand; after the age, nothing that makes the

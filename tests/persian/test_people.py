@@ -80,6 +80,8 @@ SELF_DESCRIBED: list[tuple[str, str | None]] = [
     ("برای خانم‌ها دوره دارین؟", None),
     ("پسر ۱۸ ساله دارم بیکاره", None),
     ("آقا من بیکار هستم", None),
+    ("دختر خودسرپرست هستم", None),  # a target group, not the writer's sex alone
+    ("پسر مددجو هستم ۱۷ سالمه", None),  # a household role
     ("خانم ببخشید من دیپلم دارم", None),
     ("خانم ۳۰ ساله برای کار نیاز داریم", None),
     ("دختر ۱۷ ساله میخواد خیاطی یاد بگیره", None),
