@@ -70,13 +70,14 @@ _NOT_DESCRIBING = _keys(
 _REACH = 5
 # A message opening with a person and an age describes its writer, copula or not: «دختر ۲۲ ساله، لیسانس،
 # از شیراز». Before the person only greetings and «من» may stand; after the age, nothing that makes the
-# person someone the writer has or wants («پسر ۱۸ ساله دارم», «خانم ۳۰ ساله نیاز داریم»).
+# person someone the writer has or wants («پسر ۱۸ ساله دارم», «خانم ۳۰ ساله نیاز داریم»), nor words that speak
+# of someone else (ABOUT_THEM: «… میخواد …»).
 _OPENING_WORDS = _keys(["سلام", "درود", "وقت", "بخیر", "من", "یه", "یک", "بنده"])
 _AGE_MARKERS = _keys(["ساله", "سال"])
 _HAS_OR_WANTS = _keys(
     [
         "دارم", "داریم", "دارین", "دارید", "میخوام", "میخواهم", "میخوایم", "میخواهیم", "میخواستم", "نیاز",
-        "لازم", "استخدام", "میخواد", "سراغ",
+        "لازم", "استخدام", "سراغ",
     ]
 )  # fmt: skip
 
